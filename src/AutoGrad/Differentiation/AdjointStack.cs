@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace AutoGrad.Differentiation;
+
+/// <summary>
+/// A growable LIFO of values that generated gradient code pushes in its forward sweep
+/// (overwritten loop-carried values, branch decisions, trip counts) and pops in its reverse
+/// sweep. Instances are pooled per thread, so a gradient call allocates nothing once the
+/// buffers have grown to the size a workload needs.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class AdjointStack<T> where T : unmanaged
+{
+    private const int PoolCapacity = 16;
+
+    [ThreadStatic] private static AdjointStack<T>?[]? s_pool;
+    [ThreadStatic] private static int s_pooled;
+
+    private T[] _items = new T[64];
+    private int _count;
+
+    /// <summary>Takes an empty stack from this thread's pool, or a new one when the pool is empty.</summary>
+    public static AdjointStack<T> Rent()
+    {
+        if (s_pooled > 0)
+        {
+            var stack = s_pool![--s_pooled]!;
+            s_pool[s_pooled] = null;
+            return stack;
+        }
+        return new AdjointStack<T>();
+    }
+
+    /// <summary>Gives a stack back to this thread's pool; it keeps its grown buffer.</summary>
+    public static void Return(AdjointStack<T> stack)
+    {
+        stack._count = 0;
+        s_pool ??= new AdjointStack<T>?[PoolCapacity];
+        if (s_pooled < PoolCapacity) s_pool[s_pooled++] = stack;
+    }
+
+    /// <summary>The number of values on the stack.</summary>
+    public int Count => _count;
+
+    /// <summary>Pushes a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(T value)
+    {
+        if (_count == _items.Length) Grow();
+        _items[_count++] = value;
+    }
+
+    /// <summary>Pops the value pushed last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T Pop() => _items[--_count];
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow() => Array.Resize(ref _items, _items.Length * 2);
+}

@@ -1,0 +1,43 @@
+namespace AutoGrad;
+
+/// <summary>
+/// Marks a static method of a <c>partial</c> type whose reverse-mode gradient the AutoGrad
+/// source generator emits at build time as <c>NameGradient</c> and <c>NamePullback</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class DifferentiableAttribute : Attribute;
+
+/// <summary>
+/// Excludes a <c>double</c>/<c>float</c> (or array/span of them) parameter of a
+/// <c>[Differentiable]</c> method from differentiation: it is treated as a constant and gets
+/// no gradient parameter.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
+public sealed class NoGradientAttribute : Attribute;
+
+/// <summary>
+/// Declares the annotated static method as the pullback (vector-Jacobian product) of another
+/// method, so that <c>[Differentiable]</c> code may call that method.
+/// </summary>
+/// <remarks>
+/// The rule has the shape of a generated pullback: the original parameters, then
+/// <c>T seed</c>, then one gradient parameter per differentiable parameter in declaration
+/// order, <c>ref T d{p}</c> for scalars and <c>Span&lt;T&gt; d{p}</c> for arrays or spans.
+/// The rule must ACCUMULATE <c>seed * dF/dp</c> into each gradient parameter.
+/// <code>
+/// public static double SoftPlus(double x) => Math.Log(1 + Math.Exp(x));
+///
+/// [DerivativeOf(typeof(MyMath), nameof(MyMath.SoftPlus))]
+/// public static void SoftPlusPullback(double x, double seed, ref double dx)
+///     => dx += seed / (1 + Math.Exp(-x));
+/// </code>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = true)]
+public sealed class DerivativeOfAttribute(Type type, string methodName) : Attribute
+{
+    /// <summary>The type that declares the differentiated method.</summary>
+    public Type Type { get; } = type;
+
+    /// <summary>The name of the differentiated method (use <c>nameof</c>).</summary>
+    public string MethodName { get; } = methodName;
+}
