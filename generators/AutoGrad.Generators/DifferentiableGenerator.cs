@@ -1,13 +1,122 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using AutoGrad.Generators.Diagnostics;
+using AutoGrad.Generators.Differentiation;
+using AutoGrad.Generators.Emit;
+using AutoGrad.Generators.Lowering;
+using AutoGrad.Generators.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace AutoGrad.Generators;
 
-/// <summary>Emits reverse-mode gradients for methods marked <c>[Differentiable]</c>.</summary>
+/// <summary>The outcome of differentiating one method: the program to emit and the diagnostics to report.</summary>
+public sealed record DifferentiationResult(GradientProgram? Program, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Emits reverse-mode gradients for methods marked <c>[Differentiable]</c>.
+/// Find (attribute) -> Lower (C# to IR) -> Differentiate (activity, reverse-mode transform) -> Emit (C#).
+/// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class DifferentiableGenerator : IIncrementalGenerator
 {
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        var methods = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Symbols.DifferentiableAttribute, static (node, _) => node is MethodDeclarationSyntax, Lower)
+            .WithTrackingName(TrackingNames.Lower);
+
+        var rules = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Symbols.DerivativeOfAttribute, static (node, _) => node is MethodDeclarationSyntax, RuleReader.Read)
+            .WithTrackingName(TrackingNames.Rules);
+
+        var ruleSet = rules
+            .SelectMany(static (result, _) => result.Rules)
+            .Collect()
+            .Select(static (all, _) => all.OrderBy(r => r.TargetKey, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.RuleSet);
+
+        var differentiated = methods
+            .Combine(ruleSet)
+            .Select(static (pair, _) => Differentiate(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Differentiate);
+
+        var programs = differentiated
+            .Select(static (result, _) => result.Program)
+            .WithTrackingName(TrackingNames.Program);
+
+        context.RegisterSourceOutput(programs, static (output, program) =>
+        {
+            if (program is null) return;
+            string source;
+            try
+            {
+                source = Emitter.Emit(program);
+            }
+            catch (Exception exception)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, Location.None, program.Name, exception.Message));
+                return;
+            }
+            output.AddSource(HintName(program), SourceText.From(source, Encoding.UTF8));
+        });
+
+        context.RegisterSourceOutput(differentiated.Select(static (r, _) => r.Diagnostics), Report);
+        context.RegisterSourceOutput(rules.Select(static (r, _) => r.Diagnostics), Report);
+    }
+
+    private static LoweredMethod Lower(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        var syntax = (MethodDeclarationSyntax)context.TargetNode;
+        var method = (IMethodSymbol)context.TargetSymbol;
+        try
+        {
+            return Lowerer.Lower(syntax, method, context.SemanticModel, cancellation);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            var location = LocationInfo.From(syntax.Identifier);
+            var failure = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, location, method.Name, exception.Message);
+            return new LoweredMethod(null, null, EquatableArray.Of(failure), EquatableArray<CallSite>.Empty, method.Name, location);
+        }
+    }
+
+    private static DifferentiationResult Differentiate(LoweredMethod lowered, EquatableArray<RuleInfo> rules)
+    {
+        try
+        {
+            if (lowered.Model is null) return new DifferentiationResult(null, lowered.Diagnostics);
+            if (lowered.Failure is { } failure)
+                return new DifferentiationResult(ReverseModeTransform.Failed(lowered.Model, failure), lowered.Diagnostics);
+            var (program, diagnostics) = ReverseModeTransform.Run(lowered, rules);
+            return new DifferentiationResult(program, lowered.Diagnostics.Concat(diagnostics).ToEquatableArray());
+        }
+        catch (Exception exception)
+        {
+            var failure = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, lowered.MethodLocation, lowered.MethodName, exception.Message);
+            var program = lowered.Model is null ? null : ReverseModeTransform.Failed(lowered.Model, "the generator failed (see AG0099)");
+            return new DifferentiationResult(program, lowered.Diagnostics.Append(failure).ToEquatableArray());
+        }
+    }
+
+    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+    }
+
+    private static string HintName(GradientProgram program)
+    {
+        var name = new StringBuilder();
+        if (program.Namespace.Length > 0) name.Append(program.Namespace).Append('.');
+        foreach (var type in program.ContainingTypes) name.Append(type.Name).Append('.');
+        name.Append(program.Name);
+        foreach (var parameter in program.Parameters) name.Append('_').Append(parameter.TypeText);
+        var safe = new StringBuilder();
+        foreach (var c in name.ToString()) safe.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+        return safe + ".g.cs";
     }
 }

@@ -1,0 +1,46 @@
+using System;
+using System.Linq;
+using AutoGrad.Generators.Model;
+
+namespace AutoGrad.Generators.Differentiation;
+
+/// <summary>Bottom-up rewriting and visiting of IR expressions.</summary>
+internal static class IrRewriter
+{
+    public static Block Rewrite(Block block, Func<Expr, Expr> rewrite) =>
+        new(block.Statements.Select(s => Rewrite(s, rewrite)).ToEquatableArray());
+
+    private static Stmt Rewrite(Stmt statement, Func<Expr, Expr> rewrite) => statement switch
+    {
+        Assign assign => assign with { Value = Rewrite(assign.Value, rewrite) },
+        If branch => new If(Rewrite(branch.Condition, rewrite), Rewrite(branch.Then, rewrite), Rewrite(branch.Else, rewrite)),
+        While loop => new While(Rewrite(loop.Condition, rewrite), Rewrite(loop.Body, rewrite), Rewrite(loop.Step, rewrite)),
+        Return ret => new Return(Rewrite(ret.Value, rewrite)),
+        _ => statement,
+    };
+
+    public static Expr Rewrite(Expr e, Func<Expr, Expr> rewrite) => rewrite(MapChildren(e, child => Rewrite(child, rewrite)));
+
+    /// <summary>The same node with each child expression replaced.</summary>
+    public static Expr MapChildren(Expr e, Func<Expr, Expr> map) => e switch
+    {
+        ElementRead read => read with { Index = map(read.Index) },
+        Unary unary => unary with { Operand = map(unary.Operand) },
+        Binary binary => binary with { Left = map(binary.Left), Right = map(binary.Right) },
+        Conditional c => c with { Condition = map(c.Condition), WhenTrue = map(c.WhenTrue), WhenFalse = map(c.WhenFalse) },
+        Cast cast => cast with { Operand = map(cast.Operand) },
+        MathCall math => math with { Arguments = math.Arguments.Select(map).ToEquatableArray() },
+        Call call => call with { Arguments = call.Arguments.Select(a => a.Value is null ? a : a with { Value = map(a.Value) }).ToEquatableArray() },
+        _ => e,
+    };
+
+    public static void Visit(Expr e, Action<Expr> visit)
+    {
+        MapChildren(e, child =>
+        {
+            Visit(child, visit);
+            return child;
+        });
+        visit(e);
+    }
+}

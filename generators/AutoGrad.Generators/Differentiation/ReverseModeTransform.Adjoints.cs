@@ -1,0 +1,184 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Model;
+using static AutoGrad.Generators.Differentiation.ExprFactory;
+
+namespace AutoGrad.Generators.Differentiation;
+
+internal sealed partial class ReverseModeTransform
+{
+    /// <summary>Intermediate values already recomputed in the current reverse block, by expression.</summary>
+    private sealed class ValueCache(ValueCache? parent)
+    {
+        private readonly Dictionary<Expr, VarRef> _values = new();
+
+        public VarRef? Find(Expr e) => _values.TryGetValue(e, out var value) ? value : parent?.Find(e);
+
+        public void Add(Expr e, VarRef value) => _values[e] = value;
+    }
+
+    /// <summary>Emits code that adds <paramref name="adjoint"/> times the derivative of <paramref name="e"/> to the adjoints of what it reads.</summary>
+    private void Backpropagate(Expr e, Expr adjoint, List<Code> output, ValueCache cache)
+    {
+        if (!_activity.Depends(e)) return;
+        switch (e)
+        {
+            case VarRef variable:
+                output.Add(new Accumulate(new VarRef(variable.Type, Adjoint(variable.Name)), adjoint));
+                return;
+            case ElementRead read:
+                var gradient = new ArraySource(_arrayAdjoints[read.Array.Code], read.Type, IsParameter: false);
+                output.Add(new Accumulate(new ElementRead(read.Type, gradient, Value(read.Index, output, cache)), adjoint));
+                return;
+        }
+
+        adjoint = Materialize(adjoint, output);
+        switch (e)
+        {
+            case Unary { Op: UnaryOp.Negate } negate:
+                Backpropagate(negate.Operand, Neg(adjoint), output, cache);
+                break;
+            case Cast cast:
+                Backpropagate(cast.Operand, CastTo(cast.Operand.Type, adjoint), output, cache);
+                break;
+            case Binary binary:
+                BackpropagateBinary(binary, adjoint, output, cache);
+                break;
+            case Conditional conditional:
+                var whenTrue = new List<Code>();
+                var whenFalse = new List<Code>();
+                Backpropagate(conditional.WhenTrue, adjoint, whenTrue, new ValueCache(cache));
+                Backpropagate(conditional.WhenFalse, adjoint, whenFalse, new ValueCache(cache));
+                output.Add(new IfCode(Value(conditional.Condition, output, cache), whenTrue.ToEquatableArray(), whenFalse.ToEquatableArray()));
+                break;
+            case MathCall math:
+                for (var i = 0; i < math.Arguments.Count; i++)
+                {
+                    if (!_activity.Depends(math.Arguments[i])) continue;
+                    var partial = DerivativeRules.Partial(math, a => Value(math.Arguments[a], output, cache), () => Value(math, output, cache), i);
+                    Backpropagate(math.Arguments[i], Mul(adjoint, partial), output, cache);
+                }
+                break;
+            case Call call:
+                BackpropagateCall(call, adjoint, output, cache);
+                break;
+        }
+    }
+
+    private void BackpropagateBinary(Binary binary, Expr adjoint, List<Code> output, ValueCache cache)
+    {
+        var (left, right) = (binary.Left, binary.Right);
+        var leftActive = _activity.Depends(left);
+        var rightActive = _activity.Depends(right);
+        switch (binary.Op)
+        {
+            case BinaryOp.Add:
+                Backpropagate(left, adjoint, output, cache);
+                Backpropagate(right, adjoint, output, cache);
+                break;
+            case BinaryOp.Subtract:
+                Backpropagate(left, adjoint, output, cache);
+                Backpropagate(right, Neg(adjoint), output, cache);
+                break;
+            case BinaryOp.Multiply:
+                if (leftActive) Backpropagate(left, Mul(adjoint, Value(right, output, cache)), output, cache);
+                if (rightActive) Backpropagate(right, Mul(adjoint, Value(left, output, cache)), output, cache);
+                break;
+            case BinaryOp.Divide:
+                var divisor = Value(right, output, cache);
+                if (leftActive) Backpropagate(left, Div(adjoint, divisor), output, cache);
+                // d(l/r)/dr = -(l/r)/r
+                if (rightActive) Backpropagate(right, Neg(Div(Mul(adjoint, Value(binary, output, cache)), divisor)), output, cache);
+                break;
+            case BinaryOp.Remainder:
+                // l % r = l - r * trunc(l / r)
+                Backpropagate(left, adjoint, output, cache);
+                if (rightActive)
+                {
+                    var quotient = new MathCall(binary.Type, "Truncate", binary.Type == ScalarType.Float,
+                        EquatableArray.Of(Div(Value(left, output, cache), Value(right, output, cache))));
+                    Backpropagate(right, Neg(Mul(adjoint, quotient)), output, cache);
+                }
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Calls the callee's pullback (generated for a [Differentiable] callee, the user's rule
+    /// otherwise) with fresh scalar adjoints, then propagates those into the arguments.
+    /// </summary>
+    private void BackpropagateCall(Call call, Expr adjoint, List<Code> output, ValueCache cache)
+    {
+        var arguments = new List<CallArgument>();
+        var gradients = new List<CallArgument>();
+        var scalarAdjoints = new List<(Expr Argument, VarRef Adjoint)>();
+        var scratch = new List<string>();
+        for (var i = 0; i < call.Arguments.Count; i++)
+        {
+            var argument = call.Arguments[i];
+            var parameter = call.Target.Parameters[i];
+            if (argument.Array is { } array)
+            {
+                arguments.Add(new CallArgument(new External(array.Element, array.Code), ByRef: false));
+                if (!parameter.Differentiable) continue;
+                if (array.IsParameter && _arrayAdjoints.TryGetValue(array.Code, out var arrayAdjoint))
+                {
+                    gradients.Add(new CallArgument(new External(array.Element, arrayAdjoint), ByRef: false));
+                }
+                else
+                {
+                    // The callee wants somewhere to accumulate a gradient nobody reads: a pooled buffer.
+                    var buffer = _names.Numbered("scratch");
+                    var type = array.Element.Keyword();
+                    output.Add(new Line($"var {buffer} = global::System.Buffers.ArrayPool<{type}>.Shared.Rent({array.Code}.Length);"));
+                    output.Add(new Line($"global::System.Array.Clear({buffer}, 0, {array.Code}.Length);"));
+                    gradients.Add(new CallArgument(new External(array.Element, $"{buffer}.AsSpan(0, {array.Code}.Length)"), ByRef: false));
+                    scratch.Add($"global::System.Buffers.ArrayPool<{type}>.Shared.Return({buffer});");
+                }
+                continue;
+            }
+            var value = argument.Value!;
+            arguments.Add(new CallArgument(Value(value, output, cache), ByRef: false));
+            if (!parameter.Differentiable) continue;
+            var scalarAdjoint = new VarRef(parameter.Element, _names.Numbered("d" + parameter.Name + "_"));
+            output.Add(new Declare(parameter.Element, scalarAdjoint.Name, Number(parameter.Element, 0)));
+            gradients.Add(new CallArgument(scalarAdjoint, ByRef: true));
+            scalarAdjoints.Add((value, scalarAdjoint));
+        }
+        arguments.Add(new CallArgument(adjoint, ByRef: false));
+        arguments.AddRange(gradients);
+        output.Add(new PullbackCall(call.Target.Pullback!, arguments.ToEquatableArray()));
+        output.AddRange(scratch.Select(line => new Line(line)));
+        foreach (var (argument, scalarAdjoint) in scalarAdjoints)
+            Backpropagate(argument, scalarAdjoint, output, cache);
+    }
+
+    /// <summary>The value of an expression in the reverse sweep: simple reads in place, anything else once, in a temporary.</summary>
+    private Expr Value(Expr e, List<Code> output, ValueCache cache)
+    {
+        switch (e)
+        {
+            case Constant or VarRef or External or LengthOf:
+            case ElementRead { Index: Constant or VarRef }:
+                return e;
+        }
+        if (cache.Find(e) is { } known) return known;
+        var computed = e is Conditional conditional
+            ? conditional with { Condition = Value(conditional.Condition, output, cache) } // branches stay lazy
+            : IrRewriter.MapChildren(e, child => Value(child, output, cache));
+        var name = _names.Numbered("t");
+        output.Add(new Declare(e.Type, name, computed));
+        var value = new VarRef(e.Type, name);
+        cache.Add(e, value);
+        return value;
+    }
+
+    /// <summary>An adjoint used more than once is computed once.</summary>
+    private Expr Materialize(Expr adjoint, List<Code> output)
+    {
+        if (adjoint is VarRef or Constant) return adjoint;
+        var name = _names.Numbered("g");
+        output.Add(new Declare(adjoint.Type, name, adjoint));
+        return new VarRef(adjoint.Type, name);
+    }
+}

@@ -1,0 +1,230 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Model;
+using static AutoGrad.Generators.Differentiation.ExprFactory;
+
+namespace AutoGrad.Generators.Differentiation;
+
+internal sealed partial class ReverseModeTransform
+{
+    /// <summary>
+    /// Finds the variables the reverse sweep reads (so their overwritten values must be restored):
+    /// everything an active statement's derivative recomputes, and the variables of branch
+    /// conditions that the reverse sweep can re-evaluate instead of recording.
+    /// </summary>
+    private void ComputeNeeded()
+    {
+        VisitStatements(_method.Body, statement =>
+        {
+            if (statement is Assign assign && IsActiveAssignment(assign)) CollectReverseReads(assign.Value, _needed);
+        });
+        for (var before = -1; before != _needed.Count;)
+        {
+            before = _needed.Count;
+            VisitStatements(_method.Body, statement =>
+            {
+                if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
+            });
+        }
+    }
+
+    /// <summary>The variables whose values <see cref="Backpropagate"/> reads for this expression (a leaf needs only its adjoint).</summary>
+    private void CollectReverseReads(Expr e, HashSet<string> names)
+    {
+        if (!_activity.Depends(e)) return;
+        switch (e)
+        {
+            case ElementRead read:
+                CollectVariables(read.Index, names);
+                break;
+            case Unary unary:
+                CollectReverseReads(unary.Operand, names);
+                break;
+            case Cast cast:
+                CollectReverseReads(cast.Operand, names);
+                break;
+            case Binary binary:
+                var leftActive = _activity.Depends(binary.Left);
+                var rightActive = _activity.Depends(binary.Right);
+                var readsRight = binary.Op == BinaryOp.Divide || (binary.Op == BinaryOp.Multiply && leftActive) || (binary.Op == BinaryOp.Remainder && rightActive);
+                var readsLeft = (binary.Op == BinaryOp.Multiply || binary.Op == BinaryOp.Divide || binary.Op == BinaryOp.Remainder) && rightActive;
+                if (readsRight) CollectVariables(binary.Right, names);
+                if (readsLeft) CollectVariables(binary.Left, names);
+                CollectReverseReads(binary.Left, names);
+                CollectReverseReads(binary.Right, names);
+                break;
+            case Conditional conditional:
+                CollectVariables(conditional.Condition, names);
+                CollectReverseReads(conditional.WhenTrue, names);
+                CollectReverseReads(conditional.WhenFalse, names);
+                break;
+            case MathCall or Call:
+                CollectVariables(e, names);
+                break;
+        }
+    }
+
+    private bool IsActiveAssignment(Assign assign) => _activity.IsActive(assign.Target);
+
+    /// <summary>A branch decision can be re-evaluated in the reverse sweep when the branch does not change what it reads.</summary>
+    private static bool CanRecompute(If branch)
+    {
+        var read = new HashSet<string>();
+        CollectVariables(branch.Condition, read);
+        var written = new HashSet<string>();
+        CollectAssigned(branch.Then, written);
+        CollectAssigned(branch.Else, written);
+        return !read.Overlaps(written);
+    }
+
+    private bool NeedsSave(Assign assign, int depth) =>
+        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0);
+
+    /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
+    private bool HasWork(Stmt statement, int depth) => statement switch
+    {
+        Assign assign => IsActiveAssignment(assign) || NeedsSave(assign, depth),
+        Increment increment => _needed.Contains(increment.Target),
+        If branch => HasWork(branch.Then, depth) || HasWork(branch.Else, depth),
+        While loop => HasWork(loop.Body, depth + 1),
+        _ => false,
+    };
+
+    private bool HasWork(Block block, int depth) => block.Statements.Any(s => HasWork(s, depth));
+
+    private static void VisitStatements(Block block, System.Action<Stmt> visit)
+    {
+        foreach (var statement in block.Statements)
+        {
+            visit(statement);
+            if (statement is If branch) { VisitStatements(branch.Then, visit); VisitStatements(branch.Else, visit); }
+            else if (statement is While loop) VisitStatements(loop.Body, visit);
+        }
+    }
+
+    private List<Code> Forward(Block block, int depth)
+    {
+        var output = new List<Code>();
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assign assign:
+                    if (NeedsSave(assign, depth))
+                    {
+                        var type = _variables[assign.Target].Type;
+                        var current = new VarRef(type, assign.Target);
+                        output.Add(depth == 0
+                            ? new Set(Slot(assign, "saved" + Capitalize(assign.Target), type), current)
+                            : new Push(Stack(type), current));
+                    }
+                    output.Add(new Set(assign.Target, assign.Value));
+                    break;
+                case Increment increment:
+                    output.Add(new Step(increment.Target, increment.Delta));
+                    break;
+                case If branch:
+                    output.AddRange(ForwardIf(branch, depth));
+                    break;
+                case While loop:
+                    output.AddRange(ForwardLoop(loop, depth));
+                    break;
+            }
+        }
+        return output;
+    }
+
+    private List<Code> ForwardIf(If branch, int depth)
+    {
+        var then = Forward(branch.Then, depth);
+        var otherwise = Forward(branch.Else, depth);
+        if (!HasWork(branch, depth) || CanRecompute(branch))
+            return new List<Code> { new IfCode(branch.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray()) };
+        if (depth == 0)
+        {
+            // Outside loops each branch runs at most once: its decision fits in a local.
+            var decision = Slot(branch, "tookBranch", ScalarType.Bool);
+            return new List<Code>
+            {
+                new Set(decision, branch.Condition),
+                new IfCode(new VarRef(ScalarType.Bool, decision), then.ToEquatableArray(), otherwise.ToEquatableArray()),
+            };
+        }
+        // The reverse sweep pops the decision before it replays the branch, so it is pushed last.
+        then.Add(new Push(Stack(ScalarType.Bool), new Constant(ScalarType.Bool, "true")));
+        otherwise.Add(new Push(Stack(ScalarType.Bool), new Constant(ScalarType.Bool, "false")));
+        return new List<Code> { new IfCode(branch.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray()) };
+    }
+
+    private List<Code> ForwardLoop(While loop, int depth)
+    {
+        var body = Forward(loop.Body, depth + 1);
+        if (!HasWork(loop, depth)) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
+        var trips = Slot(loop, "iterations", ScalarType.Int);
+        body.Insert(0, new Step(trips, 1));
+        var output = new List<Code> { new Set(trips, new Constant(ScalarType.Int, "0")), new WhileCode(loop.Condition, body.ToEquatableArray()) };
+        if (depth > 0) output.Add(new Push(Stack(ScalarType.Int), new VarRef(ScalarType.Int, trips)));
+        return output;
+    }
+
+    private List<Code> Reverse(Block block, int depth)
+    {
+        var output = new List<Code>();
+        for (var i = block.Statements.Count - 1; i >= 0; i--)
+        {
+            var statement = block.Statements[i];
+            if (!HasWork(statement, depth)) continue;
+            switch (statement)
+            {
+                case Assign assign:
+                    ReverseAssign(assign, depth, output);
+                    break;
+                case Increment increment:
+                    output.Add(new Step(increment.Target, -increment.Delta));
+                    break;
+                case If branch:
+                    Expr decision = CanRecompute(branch) ? branch.Condition
+                        : depth == 0 ? new VarRef(ScalarType.Bool, _slots[branch])
+                        : new Pop(ScalarType.Bool, Stack(ScalarType.Bool));
+                    output.Add(new IfCode(decision, Reverse(branch.Then, depth).ToEquatableArray(), Reverse(branch.Else, depth).ToEquatableArray()));
+                    break;
+                case While loop:
+                    Expr trips = depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int));
+                    output.Add(new Repeat(_names.Numbered("iteration"), trips, Reverse(loop.Body, depth + 1).ToEquatableArray()));
+                    break;
+            }
+        }
+        return output;
+    }
+
+    private void ReverseAssign(Assign assign, int depth, List<Code> output)
+    {
+        var type = _variables[assign.Target].Type;
+        output.Add(new Comment(Emit.ExprPrinter.Print(new VarRef(type, assign.Target)) + " = " + Emit.ExprPrinter.Print(assign.Value)));
+        if (NeedsSave(assign, depth))
+        {
+            output.Add(new Set(assign.Target, depth == 0 ? new VarRef(type, _slots[assign]) : new Pop(type, Stack(type))));
+        }
+        if (!IsActiveAssignment(assign)) return;
+
+        var dependsOnInputs = _activity.Depends(assign.Value);
+        if (assign.Target == _method.ResultVariable)
+        {
+            // The result is never read, so its adjoint is the seed wherever it is assigned.
+            if (dependsOnInputs) Backpropagate(assign.Value, new VarRef(type, _seed), output, new ValueCache(null));
+            return;
+        }
+        var adjoint = Adjoint(assign.Target);
+        if (!dependsOnInputs)
+        {
+            output.Add(new Set(adjoint, Number(type, 0)));
+            return;
+        }
+        var gradient = _names.Numbered("g");
+        output.Add(new Declare(type, gradient, new VarRef(type, adjoint)));
+        output.Add(new Set(adjoint, Number(type, 0)));
+        Backpropagate(assign.Value, new VarRef(type, gradient), output, new ValueCache(null));
+    }
+
+    private static string Capitalize(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+}

@@ -1,0 +1,195 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Diagnostics;
+using AutoGrad.Generators.Lowering;
+using AutoGrad.Generators.Model;
+using static AutoGrad.Generators.Differentiation.ExprFactory;
+
+namespace AutoGrad.Generators.Differentiation;
+
+/// <summary>
+/// The reverse-mode transform. The forward sweep runs the method as written and saves what the
+/// reverse sweep will need: the old value of a variable before it is overwritten (a local slot
+/// outside loops, a stack inside them), branch decisions and trip counts. The reverse sweep walks
+/// the statements backwards, restores each overwritten variable, recomputes the intermediate
+/// values of the statement from the restored state, and accumulates adjoints.
+/// </summary>
+internal sealed partial class ReverseModeTransform
+{
+    private const string StackType = "global::AutoGrad.Differentiation.AdjointStack";
+
+    private readonly MethodModel _method;
+    private readonly Activity _activity;
+    private readonly NameScope _names;
+    private readonly Dictionary<string, VariableInfo> _variables;
+    private readonly Dictionary<string, string> _adjoints = new();
+    private readonly List<string> _localAdjoints = new();
+    private readonly Dictionary<string, string> _gradientNames = new();
+    private readonly Dictionary<string, string> _arrayAdjoints = new();
+    private readonly HashSet<string> _needed = new();
+    private readonly Dictionary<Stmt, string> _slots = new(ReferenceComparer<Stmt>.Instance);
+    private readonly Dictionary<ScalarType, string> _stacks = new();
+    private readonly List<Code> _slotDeclarations = new();
+    private readonly string _seed;
+
+    private ReverseModeTransform(MethodModel method, NameScope names, string seed, IEnumerable<GradientParameter> gradients)
+    {
+        _method = method;
+        _names = names;
+        _seed = seed;
+        _activity = new Activity(method);
+        _variables = method.Variables.ToDictionary(v => v.Name);
+        var assigned = new HashSet<string>();
+        CollectAssigned(method.Body, assigned);
+        foreach (var gradient in gradients)
+        {
+            _gradientNames[gradient.Input.Name] = gradient.Name;
+            if (gradient.Input.Shape != ParameterShape.Scalar) _arrayAdjoints[gradient.Input.Name] = gradient.Name;
+            // A parameter that is never reassigned accumulates straight into its gradient argument;
+            // one that is reassigned needs its own adjoint, which an assignment resets.
+            else if (!assigned.Contains(gradient.Input.Name)) _adjoints[gradient.Input.Name] = gradient.Name;
+        }
+    }
+
+    /// <summary>Differentiates a lowered method against the derivative rules the compilation declares.</summary>
+    public static (GradientProgram? Program, List<DiagnosticInfo> Diagnostics) Run(LoweredMethod lowered, EquatableArray<RuleInfo> rules)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (lowered.Model is not { } model) return (null, diagnostics);
+
+        model = model with { Body = CallResolver.Resolve(model.Body, rules) };
+        var activity = new Activity(model);
+        foreach (var site in CallResolver.UnresolvedActiveCalls(model, activity))
+        {
+            var location = lowered.CallSites.FirstOrDefault(c => c.Site == site.Site)?.Location;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, location, site.Target.DisplayName));
+        }
+        if (!activity.IsVaried(model.ResultVariable))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstantResult, lowered.MethodLocation, model.Name));
+
+        var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)));
+        var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
+        var seed = names.Named("seed");
+        var coreName = "__" + model.Name + "ValueAndPullback";
+
+        if (diagnostics.Any(d => d.IsError))
+            return (Program(model, gradients, seed, coreName, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
+
+        var transform = new ReverseModeTransform(model, names, seed, gradients);
+        return (Program(model, gradients, seed, coreName, transform.Build().ToEquatableArray(), null), diagnostics);
+    }
+
+    /// <summary>A program whose generated methods throw, so callers still compile while an error is reported.</summary>
+    public static GradientProgram Failed(MethodModel model, string why)
+    {
+        var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)));
+        var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
+        return Program(model, gradients, names.Named("seed"), "__" + model.Name + "ValueAndPullback", EquatableArray<Code>.Empty, why);
+    }
+
+    private static GradientProgram Program(MethodModel model, List<GradientParameter> gradients, string seed, string coreName, EquatableArray<Code> body, string? failure) =>
+        new(model.Namespace, model.ContainingTypes, model.Name, model.Accessibility, model.ReturnType, model.Parameters,
+            gradients.ToEquatableArray(), seed, coreName, body, failure);
+
+    private List<Code> Build()
+    {
+        ComputeNeeded();
+
+        var forward = Forward(_method.Body, depth: 0);
+        var reverse = Reverse(_method.Body, depth: 0);
+
+        var body = new List<Code>();
+        foreach (var variable in _method.Variables.Where(v => v.Kind != VariableKind.Parameter))
+            body.Add(new Declare(variable.Type, variable.Name, Default(variable.Type)));
+        foreach (var variable in _localAdjoints)
+            body.Add(new Declare(_variables[variable].Type, _adjoints[variable], Number(_variables[variable].Type, 0)));
+        body.AddRange(_slotDeclarations);
+        foreach (var stack in _stacks)
+            body.Add(new Line($"var {stack.Value} = {StackType}<{stack.Key.Keyword()}>.Rent();"));
+
+        body.Add(new Comment("Forward sweep: the method as written, saving what the reverse sweep needs."));
+        body.AddRange(forward);
+        body.Add(new Comment("Reverse sweep: statements in reverse order, accumulating adjoints."));
+        body.AddRange(reverse);
+
+        foreach (var gradient in _method.Parameters.Where(p => p.Differentiable && p.Shape == ParameterShape.Scalar))
+        {
+            if (_localAdjoints.Contains(gradient.Name))
+                body.Add(new Accumulate(new VarRef(gradient.Element, _gradientNames[gradient.Name]), new VarRef(gradient.Element, _adjoints[gradient.Name])));
+        }
+        foreach (var stack in _stacks)
+            body.Add(new Line($"{StackType}<{stack.Key.Keyword()}>.Return({stack.Value});"));
+        body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
+        return body;
+    }
+
+    /// <summary>The adjoint variable of an active variable; locals get theirs on first use.</summary>
+    private string Adjoint(string variable)
+    {
+        if (!_adjoints.TryGetValue(variable, out var name))
+        {
+            name = _names.Named("d" + variable);
+            _adjoints[variable] = name;
+            _localAdjoints.Add(variable);
+        }
+        return name;
+    }
+
+    private static Expr Default(ScalarType type) => type switch
+    {
+        ScalarType.Bool => new Constant(type, "false"),
+        ScalarType.Int => new Constant(type, "0"),
+        ScalarType.Long => new Constant(type, "0L"),
+        _ => Number(type, 0),
+    };
+
+    private string Stack(ScalarType type)
+    {
+        if (!_stacks.TryGetValue(type, out var name))
+        {
+            name = _names.Named(type.Keyword() + "Stack");
+            _stacks[type] = name;
+        }
+        return name;
+    }
+
+    private string Slot(Stmt statement, string baseName, ScalarType type)
+    {
+        if (!_slots.TryGetValue(statement, out var name))
+        {
+            name = _names.Named(baseName);
+            _slots[statement] = name;
+            _slotDeclarations.Add(new Declare(type, name, Default(type)));
+        }
+        return name;
+    }
+
+    private static void CollectAssigned(Block block, HashSet<string> names)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assign assign: names.Add(assign.Target); break;
+                case Increment increment: names.Add(increment.Target); break;
+                case If branch: CollectAssigned(branch.Then, names); CollectAssigned(branch.Else, names); break;
+                case While loop: CollectAssigned(loop.Body, names); break;
+            }
+        }
+    }
+
+    private static void CollectVariables(Expr e, HashSet<string> names)
+    {
+        switch (e)
+        {
+            case VarRef v: names.Add(v.Name); break;
+            case ElementRead read: CollectVariables(read.Index, names); break;
+            case Unary unary: CollectVariables(unary.Operand, names); break;
+            case Binary binary: CollectVariables(binary.Left, names); CollectVariables(binary.Right, names); break;
+            case Conditional c: CollectVariables(c.Condition, names); CollectVariables(c.WhenTrue, names); CollectVariables(c.WhenFalse, names); break;
+            case Cast cast: CollectVariables(cast.Operand, names); break;
+            case MathCall math: foreach (var a in math.Arguments) CollectVariables(a, names); break;
+            case Call call: foreach (var a in call.Arguments) if (a.Value is not null) CollectVariables(a.Value, names); break;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Linq;
+using AutoGrad.Generators.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace AutoGrad.Generators.Emit;
+
+/// <summary>Prints IR expressions as C#, with only the parentheses precedence requires.</summary>
+internal static class ExprPrinter
+{
+    private enum Precedence { Conditional, Or, And, BitOr, BitXor, BitAnd, Equality, Relational, Additive, Multiplicative, Unary, Primary }
+
+    public static string Print(Expr e) => Print(e, Precedence.Conditional);
+
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static string Print(Expr e, Precedence context)
+    {
+        var (text, precedence) = Format(e);
+        return precedence < context ? "(" + text + ")" : text;
+    }
+
+    private static (string Text, Precedence Precedence) Format(Expr e)
+    {
+        switch (e)
+        {
+            case Constant constant:
+                return (constant.Text, constant.Text.StartsWith("-") ? Precedence.Unary : Precedence.Primary);
+            case VarRef variable:
+                return (Identifier(variable.Name), Precedence.Primary);
+            case External external:
+                return (external.Code, Precedence.Primary);
+            case Pop pop:
+                return (pop.Stack + ".Pop()", Precedence.Primary);
+            case ElementRead read:
+                return ($"{Array(read.Array)}[{Print(read.Index)}]", Precedence.Primary);
+            case LengthOf length:
+                return (Array(length.Array) + ".Length", Precedence.Primary);
+            case Unary unary:
+                var operand = Print(unary.Operand, Precedence.Unary);
+                var symbol = unary.Op == UnaryOp.Not ? "!" : "-";
+                // "- -x" must not print as "--x"
+                return (symbol + (operand.StartsWith("-") ? " " : "") + operand, Precedence.Unary);
+            case Cast cast:
+                return ($"({cast.Type.Keyword()}){Print(cast.Operand, Precedence.Unary)}", Precedence.Unary);
+            case Binary binary:
+                var (op, precedence) = Operator(binary.Op);
+                // Left-associative: a right operand of equal precedence needs parentheses.
+                return ($"{Print(binary.Left, precedence)} {op} {Print(binary.Right, precedence + 1)}", precedence);
+            case Conditional conditional:
+                return ($"{Print(conditional.Condition, Precedence.Or)} ? {Print(conditional.WhenTrue)} : {Print(conditional.WhenFalse)}", Precedence.Conditional);
+            case MathCall math:
+                var type = math.Single ? "global::System.MathF" : "global::System.Math";
+                return ($"{type}.{math.Function}({string.Join(", ", math.Arguments.Select(Print))})", Precedence.Primary);
+            case Call call:
+                var arguments = call.Arguments.Select(a => a.Array is { } array ? Array(array) : Print(a.Value!));
+                return ($"{call.Target.Method}({string.Join(", ", arguments)})", Precedence.Primary);
+            default:
+                throw new System.InvalidOperationException("Cannot print " + e.GetType().Name);
+        }
+    }
+
+    private static string Array(ArraySource array) => array.IsParameter ? Identifier(array.Code) : array.Code;
+
+    private static (string, Precedence) Operator(BinaryOp op) => op switch
+    {
+        BinaryOp.Add => ("+", Precedence.Additive),
+        BinaryOp.Subtract => ("-", Precedence.Additive),
+        BinaryOp.Multiply => ("*", Precedence.Multiplicative),
+        BinaryOp.Divide => ("/", Precedence.Multiplicative),
+        BinaryOp.Remainder => ("%", Precedence.Multiplicative),
+        BinaryOp.Less => ("<", Precedence.Relational),
+        BinaryOp.LessOrEqual => ("<=", Precedence.Relational),
+        BinaryOp.Greater => (">", Precedence.Relational),
+        BinaryOp.GreaterOrEqual => (">=", Precedence.Relational),
+        BinaryOp.Equal => ("==", Precedence.Equality),
+        BinaryOp.NotEqual => ("!=", Precedence.Equality),
+        BinaryOp.And => ("&&", Precedence.And),
+        BinaryOp.Or => ("||", Precedence.Or),
+        BinaryOp.BitAnd => ("&", Precedence.BitAnd),
+        BinaryOp.BitOr => ("|", Precedence.BitOr),
+        _ => ("^", Precedence.BitXor),
+    };
+}

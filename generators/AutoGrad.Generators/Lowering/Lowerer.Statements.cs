@@ -1,0 +1,266 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Diagnostics;
+using AutoGrad.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AutoGrad.Generators.Lowering;
+
+internal sealed partial class Lowerer
+{
+    private void LowerStatement(StatementSyntax statement, List<Stmt> output)
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        switch (statement)
+        {
+            case BlockSyntax block:
+                foreach (var inner in block.Statements) LowerStatement(inner, output);
+                break;
+            case EmptyStatementSyntax:
+                break;
+            case LocalDeclarationStatementSyntax declaration:
+                if (declaration.IsConst) break; // constants are folded where they are read
+                if (!declaration.UsingKeyword.IsKind(SyntaxKind.None))
+                {
+                    UnsupportedStatement(declaration.UsingKeyword, "using", "resources cannot be disposed inside differentiable code");
+                    break;
+                }
+                LowerDeclaration(declaration.Declaration, output);
+                break;
+            case ExpressionStatementSyntax expression:
+                LowerExpressionStatement(expression.Expression, output);
+                break;
+            case ReturnStatementSyntax { Expression: { } value }:
+                if (LowerValue(value, ReturnType) is { } returned) output.Add(new Return(returned));
+                break;
+            case IfStatementSyntax ifStatement:
+                var condition = LowerValue(ifStatement.Condition, ScalarType.Bool);
+                var then = LowerBlock(ifStatement.Statement);
+                var otherwise = ifStatement.Else is { } elseClause ? LowerBlock(elseClause.Statement) : Block.Empty;
+                if (condition is not null) output.Add(new If(condition, then, otherwise));
+                break;
+            case ForStatementSyntax forStatement:
+                LowerFor(forStatement, output);
+                break;
+            case WhileStatementSyntax whileStatement:
+                var whileCondition = LowerValue(whileStatement.Condition, ScalarType.Bool);
+                var whileBody = LowerBlock(whileStatement.Statement);
+                if (whileCondition is not null) output.Add(new While(whileCondition, whileBody, Block.Empty));
+                break;
+            case DoStatementSyntax doStatement:
+                LowerDo(doStatement, output);
+                break;
+            case ForEachStatementSyntax forEach:
+                LowerForEach(forEach, output);
+                break;
+            case BreakStatementSyntax:
+                output.Add(new Break());
+                break;
+            case ContinueStatementSyntax:
+                output.Add(new Continue());
+                break;
+            case LocalFunctionStatementSyntax localFunction:
+                UnsupportedStatement(localFunction.Identifier, "local function", "move it out as a static method marked [Differentiable]");
+                break;
+            case TryStatementSyntax tryStatement:
+                UnsupportedStatement(tryStatement.TryKeyword, "try", "exceptions cannot be differentiated; validate inputs before calling the differentiable method");
+                break;
+            case SwitchStatementSyntax switchStatement:
+                UnsupportedStatement(switchStatement.SwitchKeyword, "switch", "use if/else");
+                break;
+            case GotoStatementSyntax gotoStatement:
+                UnsupportedStatement(gotoStatement.GotoKeyword, "goto", "use loops with break and continue");
+                break;
+            case ThrowStatementSyntax throwStatement:
+                UnsupportedStatement(throwStatement.ThrowKeyword, "throw", "validate inputs before calling the differentiable method");
+                break;
+            default:
+                UnsupportedStatement(statement.GetFirstToken(), StatementKindName(statement), "rewrite it with the supported statements");
+                break;
+        }
+    }
+
+    private ScalarType ReturnType => Symbols.ScalarOf(_method.ReturnType)!.Value;
+
+    private Block LowerBlock(StatementSyntax statement)
+    {
+        var statements = new List<Stmt>();
+        LowerStatement(statement, statements);
+        return new Block(statements.ToEquatableArray());
+    }
+
+    private void LowerDeclaration(VariableDeclarationSyntax declaration, List<Stmt> output)
+    {
+        foreach (var declarator in declaration.Variables)
+        {
+            if (_model.GetDeclaredSymbol(declarator, _cancellation) is not ILocalSymbol local) continue;
+            if (Symbols.ScalarOf(local.Type) is not { } type)
+            {
+                Report(DiagnosticDescriptors.UnsupportedLocalType, LocationInfo.From(declarator.Identifier), local.Name, local.Type.ToDisplayString());
+                continue;
+            }
+            var name = DeclareLocal(local, type);
+            if (declarator.Initializer is { } initializer && LowerValue(initializer.Value, type) is { } value)
+                output.Add(new Assign(name, value, IsDeclaration: true));
+        }
+    }
+
+    private void LowerExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
+    {
+        switch (expression)
+        {
+            case AssignmentExpressionSyntax assignment:
+                LowerAssignment(assignment, output);
+                break;
+            case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix:
+                LowerStep(postfix.Operand, postfix.IsKind(SyntaxKind.PostIncrementExpression) ? 1 : -1, output);
+                break;
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix:
+                LowerStep(prefix.Operand, prefix.IsKind(SyntaxKind.PreIncrementExpression) ? 1 : -1, output);
+                break;
+            case InvocationExpressionSyntax:
+                UnsupportedStatement(expression.GetFirstToken(), "call", "a call whose result is discarded has no effect on the gradient; use its result or remove it", expression);
+                break;
+            default:
+                UnsupportedStatement(expression.GetFirstToken(), "expression", "only assignments and ++/-- may stand as statements", expression);
+                break;
+        }
+    }
+
+    private void LowerStep(ExpressionSyntax operand, int delta, List<Stmt> output)
+    {
+        if (AssignmentTarget(operand) is not { } target) return;
+        if (target.Type is ScalarType.Int or ScalarType.Long)
+        {
+            output.Add(new Increment(target.Name, delta));
+            return;
+        }
+        var one = ConstantOf(target.Type, 1)!;
+        output.Add(new Assign(target.Name, new Binary(target.Type, delta > 0 ? BinaryOp.Add : BinaryOp.Subtract, target, one), IsDeclaration: false));
+    }
+
+    private void LowerAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
+    {
+        if (AssignmentTarget(assignment.Left) is not { } target) return;
+        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            if (LowerValue(assignment.Right, target.Type) is { } value) output.Add(new Assign(target.Name, value, IsDeclaration: false));
+            return;
+        }
+        BinaryOp? op = assignment.Kind() switch
+        {
+            SyntaxKind.AddAssignmentExpression => BinaryOp.Add,
+            SyntaxKind.SubtractAssignmentExpression => BinaryOp.Subtract,
+            SyntaxKind.MultiplyAssignmentExpression => BinaryOp.Multiply,
+            SyntaxKind.DivideAssignmentExpression => BinaryOp.Divide,
+            SyntaxKind.ModuloAssignmentExpression => BinaryOp.Remainder,
+            _ => null,
+        };
+        if (op is null)
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(assignment.OperatorToken), $"the '{assignment.OperatorToken.ValueText}' assignment");
+            return;
+        }
+        if (LowerExpression(assignment.Right) is not { } right) return;
+
+        // An integer stepped by a constant stays invertible, so loops over indices need no saved values.
+        if (target.Type is ScalarType.Int or ScalarType.Long && op is BinaryOp.Add or BinaryOp.Subtract
+            && _model.GetConstantValue(assignment.Right, _cancellation) is { HasValue: true, Value: int or long } step)
+        {
+            var delta = System.Convert.ToInt64(step.Value, System.Globalization.CultureInfo.InvariantCulture);
+            output.Add(new Increment(target.Name, op == BinaryOp.Add ? delta : -delta));
+            return;
+        }
+        // C# evaluates x op= y in the wider of the two types, then converts back to x's type.
+        var wide = Wider(target.Type, right.Type);
+        var combined = new Binary(wide, op.Value, Convert(target, wide), Convert(right, wide));
+        output.Add(new Assign(target.Name, Convert(combined, target.Type), IsDeclaration: false));
+    }
+
+    /// <summary>The variable an assignment writes, or null (reported) when it writes anything else.</summary>
+    private VarRef? AssignmentTarget(ExpressionSyntax target)
+    {
+        var symbol = _model.GetSymbolInfo(target, _cancellation).Symbol;
+        if (target is IdentifierNameSyntax && symbol is ILocalSymbol or IParameterSymbol && _names.TryGetValue(symbol, out var name)
+            && _variables.FirstOrDefault(v => v.Name == name) is { } variable)
+        {
+            return new VarRef(variable.Type, variable.Name);
+        }
+        if (target is ElementAccessExpressionSyntax access && _model.GetSymbolInfo(access.Expression, _cancellation).Symbol is IParameterSymbol array)
+        {
+            Report(DiagnosticDescriptors.WriteToInput, LocationInfo.From(target), array.Name);
+            return null;
+        }
+        Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(target), "only local variables and scalar parameters can be assigned");
+        return null;
+    }
+
+    private void LowerFor(ForStatementSyntax forStatement, List<Stmt> output)
+    {
+        if (forStatement.Declaration is { } declaration) LowerDeclaration(declaration, output);
+        foreach (var initializer in forStatement.Initializers) LowerExpressionStatement(initializer, output);
+        var condition = forStatement.Condition is { } c ? LowerValue(c, ScalarType.Bool) : ConstantOf(ScalarType.Bool, true);
+        var body = LowerBlock(forStatement.Statement);
+        var step = new List<Stmt>();
+        foreach (var incrementor in forStatement.Incrementors) LowerExpressionStatement(incrementor, step);
+        if (condition is not null) output.Add(new While(condition, body, new Block(step.ToEquatableArray())));
+    }
+
+    private void LowerDo(DoStatementSyntax doStatement, List<Stmt> output)
+    {
+        // do { body } while (c)  ==  first = true; while (first || c) { first = false; body }
+        var condition = LowerValue(doStatement.Condition, ScalarType.Bool);
+        var body = LowerBlock(doStatement.Statement);
+        if (condition is null) return;
+        var first = NewVariable("firstIteration", ScalarType.Bool);
+        output.Add(new Assign(first, ConstantOf(ScalarType.Bool, true)!, IsDeclaration: true));
+        var statements = new List<Stmt> { new Assign(first, ConstantOf(ScalarType.Bool, false)!, IsDeclaration: false) };
+        statements.AddRange(body.Statements);
+        var loopCondition = new Binary(ScalarType.Bool, BinaryOp.Or, new VarRef(ScalarType.Bool, first), condition);
+        output.Add(new While(loopCondition, new Block(statements.ToEquatableArray()), Block.Empty));
+    }
+
+    private void LowerForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    {
+        var source = LowerArray(forEach.Expression);
+        if (source is null)
+        {
+            UnsupportedStatement(forEach.ForEachKeyword, "foreach", $"foreach works over an array or span parameter, not over '{forEach.Expression}'; use a for loop", forEach.Expression);
+            return;
+        }
+        if (_model.GetDeclaredSymbol(forEach, _cancellation) is not ILocalSymbol local) return;
+        if (Symbols.ScalarOf(local.Type) is not { } type)
+        {
+            Report(DiagnosticDescriptors.UnsupportedLocalType, LocationInfo.From(forEach.Identifier), local.Name, local.Type.ToDisplayString());
+            return;
+        }
+        var element = DeclareLocal(local, type);
+        var index = NewVariable("index", ScalarType.Int);
+        output.Add(new Assign(index, ConstantOf(ScalarType.Int, 0)!, IsDeclaration: true));
+        var body = new List<Stmt>
+        {
+            new Assign(element, Convert(new ElementRead(source.Element, source, new VarRef(ScalarType.Int, index)), type), IsDeclaration: true),
+        };
+        body.AddRange(LowerBlock(forEach.Statement).Statements);
+        var condition = new Binary(ScalarType.Bool, BinaryOp.Less, new VarRef(ScalarType.Int, index), new LengthOf(source));
+        output.Add(new While(condition, new Block(body.ToEquatableArray()), new Block(EquatableArray.Of<Stmt>(new Increment(index, 1)))));
+    }
+
+    private void UnsupportedStatement(SyntaxToken at, string kind, string advice, SyntaxNode? node = null) =>
+        Report(DiagnosticDescriptors.UnsupportedStatement, node is null ? LocationInfo.From(at) : LocationInfo.From(node), kind, advice);
+
+    private static string StatementKindName(StatementSyntax statement) => statement switch
+    {
+        LockStatementSyntax => "lock",
+        UsingStatementSyntax => "using",
+        FixedStatementSyntax => "fixed",
+        CheckedStatementSyntax => "checked",
+        UnsafeStatementSyntax => "unsafe",
+        YieldStatementSyntax => "yield",
+        LabeledStatementSyntax => "labeled",
+        ReturnStatementSyntax => "empty return",
+        _ => statement.Kind().ToString(),
+    };
+}

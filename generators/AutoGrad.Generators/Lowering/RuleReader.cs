@@ -1,0 +1,91 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using AutoGrad.Generators.Diagnostics;
+using AutoGrad.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AutoGrad.Generators.Lowering;
+
+/// <summary>A [DerivativeOf] rule read from its declaration, or what is wrong with it.</summary>
+public sealed record RuleResult(EquatableArray<RuleInfo> Rules, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Reads [DerivativeOf] rules and checks that each has the shape of a pullback of its target.</summary>
+internal static class RuleReader
+{
+    public static RuleResult Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        var rules = new List<RuleInfo>();
+        var diagnostics = new List<DiagnosticInfo>();
+        if (context.TargetSymbol is not IMethodSymbol rule) return new RuleResult(EquatableArray<RuleInfo>.Empty, EquatableArray<DiagnosticInfo>.Empty);
+        var location = LocationInfo.From(((MethodDeclarationSyntax)context.TargetNode).Identifier);
+        foreach (var attribute in context.Attributes)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (attribute.ConstructorArguments.Length != 2
+                || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol targetType
+                || attribute.ConstructorArguments[1].Value is not string targetName)
+            {
+                continue;
+            }
+            var candidates = targetType.GetMembers(targetName).OfType<IMethodSymbol>().Where(m => m.IsStatic).ToList();
+            if (candidates.Count == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeTargetNotFound, location, targetType.ToDisplayString(), targetName));
+                continue;
+            }
+            // Overloads: the rule belongs to the one whose parameter types open the rule's parameter list.
+            var target = candidates.FirstOrDefault(c => c.Parameters.Length < rule.Parameters.Length
+                && c.Parameters.Select(p => p.Type).SequenceEqual(rule.Parameters.Take(c.Parameters.Length).Select(p => p.Type), SymbolEqualityComparer.Default))
+                ?? candidates[0];
+            var problem = Check(rule, target, out var signatures);
+            if (problem is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDerivativeRule, location, rule.Name, targetType.Name + "." + targetName, problem));
+                continue;
+            }
+            rules.Add(new RuleInfo(Symbols.RuleKey(target), Symbols.FullyQualified(rule.ContainingType) + "." + rule.Name, signatures!.ToEquatableArray()));
+        }
+        return new RuleResult(rules.ToEquatableArray(), diagnostics.ToEquatableArray());
+    }
+
+    private static string? Check(IMethodSymbol rule, IMethodSymbol target, out List<ParameterSignature>? signatures)
+    {
+        signatures = null;
+        if (!rule.IsStatic || !rule.ReturnsVoid) return "a rule is a static method returning void";
+        if (Symbols.ScalarOf(target.ReturnType) is not { } t || !t.IsReal()) return "the target must return double or float";
+        var n = target.Parameters.Length;
+        if (rule.Parameters.Length <= n) return $"expected the target's {n} parameters, then '{t.Keyword()} seed', then the gradients";
+        var list = new List<ParameterSignature>();
+        for (var i = 0; i < n; i++)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(rule.Parameters[i].Type, target.Parameters[i].Type))
+                return $"parameter {i + 1} must have the target's type '{target.Parameters[i].Type.ToDisplayString()}'";
+            var signature = Symbols.Signature(rule.Parameters[i]);
+            if (signature is null) return $"parameter '{rule.Parameters[i].Name}' has a type AutoGrad cannot pass";
+            list.Add(signature);
+        }
+        if (Symbols.ScalarOf(rule.Parameters[n].Type) != t || rule.Parameters[n].RefKind != RefKind.None)
+            return $"parameter {n + 1} must be the seed, '{t.Keyword()} seed'";
+        var gradients = rule.Parameters.Skip(n + 1).ToList();
+        var differentiable = list.Where(s => s.Differentiable).ToList();
+        if (gradients.Count != differentiable.Count)
+            return $"expected {differentiable.Count} gradient parameter(s) after the seed, one per differentiable parameter, found {gradients.Count}";
+        for (var i = 0; i < gradients.Count; i++)
+        {
+            var expected = differentiable[i];
+            var gradient = gradients[i];
+            var ok = expected.Shape == ParameterShape.Scalar
+                ? gradient.RefKind == RefKind.Ref && Symbols.ScalarOf(gradient.Type) == expected.Element
+                : gradient.RefKind == RefKind.None && gradient.Type is INamedTypeSymbol { Name: "Span", TypeArguments.Length: 1 } span && Symbols.ScalarOf(span.TypeArguments[0]) == expected.Element;
+            if (!ok)
+            {
+                var shape = expected.Shape == ParameterShape.Scalar ? $"ref {expected.Element.Keyword()}" : $"Span<{expected.Element.Keyword()}>";
+                return $"the gradient of '{expected.Name}' must be '{shape} {gradient.Name}'";
+            }
+        }
+        signatures = list;
+        return null;
+    }
+}

@@ -1,0 +1,57 @@
+namespace AutoGrad.Generators.Model;
+
+/// <summary>A statement of the generated code: the output of differentiation, the input of emission.</summary>
+public abstract record Code;
+
+/// <summary><c>T name = value;</c></summary>
+public sealed record Declare(ScalarType Type, string Name, Expr Value) : Code;
+
+/// <summary><c>name = value;</c></summary>
+public sealed record Set(string Name, Expr Value) : Code;
+
+/// <summary><c>target += value;</c> where the target is a variable or an element of a gradient span.</summary>
+public sealed record Accumulate(Expr Target, Expr Value) : Code;
+
+/// <summary><c>name += delta;</c> on an integer.</summary>
+public sealed record Step(string Name, long Delta) : Code;
+
+public sealed record Push(string Stack, Expr Value) : Code;
+
+public sealed record IfCode(Expr Condition, EquatableArray<Code> Then, EquatableArray<Code> Else) : Code;
+
+public sealed record WhileCode(Expr Condition, EquatableArray<Code> Body) : Code;
+
+/// <summary><c>for (int counter = count; counter &gt; 0; counter--) body</c>: a loop replayed backwards.</summary>
+public sealed record Repeat(string Counter, Expr Count, EquatableArray<Code> Body) : Code;
+
+/// <summary>A call to a pullback: generated for a [Differentiable] callee or a user's [DerivativeOf] rule.</summary>
+public sealed record PullbackCall(string Method, EquatableArray<CallArgument> Arguments) : Code;
+
+public sealed record CallArgument(Expr Value, bool ByRef);
+
+public sealed record Comment(string Text) : Code;
+
+/// <summary>A fixed line of support code (renting and returning stacks and scratch buffers).</summary>
+public sealed record Line(string Text) : Code;
+
+public sealed record ReturnCode(Expr Value) : Code;
+
+/// <summary>A gradient parameter of the generated methods and the input it belongs to.</summary>
+public sealed record GradientParameter(string Name, ParameterInfo Input);
+
+/// <summary>Everything the emitter needs to write the generated methods of one [Differentiable] method.</summary>
+public sealed record GradientProgram(
+    string Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string Name,
+    string Accessibility,
+    ScalarType Type,
+    EquatableArray<ParameterInfo> Parameters,
+    EquatableArray<GradientParameter> Gradients,
+    string Seed,
+    string CoreName,
+    EquatableArray<Code> CoreBody,
+    string? Failure);
+
+/// <summary>A user's [DerivativeOf] rule as plain data.</summary>
+public sealed record RuleInfo(string TargetKey, string Method, EquatableArray<ParameterSignature> Parameters);

@@ -1,0 +1,122 @@
+namespace AutoGrad.Generators.Model;
+
+/// <summary>The value types differentiable code computes with.</summary>
+public enum ScalarType { Double, Float, Int, Long, Bool }
+
+public enum UnaryOp { Negate, Not }
+
+public enum BinaryOp
+{
+    Add, Subtract, Multiply, Divide, Remainder,
+    Less, LessOrEqual, Greater, GreaterOrEqual, Equal, NotEqual,
+    And, Or, BitAnd, BitOr, BitXor,
+}
+
+/// <summary>An expression of the intermediate representation: a pure tree, every node typed.</summary>
+public abstract record Expr(ScalarType Type);
+
+/// <summary>A literal, already in C# source form.</summary>
+public sealed record Constant(ScalarType Type, string Text) : Expr(Type);
+
+/// <summary>A scalar variable: a parameter, a (renamed, hoisted) local or a synthetic variable.</summary>
+public sealed record VarRef(ScalarType Type, string Name) : Expr(Type);
+
+/// <summary>An element of an input array or span, or of an array the method only reads (e.g. a static field).</summary>
+public sealed record ElementRead(ScalarType Type, ArraySource Array, Expr Index) : Expr(Type);
+
+public sealed record LengthOf(ArraySource Array) : Expr(ScalarType.Int);
+
+public sealed record Unary(ScalarType Type, UnaryOp Op, Expr Operand) : Expr(Type);
+
+public sealed record Binary(ScalarType Type, BinaryOp Op, Expr Left, Expr Right) : Expr(Type);
+
+public sealed record Conditional(ScalarType Type, Expr Condition, Expr WhenTrue, Expr WhenFalse) : Expr(Type);
+
+/// <summary>A numeric conversion to <see cref="Expr.Type"/>.</summary>
+public sealed record Cast(ScalarType Type, Expr Operand) : Expr(Type);
+
+/// <summary>A System.Math (or System.MathF when <paramref name="Single"/>) function.</summary>
+public sealed record MathCall(ScalarType Type, string Function, bool Single, EquatableArray<Expr> Arguments) : Expr(Type);
+
+/// <summary>A call to a user method: a [Differentiable] one, one with a [DerivativeOf] rule, or one with neither.</summary>
+public sealed record Call(ScalarType Type, CallTarget Target, EquatableArray<Argument> Arguments, int Site) : Expr(Type);
+
+/// <summary>Code the method reads but never differentiates, such as a static field or property.</summary>
+public sealed record External(ScalarType Type, string Code) : Expr(Type);
+
+/// <summary>Output only: the value pushed last on a stack of the forward sweep.</summary>
+public sealed record Pop(ScalarType Type, string Stack) : Expr(Type);
+
+/// <summary>An array or span the method reads: an input parameter, or external code.</summary>
+public sealed record ArraySource(string Code, ScalarType Element, bool IsParameter);
+
+/// <summary>A call argument: a scalar expression or a whole array.</summary>
+public sealed record Argument(Expr? Value, ArraySource? Array);
+
+public enum ParameterShape { Scalar, Array, Span }
+
+/// <summary>How a callee's parameter takes part in its pullback.</summary>
+public sealed record ParameterSignature(string Name, ScalarType Element, ParameterShape Shape, bool Differentiable);
+
+public enum CallKind { Differentiable, Rule, None }
+
+/// <summary>
+/// The method a call reaches and, once resolved, the pullback to call in the reverse sweep
+/// (generated for [Differentiable] callees, user-written for [DerivativeOf] rules).
+/// </summary>
+public sealed record CallTarget(
+    string Method,
+    string DisplayName,
+    string RuleKey,
+    EquatableArray<ParameterSignature> Parameters,
+    CallKind Kind,
+    string? Pullback);
+
+/// <summary>A statement. Lowering produces all kinds; control-flow normalisation removes the jumps.</summary>
+public abstract record Stmt;
+
+public sealed record Assign(string Target, Expr Value, bool IsDeclaration) : Stmt;
+
+/// <summary>An integer variable stepped by a constant: invertible, so the reverse sweep needs no saved value.</summary>
+public sealed record Increment(string Target, long Delta) : Stmt;
+
+public sealed record If(Expr Condition, Block Then, Block Else) : Stmt;
+
+/// <summary>A loop; <see cref="Step"/> runs after each iteration that did not break (a for loop's incrementors).</summary>
+public sealed record While(Expr Condition, Block Body, Block Step) : Stmt;
+
+public sealed record Break : Stmt;
+
+public sealed record Continue : Stmt;
+
+public sealed record Return(Expr Value) : Stmt;
+
+public sealed record Block(EquatableArray<Stmt> Statements)
+{
+    public static Block Empty { get; } = new(EquatableArray<Stmt>.Empty);
+}
+
+public enum VariableKind { Parameter, Local, Synthetic }
+
+public sealed record VariableInfo(string Name, ScalarType Type, VariableKind Kind);
+
+/// <summary>A parameter of the [Differentiable] method as it appears in the signature.</summary>
+public sealed record ParameterInfo(string Name, string TypeText, ScalarType Element, ParameterShape Shape, bool Differentiable);
+
+/// <summary>A type that contains the method, outermost first, as its partial declaration needs it.</summary>
+public sealed record ContainingType(string Keyword, string Name);
+
+/// <summary>The result of lowering one [Differentiable] method: its signature and its body in IR.</summary>
+public sealed record MethodModel(
+    string Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string Name,
+    string Accessibility,
+    ScalarType ReturnType,
+    EquatableArray<ParameterInfo> Parameters,
+    EquatableArray<VariableInfo> Variables,
+    Block Body,
+    string ResultVariable);
+
+/// <summary>Where a call sits in the source, by the <see cref="Call.Site"/> number lowering gave it.</summary>
+public sealed record CallSite(int Site, LocationInfo? Location);

@@ -1,0 +1,78 @@
+using Microsoft.CodeAnalysis;
+
+namespace AutoGrad.Generators.Model;
+
+/// <summary>Maps Roslyn types onto the IR's scalar types and the parameter shapes AutoGrad knows.</summary>
+internal static class Symbols
+{
+    public const string DifferentiableAttribute = "AutoGrad.DifferentiableAttribute";
+    public const string NoGradientAttribute = "AutoGrad.NoGradientAttribute";
+    public const string DerivativeOfAttribute = "AutoGrad.DerivativeOfAttribute";
+
+    public static ScalarType? ScalarOf(ITypeSymbol? type) => type?.SpecialType switch
+    {
+        SpecialType.System_Double => ScalarType.Double,
+        SpecialType.System_Single => ScalarType.Float,
+        SpecialType.System_Int32 => ScalarType.Int,
+        SpecialType.System_Int64 => ScalarType.Long,
+        SpecialType.System_Boolean => ScalarType.Bool,
+        _ => null,
+    };
+
+    public static bool IsReal(this ScalarType type) => type is ScalarType.Double or ScalarType.Float;
+
+    public static string Keyword(this ScalarType type) => type switch
+    {
+        ScalarType.Double => "double",
+        ScalarType.Float => "float",
+        ScalarType.Int => "int",
+        ScalarType.Long => "long",
+        _ => "bool",
+    };
+
+    /// <summary>Recognises double/float arrays and ReadOnlySpan/Span of them; returns the element type.</summary>
+    public static (ScalarType Element, ParameterShape Shape)? ArrayOf(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol { Rank: 1 } array && ScalarOf(array.ElementType) is { } element && element.IsReal())
+            return (element, ParameterShape.Array);
+        if (type is INamedTypeSymbol { IsGenericType: true } named
+            && named.ContainingNamespace?.ToDisplayString() == "System"
+            && named.Name is "ReadOnlySpan"
+            && ScalarOf(named.TypeArguments[0]) is { } spanElement && spanElement.IsReal())
+            return (spanElement, ParameterShape.Span);
+        return null;
+    }
+
+    public static bool HasAttribute(ISymbol symbol, string metadataName)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+            if (attribute.AttributeClass?.ToDisplayString() == metadataName) return true;
+        return false;
+    }
+
+    public static string FullyQualified(ISymbol symbol) => symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+    /// <summary>How a parameter of a differentiable method or a callee takes part in differentiation; null when unsupported.</summary>
+    public static ParameterSignature? Signature(IParameterSymbol parameter)
+    {
+        if (parameter.RefKind != RefKind.None) return null;
+        var noGradient = HasAttribute(parameter, NoGradientAttribute);
+        if (ScalarOf(parameter.Type) is { } scalar)
+            return new ParameterSignature(parameter.Name, scalar, ParameterShape.Scalar, scalar.IsReal() && !noGradient);
+        if (ArrayOf(parameter.Type) is { } array)
+            return new ParameterSignature(parameter.Name, array.Element, array.Shape, !noGradient);
+        return null;
+    }
+
+    /// <summary>The key a call and a [DerivativeOf] rule agree on: the target's type, name and parameter types.</summary>
+    public static string RuleKey(IMethodSymbol method)
+    {
+        var parameters = new System.Text.StringBuilder();
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameters.Length > 0) parameters.Append(',');
+            parameters.Append(FullyQualified(parameter.Type));
+        }
+        return $"{FullyQualified(method.ContainingType)}.{method.Name}({parameters})";
+    }
+}
