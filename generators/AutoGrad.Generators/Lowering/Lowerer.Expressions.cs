@@ -115,7 +115,7 @@ internal sealed partial class Lowerer
         if (array is null)
             return Unsupported(access.Expression, $"indexing '{access.Expression}': only array and span parameters and static arrays can be indexed");
         if (access.ArgumentList.Arguments.Count != 1 || access.ArgumentList.Arguments[0].Expression is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression } or RangeExpressionSyntax)
-            return Unsupported(access.ArgumentList, "only a single integer index is supported (no ranges or ^ indices)");
+            return Unsupported(access.ArgumentList.Arguments.Count == 1 ? access.ArgumentList.Arguments[0] : access.ArgumentList, "only a single integer index is supported (no ranges or ^ indices)");
         var index = LowerValue(access.ArgumentList.Arguments[0].Expression, ScalarType.Int);
         return index is null ? null : new ElementRead(type, array, index);
     }

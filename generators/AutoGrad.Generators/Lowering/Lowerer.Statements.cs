@@ -73,6 +73,10 @@ internal sealed partial class Lowerer
             case GotoStatementSyntax gotoStatement:
                 UnsupportedStatement(gotoStatement.GotoKeyword, "goto", "use loops with break and continue");
                 break;
+            case LabeledStatementSyntax labeled:
+                UnsupportedStatement(labeled.Identifier, "labeled", "labels only serve goto; use loops with break and continue");
+                LowerStatement(labeled.Statement, output);
+                break;
             case ThrowStatementSyntax throwStatement:
                 UnsupportedStatement(throwStatement.ThrowKeyword, "throw", "validate inputs before calling the differentiable method");
                 break;
@@ -259,7 +263,6 @@ internal sealed partial class Lowerer
         CheckedStatementSyntax => "checked",
         UnsafeStatementSyntax => "unsafe",
         YieldStatementSyntax => "yield",
-        LabeledStatementSyntax => "labeled",
         ReturnStatementSyntax => "empty return",
         _ => statement.Kind().ToString(),
     };
