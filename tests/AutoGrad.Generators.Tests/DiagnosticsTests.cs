@@ -35,6 +35,7 @@ public class DiagnosticsTests
     [InlineData("AG0014", "static partial class C { [Differentiable] public static double F(double[] x) { [|x[0]|] = 1; return x[0]; } }")]
     [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double x) { double[] [|buffer|] = { x }; return x; } }")]
     [InlineData("AG0016", "static partial class C { [Differentiable] public static double [|F|](double x, int n) => n * 2.0; }")]
+    [InlineData("AG0017", "static partial class C { [Differentiable] static double G([NoGradient] double v, double u) => v * u; [Differentiable] public static double F(double x) => [|G(x, x)|]; }")]
     [InlineData("AG0030", "static partial class C { public static double G(double x) => x; [DerivativeOf(typeof(C), nameof(G))] public static void [|GPullback|](double x, double seed, double dx) { } }")]
     [InlineData("AG0031", "static partial class C { [DerivativeOf(typeof(C), \"Missing\")] public static void [|Rule|](double x, double seed, ref double dx) { } }")]
     public void Reports_diagnostic_at_the_offending_syntax(string id, string marked, string? markedText = null)
@@ -46,7 +47,7 @@ public class DiagnosticsTests
         var (result, _) = GeneratorHarness.Run(source.Text);
 
         var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id && d.Location.SourceSpan == source.Span);
-        Assert.Equal(id == "AG0016" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(id is "AG0016" or "AG0017" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage()));
         Assert.False(string.IsNullOrWhiteSpace(diagnostic.Descriptor.Description.ToString()));
         Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AG0099");

@@ -77,6 +77,13 @@ public static class DiagnosticDescriptors
         description: "Check that the differentiable parameters are used in the returned value, or remove [Differentiable].",
         helpLinkUri: HelpBase);
 
+    public static readonly DiagnosticDescriptor GradientStopped = new(
+        "AG0017", "Gradient stops at a [NoGradient] parameter",
+        "'{0}' depends on a differentiable input, but parameter '{1}' of '{2}' is [NoGradient], so no gradient flows through it",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "Remove [NoGradient] from the callee's parameter, or mark the caller's input [NoGradient] too if a zero gradient is intended.",
+        helpLinkUri: HelpBase);
+
     public static readonly DiagnosticDescriptor InvalidDerivativeRule = Error(
         "AG0030", "Invalid derivative rule",
         "[DerivativeOf] rule '{0}' does not fit '{1}': {2}",

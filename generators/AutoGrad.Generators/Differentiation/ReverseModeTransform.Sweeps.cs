@@ -200,7 +200,7 @@ internal sealed partial class ReverseModeTransform
     private void ReverseAssign(Assign assign, int depth, List<Code> output)
     {
         var type = _variables[assign.Target].Type;
-        output.Add(new Comment(Emit.ExprPrinter.Print(new VarRef(type, assign.Target)) + " = " + Emit.ExprPrinter.Print(assign.Value)));
+        output.Add(new StatementComment(type, assign.Target, assign.Value));
         if (NeedsSave(assign, depth))
         {
             output.Add(new Set(assign.Target, depth == 0 ? new VarRef(type, _slots[assign]) : new Pop(type, Stack(type))));

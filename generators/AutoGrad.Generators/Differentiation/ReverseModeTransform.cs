@@ -64,6 +64,11 @@ internal sealed partial class ReverseModeTransform
             var location = lowered.CallSites.FirstOrDefault(c => c.Site == site.Site)?.Location;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, location, site.Target.DisplayName));
         }
+        foreach (var (call, argument, parameter) in CallResolver.StoppedGradients(model, activity))
+        {
+            var location = lowered.CallSites.FirstOrDefault(c => c.Site == call.Site)?.Location;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GradientStopped, location, Emit.ExprPrinter.Print(argument), parameter, call.Target.DisplayName));
+        }
         if (!activity.IsVaried(model.ResultVariable))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstantResult, lowered.MethodLocation, model.Name));
 

@@ -164,6 +164,9 @@ internal static class Emitter
             case Comment comment:
                 writer.Line("// " + comment.Text);
                 break;
+            case StatementComment statement:
+                writer.Line($"// {Print(new VarRef(statement.Type, statement.Target))} = {Print(statement.Value)}");
+                break;
             case Line line:
                 writer.Line(line.Text);
                 break;

@@ -31,6 +31,9 @@ public sealed record CallArgument(Expr Value, bool ByRef);
 
 public sealed record Comment(string Text) : Code;
 
+/// <summary>A comment naming the source statement whose reverse follows: <c>// target = value</c>.</summary>
+public sealed record StatementComment(ScalarType Type, string Target, Expr Value) : Code;
+
 /// <summary>A fixed line of support code (renting and returning stacks and scratch buffers).</summary>
 public sealed record Line(string Text) : Code;
 
