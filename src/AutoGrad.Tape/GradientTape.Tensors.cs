@@ -171,6 +171,15 @@ public sealed partial class GradientTape
         return new VarVector(record.Output, a.Length, a.RequiresGradient);
     }
 
+    internal VarVector Scale(VarVector a, Var factor)
+    {
+        if (factor.IsConstant) return Scale(a, factor.Value);
+        ref TensorRecord record = ref Append(TensorOpKind.ScaleByVariable, a.Length, a.Start, a.RequiresGradient, factor.Index, true);
+        TensorPrimitives.Multiply(Values(a), factor.Value, _values.AsSpan(record.Output, a.Length));
+        record.Scalar = factor.Value;
+        return new VarVector(record.Output, a.Length, requiresGradient: true);
+    }
+
     internal VarVector Unary(TensorOpKind kind, VarVector a)
     {
         ref TensorRecord record = ref Append(kind, a.Length, a.Start, a.RequiresGradient);
@@ -354,6 +363,11 @@ public sealed partial class GradientTape
 
             case TensorOpKind.Scale:
                 if (record.NeedsA) AccumulateScaled(adjoints.Slice(record.A, n), outputAdjoint, record.Scalar);
+                break;
+
+            case TensorOpKind.ScaleByVariable:
+                if (record.NeedsA) AccumulateScaled(adjoints.Slice(record.A, n), outputAdjoint, record.Scalar);
+                adjoints[record.B] += TensorPrimitives.Dot(outputAdjoint, values.Slice(record.A, n));
                 break;
 
             case TensorOpKind.Exp:

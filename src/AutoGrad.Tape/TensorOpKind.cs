@@ -13,6 +13,8 @@ internal enum TensorOpKind : byte
     Subtract,
     Multiply,
     Scale,
+    /// <summary>A vector times a recorded scalar, whose slot is B.</summary>
+    ScaleByVariable,
     Exp,
     Log,
     Tanh,

@@ -68,6 +68,12 @@ public readonly struct VarVector
     /// <summary>Records the vector scaled by a constant.</summary>
     public static VarVector operator *(double a, VarVector b) => GradientTape.Current.Scale(b, a);
 
+    /// <summary>Records the vector scaled by a scalar.</summary>
+    public static VarVector operator *(VarVector a, Var b) => GradientTape.Current.Scale(a, b);
+
+    /// <summary>Records the vector scaled by a scalar.</summary>
+    public static VarVector operator *(Var a, VarVector b) => GradientTape.Current.Scale(b, a);
+
     /// <summary>Records the element-wise negation.</summary>
     public static VarVector operator -(VarVector a) => GradientTape.Current.Scale(a, -1);
 }
