@@ -33,10 +33,14 @@ namespace AutoGrad.Tape;
 /// </remarks>
 public sealed partial class GradientTape
 {
-    // A thread-static "current tape" instead of a tape reference inside every Var: Var stays a
-    // 16-byte (double, int) struct that the x64 and Arm64 ABIs pass and return in registers and
-    // that holds no GC reference, so arrays of Var need no write barriers. Reading a thread-static
-    // costs a couple of instructions per operation, which measured cheaper than widening Var.
+    // A thread-static "current tape" rather than a tape reference inside every Var. Measured on
+    // Rosenbrock over 1000 doubles (record + backward, .NET 10, x64), the two designs are within
+    // about 2% of each other: the thread-static read costs a few instructions per operation
+    // (recording alone is about 8% slower than with a tape field), while the sweep, which
+    // dominates, is identical. The thread-static design wins on everything else: Var stays an
+    // unmanaged 16-byte (double, int) struct passed in registers, usable with stackalloc and
+    // stored in arrays without GC write barriers, and a constant needs no tape, so binary
+    // operators need no "which operand has the tape" branch.
     [ThreadStatic] private static GradientTape? t_current;
 
     // Slot 0 is a sink: constants point at it, so records need no "has a parent" branches. Its

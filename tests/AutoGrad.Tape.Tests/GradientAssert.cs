@@ -10,7 +10,7 @@ internal static class GradientAssert
     /// and its gradient against central differences of <paramref name="plain"/>, an independent
     /// implementation in doubles.
     /// </summary>
-    public static double[] Matches(Func<Var[], Var> recorded, Func<double[], double> plain, double[] x, double tolerance = 1e-6)
+    public static double[] Matches(Func<Var[], Var> recorded, Func<double[], double> plain, double[] x, double tolerance = 1e-8)
     {
         var (value, gradient) = TapeGradient(recorded, x);
         Close(plain(x), value, 1e-12, "value");
@@ -19,14 +19,14 @@ internal static class GradientAssert
     }
 
     /// <summary>Checks the tape's gradient of <paramref name="recorded"/> against central differences of its values.</summary>
-    public static double[] Matches(Func<Var[], Var> recorded, double[] x, double tolerance = 1e-6) =>
+    public static double[] Matches(Func<Var[], Var> recorded, double[] x, double tolerance = 1e-8) =>
         Matches(recorded, point => TapeGradient(recorded, point).Value, x, tolerance);
 
     /// <summary>
     /// Checks the gradient of a function of one variable vector against central differences of
     /// the tape's values.
     /// </summary>
-    public static double[] MatchesVector(Func<VarVector, Var> recorded, double[] x, double tolerance = 1e-6)
+    public static double[] MatchesVector(Func<VarVector, Var> recorded, double[] x, double tolerance = 1e-8)
     {
         var (_, gradient) = VectorTapeGradient(recorded, x);
         AllClose(CentralDifferences(point => VectorTapeGradient(recorded, point).Value, x), gradient, tolerance);
