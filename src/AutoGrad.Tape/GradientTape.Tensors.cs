@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -158,7 +159,7 @@ public sealed partial class GradientTape
             case TensorOpKind.Add: TensorPrimitives.Add(x, y, output); break;
             case TensorOpKind.Subtract: TensorPrimitives.Subtract(x, y, output); break;
             case TensorOpKind.Multiply: TensorPrimitives.Multiply(x, y, output); break;
-            default: throw new ArgumentOutOfRangeException(nameof(kind));
+            default: throw new UnreachableException();
         }
         return new VarVector(record.Output, a.Length, a.RequiresGradient || b.RequiresGradient);
     }
@@ -193,7 +194,7 @@ public sealed partial class GradientTape
             case TensorOpKind.Sigmoid: TensorPrimitives.Sigmoid(x, output); break;
             case TensorOpKind.Relu: TensorPrimitives.Max(x, 0.0, output); break;
             case TensorOpKind.Square: TensorPrimitives.Multiply(x, x, output); break;
-            default: throw new ArgumentOutOfRangeException(nameof(kind));
+            default: throw new UnreachableException();
         }
         return new VarVector(record.Output, a.Length, a.RequiresGradient);
     }
@@ -206,7 +207,7 @@ public sealed partial class GradientTape
         {
             TensorOpKind.Sum => TensorPrimitives.Sum(Values(a)),
             TensorOpKind.SumOfSquares => TensorPrimitives.SumOfSquares(Values(a)),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+            _ => throw new UnreachableException(),
         };
         return new Var(value, record.Output);
     }
@@ -462,7 +463,7 @@ public sealed partial class GradientTape
                 break;
 
             default:
-                throw new InvalidOperationException($"No adjoint rule for {record.Kind}.");
+                throw new UnreachableException($"No adjoint rule for {record.Kind}.");
         }
     }
 

@@ -127,6 +127,7 @@ public sealed partial class GradientTape
     /// <param name="output">The scalar to differentiate; a constant has zero gradient everywhere.</param>
     public void Backward(Var output)
     {
+        ThrowIfNotRecorded(output);
         Array.Clear(_adjoints, 0, _count);
         int next = output.Index;
         if (next == SinkSlot) return;
@@ -162,7 +163,19 @@ public sealed partial class GradientTape
     /// <summary>The adjoint of <paramref name="variable"/> after the last <see cref="Backward(Var)"/>.</summary>
     /// <param name="variable">A value recorded on this tape, or a constant (whose adjoint is 0).</param>
     /// <returns>d output / d <paramref name="variable"/>.</returns>
-    public double Adjoint(Var variable) => variable.Index == SinkSlot ? 0 : _adjoints[variable.Index];
+    public double Adjoint(Var variable)
+    {
+        ThrowIfNotRecorded(variable);
+        return variable.Index == SinkSlot ? 0 : _adjoints[variable.Index];
+    }
+
+    // Catches a Var kept across a Reset (or from a longer tape); a Var from another tape with a
+    // slot in range cannot be told apart, which is the price of a Var without a tape reference.
+    private void ThrowIfNotRecorded(Var variable)
+    {
+        if ((uint)variable.Index >= (uint)_count)
+            throw new ArgumentException("The value was not recorded on this tape since its last reset.", nameof(variable));
+    }
 
     private void SweepScalars(int from, int to)
     {

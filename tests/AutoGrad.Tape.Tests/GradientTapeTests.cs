@@ -117,6 +117,21 @@ public class GradientTapeTests
     }
 
     [Fact]
+    public void A_value_from_before_a_reset_is_rejected()
+    {
+        var tape = new GradientTape();
+        Var stale;
+        using (tape.Record()) stale = TapeMath.Exp(tape.Variable(1) * 2);
+        tape.Reset();
+        using (tape.Record())
+        {
+            tape.Variable(1);
+            Assert.Throws<ArgumentException>(() => tape.Backward(stale));
+            Assert.Throws<ArgumentException>(() => tape.Adjoint(stale));
+        }
+    }
+
+    [Fact]
     public void Gradient_checks_the_span_lengths()
     {
         var tape = new GradientTape();
