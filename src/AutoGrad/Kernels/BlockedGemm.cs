@@ -54,27 +54,51 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new Problem(pa, transposeA, pb, transposeB, pc, m, k, n, accumulate);
-            int workers = (long)m * n * k >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, m / Mr) : 1;
-            // More row blocks than workers, so a worker slowed by other load is not waited on for long.
-            int blocks = Math.Max((m + Mc - 1) / Mc, workers > 1 ? 4 * workers : 1);
-            int rowStep = RoundUp((m + blocks - 1) / blocks, Mr);
+            int workers = (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
             int depthStep = BalancedStep(k, Kc, 1);
             T* packedB = AlignedBuffer(ref t_packedB, k * RoundUp(n, Nr));
             PackB(problem, depthStep, packedB);
-            var blocked = new BlockedProblem(problem, packedB, depthStep, rowStep);
+            var (rowStep, columnStep) = workers > 1 ? SplitForWorkers(m, n, workers) : (BalancedStep(m, Mc, Mr), n);
+            var blocked = new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep);
             if (workers > 1)
             {
-                ParallelJob.Run(blocked, (m + rowStep - 1) / rowStep);
+                ParallelJob.Run(blocked);
             }
             else
             {
-                for (int ic = 0; ic < m; ic += rowStep) ComputeRows(blocked, ic, Math.Min(ic + rowStep, m));
+                for (int ic = 0; ic < m; ic += rowStep) ComputeBlock(blocked, ic, Math.Min(ic + rowStep, m), 0, n);
             }
         }
     }
 
-    /// <summary>Computes rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of C from the packed B.</summary>
-    private static void ComputeRows(in BlockedProblem blocked, int rowStart, int rowEnd)
+    /// <summary>
+    /// Cuts C into blocks for the workers: a few per worker, so one slowed by other load is not
+    /// waited on for long, and as square as the tile grid allows, because a block re-reads
+    /// rows of A and panels of B in proportion to its height plus its width.
+    /// </summary>
+    private static (int RowStep, int ColumnStep) SplitForWorkers(int m, int n, int workers)
+    {
+        int rowStep = BalancedStep(m, Mc, Mr), columnStep = RoundUp(n, Nr);
+        int target = 4 * workers;
+        while (((m + rowStep - 1) / rowStep) * ((n + columnStep - 1) / columnStep) < target)
+        {
+            bool canSplitRows = rowStep > Mr, canSplitColumns = columnStep > Nr;
+            if (canSplitRows && (rowStep >= columnStep || !canSplitColumns))
+                rowStep = RoundUp((rowStep + 1) / 2, Mr);
+            else if (canSplitColumns)
+                columnStep = RoundUp((columnStep + 1) / 2, Nr);
+            else
+                break;
+        }
+        return (rowStep, columnStep);
+    }
+
+    /// <summary>
+    /// Computes rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) × columns
+    /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C from the packed B;
+    /// <paramref name="columnStart"/> is a multiple of Nr.
+    /// </summary>
+    private static void ComputeBlock(in BlockedProblem blocked, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         ref readonly var p = ref blocked.Problem;
         int mr = Mr, nr = Nr, paddedN = RoundUp(p.N, nr), rows = rowEnd - rowStart;
@@ -93,10 +117,10 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             bool load = p.Accumulate || pc > 0;
             if (directRows < rows) PackA(p, rowStart + directRows, rows - directRows, pc, kc, packedA);
             T* depthBlockB = blocked.PackedB + (nint)pc * paddedN;
-            for (int jr = 0; jr < p.N; jr += nr)
+            for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
                 T* panelB = depthBlockB + jr * kc;
-                int columns = Math.Min(nr, p.N - jr);
+                int columns = Math.Min(nr, columnEnd - jr);
                 for (int ir = 0; ir < rows; ir += mr)
                 {
                     int tileRows = Math.Min(mr, rows - ir);
@@ -192,25 +216,34 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
                 int columns = Math.Min(nr, p.N - jr);
                 if (p.TransposeB)
                 {
-                    // Stored n × k: each column of op(B) is a contiguous run of depth values.
-                    for (int j = 0; j < columns; j++)
+                    // Stored n × k: gather one depth step of the panel at a time, so the
+                    // writes stream and the strided reads hit the same Nr lines again.
+                    T* source = p.B + (nint)jr * p.K + pc;
+                    for (int kk = 0; kk < kc; kk++)
                     {
-                        T* source = p.B + (nint)(jr + j) * p.K + pc;
-                        for (int kk = 0; kk < kc; kk++) destination[kk * nr + j] = source[kk];
-                    }
-                    for (int j = columns; j < nr; j++)
-                    {
-                        for (int kk = 0; kk < kc; kk++) destination[kk * nr + j] = T.Zero;
+                        T* d = destination + kk * nr;
+                        for (int j = 0; j < columns; j++) d[j] = source[(nint)j * p.K + kk];
+                        for (int j = columns; j < nr; j++) d[j] = T.Zero;
                     }
                 }
                 else
                 {
                     T* source = p.B + (nint)pc * p.N + jr;
-                    for (int kk = 0; kk < kc; kk++, source += p.N)
+                    if (columns == nr)
                     {
-                        var d = new Span<T>(destination + kk * nr, nr);
-                        new ReadOnlySpan<T>(source, columns).CopyTo(d);
-                        d[columns..].Clear();
+                        // A fixed-size copy the JIT unrolls into a few vector moves: far
+                        // cheaper than a general copy call per row of a narrow panel.
+                        for (int kk = 0; kk < kc; kk++, source += p.N)
+                            Unsafe.CopyBlockUnaligned(destination + kk * nr, source, (uint)(Nr * sizeof(T)));
+                    }
+                    else
+                    {
+                        for (int kk = 0; kk < kc; kk++, source += p.N)
+                        {
+                            var d = new Span<T>(destination + kk * nr, nr);
+                            new ReadOnlySpan<T>(source, columns).CopyTo(d);
+                            d[columns..].Clear();
+                        }
                     }
                 }
             }
@@ -251,16 +284,23 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>A problem with its B packed, and the block sizes every worker uses.</summary>
-    private readonly struct BlockedProblem(in Problem problem, T* packedB, int depthStep, int rowStep)
+    private readonly struct BlockedProblem(in Problem problem, T* packedB, int depthStep, int rowStep, int columnStep)
     {
         public readonly Problem Problem = problem;
         public readonly T* PackedB = packedB;
         public readonly int DepthStep = depthStep;
         public readonly int RowStep = rowStep;
+        public readonly int ColumnStep = columnStep;
+
+        public int RowBlocks => (Problem.M + RowStep - 1) / RowStep;
+
+        public int ColumnBlocks => (Problem.N + ColumnStep - 1) / ColumnStep;
+
+        public int BlockCount => RowBlocks * ColumnBlocks;
     }
 
     /// <summary>
-    /// Hands row blocks of C to worker threads. One instance is cached and reused, with its loop
+    /// Hands blocks of C to worker threads. One instance is cached and reused, with its loop
     /// body delegate created once, so a parallel call allocates no closure of its own.
     /// </summary>
     private sealed class ParallelJob
@@ -272,13 +312,13 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
 
         private ParallelJob() => _body = RunBlock;
 
-        public static void Run(in BlockedProblem blocked, int blocks)
+        public static void Run(in BlockedProblem blocked)
         {
             var job = Interlocked.Exchange(ref s_spare, null) ?? new ParallelJob();
             job._blocked = blocked;
             try
             {
-                Parallel.For(0, blocks, job._body);
+                Parallel.For(0, blocked.BlockCount, job._body);
             }
             finally
             {
@@ -289,8 +329,9 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
 
         private void RunBlock(int block)
         {
-            int start = block * _blocked.RowStep;
-            ComputeRows(_blocked, start, Math.Min(start + _blocked.RowStep, _blocked.Problem.M));
+            ref readonly var b = ref _blocked;
+            int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
+            ComputeBlock(b, rowStart, Math.Min(rowStart + b.RowStep, b.Problem.M), columnStart, Math.Min(columnStart + b.ColumnStep, b.Problem.N));
         }
     }
 }
