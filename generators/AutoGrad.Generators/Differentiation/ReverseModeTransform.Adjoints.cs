@@ -150,6 +150,11 @@ internal sealed partial class ReverseModeTransform
                 {
                     gradients.Add(new CallArgument(new External(array.Element, arrayAdjoint), ByRef: false));
                 }
+                else if (target.Kind == CallKind.Rule)
+                {
+                    // Rules skip an empty gradient span: nobody needs this gradient, so it is not computed.
+                    gradients.Add(new CallArgument(new External(array.Element, "default"), ByRef: false));
+                }
                 else
                 {
                     // The callee wants somewhere to accumulate a gradient nobody reads: a pooled buffer.

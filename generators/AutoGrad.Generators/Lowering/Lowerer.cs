@@ -86,7 +86,11 @@ internal sealed partial class Lowerer
         var result = _method.ReturnsVoid ? "" : NewVariable("result", returnType);
 
         var body = new List<Stmt>();
-        if (syntax.ExpressionBody is { } arrow)
+        if (syntax.ExpressionBody is { } voidArrow && _method.ReturnsVoid)
+        {
+            LowerExpressionStatement(voidArrow.Expression, body);
+        }
+        else if (syntax.ExpressionBody is { } arrow)
         {
             if (LowerValue(arrow.Expression, returnType) is { } value) body.Add(new Assign(result, value, IsDeclaration: true));
         }
