@@ -13,7 +13,7 @@ internal static class CallResolver
         var byKey = new Dictionary<string, RuleInfo>();
         foreach (var rule in rules) byKey[rule.TargetKey] = rule;
         return IrRewriter.Rewrite(body, e => e is Call { Target.Kind: CallKind.None } call && byKey.TryGetValue(call.Target.RuleKey, out var rule)
-            ? call with { Target = call.Target with { Kind = CallKind.Rule, Pullback = rule.Method, Parameters = rule.Parameters } }
+            ? call with { Target = call.Target with { Kind = CallKind.Rule, Pullback = rule.Method, Parameters = rule.Parameters, PullbackReadsOutputs = rule.ReadsOutputs } }
             : e);
     }
 

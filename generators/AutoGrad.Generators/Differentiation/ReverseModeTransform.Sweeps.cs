@@ -25,10 +25,13 @@ internal sealed partial class ReverseModeTransform
                     CollectReverseReads(store.Value, _needed);
                     break;
                 case Invoke invoke when HasWork(invoke, 0):
-                    foreach (var argument in invoke.Arguments)
+                    for (var i = 0; i < invoke.Arguments.Count; i++)
                     {
+                        var argument = invoke.Arguments[i];
+                        var writes = invoke.Target.Parameters[i].Shape == ParameterShape.Output;
                         if (argument.Value is not null) CollectVariables(argument.Value, _needed);
-                        else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array) _needed.Add(array.Code);
+                        else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array && (!writes || invoke.Target.PullbackReadsOutputs))
+                            _needed.Add(array.Code);
                     }
                     break;
             }

@@ -45,7 +45,8 @@ internal static class RuleReader
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDerivativeRule, location, rule.Name, targetType.Name + "." + targetName, problem));
                 continue;
             }
-            rules.Add(new RuleInfo(Symbols.RuleKey(target), Symbols.FullyQualified(rule.ContainingType) + "." + rule.Name, signatures!.ToEquatableArray()));
+            var readsOutputs = !attribute.NamedArguments.Any(a => a.Key == "ReadsOutputs" && a.Value.Value is false);
+            rules.Add(new RuleInfo(Symbols.RuleKey(target), Symbols.FullyQualified(rule.ContainingType) + "." + rule.Name, signatures!.ToEquatableArray(), readsOutputs));
         }
         return new RuleResult(rules.ToEquatableArray(), diagnostics.ToEquatableArray());
     }

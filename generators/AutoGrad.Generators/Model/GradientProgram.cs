@@ -74,4 +74,4 @@ public sealed record GradientProgram(
     string? Failure);
 
 /// <summary>A user's [DerivativeOf] rule as plain data.</summary>
-public sealed record RuleInfo(string TargetKey, string Method, EquatableArray<ParameterSignature> Parameters);
+public sealed record RuleInfo(string TargetKey, string Method, EquatableArray<ParameterSignature> Parameters, bool ReadsOutputs);

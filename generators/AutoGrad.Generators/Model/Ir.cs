@@ -79,7 +79,8 @@ public enum CallKind { Differentiable, Rule, None }
 
 /// <summary>
 /// The method a call reaches and, once resolved, the pullback to call in the reverse sweep
-/// (generated for [Differentiable] callees, user-written for [DerivativeOf] rules).
+/// (generated for [Differentiable] callees, user-written for [DerivativeOf] rules). A generated
+/// pullback recomputes its forward sweep, so it never reads the outputs it is handed.
 /// </summary>
 public sealed record CallTarget(
     string Method,
@@ -87,7 +88,8 @@ public sealed record CallTarget(
     string RuleKey,
     EquatableArray<ParameterSignature> Parameters,
     CallKind Kind,
-    string? Pullback);
+    string? Pullback,
+    bool PullbackReadsOutputs = false);
 
 /// <summary>A statement. Lowering produces all kinds; control-flow normalisation removes the jumps.</summary>
 public abstract record Stmt;

@@ -43,4 +43,11 @@ public sealed class DerivativeOfAttribute(Type type, string methodName) : Attrib
 
     /// <summary>The name of the differentiated method (use <c>nameof</c>).</summary>
     public string MethodName { get; } = methodName;
+
+    /// <summary>
+    /// Whether the rule reads the values the target wrote into its <c>Span&lt;T&gt;</c> outputs
+    /// (default true). Set it to false when the rule only needs the inputs, so generated code
+    /// need not preserve those values for it.
+    /// </summary>
+    public bool ReadsOutputs { get; init; } = true;
 }

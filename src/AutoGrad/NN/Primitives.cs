@@ -15,7 +15,7 @@ public static class Primitives
         MatMul.MultiplyTransposedB(a, b, c, m, k, n);
 
     /// <summary>Pullback of <see cref="MatMulTransposedB"/>: <c>da += dc · b</c>, <c>db += dcᵀ · a</c>.</summary>
-    [DerivativeOf(typeof(Primitives), nameof(MatMulTransposedB))]
+    [DerivativeOf(typeof(Primitives), nameof(MatMulTransposedB), ReadsOutputs = false)]
     public static void MatMulTransposedBPullback(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
         ReadOnlySpan<float> dc, Span<float> da, Span<float> db)
     {
@@ -28,7 +28,7 @@ public static class Primitives
         RowKernels.AddRowVector(x, bias, y, rows, columns);
 
     /// <summary>Pullback of <see cref="AddRowVector"/>: <c>dx += dy</c>, <c>dbias += Σ_rows dy</c>.</summary>
-    [DerivativeOf(typeof(Primitives), nameof(AddRowVector))]
+    [DerivativeOf(typeof(Primitives), nameof(AddRowVector), ReadsOutputs = false)]
     public static void AddRowVectorPullback(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int columns,
         ReadOnlySpan<float> dy, Span<float> dx, Span<float> dbias)
     {

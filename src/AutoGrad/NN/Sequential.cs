@@ -89,13 +89,9 @@ public sealed class Sequential : ITrainableModel
         targets.Clear();
         for (int r = 0; r < batchSize; r++) targets[r * classes + labels[r]] = 1;
 
-        var logits = Activations(_layers.Length - 1);
-        var loss = Losses.SoftmaxCrossEntropy(logits, targets, batchSize, classes);
-
         gradient.Clear();
         var dlogits = Adjoints(_layers.Length - 1);
-        dlogits.Clear();
-        Losses.SoftmaxCrossEntropyPullback(logits, targets, batchSize, classes, 1f, dlogits);
+        var loss = Losses.SoftmaxCrossEntropyGradient(Activations(_layers.Length - 1), targets, batchSize, classes, dlogits);
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             var x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
@@ -122,7 +118,11 @@ public sealed class Sequential : ITrainableModel
     private void EnsureBuffers(int batchSize)
     {
         _batch = batchSize;
-        if (batchSize <= _capacity) return;
+        if (batchSize > _capacity) Grow(batchSize); // out of line: its lambdas' closure would otherwise be allocated on every call
+    }
+
+    private void Grow(int batchSize)
+    {
         _activations = _layers.Select(l => new float[batchSize * l.OutputSize]).ToArray();
         _adjoints = _layers.Select(l => new float[batchSize * l.OutputSize]).ToArray();
         _targets = new float[batchSize * OutputSize];
