@@ -158,7 +158,10 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             for (int r = 0; r < rows; r++)
                 new ReadOnlySpan<T>(tile + (nint)r * ldc, columns).CopyTo(new Span<T>(scratch + r * nr, columns));
         }
-        MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        if (columns <= VectorWidth)
+            NarrowMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        else
+            MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
         for (int r = 0; r < rows; r++)
             new ReadOnlySpan<T>(scratch + r * nr, columns).CopyTo(new Span<T>(tile + (nint)r * ldc, columns));
     }
