@@ -288,17 +288,14 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>
-    /// Hands blocks of C to worker threads. One instance is cached and reused, with its loop
-    /// body delegate created once, so a parallel call allocates no closure of its own.
+    /// Hands blocks of C to the <see cref="ForkJoin"/> workers. One instance is cached and
+    /// reused, so a parallel call allocates nothing.
     /// </summary>
-    private sealed class ParallelJob
+    private sealed class ParallelJob : IBlockJob
     {
         private static ParallelJob? s_spare;
 
-        private readonly Action<int> _body;
         private BlockedProblem _blocked;
-
-        private ParallelJob() => _body = RunBlock;
 
         public static void Run(in BlockedProblem blocked)
         {
@@ -306,7 +303,10 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             job._blocked = blocked;
             try
             {
-                Parallel.For(0, blocked.BlockCount, job._body);
+                if (ForkJoin.Shared?.TryRun(job, blocked.BlockCount) != true)
+                {
+                    for (int block = 0; block < blocked.BlockCount; block++) job.RunBlock(block);
+                }
             }
             finally
             {
@@ -315,7 +315,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             }
         }
 
-        private void RunBlock(int block)
+        public void RunBlock(int block)
         {
             ref readonly var b = ref _blocked;
             int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
