@@ -57,16 +57,16 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             int workers = (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
             int depthStep = BalancedStep(k, Kc, 1);
             T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
-            PackB(problem, depthStep, packedB);
-            var (rowStep, columnStep) = workers > 1 ? SplitForWorkers(m, n, workers) : (BalancedStep(m, Mc, Mr), n);
-            var blocked = new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep);
             if (workers > 1)
             {
-                ParallelJob.Run(blocked);
+                var (rowStep, columnStep) = SplitForWorkers(m, n, workers);
+                ParallelJob.Run(new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep));
             }
             else
             {
-                for (int ic = 0; ic < m; ic += rowStep) ComputeBlock(blocked, ic, Math.Min(ic + rowStep, m), 0, n);
+                PackB(problem, depthStep, packedB, 0, n);
+                var blocked = new BlockedProblem(problem, packedB, depthStep, BalancedStep(m, Mc, Mr), n);
+                for (int ic = 0; ic < m; ic += blocked.RowStep) ComputeBlock(blocked, ic, Math.Min(ic + blocked.RowStep, m), 0, n);
             }
         }
     }
@@ -188,19 +188,20 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>
-    /// Packs all of op(B), depth block by depth block, into panels of Nr columns, each stored
-    /// depth-major (the Nr values of one depth step are adjacent), zero-padding the last panel.
-    /// The block for depth offset pc starts at pc × paddedN, its panel for column jr at jr × kc
-    /// past that.
+    /// Packs columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of op(B),
+    /// depth block by depth block, into panels of Nr columns, each stored depth-major (the Nr
+    /// values of one depth step are adjacent), zero-padding the last panel. The block for depth
+    /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that.
     /// </summary>
-    private static void PackB(in Problem p, int depthStep, T* destination)
+    private static void PackB(in Problem p, int depthStep, T* packedB, int columnStart, int columnEnd)
     {
-        int nr = Nr;
+        int nr = Nr, paddedN = RoundUp(p.N, nr);
         for (int pc = 0; pc < p.K; pc += depthStep)
         {
             int kc = Math.Min(depthStep, p.K - pc);
-            for (int jr = 0; jr < p.N; jr += nr, destination += nr * kc)
+            for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
+                T* destination = packedB + (nint)pc * paddedN + jr * kc;
                 int columns = Math.Min(nr, p.N - jr);
                 if (p.TransposeB)
                 {
@@ -288,14 +289,16 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>
-    /// Hands blocks of C to the <see cref="ForkJoin"/> workers. One instance is cached and
-    /// reused, so a parallel call allocates nothing.
+    /// Runs a problem on the <see cref="ForkJoin"/> workers in two rounds: the workers pack B
+    /// panels in column blocks, then compute the blocks of C from the shared packed B. One
+    /// instance is cached and reused, so a parallel call allocates nothing.
     /// </summary>
     private sealed class ParallelJob : IBlockJob
     {
         private static ParallelJob? s_spare;
 
         private BlockedProblem _blocked;
+        private bool _packing;
 
         public static void Run(in BlockedProblem blocked)
         {
@@ -303,10 +306,10 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             job._blocked = blocked;
             try
             {
-                if (ForkJoin.Shared?.TryRun(job, blocked.BlockCount) != true)
-                {
-                    for (int block = 0; block < blocked.BlockCount; block++) job.RunBlock(block);
-                }
+                job._packing = true;
+                job.RunAll(blocked.ColumnBlocks);
+                job._packing = false;
+                job.RunAll(blocked.BlockCount);
             }
             finally
             {
@@ -318,8 +321,20 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         public void RunBlock(int block)
         {
             ref readonly var b = ref _blocked;
+            if (_packing)
+            {
+                int start = block * b.ColumnStep;
+                PackB(b.Problem, b.DepthStep, b.PackedB, start, Math.Min(start + b.ColumnStep, b.Problem.N));
+                return;
+            }
             int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
             ComputeBlock(b, rowStart, Math.Min(rowStart + b.RowStep, b.Problem.M), columnStart, Math.Min(columnStart + b.ColumnStep, b.Problem.N));
+        }
+
+        private void RunAll(int blockCount)
+        {
+            if (ForkJoin.Shared?.TryRun(this, blockCount) == true) return;
+            for (int block = 0; block < blockCount; block++) RunBlock(block);
         }
     }
 }
