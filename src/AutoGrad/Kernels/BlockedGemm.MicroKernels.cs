@@ -5,6 +5,9 @@ namespace AutoGrad.Kernels;
 
 internal static unsafe partial class BlockedGemm<T>
 {
+    /// <summary>Elements of one vector of the micro-kernel: half a B panel.</summary>
+    private static int VectorWidth => Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count;
+
     /// <summary>
     /// C[tile] (+)= A panel · packed B panel for one full Mr × Nr tile. Element (r, p) of the A
     /// panel is at <c>a[r * rowStride + p * depthStride]</c>, so the kernel reads a packed panel
@@ -19,6 +22,20 @@ internal static unsafe partial class BlockedGemm<T>
             MicroKernel256(a, rowStride, depthStride, b, kc, c, ldc, load);
     }
 
+    /// <summary>
+    /// Like <see cref="MicroKernel"/> for the left half of the tile only: a last panel at most
+    /// one vector wide (10 classes, say) then costs half the multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NarrowMicroKernel(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            NarrowMicroKernel512(a, rowStride, depthStride, b, kc, c, ldc, load);
+        else
+            NarrowMicroKernel256(a, rowStride, depthStride, b, kc, c, ldc, load);
+    }
+
+    /// <summary>8 rows × 2 vectors of C in 16 accumulators; each depth step loads two B vectors and broadcasts 8 A values.</summary>
     private static void MicroKernel512(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
     {
         int w = Vector512<T>.Count;
@@ -80,6 +97,7 @@ internal static unsafe partial class BlockedGemm<T>
         c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
     }
 
+    /// <summary>6 rows × 2 vectors of C in 12 of the 16 AVX2 registers.</summary>
     private static void MicroKernel256(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
     {
         int w = Vector256<T>.Count;
@@ -129,6 +147,118 @@ internal static unsafe partial class BlockedGemm<T>
         c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
         c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
         c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+    }
+
+    /// <summary>8 rows × 1 vector of C.</summary>
+    private static void NarrowMicroKernel512(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00, c10, c20, c30, c40, c50, c60, c70;
+        if (load)
+        {
+            c00 = Vector512.Load(c);
+            c10 = Vector512.Load(c + 1 * ldc);
+            c20 = Vector512.Load(c + 2 * ldc);
+            c30 = Vector512.Load(c + 3 * ldc);
+            c40 = Vector512.Load(c + 4 * ldc);
+            c50 = Vector512.Load(c + 5 * ldc);
+            c60 = Vector512.Load(c + 6 * ldc);
+            c70 = Vector512.Load(c + 7 * ldc);
+        }
+        else
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = c60 = c70 = Vector512<T>.Zero;
+        }
+
+        T* a0 = a;
+        T* a1 = a + 1 * rowStride;
+        T* a2 = a + 2 * rowStride;
+        T* a3 = a + 3 * rowStride;
+        T* a4 = a + 4 * rowStride;
+        T* a5 = a + 5 * rowStride;
+        T* a6 = a + 6 * rowStride;
+        T* a7 = a + 7 * rowStride;
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        {
+            var b0 = Vector512.LoadAligned(b);
+            var x0 = Vector512.Create(a0[depth]);
+            c00 = Fma(x0, b0, c00);
+            var x1 = Vector512.Create(a1[depth]);
+            c10 = Fma(x1, b0, c10);
+            var x2 = Vector512.Create(a2[depth]);
+            c20 = Fma(x2, b0, c20);
+            var x3 = Vector512.Create(a3[depth]);
+            c30 = Fma(x3, b0, c30);
+            var x4 = Vector512.Create(a4[depth]);
+            c40 = Fma(x4, b0, c40);
+            var x5 = Vector512.Create(a5[depth]);
+            c50 = Fma(x5, b0, c50);
+            var x6 = Vector512.Create(a6[depth]);
+            c60 = Fma(x6, b0, c60);
+            var x7 = Vector512.Create(a7[depth]);
+            c70 = Fma(x7, b0, c70);
+        }
+
+        c00.Store(c);
+        c10.Store(c + 1 * ldc);
+        c20.Store(c + 2 * ldc);
+        c30.Store(c + 3 * ldc);
+        c40.Store(c + 4 * ldc);
+        c50.Store(c + 5 * ldc);
+        c60.Store(c + 6 * ldc);
+        c70.Store(c + 7 * ldc);
+    }
+
+    /// <summary>6 rows × 1 vector of C.</summary>
+    private static void NarrowMicroKernel256(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00, c10, c20, c30, c40, c50;
+        if (load)
+        {
+            c00 = Vector256.Load(c);
+            c10 = Vector256.Load(c + 1 * ldc);
+            c20 = Vector256.Load(c + 2 * ldc);
+            c30 = Vector256.Load(c + 3 * ldc);
+            c40 = Vector256.Load(c + 4 * ldc);
+            c50 = Vector256.Load(c + 5 * ldc);
+        }
+        else
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = Vector256<T>.Zero;
+        }
+
+        T* a0 = a;
+        T* a1 = a + 1 * rowStride;
+        T* a2 = a + 2 * rowStride;
+        T* a3 = a + 3 * rowStride;
+        T* a4 = a + 4 * rowStride;
+        T* a5 = a + 5 * rowStride;
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        {
+            var b0 = Vector256.LoadAligned(b);
+            var x0 = Vector256.Create(a0[depth]);
+            c00 = Fma(x0, b0, c00);
+            var x1 = Vector256.Create(a1[depth]);
+            c10 = Fma(x1, b0, c10);
+            var x2 = Vector256.Create(a2[depth]);
+            c20 = Fma(x2, b0, c20);
+            var x3 = Vector256.Create(a3[depth]);
+            c30 = Fma(x3, b0, c30);
+            var x4 = Vector256.Create(a4[depth]);
+            c40 = Fma(x4, b0, c40);
+            var x5 = Vector256.Create(a5[depth]);
+            c50 = Fma(x5, b0, c50);
+        }
+
+        c00.Store(c);
+        c10.Store(c + 1 * ldc);
+        c20.Store(c + 2 * ldc);
+        c30.Store(c + 3 * ldc);
+        c40.Store(c + 4 * ldc);
+        c50.Store(c + 5 * ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -6,14 +6,15 @@ using System.Runtime.Intrinsics;
 namespace AutoGrad.Kernels;
 
 /// <summary>
-/// The blocked GEMM behind <see cref="MatMul"/>, in the shape of the BLIS/GotoBLAS loop nest:
-/// a <c>kc × nc</c> block of B and an <c>mc × kc</c> block of A are packed into contiguous
-/// micro-panels, so one register-blocked micro-kernel serves every transposition and every
-/// stride, and the B micro-panel it streams stays in L1 while A panels stream from L2.
+/// The blocked GEMM behind <see cref="MatMul"/>, after the BLIS/GotoBLAS loop nest. All of
+/// op(B) is packed once per call into depth blocks of zero-padded, Nr-wide micro-panels that
+/// every worker shares; a register-blocked micro-kernel then sweeps one micro-panel (kept in
+/// L1) down an Mc-row block of A (kept in L2). A is read in place in either layout, since
+/// the kernel takes its row and depth strides, and is packed only for a ragged last panel.
 /// </summary>
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
+    /// <summary>Below about this many multiply-adds (some 10 µs on one core) a second thread costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 20;
 
     private const int AlignmentBytes = 64;
@@ -27,10 +28,9 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// <summary>Depth of a packed block: a kc × Nr micro-panel of B (about 20 KiB) stays in L1.</summary>
     private static int Kc => 20 * 1024 / (Nr * sizeof(T));
 
-    /// <summary>Rows of a packed A block: mc × kc (about 384 KiB) stays in L2.</summary>
+    /// <summary>Rows of a block of A: the mc × kc values the micro-kernel re-reads (about 384 KiB) stay in L2.</summary>
     private static int Mc => 384 * 1024 / (Kc * sizeof(T)) / Mr * Mr;
 
-    [ThreadStatic] private static T[]? t_packedA;
     [ThreadStatic] private static T[]? t_packedB;
 
     public static void Run(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate)
@@ -56,17 +56,17 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             var problem = new Problem(pa, transposeA, pb, transposeB, pc, m, k, n, accumulate);
             int workers = (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
             int depthStep = BalancedStep(k, Kc, 1);
-            T* packedB = AlignedBuffer(ref t_packedB, k * RoundUp(n, Nr));
-            PackB(problem, depthStep, packedB);
-            var (rowStep, columnStep) = workers > 1 ? SplitForWorkers(m, n, workers) : (BalancedStep(m, Mc, Mr), n);
-            var blocked = new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep);
+            T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
             if (workers > 1)
             {
-                ParallelJob.Run(blocked);
+                var (rowStep, columnStep) = SplitForWorkers(m, n, workers);
+                ParallelJob.Run(new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep));
             }
             else
             {
-                for (int ic = 0; ic < m; ic += rowStep) ComputeBlock(blocked, ic, Math.Min(ic + rowStep, m), 0, n);
+                PackB(problem, depthStep, packedB, 0, n);
+                var blocked = new BlockedProblem(problem, packedB, depthStep, BalancedStep(m, Mc, Mr), n);
+                for (int ic = 0; ic < m; ic += blocked.RowStep) ComputeBlock(blocked, ic, Math.Min(ic + blocked.RowStep, m), 0, n);
             }
         }
     }
@@ -98,16 +98,21 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C from the packed B;
     /// <paramref name="columnStart"/> is a multiple of Nr.
     /// </summary>
+    [SkipLocalsInit]
     private static void ComputeBlock(in BlockedProblem blocked, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         ref readonly var p = ref blocked.Problem;
         int mr = Mr, nr = Nr, paddedN = RoundUp(p.N, nr), rows = rowEnd - rowStart;
-        T* packedA = AlignedBuffer(ref t_packedA, RoundUp(rows, mr) * Math.Min(blocked.DepthStep, p.K));
         T* edgeTile = stackalloc T[mr * nr];
+        T* edgePanelA = stackalloc T[mr * blocked.DepthStep];
+        // The scratch tile's unused rows and columns only ever gain zero products; start them
+        // at zero so they never hold the slow denormals or NaNs stale stack memory might.
+        new Span<T>(edgeTile, mr * nr).Clear();
 
-        // Row-major A is read in place: its rows are already contiguous along the depth, and
-        // transposing them into panels would cost about as much as it saves. Only a partial
-        // last panel is packed, for its zero padding.
+        // A is read in place: packing it would cost about as much as it saves, because the
+        // kernel broadcasts single values of A, which stream well from a few rows (row-major
+        // A) or from one contiguous run per depth step (transposed A). Only a ragged last
+        // panel is packed, for its zero padding.
         int directRows = rows / mr * mr;
 
         for (int pc = 0; pc < p.K; pc += blocked.DepthStep)
@@ -115,7 +120,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             int kc = Math.Min(blocked.DepthStep, p.K - pc);
             // Only the first depth block may overwrite C; later ones add their share.
             bool load = p.Accumulate || pc > 0;
-            if (directRows < rows) PackA(p, rowStart + directRows, rows - directRows, pc, kc, packedA);
+            if (directRows < rows) PackEdgePanelA(p, rowStart + directRows, rows - directRows, pc, kc, edgePanelA);
             T* depthBlockB = blocked.PackedB + (nint)pc * paddedN;
             for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
@@ -134,7 +139,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
                     }
                     else
                     {
-                        panelA = packedA + (ir - directRows) * kc;
+                        panelA = edgePanelA;
                         (rowStride, depthStride) = (1, mr);
                     }
                     if (tileRows == mr && columns == nr)
@@ -158,61 +163,45 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             for (int r = 0; r < rows; r++)
                 new ReadOnlySpan<T>(tile + (nint)r * ldc, columns).CopyTo(new Span<T>(scratch + r * nr, columns));
         }
-        MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        if (columns <= VectorWidth)
+            NarrowMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        else
+            MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
         for (int r = 0; r < rows; r++)
             new ReadOnlySpan<T>(scratch + r * nr, columns).CopyTo(new Span<T>(tile + (nint)r * ldc, columns));
     }
 
     /// <summary>
-    /// Packs rows [ic, ic+mc) × depth [pc, pc+kc) of op(A) into panels of Mr rows, each stored
-    /// depth-major (the Mr values of one depth step are adjacent), zero-padding the last panel.
+    /// Packs rows [row, row+rows) × depth [pc, pc+kc) of op(A), fewer than Mr rows, into one
+    /// depth-major panel (the Mr values of one depth step adjacent), zero-padded to Mr rows.
     /// </summary>
-    private static void PackA(in Problem p, int ic, int mc, int pc, int kc, T* destination)
+    private static void PackEdgePanelA(in Problem p, int row, int rows, int pc, int kc, T* destination)
     {
         int mr = Mr;
-        for (int ir = 0; ir < mc; ir += mr, destination += mr * kc)
+        for (int kk = 0; kk < kc; kk++)
         {
-            int rows = Math.Min(mr, mc - ir);
-            if (p.TransposeA)
-            {
-                // Stored k × m: the Mr rows of one depth step are contiguous in memory.
-                T* source = p.A + (nint)pc * p.M + ic + ir;
-                for (int kk = 0; kk < kc; kk++, source += p.M)
-                {
-                    var d = new Span<T>(destination + kk * mr, mr);
-                    new ReadOnlySpan<T>(source, rows).CopyTo(d);
-                    d[rows..].Clear();
-                }
-            }
-            else
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    T* source = p.A + (nint)(ic + ir + r) * p.K + pc;
-                    for (int kk = 0; kk < kc; kk++) destination[kk * mr + r] = source[kk];
-                }
-                for (int r = rows; r < mr; r++)
-                {
-                    for (int kk = 0; kk < kc; kk++) destination[kk * mr + r] = T.Zero;
-                }
-            }
+            T* d = destination + kk * mr;
+            for (int r = 0; r < rows; r++)
+                d[r] = p.TransposeA ? p.A[(nint)(pc + kk) * p.M + row + r] : p.A[(nint)(row + r) * p.K + pc + kk];
+            for (int r = rows; r < mr; r++) d[r] = T.Zero;
         }
     }
 
     /// <summary>
-    /// Packs all of op(B), depth block by depth block, into panels of Nr columns, each stored
-    /// depth-major (the Nr values of one depth step are adjacent), zero-padding the last panel.
-    /// The block for depth offset pc starts at pc × paddedN, its panel for column jr at jr × kc
-    /// past that.
+    /// Packs columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of op(B),
+    /// depth block by depth block, into panels of Nr columns, each stored depth-major (the Nr
+    /// values of one depth step are adjacent), zero-padding the last panel. The block for depth
+    /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that.
     /// </summary>
-    private static void PackB(in Problem p, int depthStep, T* destination)
+    private static void PackB(in Problem p, int depthStep, T* packedB, int columnStart, int columnEnd)
     {
-        int nr = Nr;
+        int nr = Nr, paddedN = RoundUp(p.N, nr);
         for (int pc = 0; pc < p.K; pc += depthStep)
         {
             int kc = Math.Min(depthStep, p.K - pc);
-            for (int jr = 0; jr < p.N; jr += nr, destination += nr * kc)
+            for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
+                T* destination = packedB + (nint)pc * paddedN + jr * kc;
                 int columns = Math.Min(nr, p.N - jr);
                 if (p.TransposeB)
                 {
@@ -300,17 +289,16 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>
-    /// Hands blocks of C to worker threads. One instance is cached and reused, with its loop
-    /// body delegate created once, so a parallel call allocates no closure of its own.
+    /// Runs a problem on the <see cref="ForkJoin"/> workers in two rounds: the workers pack B
+    /// panels in column blocks, then compute the blocks of C from the shared packed B. One
+    /// instance is cached and reused, so a parallel call allocates nothing.
     /// </summary>
-    private sealed class ParallelJob
+    private sealed class ParallelJob : IBlockJob
     {
         private static ParallelJob? s_spare;
 
-        private readonly Action<int> _body;
         private BlockedProblem _blocked;
-
-        private ParallelJob() => _body = RunBlock;
+        private bool _packing;
 
         public static void Run(in BlockedProblem blocked)
         {
@@ -318,7 +306,10 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             job._blocked = blocked;
             try
             {
-                Parallel.For(0, blocked.BlockCount, job._body);
+                job._packing = true;
+                job.RunAll(blocked.ColumnBlocks);
+                job._packing = false;
+                job.RunAll(blocked.BlockCount);
             }
             finally
             {
@@ -327,11 +318,23 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             }
         }
 
-        private void RunBlock(int block)
+        public void RunBlock(int block)
         {
             ref readonly var b = ref _blocked;
+            if (_packing)
+            {
+                int start = block * b.ColumnStep;
+                PackB(b.Problem, b.DepthStep, b.PackedB, start, Math.Min(start + b.ColumnStep, b.Problem.N));
+                return;
+            }
             int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
             ComputeBlock(b, rowStart, Math.Min(rowStart + b.RowStep, b.Problem.M), columnStart, Math.Min(columnStart + b.ColumnStep, b.Problem.N));
+        }
+
+        private void RunAll(int blockCount)
+        {
+            if (ForkJoin.Shared?.TryRun(this, blockCount) == true) return;
+            for (int block = 0; block < blockCount; block++) RunBlock(block);
         }
     }
 }

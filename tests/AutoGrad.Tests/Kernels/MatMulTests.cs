@@ -78,20 +78,22 @@ public class MatMulTests
         Assert.Throws<ArgumentException>("c", () => MatMul.Multiply(a, b, a.AsSpan(2), 2, 2, 2));
     }
 
-    [Fact]
-    public void Allocates_nothing_once_warm()
+    [Theory]
+    [InlineData(64, 96, 40)]
+    [InlineData(256, 784, 64)]
+    public void Allocates_nothing_once_warm(int m, int k, int n)
     {
-        var a = KernelAssert.Random<float>(64 * 96, seed: 1);
-        var b = KernelAssert.Random<float>(96 * 40, seed: 2);
-        var c = new float[64 * 40];
-        MatMul.Multiply(a, b, c, 64, 96, 40);
-        MatMul.MultiplyTransposedA(a, b, c, 64, 96, 40, accumulate: true);
+        var a = KernelAssert.Random<float>(m * k, seed: 1);
+        var b = KernelAssert.Random<float>(k * n, seed: 2);
+        var c = new float[m * n];
+        MatMul.Multiply(a, b, c, m, k, n);
+        MatMul.MultiplyTransposedA(a, b, c, m, k, n, accumulate: true);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
-            MatMul.Multiply(a, b, c, 64, 96, 40);
-            MatMul.MultiplyTransposedA(a, b, c, 64, 96, 40, accumulate: true);
+            MatMul.Multiply(a, b, c, m, k, n);
+            MatMul.MultiplyTransposedA(a, b, c, m, k, n, accumulate: true);
         }
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
