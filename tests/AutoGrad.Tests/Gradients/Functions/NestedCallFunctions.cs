@@ -1,0 +1,96 @@
+namespace AutoGrad.Tests.Gradients;
+
+/// <summary>Differentiable methods that call other differentiable methods, here and in <see cref="MathHelpers"/>.</summary>
+public static partial class NestedCallFunctions
+{
+    [Differentiable]
+    public static double Cube(double x) => x * x * x;
+
+    [Differentiable]
+    public static double CallsSameClass(double x, double y) => Cube(x) * y + Cube(y - x);
+
+    [Differentiable]
+    public static double CallsOtherClass(double x, double y) => MathHelpers.Sigmoid(x * y) + MathHelpers.Square(x - y);
+
+    [Differentiable]
+    public static double Level3(double x) => Math.Sin(x) * x;
+
+    [Differentiable]
+    public static double Level2(double x) => Level3(x * 2) + Level3(x);
+
+    [Differentiable]
+    public static double Level1(double x, double y)
+    {
+        double inner = Level2(x) * y;
+        return Level2(inner) + inner;
+    }
+
+    [Differentiable]
+    public static double PassesArrays(double[] x, double[] y) => MathHelpers.SumOfSquares(x) * MathHelpers.DotSpan(x, y);
+
+    /// <summary>Passes the same array as both arguments: both pullbacks accumulate into one gradient.</summary>
+    [Differentiable]
+    public static double PassesSameArrayTwice(double[] x) => MathHelpers.DotSpan(x, x) + x[0];
+
+    [Differentiable]
+    public static double CallsInLoop(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += MathHelpers.Sigmoid(x[i] * c) * MathHelpers.Square(x[i]);
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double CallsWithLoopCarriedValue(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n; i++) s = MathHelpers.Sigmoid(s * 2 - i) + Cube(s) * 0.1;
+        return s;
+    }
+
+    [Differentiable]
+    public static double PassesConstants(double x, int n) => MathHelpers.ScaledPower(x, n + 1, n > 2) + Cube(x);
+
+    [Differentiable]
+    public static float FloatCalls(float x, float y) => MathHelpers.SquareF(x * y) + MathHelpers.SquareF(MathF.Sin(x));
+}
+
+/// <summary>Differentiable building blocks in a second partial class.</summary>
+public static partial class MathHelpers
+{
+    [Differentiable]
+    public static double Square(double x) => x * x;
+
+    [Differentiable]
+    public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    [Differentiable]
+    public static double SumOfSquares(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += Square(x[i]);
+        return s;
+    }
+
+    [Differentiable]
+    public static double DotSpan(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    [Differentiable]
+    public static double ScaledPower(double x, int n, bool negate)
+    {
+        double r = 1;
+        for (int i = 0; i < n; i++) r *= x;
+        return negate ? -r : r;
+    }
+
+    [Differentiable]
+    public static float SquareF(float x) => x * x;
+}
