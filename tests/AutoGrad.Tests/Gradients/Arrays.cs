@@ -211,4 +211,32 @@ public class Arrays
         (p, g) => A.SpanSoftSumFGradient(p, g),
         (p, s, g) => A.SpanSoftSumFPullback(p, s, g),
         RandomPoint(25, 5, 3), RandomPoint(26, 3));
+
+    [Fact]
+    public void IntegerOverwrittenNonInvertibly() => GradientCheck.Verify(
+        A.IntegerOverwrittenNonInvertibly,
+        (p, g) => A.IntegerOverwrittenNonInvertiblyGradient(p, g),
+        (p, s, g) => A.IntegerOverwrittenNonInvertiblyPullback(p, s, g),
+        [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6], [1, 2, 3, 4]);
+
+    [Fact]
+    public void ForEachWithBreak() => GradientCheck.Verify(
+        A.ForEachWithBreak,
+        (p, g) => A.ForEachWithBreakGradient(p, g),
+        (p, s, g) => A.ForEachWithBreakPullback(p, s, g),
+        [0.5, 0.3, -0.2, 0.9], [0.5, 0.3, 0.2, 0.9]);
+
+    [Fact]
+    public void StaticMembers() => GradientCheck.Verify(
+        p => A.StaticMembers(p[0]),
+        (p, g) => A.StaticMembersGradient(p[0], out g[0]),
+        (p, s, g) => A.StaticMembersPullback(p[0], s, ref g[0]),
+        [0.7], [-1.3]);
+
+    [Fact]
+    public void MaxInLoop() => GradientCheck.Verify(
+        A.MaxInLoop,
+        (p, g) => A.MaxInLoopGradient(p, g),
+        (p, s, g) => A.MaxInLoopPullback(p, s, g),
+        [0.5, 0.3, -0.2, 0.9, 1.4], [2.5, 0.3, 0.2, 0.9]);
 }

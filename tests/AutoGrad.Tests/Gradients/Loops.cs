@@ -148,4 +148,85 @@ public class Loops
         (p, g) => L.WhileTrueWithBreakAndContinueGradient(p[0], out g[0]),
         (p, s, g) => L.WhileTrueWithBreakAndContinuePullback(p[0], s, ref g[0]),
         [0.3], [-1.7]);
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void ReturnFromInnerLoop(int n) => GradientCheck.Verify(
+        p => L.ReturnFromInnerLoop(p[0], n),
+        (p, g) => L.ReturnFromInnerLoopGradient(p[0], n, out g[0]),
+        (p, s, g) => L.ReturnFromInnerLoopPullback(p[0], n, s, ref g[0]),
+        [0.7], [1.3], [0.2]);
+
+    [Fact]
+    public void InnerBreakOuterContinue() => GradientCheck.Verify(
+        p => L.InnerBreakOuterContinue(p[0], 5),
+        (p, g) => L.InnerBreakOuterContinueGradient(p[0], 5, out g[0]),
+        (p, s, g) => L.InnerBreakOuterContinuePullback(p[0], 5, s, ref g[0]),
+        [0.7], [1.3], [0.2]);
+
+    [Fact]
+    public void ParameterOverwrittenInLoop() => GradientCheck.Verify(
+        p => L.ParameterOverwrittenInLoop(p[0], p[1], 5),
+        (p, g) => L.ParameterOverwrittenInLoopGradient(p[0], p[1], 5, out g[0], out g[1]),
+        (p, s, g) => L.ParameterOverwrittenInLoopPullback(p[0], p[1], 5, s, ref g[0], ref g[1]),
+        [0.7, 0.3], [1.3, -0.8]);
+
+    [Fact]
+    public void ShadowedLocals() => GradientCheck.Verify(
+        p => L.ShadowedLocals(p[0]),
+        (p, g) => L.ShadowedLocalsGradient(p[0], out g[0]),
+        (p, s, g) => L.ShadowedLocalsPullback(p[0], s, ref g[0]),
+        [0.7], [-1.3]);
+
+    [Fact]
+    public void OneSidedOverwriteInLoop() => GradientCheck.Verify(
+        p => L.OneSidedOverwriteInLoop(p[0], 7),
+        (p, g) => L.OneSidedOverwriteInLoopGradient(p[0], 7, out g[0]),
+        (p, s, g) => L.OneSidedOverwriteInLoopPullback(p[0], 7, s, ref g[0]),
+        [0.7], [1.3]);
+
+    [Fact]
+    public void ActiveConditionInLoop() => GradientCheck.Verify(
+        p => L.ActiveConditionInLoop(p[0]),
+        (p, g) => L.ActiveConditionInLoopGradient(p[0], out g[0]),
+        (p, s, g) => L.ActiveConditionInLoopPullback(p[0], s, ref g[0]),
+        [0.7], [1.9]);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void ZeroTripLoop(int n) => GradientCheck.Verify(
+        p => L.ZeroTripLoop(p[0], n),
+        (p, g) => L.ZeroTripLoopGradient(p[0], n, out g[0]),
+        (p, s, g) => L.ZeroTripLoopPullback(p[0], n, s, ref g[0]),
+        [0.7], [1.1]);
+
+    [Fact]
+    public void ReturnInsideElse() => GradientCheck.Verify(
+        p => L.ReturnInsideElse(p[0]),
+        (p, g) => L.ReturnInsideElseGradient(p[0], out g[0]),
+        (p, s, g) => L.ReturnInsideElsePullback(p[0], s, ref g[0]),
+        [0.3], [0.9], [1.3]);
+
+    [Fact]
+    public void DeclaredWithoutInitializerInLoop() => GradientCheck.Verify(
+        p => L.DeclaredWithoutInitializerInLoop(p[0]),
+        (p, g) => L.DeclaredWithoutInitializerInLoopGradient(p[0], out g[0]),
+        (p, s, g) => L.DeclaredWithoutInitializerInLoopPullback(p[0], s, ref g[0]),
+        [0.3], [1.3]);
+
+    [Fact]
+    public void LongParameter() => GradientCheck.Verify(
+        p => L.LongParameter(p[0], 5),
+        (p, g) => L.LongParameterGradient(p[0], 5, out g[0]),
+        (p, s, g) => L.LongParameterPullback(p[0], 5, s, ref g[0]),
+        [0.7], [-1.3]);
+
+    [Fact]
+    public void ConstantLocal() => GradientCheck.Verify(
+        p => L.ConstantLocal(p[0]),
+        (p, g) => L.ConstantLocalGradient(p[0], out g[0]),
+        (p, s, g) => L.ConstantLocalPullback(p[0], s, ref g[0]),
+        [0.3], [1.3]);
 }

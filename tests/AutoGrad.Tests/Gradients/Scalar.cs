@@ -292,4 +292,35 @@ public class Scalar
         (p, g) => F.DoubleInsideFloatGradient(p[0], p[1], out g[0], out g[1]),
         (p, s, g) => F.DoubleInsideFloatPullback(p[0], p[1], s, ref g[0], ref g[1]),
         [0.7, 1.3], [-1.2, 0.4]);
+
+    [Fact]
+    public void ParameterNamesThatGeneratedCodeUses() => GradientCheck.Verify(
+        p => S.NameClashes(p[0], p[1], p[2], p[3], p[4]),
+        (p, g) => S.NameClashesGradient(p[0], p[1], p[2], p[3], p[4], out g[0], out g[1], out g[2], out g[3], out g[4]),
+        (p, s, g) => S.NameClashesPullback(p[0], p[1], p[2], p[3], p[4], s, ref g[0], ref g[1], ref g[2], ref g[3], ref g[4]),
+        [0.7, 1.1, -0.4, 2, 3], [1, 2, 3, 4, 5]);
+
+    [Fact]
+    public void MixedFloatAccumulation()
+    {
+        S.MixedFloatAccumulationGradient(0.7, 1.3, out var dx, out var dy);
+        // d = (x + 2y) y; f = 2y d; result = d (1 + 2y)
+        double x = 0.7, y = 1.3;
+        GradientCheck.AssertClose(y * (1 + 2 * y), dx, 1e-5);
+        GradientCheck.AssertClose((x + 4 * y) * (1 + 2 * y) + 2 * (x + 2 * y) * y, dy, 1e-5);
+    }
+
+    [Fact]
+    public void IntToFloatAndBack() => GradientCheck.VerifyFloat(
+        p => Enumerable.Range(0, 4).Sum(i => p[0] / (i + 1) + i * 0.5),
+        (p, g) => S.IntToFloatAndBackGradient(p[0], 4, out g[0]),
+        (p, s, g) => S.IntToFloatAndBackPullback(p[0], 4, s, ref g[0]),
+        [0.7], [1.3]);
+
+    [Fact]
+    public void SameVariableBothSides() => GradientCheck.Verify(
+        p => S.SameVariableBothSides(p[0]),
+        (p, g) => S.SameVariableBothSidesGradient(p[0], out g[0]),
+        (p, s, g) => S.SameVariableBothSidesPullback(p[0], s, ref g[0]),
+        [0.3], [1.3]);
 }

@@ -3,6 +3,11 @@ namespace AutoGrad.Tests.Gradients;
 /// <summary>Array and span inputs: element reads at computed indices, .Length, foreach.</summary>
 public static partial class ArrayFunctions
 {
+    /// <summary>Static members that differentiable code reads as constants.</summary>
+    public static readonly double[] Table = [0.5, -1.5, 2.0, 0.25];
+    public static double Scale { get; } = 1.5;
+    private static readonly double s_offset = 0.3;
+
     [Differentiable]
     public static double Rosenbrock(double[] x)
     {
@@ -139,6 +144,52 @@ public static partial class ArrayFunctions
     {
         float s = 0;
         foreach (float v in x) s += MathF.Log(1 + MathF.Exp(v));
+        return s;
+    }
+
+    [Differentiable]
+    public static double IntegerOverwrittenNonInvertibly(double[] x)
+    {
+        int k = 1;
+        double s = 0;
+        while (k < x.Length)
+        {
+            s += x[k] * x[k - 1];
+            k = k * 2 + 1;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double ForEachWithBreak(double[] x)
+    {
+        double s = 0;
+        foreach (var v in x)
+        {
+            if (v < 0) break;
+            s += v * s + v;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double StaticMembers(double x)
+    {
+        double s = 0;
+        for (int i = 0; i < Table.Length; i++) s += Table[i] * x * Scale + s_offset;
+        return s * Math.PI;
+    }
+
+    [Differentiable]
+    public static double MaxInLoop(double[] x)
+    {
+        double m = x[0];
+        double s = 0;
+        for (int i = 1; i < x.Length; i++)
+        {
+            m = Math.Max(m, x[i]) * 0.9;
+            s += m * x[i];
+        }
         return s;
     }
 }

@@ -159,4 +159,145 @@ public static partial class LoopFunctions
         }
         return s;
     }
+
+    [Differentiable]
+    public static double ReturnFromInnerLoop(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                s = s * 1.1 + Math.Sin(s) * x;
+                if (s > 6) return s * x;
+            }
+            s -= 0.1;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double InnerBreakOuterContinue(double x, int n)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i == 2) continue;
+            double t = x;
+            for (int j = 0; j < 10; j++)
+            {
+                t = t * x + 0.5;
+                if (t > 3) break;
+            }
+            s += t * i;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double ParameterOverwrittenInLoop(double x, double y, int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            x = Math.Sin(x) * y + x * 0.5;
+            y = y * 0.9 + x * 0.1;
+        }
+        return x * y;
+    }
+
+    [Differentiable]
+    public static double ShadowedLocals(double x)
+    {
+        double s = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            double t = x * i;
+            s += t * t;
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            double t = Math.Exp(x * i);
+            s += t;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double OneSidedOverwriteInLoop(double x, int n)
+    {
+        double a = x;
+        double b = 1;
+        for (int i = 0; i < n; i++)
+        {
+            if (i % 2 == 0) a = a * a * 0.5 + 0.3;
+            else b = b * a;
+            a = i % 3 == 0 ? Math.Sqrt(a + 1) : a;
+        }
+        return a + b;
+    }
+
+    [Differentiable]
+    public static double ActiveConditionInLoop(double x)
+    {
+        double y = x;
+        int k = 0;
+        while (y * y < 50 && k < 100)
+        {
+            y = y * 1.3 + 0.2;
+            k++;
+        }
+        return y;
+    }
+
+    [Differentiable]
+    public static double ZeroTripLoop(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n; i++) s = s * s;
+        return s;
+    }
+
+    [Differentiable]
+    public static double ReturnInsideElse(double x)
+    {
+        double s = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            if (x * i < 2) s += x * i;
+            else return s * x + i;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double DeclaredWithoutInitializerInLoop(double x)
+    {
+        double s = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            double t;
+            if (i % 2 == 0) t = x * x;
+            else t = x;
+            s = s * t + 1;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double LongParameter(double x, long n)
+    {
+        double s = 0;
+        for (long i = 0; i < n; i++) s += x * i;
+        return s;
+    }
+
+    [Differentiable]
+    public static double ConstantLocal(double x)
+    {
+        const double half = 0.5;
+        const int count = 3;
+        double s = 0;
+        for (int i = 0; i < count; i++) s += x * half;
+        return s;
+    }
 }

@@ -85,4 +85,37 @@ public static partial class ScalarFunctions
         float product = narrow * (float)y;
         return product + Math.Sin(x);
     }
+
+    [Differentiable]
+    public static double NameClashes(double seed, double dseed, double result, double doubleStack, double g1) =>
+        seed * dseed + result * doubleStack + g1 * seed;
+
+    [Differentiable]
+    public static double MixedFloatAccumulation(double x, double y)
+    {
+        float f = (float)y * 2;
+        double d = x;
+        d += f;
+        d *= y;
+        f *= (float)d;
+        return d + f;
+    }
+
+    [Differentiable]
+    public static float IntToFloatAndBack(float x, int n)
+    {
+        float s = 0;
+        for (int i = 0; i < n; i++) s += x / (i + 1) + (float)(i * 0.5);
+        return s;
+    }
+
+    [Differentiable]
+    public static double SameVariableBothSides(double x)
+    {
+        double y = x;
+        y = y * y;
+        y = y + y * y;
+        y -= y / 2;
+        return y;
+    }
 }
