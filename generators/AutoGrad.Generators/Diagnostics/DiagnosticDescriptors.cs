@@ -77,6 +77,18 @@ public static class DiagnosticDescriptors
         description: "Check that the differentiable parameters are used in the returned value, or remove [Differentiable].",
         helpLinkUri: HelpBase);
 
+    public static readonly DiagnosticDescriptor GradientStopped = new(
+        "AG0017", "Gradient stops at a [NoGradient] parameter",
+        "'{0}' depends on a differentiable input, but parameter '{1}' of '{2}' is [NoGradient], so no gradient flows through it",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "Remove [NoGradient] from the callee's parameter, or mark the caller's input [NoGradient] too if a zero gradient is intended.",
+        helpLinkUri: HelpBase);
+
+    public static readonly DiagnosticDescriptor OutputWrittenTwice = Error(
+        "AG0018", "Span written whole more than once",
+        "'{0}' is written whole by '{1}' inside a loop or after an earlier write; the reverse sweep needs the values each call wrote",
+        "Write each output span or buffer with one call outside loops, then update it element by element if needed, or give each call its own buffer.");
+
     public static readonly DiagnosticDescriptor InvalidDerivativeRule = Error(
         "AG0030", "Invalid derivative rule",
         "[DerivativeOf] rule '{0}' does not fit '{1}': {2}",

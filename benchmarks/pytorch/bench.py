@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+"""PyTorch (autograd) side of the AutoGrad side-by-side benchmarks.
+
+Each workload is checked once for correctness, warmed up, then timed: every repeat runs
+`calls` calls back to back (calibrated so one repeat lasts about --min-time seconds) and
+the reported time is the median per-call time over the repeats. One JSON object per
+workload goes to stdout; --json PATH also writes all of them as one JSON array.
+Environment details go to stderr.
+
+Run it through run.sh (Debian python3-torch + OpenBLAS, /usr/bin/python3).
+"""
+
+import argparse
+import ctypes
+import gc
+import gzip
+import json
+import math
+import os
+import statistics
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+GROUPS = ["seed", "rosenbrock", "rnn", "logreg", "mlp", "fashion"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def set_blas_threads(n):
+    """Debian's torch is built with BLAS_INFO=generic, so torch.set_num_threads does not
+    reach OpenBLAS, which would otherwise run sgemm on every core. Set it directly.
+    Returns the OpenBLAS thread count now in effect, or None if OpenBLAS is not found."""
+    for name in ("libblas.so.3", "libopenblas.so.0"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_set_num_threads(int(n))
+            return int(lib.openblas_get_num_threads())
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def blas_config():
+    for name in ("libblas.so.3", "libopenblas.so.0"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            return lib.openblas_get_config().decode()
+        except (OSError, AttributeError):
+            continue
+    return "not OpenBLAS (reference BLAS?)"
+
+
+def measure(fn, repeats, min_time):
+    """Warm up, calibrate a call count, then return (median seconds per call, calls per
+    repeat, all per-call samples). Garbage collection is off while timing, as in timeit."""
+    # Warm-up: at least 3 calls and at least min_time seconds.
+    t0 = time.perf_counter()
+    warm = 0
+    while warm < 3 or time.perf_counter() - t0 < min_time:
+        fn()
+        warm += 1
+    per_call = (time.perf_counter() - t0) / warm
+    calls = max(1, int(min_time / per_call))
+
+    samples = []
+    gc_was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            t = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            samples.append((time.perf_counter() - t) / calls)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return statistics.median(samples), calls, samples
+
+
+def close(x, y, rtol=1e-9, atol=1e-12):
+    return abs(x - y) <= atol + rtol * abs(y)
+
+
+class Results:
+    def __init__(self, threads, blas_threads):
+        self.items = []
+        self.threads = threads
+        self.blas_threads = blas_threads
+
+    def add(self, workload, n, sec, calls, repeats, notes, **extra):
+        rec = {
+            "workload": workload,
+            "n": n,
+            "ms_per_call": round(sec * 1e3, 6),
+            "us_per_call": round(sec * 1e6, 3),
+            "calls": calls,
+            "repeats": repeats,
+            "threads": self.threads,
+            "blas_threads": self.blas_threads,
+        }
+        rec.update(extra)
+        rec["notes"] = notes
+        self.items.append(rec)
+        print(json.dumps(rec), flush=True)
+
+
+def check(ok, what):
+    if not ok:
+        raise SystemExit(f"check failed: {what}")
+    return "ok"
+
+
+# --------------------------------------------------------------------------- 1. seed
+
+def bench_seed(args, res):
+    dt = torch.float64
+    a = torch.tensor(1.0, dtype=dt, requires_grad=True)
+    b = torch.tensor(2.0, dtype=dt, requires_grad=True)
+    c = torch.tensor(3.0, dtype=dt, requires_grad=True)
+    d = torch.tensor(4.0, dtype=dt, requires_grad=True)
+    params = [a, b, c, d]
+
+    def grad():
+        f = ((a + b) * (c + d)) ** 2          # fresh graph every call
+        return f, torch.autograd.grad(f, params)
+
+    f, g = grad()
+    status = check(f.item() == 441.0 and g[0].item() == 294.0 and g[1].item() == 294.0
+                   and g[2].item() == 126.0 and g[3].item() == 126.0,
+                   f"seed: f={f.item()}, grad={[x.item() for x in g]}")
+    sec, calls, _ = measure(grad, args.repeats, args.min_time)
+    res.add("seed_grad", 1, sec, calls, args.repeats,
+            "f(a,b,c,d)=((a+b)*(c+d))**2 on 0-d float64 tensors with requires_grad, "
+            "forward + torch.autograd.grad, fresh graph each call, at (1,2,3,4)",
+            value=f.item(), grad=[x.item() for x in g], check=status)
+
+
+# --------------------------------------------------------------------------- 2. Rosenbrock
+
+def rosenbrock(x):
+    head, tail = x[:-1], x[1:]
+    return (100.0 * (tail - head * head) ** 2 + (1.0 - head) ** 2).sum()
+
+
+def rosenbrock_grad_reference(x):
+    """Hand-written gradient (numpy) for the correctness check."""
+    g = np.zeros_like(x)
+    h, t = x[:-1], x[1:]
+    r = t - h * h
+    g[:-1] += -400.0 * r * h - 2.0 * (1.0 - h)
+    g[1:] += 200.0 * r
+    return g
+
+
+def bench_rosenbrock(args, res):
+    gen = torch.Generator().manual_seed(1)
+    for n in args.rosen_sizes:
+        x = (torch.rand(n, dtype=torch.float64, generator=gen) * 2.0 - 1.0).requires_grad_(True)
+
+        def grad():
+            f = rosenbrock(x)
+            return f, torch.autograd.grad(f, [x])[0]
+
+        def primal():
+            with torch.no_grad():
+                return rosenbrock(x)
+
+        f, g = grad()
+        xn = x.detach().numpy()
+        ref_f = float(np.sum(100.0 * (xn[1:] - xn[:-1] ** 2) ** 2 + (1.0 - xn[:-1]) ** 2))
+        ref_g = rosenbrock_grad_reference(xn)
+        status = check(close(f.item(), ref_f, 1e-12)
+                       and np.allclose(g.numpy(), ref_g, rtol=1e-12, atol=1e-12),
+                       f"rosenbrock n={n}")
+        sec, calls, _ = measure(grad, args.repeats, args.min_time)
+        res.add("rosenbrock_grad", n, sec, calls, args.repeats,
+                "sum_{i<n-1} 100*(x[i+1]-x[i]^2)^2 + (1-x[i])^2, float64, vectorised "
+                "(slices), forward + torch.autograd.grad, x uniform in (-1,1) seed 1",
+                value=f.item(), check=status)
+        sec, calls, _ = measure(primal, args.repeats, args.min_time)
+        res.add("rosenbrock_primal", n, sec, calls, args.repeats,
+                "same function, primal only under torch.no_grad()", value=f.item())
+
+
+# --------------------------------------------------------------------------- 3. RNN cell
+
+def bench_rnn(args, res):
+    steps = 100
+    dt = torch.float64
+    gen = torch.Generator().manual_seed(2)
+    xs = torch.randn(steps, dtype=dt, generator=gen).tolist()   # plain doubles (data)
+    w0, u0, b0 = 0.5, 0.8, 0.1
+    w = torch.tensor(w0, dtype=dt, requires_grad=True)
+    u = torch.tensor(u0, dtype=dt, requires_grad=True)
+    b = torch.tensor(b0, dtype=dt, requires_grad=True)
+    h0 = torch.tensor(0.0, dtype=dt)
+
+    def forward(w, u, b):
+        h = h0
+        for xt in xs:
+            h = torch.tanh(w * h + u * xt + b)
+        return h * h
+
+    def grad():
+        loss = forward(w, u, b)
+        return loss, torch.autograd.grad(loss, [w, u, b])
+
+    # Check against central finite differences in plain Python floats.
+    def loss_float(wv, uv, bv):
+        h = 0.0
+        for xt in xs:
+            h = math.tanh(wv * h + uv * xt + bv)
+        return h * h
+
+    loss, g = grad()
+    eps = 1e-6
+    fd = [(loss_float(w0 + eps, u0, b0) - loss_float(w0 - eps, u0, b0)) / (2 * eps),
+          (loss_float(w0, u0 + eps, b0) - loss_float(w0, u0 - eps, b0)) / (2 * eps),
+          (loss_float(w0, u0, b0 + eps) - loss_float(w0, u0, b0 - eps)) / (2 * eps)]
+    status = check(close(loss.item(), loss_float(w0, u0, b0), 1e-12)
+                   and all(close(gi.item(), fi, 1e-6, 1e-9) for gi, fi in zip(g, fd)),
+                   f"rnn: grad={[x.item() for x in g]} fd={fd}")
+    sec, calls, _ = measure(grad, args.repeats, args.min_time)
+    res.add("rnn_tanh_grad", steps, sec, calls, args.repeats,
+            "h_{t+1}=tanh(w*h_t+u*x_t+b), h_0=0, 100 steps, loss=h_100^2; w,u,b 0-d float64 "
+            "tensors (0.5,0.8,0.1), x 100 python floats (randn seed 2); scalar ops, "
+            "gradient wrt w,u,b",
+            value=loss.item(), grad=[x.item() for x in g], check=status)
+
+
+# --------------------------------------------------------------------------- 4. logistic regression
+
+def bench_logreg(args, res):
+    n, k = 1000, 10
+    dt = torch.float64
+    gen = torch.Generator().manual_seed(3)
+    X = torch.randn(n, k, dtype=dt, generator=gen)
+    w_true = torch.randn(k, dtype=dt, generator=gen)
+    y = torch.bernoulli(torch.sigmoid(X @ w_true), generator=gen)
+    w = (0.1 * torch.randn(k, dtype=dt, generator=gen)).requires_grad_(True)
+    b = torch.tensor(0.0, dtype=dt, requires_grad=True)
+
+    def grad():
+        loss = F.binary_cross_entropy_with_logits(X @ w + b, y)   # mean over samples
+        return loss, torch.autograd.grad(loss, [w, b])
+
+    loss, (gw, gb) = grad()
+    with torch.no_grad():
+        p = torch.sigmoid(X @ w + b)
+        ref_loss = -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
+        ref_gw = X.T @ (p - y) / n
+        ref_gb = (p - y).mean()
+    status = check(close(loss.item(), ref_loss.item(), 1e-10)
+                   and torch.allclose(gw, ref_gw, rtol=1e-10, atol=1e-14)
+                   and close(gb.item(), ref_gb.item(), 1e-10, 1e-14), "logreg")
+    sec, calls, _ = measure(grad, args.repeats, args.min_time)
+    res.add("logreg_grad", n, sec, calls, args.repeats,
+            "mean binary cross-entropy of sigmoid(X@w+b), 1000 samples x 10 features, "
+            "float64, F.binary_cross_entropy_with_logits, gradient wrt w (10) and b",
+            value=loss.item(), check=status)
+
+
+# --------------------------------------------------------------------------- 5. seed MLP
+
+def make_mlp():
+    # 784-64-64-64-10, ReLU; PyTorch's default Linear init (timing does not depend on it).
+    return torch.nn.Sequential(
+        torch.nn.Linear(784, 64), torch.nn.ReLU(),
+        torch.nn.Linear(64, 64), torch.nn.ReLU(),
+        torch.nn.Linear(64, 64), torch.nn.ReLU(),
+        torch.nn.Linear(64, 10),
+    )
+
+
+def train_step_fn(model, opt, batches):
+    """Returns a closure that does one training step on the next batch (cycling)."""
+    state = {"i": 0}
+
+    def step():
+        xb, yb = batches[state["i"]]
+        state["i"] = (state["i"] + 1) % len(batches)
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(xb), yb)    # softmax cross-entropy from logits
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def mlp_data(args, count):
+    """`count` samples: the first ones of Fashion-MNIST train if --data, else random."""
+    if args.data:
+        X, y = load_idx_pair(args.data, "train")
+        return X[:count], y[:count], "Fashion-MNIST train (--data)"
+    gen = torch.Generator().manual_seed(4)
+    X = torch.rand(count, 784, dtype=torch.float32, generator=gen)
+    y = torch.randint(0, 10, (count,), generator=gen)
+    return X, y, "random uniform pixels and labels, seed 4"
+
+
+def bench_mlp(args, res):
+    # Adam, batch 256.
+    torch.manual_seed(5)
+    X, y, source = mlp_data(args, 256 * 32)
+    batches = [(X[i:i + 256].contiguous(), y[i:i + 256].contiguous())
+               for i in range(0, len(X), 256)]
+    model = make_mlp()
+    opt = torch.optim.Adam(model.parameters(), lr=0.003)
+    step = train_step_fn(model, opt, batches)
+    loss0 = step().item()
+    sec, calls, _ = measure(step, args.repeats, args.min_time)
+    loss1 = step().item()
+    status = check(math.isfinite(loss0) and math.isfinite(loss1), "mlp adam loss finite")
+    res.add("mlp_adam_step", 256, sec, calls, args.repeats,
+            "seed MLP 784-64-64-64-10 ReLU float32, F.cross_entropy on logits, "
+            "zero_grad + forward + backward + Adam(lr=0.003) step, batch 256 cycling over "
+            f"32 batches; data: {source}",
+            samples_per_s=round(256 / sec), loss_first=loss0, loss_after=loss1, check=status)
+
+    # Plain SGD, batch 1.
+    torch.manual_seed(6)
+    X, y, source = mlp_data(args, 1024)
+    batches = [(X[i:i + 1].contiguous(), y[i:i + 1].contiguous()) for i in range(len(X))]
+    model = make_mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    step = train_step_fn(model, opt, batches)
+    loss0 = step().item()
+    sec, calls, _ = measure(step, args.repeats, args.min_time)
+    loss1 = step().item()
+    status = check(math.isfinite(loss0) and math.isfinite(loss1), "mlp sgd loss finite")
+    res.add("mlp_sgd_step", 1, sec, calls, args.repeats,
+            "seed MLP, zero_grad + forward + backward + SGD(lr=0.01) step, batch 1 "
+            f"cycling over 1024 samples; data: {source}",
+            samples_per_s=round(1 / sec), loss_first=loss0, loss_after=loss1, check=status)
+
+
+# --------------------------------------------------------------------------- 6. Fashion-MNIST
+
+def read_idx(path):
+    with gzip.open(path, "rb") as fh:
+        data = fh.read()
+    magic, = struct.unpack(">I", data[:4])
+    ndim = magic & 0xFF
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load_idx_pair(directory, split):
+    stem = "train" if split == "train" else "t10k"
+    images = read_idx(os.path.join(directory, f"fashion-{stem}-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(directory, f"fashion-{stem}-labels-idx1-ubyte.gz"))
+    X = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
+    y = torch.from_numpy(labels.astype(np.int64))
+    return X, y
+
+
+def bench_fashion(args, res):
+    Xtr, ytr = load_idx_pair(args.fashion, "train")
+    Xte, yte = load_idx_pair(args.fashion, "test")
+    torch.manual_seed(7)
+    gen = torch.Generator().manual_seed(7)
+    model = make_mlp()
+    opt = torch.optim.Adam(model.parameters(), lr=0.003)
+    epochs, bs = args.epochs, 256
+    steps, epoch_log = 0, []
+
+    t_start = time.perf_counter()
+    for epoch in range(epochs):
+        t_epoch = time.perf_counter()
+        perm = torch.randperm(len(Xtr), generator=gen)
+        total = 0.0
+        for i in range(0, len(Xtr), bs):          # last batch is partial (60000 % 256)
+            idx = perm[i:i + bs]
+            xb, yb = Xtr[idx], ytr[idx]
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+            steps += 1
+        epoch_log.append({"epoch": epoch + 1, "mean_loss": round(total / len(Xtr), 5),
+                          "seconds": round(time.perf_counter() - t_epoch, 3)})
+        print(json.dumps(epoch_log[-1]), file=sys.stderr, flush=True)
+    train_s = time.perf_counter() - t_start
+
+    with torch.no_grad():
+        acc = (model(Xte).argmax(dim=1) == yte).double().mean().item()
+    sec = train_s / steps
+    res.add("mlp_fashion_train", len(Xtr), sec, steps, 1,
+            f"seed MLP on Fashion-MNIST, {epochs} epochs, batch 256 shuffled (randperm seed 7), "
+            "Adam 0.003, pixels/255; time covers shuffling, batch gathering, loss.item() per "
+            "step; ms_per_call = train time / steps",
+            train_seconds=round(train_s, 3), steps=steps, epochs=epochs,
+            samples_per_s=round(epochs * len(Xtr) / train_s), test_accuracy=round(acc, 4),
+            epoch_log=epoch_log)
+
+
+# --------------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch.set_num_threads (default 1)")
+    ap.add_argument("--blas-threads", type=int, default=None,
+                    help="OpenBLAS threads (default: same as --threads)")
+    ap.add_argument("--repeats", type=int, default=7, help="timed repeats (median)")
+    ap.add_argument("--min-time", type=float, default=0.2,
+                    help="seconds per repeat (and of warm-up)")
+    ap.add_argument("--only", default=None,
+                    help="comma list of: " + ",".join(GROUPS))
+    ap.add_argument("--rosen-sizes", default="10,1000,100000")
+    ap.add_argument("--data", default=None,
+                    help="directory with fashion-*.gz: use real images for the MLP steps")
+    ap.add_argument("--fashion", default=None,
+                    help="directory with fashion-*.gz: also train 2 epochs, report accuracy")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--json", default=None, help="write all results as a JSON array here")
+    args = ap.parse_args()
+    args.rosen_sizes = [int(s) for s in args.rosen_sizes.split(",")]
+
+    torch.set_num_threads(args.threads)
+    blas_threads = set_blas_threads(args.blas_threads or args.threads)
+    torch.manual_seed(0)
+
+    if args.only:
+        groups = [g.strip() for g in args.only.split(",")]
+        unknown = set(groups) - set(GROUPS)
+        if unknown:
+            ap.error(f"unknown workload group(s): {sorted(unknown)}")
+    else:
+        groups = [g for g in GROUPS if g != "fashion" or args.fashion]
+    if "fashion" in groups and not args.fashion:
+        ap.error("--only fashion needs --fashion DIR")
+
+    print(f"# torch {torch.__version__}, numpy {np.__version__}, python "
+          f"{sys.version.split()[0]}, torch threads {torch.get_num_threads()}, "
+          f"OpenBLAS threads {blas_threads}, {blas_config()}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')}, "
+          f"OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE')}",
+          file=sys.stderr, flush=True)
+
+    res = Results(torch.get_num_threads(), blas_threads)
+    table = {"seed": bench_seed, "rosenbrock": bench_rosenbrock, "rnn": bench_rnn,
+             "logreg": bench_logreg, "mlp": bench_mlp, "fashion": bench_fashion}
+    for g in GROUPS:
+        if g in groups:
+            table[g](args, res)
+
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(res.items, fh, indent=1)
+            fh.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+using AutoGrad.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace AutoGrad.Generators.Tests;
+
+/// <summary>Each diagnostic: its id, its severity, and the exact syntax it points at.</summary>
+public class DiagnosticsTests
+{
+    private const string Usings = "using System; using AutoGrad;\n";
+
+    [Theory]
+    [InlineData("AG0001", "partial class C { [Differentiable] public double [|F|](double x) => x * x; }")]
+    [InlineData("AG0002", "class [|C|] { [Differentiable] public static double F(double x) => x * x; }")]
+    [InlineData("AG0002", "class [|Outer|] { public static partial class Inner { [Differentiable] public static double F(double x) => x; } }")]
+    [InlineData("AG0003", "static partial class C { [Differentiable] public static double F(double x, string [|name|]) => x; }")]
+    [InlineData("AG0003", "static partial class C { [Differentiable] public static double F(ref double [|x|]) => x; }")]
+    [InlineData("AG0003", "static partial class C { [Differentiable] public static double F(Span<double> [|x|]) => x[0]; }")]
+    [InlineData("AG0003", "static partial class C { [Differentiable] public static double F(double x, float [|y|]) => x * y; }")]
+    [InlineData("AG0004", "static partial class C { [Differentiable] public static [|int|] F(double x) => (int)x; }")]
+    [InlineData("AG0005", "static partial class C { [Differentiable] public static double [|F|]<T>(double x) => x; }")]
+    [InlineData("AG0010", "static partial class C { [Differentiable] public static double F(double x) { [|try|] { x = x * 2; } catch { } return x; } }")]
+    [InlineData("AG0010", "static partial class C { [Differentiable] public static double F(double x, int k) { [|switch|] (k) { case 1: x = 2 * x; break; } return x; } }")]
+    [InlineData("AG0010", "static partial class C { [Differentiable] public static double F(double x) { double Square(double v) => v * v; return x; } }", "Square")]
+    [InlineData("AG0010", "static partial class C { [Differentiable] public static double F(double x) { start: x = x * 2; if (x < 10) [|goto|] start; return x; } }")]
+    [InlineData("AG0010", "static partial class C { static readonly object Gate = new(); [Differentiable] public static double F(double x) { [|lock|] (Gate) { x = x * 2; } return x; } }")]
+    [InlineData("AG0010", "static partial class C { [Differentiable] public static double F(double[] x) { double s = 0; foreach (var c in \"abc\") s += x[0]; return s; } }", "\"abc\"")]
+    [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double x, int k) => [|k switch { 1 => x, _ => 2 * x }|]; }")]
+    [InlineData("AG0011", "static partial class C { static double Apply(Func<double, double> f, double v) => f(v); [Differentiable] public static double F(double x) => Apply([|v => v * v|], x); }")]
+    [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double x) => x * [|new Random(1).NextDouble()|]; }")]
+    [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double x, int i) => x * [|i++|]; }")]
+    [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double x) { double y = 0; double z = [|y = x|]; return z; } }")]
+    [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double[] x) => x[[|^1|]]; }")]
+    [InlineData("AG0012", "static partial class C { static double Helper(double v) => v * v; [Differentiable] public static double F(double x) => 2 * [|Helper(x)|]; }")]
+    [InlineData("AG0013", "static partial class C { [Differentiable] public static double F(double x) => x < 1 ? x : [|F(x / 2)|]; }")]
+    [InlineData("AG0014", "static partial class C { [Differentiable] public static double F(double[] x) { [|x[0]|] = 1; return x[0]; } }")]
+    [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double x) { double[] [|buffer|] = { x }; return x; } }")]
+    [InlineData("AG0016", "static partial class C { [Differentiable] public static double [|F|](double x, int n) => n * 2.0; }")]
+    [InlineData("AG0017", "static partial class C { [Differentiable] static double G([NoGradient] double v, double u) => v * u; [Differentiable] public static double F(double x) => [|G(x, x)|]; }")]
+    [InlineData("AG0018", "static partial class C { static void Fill(ReadOnlySpan<double> x, Span<double> y) { } [Differentiable] public static void F(ReadOnlySpan<double> x, Span<double> y) { Fill(x, y); [|Fill(x, y)|]; } }")]
+    [InlineData("AG0014", "static partial class C { static void Fill(ReadOnlySpan<double> x, Span<double> y) { } [Differentiable] public static void F(double[] x, Span<double> y) { [|Fill(y, x)|]; } }")]
+    [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double[] x) { for (int i = 0; i < 2; i++) { double[] [|b|] = new double[2]; } return x[0]; } }")]
+    [InlineData("AG0030", "static partial class C { public static double G(double x) => x; [DerivativeOf(typeof(C), nameof(G))] public static void [|GPullback|](double x, double seed, double dx) { } }")]
+    [InlineData("AG0031", "static partial class C { [DerivativeOf(typeof(C), \"Missing\")] public static void [|Rule|](double x, double seed, ref double dx) { } }")]
+    public void Reports_diagnostic_at_the_offending_syntax(string id, string marked, string? markedText = null)
+    {
+        var source = markedText is null ? MarkedSource.Parse(Usings + marked) : MarkAt(Usings + marked, markedText);
+        var input = GeneratorHarness.Compilation(source.Text);
+        Assert.Empty(input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)); // the input is valid C#
+
+        var (result, _) = GeneratorHarness.Run(source.Text);
+
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id && d.Location.SourceSpan == source.Span);
+        Assert.Equal(id is "AG0016" or "AG0017" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage()));
+        Assert.False(string.IsNullOrWhiteSpace(diagnostic.Descriptor.Description.ToString()));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AG0099");
+    }
+
+    [Fact]
+    public void A_method_with_an_unsupported_body_still_gets_generated_signatures_that_throw()
+    {
+        var source = Usings + """
+            static partial class C
+            {
+                [Differentiable] public static double F(double x) { try { } finally { } return x; }
+                public static double Use(double x) => FGradient(x, out var dx) + dx;
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source);
+        Assert.Contains(result.Diagnostics, d => d.Id == "AG0010");
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains("NotSupportedException", GeneratorHarness.Generated(result));
+    }
+
+    [Theory]
+    [InlineData("static partial class C { [Differentiable] public static double F(double x) => x + ; }")]
+    [InlineData("static partial class C { [Differentiable] public static double F(double x) => Undefined(x); }")]
+    [InlineData("static partial class C { [Differentiable] public static double F(Missing m, double x) => x; }")]
+    [InlineData("static partial class C { [Differentiable] public static double F(double x) { for (;;) { } } }")]
+    [InlineData("static partial class C { [Differentiable] public static extern double F(double x); }")]
+    [InlineData("[Differentiable] static double Top(double x) => x;")]
+    public void Broken_or_unusual_code_never_crashes_the_generator(string body)
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + body);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AG0099");
+    }
+
+    private static MarkedSource MarkAt(string text, string markedText)
+    {
+        var start = text.IndexOf(markedText, StringComparison.Ordinal);
+        return new MarkedSource(text, new Microsoft.CodeAnalysis.Text.TextSpan(start, markedText.Length));
+    }
+}
