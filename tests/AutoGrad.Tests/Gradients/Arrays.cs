@@ -239,4 +239,11 @@ public class Arrays
         (p, g) => A.MaxInLoopGradient(p, g),
         (p, s, g) => A.MaxInLoopPullback(p, s, g),
         [0.5, 0.3, -0.2, 0.9, 1.4], [2.5, 0.3, 0.2, 0.9]);
+
+    [Fact]
+    public void FloatValueStack() => GradientCheck.VerifyFloat(
+        p => { double h = 0; foreach (var v in p) h = Math.Tanh(h * 0.8 + v); return h; },
+        (p, g) => A.FloatValueStackGradient(p, g),
+        (p, s, g) => A.FloatValueStackPullback(p, s, g),
+        [0.5, -0.3, 0.8, 0.1], [1, -1, 0.5]);
 }

@@ -80,4 +80,22 @@ public class CustomDerivatives
         (p, g) => C.SoftPlusF2Gradient(p[0], p[1], out g[0], out g[1]),
         (p, s, g) => C.SoftPlusF2Pullback(p[0], p[1], s, ref g[0], ref g[1]),
         [0.7, 1.3], [-1.1, 0.4]);
+
+    [Fact]
+    public void RuleWithNoGradientArray()
+    {
+        double[] w = [0.5, -1.5, 2.0];
+        GradientCheck.Verify(
+            p => C.RuleWithNoGradientArray(p, w),
+            (p, g) => C.RuleWithNoGradientArrayGradient(p, w, g),
+            (p, s, g) => C.RuleWithNoGradientArrayPullback(p, w, s, g),
+            [1, 2, 3], [-0.5, 0.1, 0.7]);
+    }
+
+    [Fact]
+    public void RuleCallInBranchAndLoop() => GradientCheck.Verify(
+        p => C.RuleCallInBranchAndLoop(p[0], 6),
+        (p, g) => C.RuleCallInBranchAndLoopGradient(p[0], 6, out g[0]),
+        (p, s, g) => C.RuleCallInBranchAndLoopPullback(p[0], 6, s, ref g[0]),
+        [0.7], [1.3]);
 }

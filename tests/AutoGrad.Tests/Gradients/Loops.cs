@@ -229,4 +229,11 @@ public class Loops
         (p, g) => L.ConstantLocalGradient(p[0], out g[0]),
         (p, s, g) => L.ConstantLocalPullback(p[0], s, ref g[0]),
         [0.3], [1.3]);
+
+    [Fact]
+    public void LoopInBranchInLoop() => GradientCheck.Verify(
+        p => L.LoopInBranchInLoop(p[0], 6),
+        (p, g) => L.LoopInBranchInLoopGradient(p[0], 6, out g[0]),
+        (p, s, g) => L.LoopInBranchInLoopPullback(p[0], 6, s, ref g[0]),
+        [0.7], [-1.3]);
 }

@@ -127,4 +127,58 @@ public class NestedCalls
         var sigmoid = H.SigmoidGradient(0.3, out var dx);
         GradientCheck.AssertClose(sigmoid * (1 - sigmoid), dx, 1e-12);
     }
+
+    [Fact]
+    public void PassesNoGradientArray()
+    {
+        double[] w = [0.5, -1.5, 2.0, 0.25];
+        GradientCheck.Verify(
+            p => N.PassesNoGradientArray(p, w),
+            (p, g) => N.PassesNoGradientArrayGradient(p, w, g),
+            (p, s, g) => N.PassesNoGradientArrayPullback(p, w, s, g),
+            [1, 2, 3, 4], [-0.5, 0.1, 0.7, 1.3]);
+    }
+
+    [Fact]
+    public void PassesStaticArray() => GradientCheck.Verify(
+        N.PassesStaticArray,
+        (p, g) => N.PassesStaticArrayGradient(p, g),
+        (p, s, g) => N.PassesStaticArrayPullback(p, s, g),
+        [1, 2, 3, 4], [-0.5, 0.1, 0.7, 1.3]);
+
+    [Fact]
+    public void InactiveCall() => GradientCheck.Verify(
+        p => N.InactiveCall(p[0]),
+        (p, g) => N.InactiveCallGradient(p[0], out g[0]),
+        (p, s, g) => N.InactiveCallPullback(p[0], s, ref g[0]),
+        [0.7], [-1.3]);
+
+    [Fact]
+    public void CallsWithNoGradientParameter()
+    {
+        const double w = 1.5;
+        GradientCheck.Verify(
+            p => N.CallsWithNoGradientParameter(p[0], w),
+            (p, g) => N.CallsWithNoGradientParameterGradient(p[0], w, out g[0]),
+            (p, s, g) => N.CallsWithNoGradientParameterPullback(p[0], w, s, ref g[0]),
+            [0.7], [-1.3]);
+
+        // 2w x^2 + 3 x^4
+        N.CallsWithNoGradientParameterGradient(0.7, w, out var dx);
+        GradientCheck.AssertClose(4 * w * 0.7 + 12 * Math.Pow(0.7, 3), dx, 1e-12);
+    }
+
+    [Fact]
+    public void CallInLoopCondition() => GradientCheck.Verify(
+        p => N.CallInLoopCondition(p[0]),
+        (p, g) => N.CallInLoopConditionGradient(p[0], out g[0]),
+        (p, s, g) => N.CallInLoopConditionPullback(p[0], s, ref g[0]),
+        [0.7], [-1.3]);
+
+    [Fact]
+    public void CallResultOverwritten() => GradientCheck.Verify(
+        N.CallResultOverwritten,
+        (p, g) => N.CallResultOverwrittenGradient(p, g),
+        (p, s, g) => N.CallResultOverwrittenPullback(p, s, g),
+        [1, 2, 3], [-0.5, 0.1, 0.7, 2]);
 }

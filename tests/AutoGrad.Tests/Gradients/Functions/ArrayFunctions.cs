@@ -192,4 +192,12 @@ public static partial class ArrayFunctions
         }
         return s;
     }
+
+    [Differentiable]
+    public static float FloatValueStack(float[] x)
+    {
+        float h = 0;
+        for (int i = 0; i < x.Length; i++) h = MathF.Tanh(h * 0.8f + x[i]);
+        return h;
+    }
 }

@@ -65,4 +65,20 @@ public static partial class CustomDerivativeFunctions
 
     [Differentiable]
     public static float SoftPlusF2(float x, float y) => SoftPlusF(x * y) + y;
+
+    [Differentiable]
+    public static double RuleWithNoGradientArray(double[] x, [NoGradient] double[] w) =>
+        CustomDerivativeFunctions.SumOfExp(w) * x[0] + CustomDerivativeFunctions.SumOfExp(x);
+
+    [Differentiable]
+    public static double RuleCallInBranchAndLoop(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n; i++)
+        {
+            if (s > 1) s = CustomDerivativeFunctions.SoftPlus(s - 2) + s * 0.5;
+            else s = s * 1.7 + 0.1;
+        }
+        return s;
+    }
 }

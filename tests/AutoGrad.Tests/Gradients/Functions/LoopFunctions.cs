@@ -300,4 +300,24 @@ public static partial class LoopFunctions
         for (int i = 0; i < count; i++) s += x * half;
         return s;
     }
+
+    [Differentiable]
+    public static double LoopInBranchInLoop(double x, int n)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i % 2 == 0)
+            {
+                double t = x;
+                for (int j = 0; j <= i; j++) t = Math.Sin(t) + x * j;
+                s += t;
+            }
+            else
+            {
+                s = s * x;
+            }
+        }
+        return s;
+    }
 }

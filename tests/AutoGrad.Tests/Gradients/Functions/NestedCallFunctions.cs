@@ -56,6 +56,48 @@ public static partial class NestedCallFunctions
 
     [Differentiable]
     public static float FloatCalls(float x, float y) => MathHelpers.SquareF(x * y) + MathHelpers.SquareF(MathF.Sin(x));
+
+    [Differentiable]
+    public static double PassesNoGradientArray(double[] x, [NoGradient] double[] w) => MathHelpers.DotSpan(x, w) * 2;
+
+    [Differentiable]
+    public static double PassesStaticArray(double[] x) => MathHelpers.DotSpan(ArrayFunctions.Table, x);
+
+    [Differentiable]
+    public static double InactiveCall(double x) => NestedCallFunctions.Cube(2.0) * x + MathHelpers.Square(3) ;
+
+    [Differentiable]
+    public static double CallsWithNoGradientParameter(double x, [NoGradient] double w) => WeightedHelper(x, w * 2) + WeightedHelper(x * x, 3);
+
+    [Differentiable]
+    public static double CallInLoopCondition(double x)
+    {
+        double y = x;
+        int k = 0;
+        while (MathHelpers.Square(y) < 20 && k < 50)
+        {
+            y = y * 1.5;
+            k++;
+        }
+        return y * x;
+    }
+
+    [Differentiable]
+    public static double CallResultOverwritten(double[] x)
+    {
+        double s = 0;
+        double t = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            t = MathHelpers.Sigmoid(t + x[i]);
+            s += t * t;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double WeightedHelper(double x, [NoGradient] double w) => w * x * x;
+
 }
 
 /// <summary>Differentiable building blocks in a second partial class.</summary>
