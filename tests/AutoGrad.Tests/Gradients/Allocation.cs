@@ -14,6 +14,14 @@ public class Allocation
     }
 
     [Fact]
+    public void MeasurementSeesAnAllocation()
+    {
+        double[]? kept = null;
+        Assert.True(AllocatedBytes(() => kept = new double[4]) >= Calls * 4 * sizeof(double));
+        Assert.NotNull(kept);
+    }
+
+    [Fact]
     public void ScalarGradient()
     {
         double sink = 0;
@@ -31,8 +39,8 @@ public class Allocation
         var random = new Random(1);
         var x = Enumerable.Range(0, 1000).Select(_ => random.NextDouble()).ToArray();
         var dx = new double[x.Length];
-        var bytes = AllocatedBytes(() => ArrayFunctions.RosenbrockGradient(x, dx));
-        Assert.Equal(0, bytes);
+        Assert.Equal(0, AllocatedBytes(() => ArrayFunctions.RosenbrockGradient(x, dx)));
+        Assert.Equal(0, AllocatedBytes(() => ArrayFunctions.RosenbrockPullback(x, 0.5, dx)));
     }
 
     [Fact]

@@ -181,4 +181,22 @@ public class NestedCalls
         (p, g) => N.CallResultOverwrittenGradient(p, g),
         (p, s, g) => N.CallResultOverwrittenPullback(p, s, g),
         [1, 2, 3], [-0.5, 0.1, 0.7, 2]);
+
+    [Fact]
+    public void CallsLoopingMethodsInLoop()
+    {
+        const int n = 4;
+        GradientCheck.Verify(
+            p => N.CallsLoopingMethodsInLoop(p[..n], p[n]),
+            (p, g) => N.CallsLoopingMethodsInLoopGradient(p[..n], p[n], g.AsSpan(0, n), out g[n]),
+            (p, s, g) => N.CallsLoopingMethodsInLoopPullback(p[..n], p[n], s, g.AsSpan(0, n), ref g[n]),
+            RandomPoint(7, n + 1), RandomPoint(8, n + 1));
+    }
+
+    [Fact]
+    public void SpanPassedToSpanParameters() => GradientCheck.Verify(
+        p => N.PassesSpanToSpan(p),
+        (p, g) => N.PassesSpanToSpanGradient(p, g),
+        (p, s, g) => N.PassesSpanToSpanPullback(p, s, g),
+        RandomPoint(9, 5), RandomPoint(10, 3));
 }

@@ -98,6 +98,21 @@ public static partial class NestedCallFunctions
     [Differentiable]
     public static double WeightedHelper(double x, [NoGradient] double w) => w * x * x;
 
+
+    /// <summary>Callees with their own value stacks, called in a loop whose caller keeps a stack too.</summary>
+    [Differentiable]
+    public static double CallsLoopingMethodsInLoop(double[] x, double y)
+    {
+        double s = y;
+        for (int i = 0; i < 3; i++)
+        {
+            s = LoopFunctions.EarlyReturnFromLoop(s * 0.5, i + 2) * 0.1 + ArrayFunctions.Rosenbrock(x) * 0.01 + Math.Sin(s);
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double PassesSpanToSpan(ReadOnlySpan<double> x) => ArrayFunctions.LogSumExp(x) + MathHelpers.DotSpan(x, x);
 }
 
 /// <summary>Differentiable building blocks in a second partial class.</summary>
