@@ -16,7 +16,7 @@ namespace AutoGrad.Generators.Differentiation;
 /// </summary>
 internal sealed partial class ReverseModeTransform
 {
-    private const string StackType = "global::AutoGrad.Differentiation.AdjointStack";
+    private const string RecordType = "global::AutoGrad.Differentiation.ForwardRecord";
 
     private readonly MethodModel _method;
     private readonly Activity _activity;
@@ -32,11 +32,21 @@ internal sealed partial class ReverseModeTransform
     private readonly List<Code> _slotDeclarations = new();
     private readonly string _seed;
 
-    private ReverseModeTransform(MethodModel method, NameScope names, string seed, IEnumerable<GradientParameter> gradients)
+    private readonly List<(ScalarType Element, string Name)> _rentedBuffers = new();
+    private readonly List<Code> _outputAdjointSetup = new();
+    private readonly List<(ScalarType Element, string Name)> _bufferAdjoints = new();
+
+    private readonly bool _split;
+    private readonly string _record;
+
+    private ReverseModeTransform(MethodModel method, NameScope names, string seed, string record, bool split,
+        IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
     {
         _method = method;
         _names = names;
         _seed = seed;
+        _record = record;
+        _split = split;
         _activity = new Activity(method);
         _variables = method.Variables.ToDictionary(v => v.Name);
         var assigned = new HashSet<string>();
@@ -48,6 +58,22 @@ internal sealed partial class ReverseModeTransform
             // A parameter that is never reassigned accumulates straight into its gradient argument;
             // one that is reassigned needs its own adjoint, which an assignment resets.
             else if (!assigned.Contains(gradient.Input.Name)) _adjoints[gradient.Input.Name] = gradient.Name;
+        }
+        foreach (var output in outputAdjoints)
+        {
+            // The reverse sweep consumes output adjoints (a write resets them), so it works on a copy.
+            var local = _names.Named(output.Name + "Local");
+            _arrayAdjoints[output.Input.Name] = local;
+            _outputAdjointSetup.Add(new DeclareBuffer(output.Input.Element, local));
+            _outputAdjointSetup.Add(new RentBuffer(output.Input.Element, local, new LengthOf(new ArraySource(output.Input.Name, output.Input.Element, ArrayKind.Output)), output.Name));
+            _rentedBuffers.Add((output.Input.Element, local));
+        }
+        foreach (var buffer in method.Buffers.Where(b => _activity.IsActive(b.Name)))
+        {
+            var adjoint = _names.Named("d" + buffer.Name);
+            _arrayAdjoints[buffer.Name] = adjoint;
+            _bufferAdjoints.Add((buffer.Element, adjoint));
+            _rentedBuffers.Add((buffer.Element, adjoint));
         }
     }
 
@@ -69,64 +95,142 @@ internal sealed partial class ReverseModeTransform
             var location = lowered.CallSites.FirstOrDefault(c => c.Site == call.Site)?.Location;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GradientStopped, location, Emit.ExprPrinter.Print(argument), parameter, call.Target.DisplayName));
         }
-        if (!activity.IsVaried(model.ResultVariable))
+        var dependsOnInputs = model.ReturnsVoid
+            ? model.Parameters.Any(p => p.Shape == ParameterShape.Output && activity.IsVaried(p.Name))
+            : activity.IsVaried(model.ResultVariable);
+        if (!dependsOnInputs)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstantResult, lowered.MethodLocation, model.Name));
 
-        var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)));
-        var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
-        var seed = names.Named("seed");
-        var coreName = "__" + model.Name + "ValueAndPullback";
-
+        var signature = Signature.Of(model);
         if (diagnostics.Any(d => d.IsError))
-            return (Program(model, gradients, seed, coreName, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
+            return (signature.Program(model, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
 
-        var transform = new ReverseModeTransform(model, names, seed, gradients);
-        return (Program(model, gradients, seed, coreName, transform.Build().ToEquatableArray(), null), diagnostics);
+        // Each build names its own temporaries; the three method bodies share only the signature's names.
+        ReverseModeTransform Transform(bool split) =>
+            new(model, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
+        var (forward, reverse) = Transform(split: true).BuildSplit();
+        return (signature.Program(model, Transform(split: false).BuildCore().ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null), diagnostics);
     }
 
     /// <summary>A program whose generated methods throw, so callers still compile while an error is reported.</summary>
-    public static GradientProgram Failed(MethodModel model, string why)
+    public static GradientProgram Failed(MethodModel model, string why) =>
+        Signature.Of(model).Program(model, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, why);
+
+    /// <summary>The names of the generated methods' parameters, chosen to clash with none of the user's.</summary>
+    private sealed record Signature(NameScope Names, List<GradientParameter> Gradients, List<GradientParameter> OutputAdjoints, string Seed, string Record)
     {
-        var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)));
-        var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
-        return Program(model, gradients, names.Named("seed"), "__" + model.Name + "ValueAndPullback", EquatableArray<Code>.Empty, why);
+        public static Signature Of(MethodModel model)
+        {
+            var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)).Concat(model.Buffers.Select(b => b.Name)));
+            var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
+            var outputs = model.Parameters.Where(p => p.Shape == ParameterShape.Output).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
+            return new Signature(names, gradients, outputs, names.Named("seed"), names.Named("record"));
+        }
+
+        public GradientProgram Program(MethodModel model, EquatableArray<Code> core, EquatableArray<Code> forward, EquatableArray<Code> reverse, string? failure) =>
+            new(model.Namespace, model.ContainingTypes, model.Name, model.Accessibility, model.ReturnType, model.Parameters,
+                Gradients.ToEquatableArray(), OutputAdjoints.ToEquatableArray(), model.ReturnsVoid, Seed, Record,
+                "__" + model.Name + "ValueAndPullback", core, forward, reverse, failure);
     }
 
-    private static GradientProgram Program(MethodModel model, List<GradientParameter> gradients, string seed, string coreName, EquatableArray<Code> body, string? failure) =>
-        new(model.Namespace, model.ContainingTypes, model.Name, model.Accessibility, model.ReturnType, model.Parameters,
-            gradients.ToEquatableArray(), seed, coreName, body, failure);
-
-    private List<Code> Build()
+    /// <summary>The body of NameValueAndPullback: forward and reverse sweep in one method, state in locals and a pooled record.</summary>
+    private List<Code> BuildCore()
     {
         ComputeNeeded();
-
         var forward = Forward(_method.Body, depth: 0);
         var reverse = Reverse(_method.Body, depth: 0);
 
-        var body = new List<Code>();
-        foreach (var variable in _method.Variables.Where(v => v.Kind != VariableKind.Parameter))
-            body.Add(new Declare(variable.Type, variable.Name, Default(variable.Type)));
-        foreach (var variable in _localAdjoints)
-            body.Add(new Declare(_variables[variable].Type, _adjoints[variable], Number(_variables[variable].Type, 0)));
+        var body = Declarations(withAdjoints: true);
         body.AddRange(_slotDeclarations);
-        foreach (var stack in _stacks)
-            body.Add(new Line($"var {stack.Value} = {StackType}<{stack.Key.Keyword()}>.Rent();"));
-
+        body.Add(new Line($"var {_record} = {RecordType}.Rent();"));
+        body.AddRange(StackAliases());
         body.Add(new Comment("Forward sweep: the method as written, saving what the reverse sweep needs."));
         body.AddRange(forward);
+        body.AddRange(ReversePrologue());
         body.Add(new Comment("Reverse sweep: statements in reverse order, accumulating adjoints."));
         body.AddRange(reverse);
-
-        foreach (var gradient in _method.Parameters.Where(p => p.Differentiable && p.Shape == ParameterShape.Scalar))
-        {
-            if (_localAdjoints.Contains(gradient.Name))
-                body.Add(new Accumulate(new VarRef(gradient.Element, _gradientNames[gradient.Name]), new VarRef(gradient.Element, _adjoints[gradient.Name])));
-        }
-        foreach (var stack in _stacks)
-            body.Add(new Line($"{StackType}<{stack.Key.Keyword()}>.Return({stack.Value});"));
-        body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
+        body.AddRange(ReverseEpilogue());
+        body.Add(new Line($"{RecordType}.Return({_record});"));
+        foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
+        if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
         return body;
     }
+
+    /// <summary>
+    /// The bodies of NameForward and NameReverse: the same sweeps split in two, with all state
+    /// (including the final values of what the reverse sweep reads, and the local buffers)
+    /// passed through the caller's record.
+    /// </summary>
+    private (List<Code> Forward, List<Code> Reverse) BuildSplit()
+    {
+        ComputeNeeded();
+        // Depth 1: nothing is kept in locals, since the two halves share no locals.
+        var forwardSweep = Forward(_method.Body, depth: 1);
+        var reverseSweep = Reverse(_method.Body, depth: 1);
+        var carried = _method.Variables.Where(v => _needed.Contains(v.Name)).ToList();
+        foreach (var variable in carried) Stack(variable.Type); // alias every stack before the bodies use them
+
+        var forward = Declarations(withAdjoints: false);
+        forward.AddRange(_slotDeclarations); // trip counters, pushed after their loops
+        forward.AddRange(StackAliases());
+        forward.AddRange(forwardSweep);
+        foreach (var variable in carried) forward.Add(new Push(Stack(variable.Type), new VarRef(variable.Type, variable.Name)));
+        foreach (var buffer in _method.Buffers) forward.Add(new Line($"{_record}.PushBuffer({buffer.Name});"));
+        if (!_method.ReturnsVoid) forward.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
+
+        var reverse = Declarations(withAdjoints: true, only: _needed);
+        reverse.AddRange(StackAliases());
+        foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new Line($"{buffer.Name} = {_record}.PopBuffer<{buffer.Element.Keyword()}>();"));
+        for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, Stack(carried[i].Type))));
+        reverse.AddRange(ReversePrologue());
+        reverse.AddRange(reverseSweep);
+        reverse.AddRange(ReverseEpilogue());
+        foreach (var buffer in _method.Buffers) reverse.Add(new ReturnBuffer(buffer.Element, buffer.Name));
+        return (forward, reverse);
+    }
+
+    private List<Code> Declarations(bool withAdjoints, HashSet<string>? only = null)
+    {
+        var body = new List<Code>();
+        foreach (var variable in _method.Variables.Where(v => v.Kind != VariableKind.Parameter && (only is null || only.Contains(v.Name))))
+            body.Add(new Declare(variable.Type, variable.Name, Default(variable.Type)));
+        if (withAdjoints)
+        {
+            foreach (var variable in _localAdjoints)
+                body.Add(new Declare(_variables[variable].Type, _adjoints[variable], Number(_variables[variable].Type, 0)));
+        }
+        foreach (var buffer in _method.Buffers) body.Add(new DeclareBuffer(buffer.Element, buffer.Name));
+        if (withAdjoints)
+        {
+            foreach (var adjoint in _bufferAdjoints) body.Add(new DeclareBuffer(adjoint.Element, adjoint.Name));
+            body.AddRange(_outputAdjointSetup);
+        }
+        return body;
+    }
+
+    private IEnumerable<Code> StackAliases() =>
+        _stacks.Select(stack => (Code)new Line($"var {stack.Value} = {_record}.{StackProperty(stack.Key)};"));
+
+    /// <summary>Adjoints of local buffers, sized like the buffers the forward sweep allocated.</summary>
+    private IEnumerable<Code> ReversePrologue() =>
+        _method.Buffers.Where(b => _arrayAdjoints.ContainsKey(b.Name)).Select(b =>
+            (Code)new RentBuffer(b.Element, _arrayAdjoints[b.Name], new LengthOf(new ArraySource(b.Name, b.Element, ArrayKind.Buffer))));
+
+    private IEnumerable<Code> ReverseEpilogue()
+    {
+        foreach (var gradient in _method.Parameters.Where(p => p.Differentiable && p.Shape == ParameterShape.Scalar && _localAdjoints.Contains(p.Name)))
+            yield return new Accumulate(new VarRef(gradient.Element, _gradientNames[gradient.Name]), new VarRef(gradient.Element, _adjoints[gradient.Name]));
+        foreach (var (element, name) in _rentedBuffers) yield return new ReturnBuffer(element, name);
+    }
+
+    private static string StackProperty(ScalarType type) => type switch
+    {
+        ScalarType.Double => "Doubles",
+        ScalarType.Float => "Floats",
+        ScalarType.Int => "Ints",
+        ScalarType.Long => "Longs",
+        _ => "Bools",
+    };
 
     /// <summary>The adjoint variable of an active variable; locals get theirs on first use.</summary>
     private string Adjoint(string variable)
@@ -177,6 +281,12 @@ internal sealed partial class ReverseModeTransform
             {
                 case Assign assign: names.Add(assign.Target); break;
                 case Increment increment: names.Add(increment.Target); break;
+                case Store store: names.Add(store.Array.Code); break;
+                case Allocate allocate: names.Add(allocate.Name); break;
+                case Invoke invoke:
+                    for (var i = 0; i < invoke.Arguments.Count; i++)
+                        if (invoke.Target.Parameters[i].Shape == ParameterShape.Output && invoke.Arguments[i].Array is { } output) names.Add(output.Code);
+                    break;
                 case If branch: CollectAssigned(branch.Then, names); CollectAssigned(branch.Else, names); break;
                 case While loop: CollectAssigned(loop.Body, names); break;
             }
@@ -188,7 +298,10 @@ internal sealed partial class ReverseModeTransform
         switch (e)
         {
             case VarRef v: names.Add(v.Name); break;
-            case ElementRead read: CollectVariables(read.Index, names); break;
+            case ElementRead read:
+                if (read.Array.Kind is ArrayKind.Buffer or ArrayKind.Output) names.Add(read.Array.Code); // contents the method writes
+                CollectVariables(read.Index, names);
+                break;
             case Unary unary: CollectVariables(unary.Operand, names); break;
             case Binary binary: CollectVariables(binary.Left, names); CollectVariables(binary.Right, names); break;
             case Conditional c: CollectVariables(c.Condition, names); CollectVariables(c.WhenTrue, names); CollectVariables(c.WhenFalse, names); break;

@@ -1,0 +1,68 @@
+using AutoGrad.Differentiation;
+
+namespace AutoGrad.NN.Layers;
+
+/// <summary>A fully connected layer, <c>y = x · Wᵀ + b</c>, with W stored outputs × inputs as in PyTorch.</summary>
+public sealed class Dense(int inputs, int outputs, bool bias = true, Initialization initialization = Initialization.UniformFanIn) : Layer
+{
+    /// <inheritdoc />
+    public override int InputSize => inputs;
+
+    /// <inheritdoc />
+    public override int OutputSize => outputs;
+
+    /// <summary>Whether the layer adds a bias vector.</summary>
+    public bool HasBias => bias;
+
+    /// <inheritdoc />
+    public override int ParameterCount => inputs * outputs + (bias ? outputs : 0);
+
+    /// <inheritdoc />
+    public override void Initialize(Span<float> parameters, Random random)
+    {
+        Initializers.Fill(parameters[..(inputs * outputs)], initialization, inputs, outputs, random);
+        if (bias) parameters[(inputs * outputs)..].Clear();
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch, ForwardRecord? record = null)
+    {
+        var weights = parameters[..(inputs * outputs)];
+        var biases = parameters[(inputs * outputs)..];
+        if (record is null)
+        {
+            if (bias) Functional.Layers.Dense(x, weights, biases, y, batch, inputs, outputs);
+            else Functional.Layers.DenseWithoutBias(x, weights, y, batch, inputs, outputs);
+        }
+        else if (!NeedsInputGradient)
+        {
+            if (bias) Functional.Layers.DenseOnInputsForward(x, weights, biases, y, batch, inputs, outputs, record);
+            else Functional.Layers.DenseWithoutBiasOnInputsForward(x, weights, y, batch, inputs, outputs, record);
+        }
+        else if (bias) Functional.Layers.DenseForward(x, weights, biases, y, batch, inputs, outputs, record);
+        else Functional.Layers.DenseWithoutBiasForward(x, weights, y, batch, inputs, outputs, record);
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> dy,
+        Span<float> dx, Span<float> dparameters, int batch, ForwardRecord record)
+    {
+        var weights = parameters[..(inputs * outputs)];
+        var dweights = dparameters[..(inputs * outputs)];
+        if (bias)
+        {
+            var biases = parameters[(inputs * outputs)..];
+            var dbiases = dparameters[(inputs * outputs)..];
+            if (NeedsInputGradient) Functional.Layers.DenseReverse(x, weights, biases, y, batch, inputs, outputs, record, dy, dx, dweights, dbiases);
+            else Functional.Layers.DenseOnInputsReverse(x, weights, biases, y, batch, inputs, outputs, record, dy, dweights, dbiases);
+        }
+        else if (NeedsInputGradient)
+        {
+            Functional.Layers.DenseWithoutBiasReverse(x, weights, y, batch, inputs, outputs, record, dy, dx, dweights);
+        }
+        else
+        {
+            Functional.Layers.DenseWithoutBiasOnInputsReverse(x, weights, y, batch, inputs, outputs, record, dy, dweights);
+        }
+    }
+}
