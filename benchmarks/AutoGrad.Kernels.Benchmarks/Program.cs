@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using AutoGrad.Kernels;
+
+// A by-hand throughput check of the matrix-multiply kernel: best-of GFLOP/s per shape.
+// Run in Release; set DOTNET_PROCESSOR_COUNT=1 to measure one core.
+var shapes = new (string Name, char Variant, int M, int K, int N)[]
+{
+    ("1024^3 A·B", 'N', 1024, 1024, 1024),
+    ("1024^3 Aᵀ·B", 'A', 1024, 1024, 1024),
+    ("1024^3 A·Bᵀ", 'B', 1024, 1024, 1024),
+    ("fc1 forward   X·W1 (256x784 · 784x64)", 'N', 256, 784, 64),
+    ("fc2 forward   (256x64 · 64x64)", 'N', 256, 64, 64),
+    ("fc3 forward   (256x64 · 64x10)", 'N', 256, 64, 10),
+    ("fc1 dW = Xᵀ·dY (784x256 · 256x64)", 'A', 784, 256, 64),
+    ("fc2 dW = Xᵀ·dY (64x256 · 256x64)", 'A', 64, 256, 64),
+    ("fc3 dW = Xᵀ·dY (64x256 · 256x10)", 'A', 64, 256, 10),
+    ("fc2 dX = dY·Wᵀ (256x64 · 64x64)", 'B', 256, 64, 64),
+    ("fc3 dX = dY·Wᵀ (256x10 · 10x64)", 'B', 256, 10, 64),
+    ("fc1 dX = dY·Wᵀ (256x64 · 64x784)", 'B', 256, 64, 784),
+};
+
+Console.WriteLine($"cores: {Environment.ProcessorCount}");
+foreach (var (name, variant, m, k, n) in shapes)
+{
+    var a = Random(m * k);
+    var b = Random(k * n);
+    var c = new float[m * n];
+    Action multiply = variant switch
+    {
+        'N' => () => MatMul.Multiply(a, b, c, m, k, n),
+        'A' => () => MatMul.MultiplyTransposedA(a, b, c, m, k, n),
+        _ => () => MatMul.MultiplyTransposedB(a, b, c, m, k, n),
+    };
+    double flops = 2.0 * m * n * k;
+    int repetitions = (int)Math.Clamp(2e9 / flops, 1, 100_000);
+    for (int i = 0; i < Math.Max(3, repetitions / 4); i++) multiply();
+    double best = double.MaxValue;
+    for (int trial = 0; trial < 7; trial++)
+    {
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < repetitions; i++) multiply();
+        best = Math.Min(best, watch.Elapsed.TotalSeconds / repetitions);
+    }
+    Console.WriteLine($"{name,-40} {best * 1e6,10:F1} us {flops / best / 1e9,8:F1} GFLOP/s");
+}
+
+static float[] Random(int length)
+{
+    var random = new Random(42);
+    var values = new float[length];
+    for (int i = 0; i < length; i++) values[i] = random.NextSingle() - 0.5f;
+    return values;
+}

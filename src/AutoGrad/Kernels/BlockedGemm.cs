@@ -1,0 +1,340 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AutoGrad.Kernels;
+
+/// <summary>
+/// The blocked GEMM behind <see cref="MatMul"/>, after the BLIS/GotoBLAS loop nest. All of
+/// op(B) is packed once per call into depth blocks of zero-padded, Nr-wide micro-panels that
+/// every worker shares; a register-blocked micro-kernel then sweeps one micro-panel (kept in
+/// L1) down an Mc-row block of A (kept in L2). A is read in place in either layout, since
+/// the kernel takes its row and depth strides, and is packed only for a ragged last panel.
+/// </summary>
+internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Below about this many multiply-adds (some 10 µs on one core) a second thread costs more than it saves.</summary>
+    private const long ParallelThreshold = 1L << 20;
+
+    private const int AlignmentBytes = 64;
+
+    /// <summary>Rows of the C tile the micro-kernel keeps in registers.</summary>
+    private static int Mr => Vector512.IsHardwareAccelerated ? 8 : 6;
+
+    /// <summary>Columns of the C tile the micro-kernel keeps in registers (two vectors).</summary>
+    private static int Nr => Vector512.IsHardwareAccelerated ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
+
+    /// <summary>Depth of a packed block: a kc × Nr micro-panel of B (about 20 KiB) stays in L1.</summary>
+    private static int Kc => 20 * 1024 / (Nr * sizeof(T));
+
+    /// <summary>Rows of a block of A: the mc × kc values the micro-kernel re-reads (about 384 KiB) stay in L2.</summary>
+    private static int Mc => 384 * 1024 / (Kc * sizeof(T)) / Mr * Mr;
+
+    [ThreadStatic] private static T[]? t_packedB;
+
+    public static void Run(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate)
+    {
+        if (m < 0) ThrowHelper.ThrowNegativeDimension(nameof(m));
+        if (k < 0) ThrowHelper.ThrowNegativeDimension(nameof(k));
+        if (n < 0) ThrowHelper.ThrowNegativeDimension(nameof(n));
+        if (a.Length < (long)m * k) ThrowHelper.ThrowTooShort(nameof(a), (long)m * k, a.Length);
+        if (b.Length < (long)k * n) ThrowHelper.ThrowTooShort(nameof(b), (long)k * n, b.Length);
+        if (c.Length < (long)m * n) ThrowHelper.ThrowTooShort(nameof(c), (long)m * n, c.Length);
+
+        if (m == 0 || n == 0) return;
+        var output = c[..(m * n)];
+        if (k == 0)
+        {
+            if (!accumulate) output.Clear();
+            return;
+        }
+        if (output.Overlaps(a[..(m * k)]) || output.Overlaps(b[..(k * n)])) ThrowHelper.ThrowOverlap(nameof(c));
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            var problem = new Problem(pa, transposeA, pb, transposeB, pc, m, k, n, accumulate);
+            int workers = (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
+            int depthStep = BalancedStep(k, Kc, 1);
+            T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
+            if (workers > 1)
+            {
+                var (rowStep, columnStep) = SplitForWorkers(m, n, workers);
+                ParallelJob.Run(new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep));
+            }
+            else
+            {
+                PackB(problem, depthStep, packedB, 0, n);
+                var blocked = new BlockedProblem(problem, packedB, depthStep, BalancedStep(m, Mc, Mr), n);
+                for (int ic = 0; ic < m; ic += blocked.RowStep) ComputeBlock(blocked, ic, Math.Min(ic + blocked.RowStep, m), 0, n);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cuts C into blocks for the workers: a few per worker, so one slowed by other load is not
+    /// waited on for long, and as square as the tile grid allows, because a block re-reads
+    /// rows of A and panels of B in proportion to its height plus its width.
+    /// </summary>
+    private static (int RowStep, int ColumnStep) SplitForWorkers(int m, int n, int workers)
+    {
+        int rowStep = BalancedStep(m, Mc, Mr), columnStep = RoundUp(n, Nr);
+        int target = 4 * workers;
+        while (((m + rowStep - 1) / rowStep) * ((n + columnStep - 1) / columnStep) < target)
+        {
+            bool canSplitRows = rowStep > Mr, canSplitColumns = columnStep > Nr;
+            if (canSplitRows && (rowStep >= columnStep || !canSplitColumns))
+                rowStep = RoundUp((rowStep + 1) / 2, Mr);
+            else if (canSplitColumns)
+                columnStep = RoundUp((columnStep + 1) / 2, Nr);
+            else
+                break;
+        }
+        return (rowStep, columnStep);
+    }
+
+    /// <summary>
+    /// Computes rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) × columns
+    /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C from the packed B;
+    /// <paramref name="columnStart"/> is a multiple of Nr.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void ComputeBlock(in BlockedProblem blocked, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        ref readonly var p = ref blocked.Problem;
+        int mr = Mr, nr = Nr, paddedN = RoundUp(p.N, nr), rows = rowEnd - rowStart;
+        T* edgeTile = stackalloc T[mr * nr];
+        T* edgePanelA = stackalloc T[mr * blocked.DepthStep];
+        // The scratch tile's unused rows and columns only ever gain zero products; start them
+        // at zero so they never hold the slow denormals or NaNs stale stack memory might.
+        new Span<T>(edgeTile, mr * nr).Clear();
+
+        // A is read in place: packing it would cost about as much as it saves, because the
+        // kernel broadcasts single values of A, which stream well from a few rows (row-major
+        // A) or from one contiguous run per depth step (transposed A). Only a ragged last
+        // panel is packed, for its zero padding.
+        int directRows = rows / mr * mr;
+
+        for (int pc = 0; pc < p.K; pc += blocked.DepthStep)
+        {
+            int kc = Math.Min(blocked.DepthStep, p.K - pc);
+            // Only the first depth block may overwrite C; later ones add their share.
+            bool load = p.Accumulate || pc > 0;
+            if (directRows < rows) PackEdgePanelA(p, rowStart + directRows, rows - directRows, pc, kc, edgePanelA);
+            T* depthBlockB = blocked.PackedB + (nint)pc * paddedN;
+            for (int jr = columnStart; jr < columnEnd; jr += nr)
+            {
+                T* panelB = depthBlockB + jr * kc;
+                int columns = Math.Min(nr, columnEnd - jr);
+                for (int ir = 0; ir < rows; ir += mr)
+                {
+                    int tileRows = Math.Min(mr, rows - ir);
+                    T* tile = p.C + (nint)(rowStart + ir) * p.N + jr;
+                    T* panelA;
+                    nint rowStride, depthStride;
+                    if (ir < directRows)
+                    {
+                        panelA = p.TransposeA ? p.A + (nint)pc * p.M + rowStart + ir : p.A + (nint)(rowStart + ir) * p.K + pc;
+                        (rowStride, depthStride) = p.TransposeA ? (1, p.M) : (p.K, 1);
+                    }
+                    else
+                    {
+                        panelA = edgePanelA;
+                        (rowStride, depthStride) = (1, mr);
+                    }
+                    if (tileRows == mr && columns == nr)
+                        MicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load);
+                    else
+                        EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, tileRows, columns, edgeTile);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A partial tile at the bottom or right edge: the packed panels are zero-padded, so the
+    /// full micro-kernel runs on a scratch tile and only the valid part is copied back.
+    /// </summary>
+    private static void EdgeKernel(T* panelA, nint rowStride, nint depthStride, T* panelB, int kc, T* tile, int ldc, bool load, int rows, int columns, T* scratch)
+    {
+        int nr = Nr;
+        if (load)
+        {
+            for (int r = 0; r < rows; r++)
+                new ReadOnlySpan<T>(tile + (nint)r * ldc, columns).CopyTo(new Span<T>(scratch + r * nr, columns));
+        }
+        if (columns <= VectorWidth)
+            NarrowMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        else
+            MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<T>(scratch + r * nr, columns).CopyTo(new Span<T>(tile + (nint)r * ldc, columns));
+    }
+
+    /// <summary>
+    /// Packs rows [row, row+rows) × depth [pc, pc+kc) of op(A), fewer than Mr rows, into one
+    /// depth-major panel (the Mr values of one depth step adjacent), zero-padded to Mr rows.
+    /// </summary>
+    private static void PackEdgePanelA(in Problem p, int row, int rows, int pc, int kc, T* destination)
+    {
+        int mr = Mr;
+        for (int kk = 0; kk < kc; kk++)
+        {
+            T* d = destination + kk * mr;
+            for (int r = 0; r < rows; r++)
+                d[r] = p.TransposeA ? p.A[(nint)(pc + kk) * p.M + row + r] : p.A[(nint)(row + r) * p.K + pc + kk];
+            for (int r = rows; r < mr; r++) d[r] = T.Zero;
+        }
+    }
+
+    /// <summary>
+    /// Packs columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of op(B),
+    /// depth block by depth block, into panels of Nr columns, each stored depth-major (the Nr
+    /// values of one depth step are adjacent), zero-padding the last panel. The block for depth
+    /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that.
+    /// </summary>
+    private static void PackB(in Problem p, int depthStep, T* packedB, int columnStart, int columnEnd)
+    {
+        int nr = Nr, paddedN = RoundUp(p.N, nr);
+        for (int pc = 0; pc < p.K; pc += depthStep)
+        {
+            int kc = Math.Min(depthStep, p.K - pc);
+            for (int jr = columnStart; jr < columnEnd; jr += nr)
+            {
+                T* destination = packedB + (nint)pc * paddedN + jr * kc;
+                int columns = Math.Min(nr, p.N - jr);
+                if (p.TransposeB)
+                {
+                    // Stored n × k: gather one depth step of the panel at a time, so the
+                    // writes stream and the strided reads hit the same Nr lines again.
+                    T* source = p.B + (nint)jr * p.K + pc;
+                    for (int kk = 0; kk < kc; kk++)
+                    {
+                        T* d = destination + kk * nr;
+                        for (int j = 0; j < columns; j++) d[j] = source[(nint)j * p.K + kk];
+                        for (int j = columns; j < nr; j++) d[j] = T.Zero;
+                    }
+                }
+                else
+                {
+                    T* source = p.B + (nint)pc * p.N + jr;
+                    if (columns == nr)
+                    {
+                        // A fixed-size copy the JIT unrolls into a few vector moves: far
+                        // cheaper than a general copy call per row of a narrow panel.
+                        for (int kk = 0; kk < kc; kk++, source += p.N)
+                            Unsafe.CopyBlockUnaligned(destination + kk * nr, source, (uint)(Nr * sizeof(T)));
+                    }
+                    else
+                    {
+                        for (int kk = 0; kk < kc; kk++, source += p.N)
+                        {
+                            var d = new Span<T>(destination + kk * nr, nr);
+                            new ReadOnlySpan<T>(source, columns).CopyTo(d);
+                            d[columns..].Clear();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Splits <paramref name="length"/> into equal steps no longer than <paramref name="limit"/>, so no block is a sliver.</summary>
+    private static int BalancedStep(int length, int limit, int multiple)
+    {
+        int blocks = Math.Max(1, (length + limit - 1) / limit);
+        return RoundUp((length + blocks - 1) / blocks, multiple);
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>A per-thread pinned buffer, grown on demand and then reused, aligned for full-width loads.</summary>
+    private static T* AlignedBuffer(ref T[]? buffer, int length)
+    {
+        int padding = AlignmentBytes / sizeof(T);
+        if (buffer is null || buffer.Length < length + padding)
+            buffer = GC.AllocateUninitializedArray<T>(length + padding, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (T*)((address + AlignmentBytes - 1) & ~(nint)(AlignmentBytes - 1));
+    }
+
+    /// <summary>The operands of one call, as raw pointers pinned by <see cref="Run"/> for its whole duration.</summary>
+    private readonly struct Problem(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int k, int n, bool accumulate)
+    {
+        public readonly T* A = a;
+        public readonly T* B = b;
+        public readonly T* C = c;
+        public readonly int M = m;
+        public readonly int K = k;
+        public readonly int N = n;
+        public readonly bool TransposeA = transposeA;
+        public readonly bool TransposeB = transposeB;
+        public readonly bool Accumulate = accumulate;
+    }
+
+    /// <summary>A problem with its B packed, and the block sizes every worker uses.</summary>
+    private readonly struct BlockedProblem(in Problem problem, T* packedB, int depthStep, int rowStep, int columnStep)
+    {
+        public readonly Problem Problem = problem;
+        public readonly T* PackedB = packedB;
+        public readonly int DepthStep = depthStep;
+        public readonly int RowStep = rowStep;
+        public readonly int ColumnStep = columnStep;
+
+        public int RowBlocks => (Problem.M + RowStep - 1) / RowStep;
+
+        public int ColumnBlocks => (Problem.N + ColumnStep - 1) / ColumnStep;
+
+        public int BlockCount => RowBlocks * ColumnBlocks;
+    }
+
+    /// <summary>
+    /// Runs a problem on the <see cref="ForkJoin"/> workers in two rounds: the workers pack B
+    /// panels in column blocks, then compute the blocks of C from the shared packed B. One
+    /// instance is cached and reused, so a parallel call allocates nothing.
+    /// </summary>
+    private sealed class ParallelJob : IBlockJob
+    {
+        private static ParallelJob? s_spare;
+
+        private BlockedProblem _blocked;
+        private bool _packing;
+
+        public static void Run(in BlockedProblem blocked)
+        {
+            var job = Interlocked.Exchange(ref s_spare, null) ?? new ParallelJob();
+            job._blocked = blocked;
+            try
+            {
+                job._packing = true;
+                job.RunAll(blocked.ColumnBlocks);
+                job._packing = false;
+                job.RunAll(blocked.BlockCount);
+            }
+            finally
+            {
+                job._blocked = default;
+                s_spare = job;
+            }
+        }
+
+        public void RunBlock(int block)
+        {
+            ref readonly var b = ref _blocked;
+            if (_packing)
+            {
+                int start = block * b.ColumnStep;
+                PackB(b.Problem, b.DepthStep, b.PackedB, start, Math.Min(start + b.ColumnStep, b.Problem.N));
+                return;
+            }
+            int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
+            ComputeBlock(b, rowStart, Math.Min(rowStart + b.RowStep, b.Problem.M), columnStart, Math.Min(columnStart + b.ColumnStep, b.Problem.N));
+        }
+
+        private void RunAll(int blockCount)
+        {
+            if (ForkJoin.Shared?.TryRun(this, blockCount) == true) return;
+            for (int block = 0; block < blockCount; block++) RunBlock(block);
+        }
+    }
+}

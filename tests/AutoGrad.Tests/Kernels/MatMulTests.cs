@@ -1,0 +1,154 @@
+using System.Numerics;
+using AutoGrad.Kernels;
+
+namespace AutoGrad.Tests.Kernels;
+
+public class MatMulTests
+{
+    public enum Variant { AB, ABt, AtB }
+
+    private static readonly int[] s_oddSizes = [1, 3, 7, 17, 33, 65, 127, 129];
+
+    public static TheoryData<Variant, int, int, int> Shapes()
+    {
+        var data = new TheoryData<Variant, int, int, int>();
+        foreach (var variant in Enum.GetValues<Variant>())
+        {
+            for (int i = 0; i < s_oddSizes.Length; i++)
+            {
+                data.Add(variant, s_oddSizes[i], s_oddSizes[i], s_oddSizes[i]);
+                data.Add(variant, s_oddSizes[i], s_oddSizes[(i + 3) % 8], s_oddSizes[(i + 5) % 8]);
+            }
+            // Several depth blocks with ragged edges; several row blocks; the parallel path.
+            data.Add(variant, 33, 517, 45);
+            data.Add(variant, 700, 9, 40);
+            data.Add(variant, 650, 170, 70);
+            data.Add(variant, 300, 300, 300);
+            // The seed MLP's layers at batch 256.
+            data.Add(variant, 256, 784, 64);
+            data.Add(variant, 256, 64, 10);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Float_matches_reference(Variant variant, int m, int k, int n) => MatchesReference<float>(variant, m, k, n);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Double_matches_reference(Variant variant, int m, int k, int n) => MatchesReference<double>(variant, m, k, n);
+
+    [Fact]
+    public void Leaves_elements_past_the_matrix_untouched()
+    {
+        var a = KernelAssert.Random<float>(5 * 4 + 3, seed: 1);
+        var b = KernelAssert.Random<float>(4 * 6 + 2, seed: 2);
+        var c = new float[5 * 6 + 7];
+        c.AsSpan(30).Fill(42);
+
+        MatMul.Multiply(a, b, c, 5, 4, 6);
+
+        Assert.All(c[30..], value => Assert.Equal(42, value));
+    }
+
+    [Fact]
+    public void Empty_depth_clears_or_keeps_the_output()
+    {
+        var c = new float[] { 1, 2, 3, 4, 5, 6 };
+
+        MatMul.Multiply(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, c, 2, 0, 3, accumulate: true);
+        Assert.Equal([1, 2, 3, 4, 5, 6], c);
+
+        MatMul.Multiply(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, c, 2, 0, 3);
+        Assert.All(c, value => Assert.Equal(0, value));
+    }
+
+    [Fact]
+    public void Rejects_bad_arguments()
+    {
+        var a = new float[6];
+        var b = new float[6];
+        var c = new float[4];
+
+        Assert.Throws<ArgumentOutOfRangeException>("m", () => MatMul.Multiply(a, b, c, -1, 3, 2));
+        Assert.Throws<ArgumentException>("a", () => MatMul.Multiply(a, b, c, 2, 4, 2));
+        Assert.Throws<ArgumentException>("b", () => MatMul.MultiplyTransposedB(a, b, c, 2, 3, 3));
+        Assert.Throws<ArgumentException>("c", () => MatMul.MultiplyTransposedA(a, b, c, 3, 2, 3));
+        Assert.Throws<ArgumentException>("c", () => MatMul.Multiply(a, b, a.AsSpan(2), 2, 2, 2));
+    }
+
+    [Theory]
+    [InlineData(64, 96, 40)]
+    [InlineData(256, 784, 64)]
+    public void Allocates_nothing_once_warm(int m, int k, int n)
+    {
+        var a = KernelAssert.Random<float>(m * k, seed: 1);
+        var b = KernelAssert.Random<float>(k * n, seed: 2);
+        var c = new float[m * n];
+        MatMul.Multiply(a, b, c, m, k, n);
+        MatMul.MultiplyTransposedA(a, b, c, m, k, n, accumulate: true);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            MatMul.Multiply(a, b, c, m, k, n);
+            MatMul.MultiplyTransposedA(a, b, c, m, k, n, accumulate: true);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    private static void MatchesReference<T>(Variant variant, int m, int k, int n)
+        where T : IFloatingPointIeee754<T>
+    {
+        var a = KernelAssert.Random<T>(m * k, seed: m * 31 + k);
+        var b = KernelAssert.Random<T>(k * n, seed: k * 17 + n);
+        var initial = KernelAssert.Random<T>(m * n, seed: n * 7 + m);
+        bool transposeA = variant == Variant.AtB, transposeB = variant == Variant.ABt;
+        // Rounding error of a length-k dot product is at most about k·ε·Σ|aᵢ||bᵢ|.
+        double relative = (k + 2) * KernelAssert.Epsilon<T>();
+
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var expected = (T[])initial.Clone();
+            var actual = (T[])initial.Clone();
+            var bound = accumulate ? Abs(initial) : new T[m * n];
+            MatMulReference.Multiply<T>(a, transposeA, b, transposeB, expected, m, k, n, accumulate);
+            MatMulReference.Multiply<T>(Abs(a), transposeA, Abs(b), transposeB, bound, m, k, n, accumulate: true);
+
+            Multiply(variant, a, b, actual, m, k, n, accumulate);
+
+            KernelAssert.Close<T>(expected, actual, bound, relative, $"{variant} {m}x{k}x{n} accumulate={accumulate}");
+        }
+    }
+
+    private static void Multiply<T>(Variant variant, T[] a, T[] b, T[] c, int m, int k, int n, bool accumulate)
+    {
+        if (a is float[] af && b is float[] bf && c is float[] cf)
+        {
+            switch (variant)
+            {
+                case Variant.AB: MatMul.Multiply(af, bf, cf, m, k, n, accumulate); break;
+                case Variant.ABt: MatMul.MultiplyTransposedB(af, bf, cf, m, k, n, accumulate); break;
+                default: MatMul.MultiplyTransposedA(af, bf, cf, m, k, n, accumulate); break;
+            }
+        }
+        else if (a is double[] ad && b is double[] bd && c is double[] cd)
+        {
+            switch (variant)
+            {
+                case Variant.AB: MatMul.Multiply(ad, bd, cd, m, k, n, accumulate); break;
+                case Variant.ABt: MatMul.MultiplyTransposedB(ad, bd, cd, m, k, n, accumulate); break;
+                default: MatMul.MultiplyTransposedA(ad, bd, cd, m, k, n, accumulate); break;
+            }
+        }
+    }
+
+    private static T[] Abs<T>(T[] values) where T : IFloatingPointIeee754<T>
+    {
+        var result = new T[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = T.Abs(values[i]);
+        return result;
+    }
+}
