@@ -13,16 +13,19 @@ internal static class CallResolver
         var byKey = new Dictionary<string, RuleInfo>();
         foreach (var rule in rules) byKey[rule.TargetKey] = rule;
         return IrRewriter.Rewrite(body, e => e is Call { Target.Kind: CallKind.None } call && byKey.TryGetValue(call.Target.RuleKey, out var rule)
-            ? call with { Target = call.Target with { Kind = CallKind.Rule, Pullback = rule.Method, Parameters = rule.Parameters } }
+            ? call with { Target = call.Target with { Kind = CallKind.Rule, Pullback = rule.Method, Parameters = rule.Parameters, PullbackReadsOutputs = rule.ReadsOutputs } }
             : e);
     }
 
-    /// <summary>Calls with no derivative whose value depends on an input and flows into an active variable.</summary>
-    public static IEnumerable<Call> UnresolvedActiveCalls(MethodModel method, Activity activity) =>
+    /// <summary>A call expression or statement, as far as resolution and diagnostics care.</summary>
+    public sealed record CallUse(CallTarget Target, EquatableArray<Argument> Arguments, int Site);
+
+    /// <summary>Calls with no derivative whose value depends on an input and reaches the result or an output.</summary>
+    public static IEnumerable<CallUse> UnresolvedActiveCalls(MethodModel method, Activity activity) =>
         ActiveCalls(method, activity).Where(call => call.Target.Kind == CallKind.None);
 
-    /// <summary>Arguments that carry a gradient into a callee parameter that takes none, by call.</summary>
-    public static IEnumerable<(Call Call, Expr Argument, string Parameter)> StoppedGradients(MethodModel method, Activity activity)
+    /// <summary>Arguments that carry a gradient into a callee parameter that takes none.</summary>
+    public static IEnumerable<(CallUse Call, Expr Argument, string Parameter)> StoppedGradients(MethodModel method, Activity activity)
     {
         foreach (var call in ActiveCalls(method, activity).Where(c => c.Target.Kind != CallKind.None))
         {
@@ -30,29 +33,37 @@ internal static class CallResolver
             {
                 var argument = call.Arguments[i];
                 var parameter = call.Target.Parameters[i];
-                if (parameter.Differentiable) continue;
+                if (parameter.Differentiable || parameter.Shape == ParameterShape.Output) continue;
                 if (argument.Value is { } value && value.Type.IsReal() && activity.Depends(value))
                     yield return (call, value, parameter.Name);
-                else if (argument.Array is { IsParameter: true } array && activity.HasAdjoint(array.Code))
+                else if (argument.Array is { IsNamed: true } array && activity.IsVaried(array.Code))
                     yield return (call, new External(array.Element, array.Code), parameter.Name);
             }
         }
     }
 
-    private static IEnumerable<Call> ActiveCalls(MethodModel method, Activity activity)
+    private static List<CallUse> ActiveCalls(MethodModel method, Activity activity)
     {
-        var found = new List<Call>();
+        var found = new List<CallUse>();
+        void Add(CallUse use)
+        {
+            if (!found.Any(f => f.Site == use.Site)) found.Add(use);
+        }
+        void VisitValue(Expr value) => IrRewriter.Visit(value, e =>
+        {
+            if (e is Call call && activity.Depends(call)) Add(new CallUse(call.Target, call.Arguments, call.Site));
+        });
         void Visit(Block block)
         {
             foreach (var statement in block.Statements)
             {
                 switch (statement)
                 {
-                    case Assign assign when activity.IsActive(assign.Target):
-                        IrRewriter.Visit(assign.Value, e =>
-                        {
-                            if (e is Call call && activity.Depends(call) && !found.Any(f => f.Site == call.Site)) found.Add(call);
-                        });
+                    case Assign assign when activity.IsActive(assign.Target): VisitValue(assign.Value); break;
+                    case Store store when activity.IsActive(store.Array.Code): VisitValue(store.Value); break;
+                    case Invoke invoke when activity.DependsOnArguments(invoke.Arguments)
+                        && invoke.Arguments.Where((a, i) => invoke.Target.Parameters[i].Shape == ParameterShape.Output).Any(a => a.Array is { } o && activity.IsActive(o.Code)):
+                        Add(new CallUse(invoke.Target, invoke.Arguments, invoke.Site));
                         break;
                     case If branch: Visit(branch.Then); Visit(branch.Else); break;
                     case While loop: Visit(loop.Body); break;

@@ -15,9 +15,17 @@ internal static class IrRewriter
         Assign assign => assign with { Value = Rewrite(assign.Value, rewrite) },
         If branch => new If(Rewrite(branch.Condition, rewrite), Rewrite(branch.Then, rewrite), Rewrite(branch.Else, rewrite)),
         While loop => new While(Rewrite(loop.Condition, rewrite), Rewrite(loop.Body, rewrite), Rewrite(loop.Step, rewrite)),
-        Return ret => new Return(Rewrite(ret.Value, rewrite)),
+        Return ret => new Return(ret.Value is null ? null : Rewrite(ret.Value, rewrite)),
+        Store store => new Store(store.Array, Rewrite(store.Index, rewrite), Rewrite(store.Value, rewrite)),
+        Allocate allocate => allocate with { Length = Rewrite(allocate.Length, rewrite) },
+        Invoke invoke => rewrite(new Call(ScalarType.Double, invoke.Target, invoke.Arguments, invoke.Site)) is Call call
+            ? new Invoke(call.Target, RewriteArguments(call.Arguments, rewrite), invoke.Site)
+            : invoke,
         _ => statement,
     };
+
+    private static EquatableArray<Argument> RewriteArguments(EquatableArray<Argument> arguments, Func<Expr, Expr> rewrite) =>
+        arguments.Select(a => a.Value is null ? a : a with { Value = Rewrite(a.Value, rewrite) }).ToEquatableArray();
 
     public static Expr Rewrite(Expr e, Func<Expr, Expr> rewrite) => rewrite(MapChildren(e, child => Rewrite(child, rewrite)));
 

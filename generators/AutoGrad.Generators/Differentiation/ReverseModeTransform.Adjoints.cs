@@ -27,7 +27,7 @@ internal sealed partial class ReverseModeTransform
                 output.Add(new Accumulate(new VarRef(variable.Type, Adjoint(variable.Name)), adjoint));
                 return;
             case ElementRead read:
-                var gradient = new ArraySource(_arrayAdjoints[read.Array.Code], read.Type, IsParameter: false);
+                var gradient = new ArraySource(_arrayAdjoints[read.Array.Code], read.Type, ArrayKind.Buffer);
                 output.Add(new Accumulate(new ElementRead(read.Type, gradient, Value(read.Index, output, cache)), adjoint));
                 return;
         }
@@ -107,33 +107,62 @@ internal sealed partial class ReverseModeTransform
     /// Calls the callee's pullback (generated for a [Differentiable] callee, the user's rule
     /// otherwise) with fresh scalar adjoints, then propagates those into the arguments.
     /// </summary>
-    private void BackpropagateCall(Call call, Expr adjoint, List<Code> output, ValueCache cache)
+    private void BackpropagateCall(Call call, Expr adjoint, List<Code> output, ValueCache cache) =>
+        EmitPullback(call.Target, call.Arguments, new List<CallArgument> { new(adjoint, ByRef: false) }, output, cache);
+
+    /// <summary>The reverse of a call statement: its pullback gets the adjoints of the outputs it wrote.</summary>
+    private void BackpropagateInvoke(Invoke invoke, List<Code> output)
+    {
+        var seeds = new List<CallArgument>();
+        var scratch = new List<Code>();
+        for (var i = 0; i < invoke.Arguments.Count; i++)
+        {
+            if (invoke.Target.Parameters[i].Shape != ParameterShape.Output || invoke.Arguments[i].Array is not { } written) continue;
+            if (!_arrayAdjoints.TryGetValue(written.Code, out var adjoint))
+            {
+                // An output nobody differentiates still needs an adjoint to pass: zeros.
+                adjoint = _names.Numbered("zeros");
+                output.Add(new DeclareBuffer(written.Element, adjoint));
+                output.Add(new RentBuffer(written.Element, adjoint, new LengthOf(written)));
+                scratch.Add(new ReturnBuffer(written.Element, adjoint));
+            }
+            seeds.Add(new CallArgument(new External(written.Element, adjoint), ByRef: false));
+        }
+        EmitPullback(invoke.Target, invoke.Arguments, seeds, output, new ValueCache(null));
+        output.AddRange(scratch);
+    }
+
+    private void EmitPullback(CallTarget target, EquatableArray<Argument> callArguments, List<CallArgument> seeds, List<Code> output, ValueCache cache)
     {
         var arguments = new List<CallArgument>();
         var gradients = new List<CallArgument>();
         var scalarAdjoints = new List<(Expr Argument, VarRef Adjoint)>();
-        var scratch = new List<string>();
-        for (var i = 0; i < call.Arguments.Count; i++)
+        var scratch = new List<Code>();
+        for (var i = 0; i < callArguments.Count; i++)
         {
-            var argument = call.Arguments[i];
-            var parameter = call.Target.Parameters[i];
+            var argument = callArguments[i];
+            var parameter = target.Parameters[i];
             if (argument.Array is { } array)
             {
-                arguments.Add(new CallArgument(new External(array.Element, array.Code), ByRef: false));
+                arguments.Add(new CallArgument(new External(array.Element, array.IsNamed ? Emit.ExprPrinter.Identifier(array.Code) : array.Code), ByRef: false));
                 if (!parameter.Differentiable) continue;
-                if (array.IsParameter && _arrayAdjoints.TryGetValue(array.Code, out var arrayAdjoint))
+                if (array.IsNamed && _arrayAdjoints.TryGetValue(array.Code, out var arrayAdjoint))
                 {
                     gradients.Add(new CallArgument(new External(array.Element, arrayAdjoint), ByRef: false));
+                }
+                else if (target.Kind == CallKind.Rule)
+                {
+                    // Rules skip an empty gradient span: nobody needs this gradient, so it is not computed.
+                    gradients.Add(new CallArgument(new External(array.Element, "default"), ByRef: false));
                 }
                 else
                 {
                     // The callee wants somewhere to accumulate a gradient nobody reads: a pooled buffer.
                     var buffer = _names.Numbered("scratch");
-                    var type = array.Element.Keyword();
-                    output.Add(new Line($"var {buffer} = global::System.Buffers.ArrayPool<{type}>.Shared.Rent({array.Code}.Length);"));
-                    output.Add(new Line($"global::System.Array.Clear({buffer}, 0, {array.Code}.Length);"));
-                    gradients.Add(new CallArgument(new External(array.Element, $"{buffer}.AsSpan(0, {array.Code}.Length)"), ByRef: false));
-                    scratch.Add($"global::System.Buffers.ArrayPool<{type}>.Shared.Return({buffer});");
+                    output.Add(new DeclareBuffer(array.Element, buffer));
+                    output.Add(new RentBuffer(array.Element, buffer, new LengthOf(array)));
+                    gradients.Add(new CallArgument(new External(array.Element, buffer), ByRef: false));
+                    scratch.Add(new ReturnBuffer(array.Element, buffer));
                 }
                 continue;
             }
@@ -145,10 +174,10 @@ internal sealed partial class ReverseModeTransform
             gradients.Add(new CallArgument(scalarAdjoint, ByRef: true));
             scalarAdjoints.Add((value, scalarAdjoint));
         }
-        arguments.Add(new CallArgument(adjoint, ByRef: false));
+        arguments.AddRange(seeds);
         arguments.AddRange(gradients);
-        output.Add(new PullbackCall(call.Target.Pullback!, arguments.ToEquatableArray()));
-        output.AddRange(scratch.Select(line => new Line(line)));
+        output.Add(new PullbackCall(target.Pullback!, arguments.ToEquatableArray()));
+        output.AddRange(scratch);
         foreach (var (argument, scalarAdjoint) in scalarAdjoints)
             Backpropagate(argument, scalarAdjoint, output, cache);
     }

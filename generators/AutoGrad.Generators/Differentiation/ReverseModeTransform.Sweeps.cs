@@ -16,7 +16,25 @@ internal sealed partial class ReverseModeTransform
     {
         VisitStatements(_method.Body, statement =>
         {
-            if (statement is Assign assign && IsActiveAssignment(assign)) CollectReverseReads(assign.Value, _needed);
+            switch (statement)
+            {
+                case Assign assign when IsActiveAssignment(assign):
+                    CollectReverseReads(assign.Value, _needed);
+                    break;
+                case Store store when _activity.IsActive(store.Array.Code):
+                    CollectReverseReads(store.Value, _needed);
+                    break;
+                case Invoke invoke when HasWork(invoke, 0):
+                    for (var i = 0; i < invoke.Arguments.Count; i++)
+                    {
+                        var argument = invoke.Arguments[i];
+                        var writes = invoke.Target.Parameters[i].Shape == ParameterShape.Output;
+                        if (argument.Value is not null) CollectVariables(argument.Value, _needed);
+                        else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array && (!writes || invoke.Target.PullbackReadsOutputs))
+                            _needed.Add(array.Code);
+                    }
+                    break;
+            }
         });
         for (var before = -1; before != _needed.Count;)
         {
@@ -24,6 +42,8 @@ internal sealed partial class ReverseModeTransform
             VisitStatements(_method.Body, statement =>
             {
                 if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
+                // Restoring or adjoining an element needs its index in the reverse sweep.
+                if (statement is Store store && HasWork(store, 0)) CollectVariables(store.Index, _needed);
             });
         }
     }
@@ -85,12 +105,17 @@ internal sealed partial class ReverseModeTransform
     {
         Assign assign => IsActiveAssignment(assign) || NeedsSave(assign, depth),
         Increment increment => _needed.Contains(increment.Target),
+        Store store => _activity.IsActive(store.Array.Code) || _needed.Contains(store.Array.Code),
+        Invoke invoke => OutputsOf(invoke).Any(o => _activity.IsActive(o.Code)),
         If branch => HasWork(branch.Then, depth) || HasWork(branch.Else, depth),
         While loop => HasWork(loop.Body, depth + 1),
         _ => false,
     };
 
     private bool HasWork(Block block, int depth) => block.Statements.Any(s => HasWork(s, depth));
+
+    private static IEnumerable<ArraySource> OutputsOf(Invoke invoke) =>
+        invoke.Arguments.Where((a, i) => invoke.Target.Parameters[i].Shape == ParameterShape.Output && a.Array is not null).Select(a => a.Array!);
 
     private static void VisitStatements(Block block, System.Action<Stmt> visit)
     {
@@ -122,6 +147,30 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case Increment increment:
                     output.Add(new Step(increment.Target, increment.Delta));
+                    break;
+                case Store store:
+                    var element = new ElementRead(store.Array.Element, store.Array, store.Index);
+                    if (_needed.Contains(store.Array.Code))
+                    {
+                        output.Add(depth == 0
+                            ? new Set(Slot(store, "saved" + Capitalize(store.Array.Code) + "Element", store.Array.Element), element)
+                            : new Push(Stack(store.Array.Element), element));
+                    }
+                    output.Add(new SetElement(element, store.Value));
+                    break;
+                case Allocate allocate:
+                    output.Add(new RentBuffer(allocate.Element, allocate.Name, allocate.Length));
+                    if (_activity.IsActive(allocate.Name))
+                    {
+                        var adjoint = _names.Named("d" + allocate.Name);
+                        _arrayAdjoints[allocate.Name] = adjoint;
+                        _bufferAdjoints.Add((allocate.Element, adjoint));
+                        _rentedBuffers.Add((allocate.Element, adjoint));
+                        output.Add(new RentBuffer(allocate.Element, adjoint, allocate.Length));
+                    }
+                    break;
+                case Invoke invoke:
+                    output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments));
                     break;
                 case If branch:
                     output.AddRange(ForwardIf(branch, depth));
@@ -182,6 +231,12 @@ internal sealed partial class ReverseModeTransform
                 case Increment increment:
                     output.Add(new Step(increment.Target, -increment.Delta));
                     break;
+                case Store store:
+                    ReverseStore(store, depth, output);
+                    break;
+                case Invoke invoke:
+                    BackpropagateInvoke(invoke, output);
+                    break;
                 case If branch:
                     Expr decision = CanRecompute(branch) ? branch.Condition
                         : depth == 0 ? new VarRef(ScalarType.Bool, _slots[branch])
@@ -225,6 +280,25 @@ internal sealed partial class ReverseModeTransform
         output.Add(new Set(adjoint, Number(type, 0)));
         Backpropagate(assign.Value, new VarRef(type, gradient), output, new ValueCache(null));
     }
+
+    private void ReverseStore(Store store, int depth, List<Code> output)
+    {
+        var cache = new ValueCache(null);
+        output.Add(new StatementComment(store.Array.Element, ExprPrinterName(store), store.Value));
+        var index = Value(store.Index, output, cache);
+        var element = new ElementRead(store.Array.Element, store.Array, index);
+        if (_needed.Contains(store.Array.Code))
+            output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, Stack(store.Array.Element))));
+        if (!_activity.IsActive(store.Array.Code)) return;
+        var type = store.Array.Element;
+        var adjoint = new ElementRead(type, new ArraySource(_arrayAdjoints[store.Array.Code], type, ArrayKind.Buffer), index);
+        var gradient = _names.Numbered("g");
+        output.Add(new Declare(type, gradient, adjoint));
+        output.Add(new SetElement(adjoint, Number(type, 0)));
+        Backpropagate(store.Value, new VarRef(type, gradient), output, cache);
+    }
+
+    private static string ExprPrinterName(Store store) => store.Array.Code + "[" + Emit.ExprPrinter.Print(store.Index) + "]";
 
     private static string Capitalize(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
 }

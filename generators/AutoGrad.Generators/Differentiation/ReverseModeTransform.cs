@@ -32,7 +32,11 @@ internal sealed partial class ReverseModeTransform
     private readonly List<Code> _slotDeclarations = new();
     private readonly string _seed;
 
-    private ReverseModeTransform(MethodModel method, NameScope names, string seed, IEnumerable<GradientParameter> gradients)
+    private readonly List<(ScalarType Element, string Name)> _rentedBuffers = new();
+    private readonly List<Code> _outputAdjointSetup = new();
+    private readonly List<(ScalarType Element, string Name)> _bufferAdjoints = new();
+
+    private ReverseModeTransform(MethodModel method, NameScope names, string seed, IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
     {
         _method = method;
         _names = names;
@@ -48,6 +52,15 @@ internal sealed partial class ReverseModeTransform
             // A parameter that is never reassigned accumulates straight into its gradient argument;
             // one that is reassigned needs its own adjoint, which an assignment resets.
             else if (!assigned.Contains(gradient.Input.Name)) _adjoints[gradient.Input.Name] = gradient.Name;
+        }
+        foreach (var output in outputAdjoints)
+        {
+            // The reverse sweep consumes output adjoints (a write resets them), so it works on a copy.
+            var local = _names.Named(output.Name + "Local");
+            _arrayAdjoints[output.Input.Name] = local;
+            _outputAdjointSetup.Add(new DeclareBuffer(output.Input.Element, local));
+            _outputAdjointSetup.Add(new RentBuffer(output.Input.Element, local, new LengthOf(new ArraySource(output.Input.Name, output.Input.Element, ArrayKind.Output)), output.Name));
+            _rentedBuffers.Add((output.Input.Element, local));
         }
     }
 
@@ -69,32 +82,39 @@ internal sealed partial class ReverseModeTransform
             var location = lowered.CallSites.FirstOrDefault(c => c.Site == call.Site)?.Location;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GradientStopped, location, Emit.ExprPrinter.Print(argument), parameter, call.Target.DisplayName));
         }
-        if (!activity.IsVaried(model.ResultVariable))
+        var dependsOnInputs = model.ReturnsVoid
+            ? model.Parameters.Any(p => p.Shape == ParameterShape.Output && activity.IsVaried(p.Name))
+            : activity.IsVaried(model.ResultVariable);
+        if (!dependsOnInputs)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstantResult, lowered.MethodLocation, model.Name));
 
-        var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)));
-        var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
-        var seed = names.Named("seed");
-        var coreName = "__" + model.Name + "ValueAndPullback";
-
+        var signature = Signature.Of(model);
         if (diagnostics.Any(d => d.IsError))
-            return (Program(model, gradients, seed, coreName, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
+            return (signature.Program(model, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
 
-        var transform = new ReverseModeTransform(model, names, seed, gradients);
-        return (Program(model, gradients, seed, coreName, transform.Build().ToEquatableArray(), null), diagnostics);
+        var transform = new ReverseModeTransform(model, signature.Names, signature.Seed, signature.Gradients, signature.OutputAdjoints);
+        return (signature.Program(model, transform.Build().ToEquatableArray(), null), diagnostics);
     }
 
     /// <summary>A program whose generated methods throw, so callers still compile while an error is reported.</summary>
-    public static GradientProgram Failed(MethodModel model, string why)
-    {
-        var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)));
-        var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
-        return Program(model, gradients, names.Named("seed"), "__" + model.Name + "ValueAndPullback", EquatableArray<Code>.Empty, why);
-    }
+    public static GradientProgram Failed(MethodModel model, string why) => Signature.Of(model).Program(model, EquatableArray<Code>.Empty, why);
 
-    private static GradientProgram Program(MethodModel model, List<GradientParameter> gradients, string seed, string coreName, EquatableArray<Code> body, string? failure) =>
-        new(model.Namespace, model.ContainingTypes, model.Name, model.Accessibility, model.ReturnType, model.Parameters,
-            gradients.ToEquatableArray(), seed, coreName, body, failure);
+    /// <summary>The names of the generated methods' parameters, chosen to clash with none of the user's.</summary>
+    private sealed record Signature(NameScope Names, List<GradientParameter> Gradients, List<GradientParameter> OutputAdjoints, string Seed)
+    {
+        public static Signature Of(MethodModel model)
+        {
+            var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)).Concat(model.Buffers.Select(b => b.Name)));
+            var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
+            var outputs = model.Parameters.Where(p => p.Shape == ParameterShape.Output).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
+            return new Signature(names, gradients, outputs, names.Named("seed"));
+        }
+
+        public GradientProgram Program(MethodModel model, EquatableArray<Code> body, string? failure) =>
+            new(model.Namespace, model.ContainingTypes, model.Name, model.Accessibility, model.ReturnType, model.Parameters,
+                Gradients.ToEquatableArray(), OutputAdjoints.ToEquatableArray(), model.ReturnsVoid, Seed,
+                "__" + model.Name + "ValueAndPullback", body, failure);
+    }
 
     private List<Code> Build()
     {
@@ -109,6 +129,9 @@ internal sealed partial class ReverseModeTransform
         foreach (var variable in _localAdjoints)
             body.Add(new Declare(_variables[variable].Type, _adjoints[variable], Number(_variables[variable].Type, 0)));
         body.AddRange(_slotDeclarations);
+        foreach (var buffer in _method.Buffers) body.Add(new DeclareBuffer(buffer.Element, buffer.Name));
+        foreach (var adjoint in _bufferAdjoints) body.Add(new DeclareBuffer(adjoint.Element, adjoint.Name));
+        body.AddRange(_outputAdjointSetup);
         foreach (var stack in _stacks)
             body.Add(new Line($"var {stack.Value} = {StackType}<{stack.Key.Keyword()}>.Rent();"));
 
@@ -124,7 +147,9 @@ internal sealed partial class ReverseModeTransform
         }
         foreach (var stack in _stacks)
             body.Add(new Line($"{StackType}<{stack.Key.Keyword()}>.Return({stack.Value});"));
-        body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
+        foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
+        foreach (var (element, name) in _rentedBuffers) body.Add(new ReturnBuffer(element, name));
+        if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
         return body;
     }
 
@@ -177,6 +202,12 @@ internal sealed partial class ReverseModeTransform
             {
                 case Assign assign: names.Add(assign.Target); break;
                 case Increment increment: names.Add(increment.Target); break;
+                case Store store: names.Add(store.Array.Code); break;
+                case Allocate allocate: names.Add(allocate.Name); break;
+                case Invoke invoke:
+                    for (var i = 0; i < invoke.Arguments.Count; i++)
+                        if (invoke.Target.Parameters[i].Shape == ParameterShape.Output && invoke.Arguments[i].Array is { } output) names.Add(output.Code);
+                    break;
                 case If branch: CollectAssigned(branch.Then, names); CollectAssigned(branch.Else, names); break;
                 case While loop: CollectAssigned(loop.Body, names); break;
             }
@@ -188,7 +219,10 @@ internal sealed partial class ReverseModeTransform
         switch (e)
         {
             case VarRef v: names.Add(v.Name); break;
-            case ElementRead read: CollectVariables(read.Index, names); break;
+            case ElementRead read:
+                if (read.Array.Kind is ArrayKind.Buffer or ArrayKind.Output) names.Add(read.Array.Code); // contents the method writes
+                CollectVariables(read.Index, names);
+                break;
             case Unary unary: CollectVariables(unary.Operand, names); break;
             case Binary binary: CollectVariables(binary.Left, names); CollectVariables(binary.Right, names); break;
             case Conditional c: CollectVariables(c.Condition, names); CollectVariables(c.WhenTrue, names); CollectVariables(c.WhenFalse, names); break;

@@ -18,8 +18,11 @@ internal static class Emitter
         if (program.Namespace.Length > 0) writer.Open("namespace " + program.Namespace);
         foreach (var type in program.ContainingTypes) writer.Open($"partial {type.Keyword} {type.Name}");
 
-        WriteGradient(writer, program);
-        writer.Line();
+        if (!program.ReturnsVoid)
+        {
+            WriteGradient(writer, program);
+            writer.Line();
+        }
         WritePullback(writer, program);
         if (program.Failure is null)
         {
@@ -58,14 +61,16 @@ internal static class Emitter
     private static void WritePullback(SourceWriter writer, GradientProgram program)
     {
         var t = program.Type.Keyword();
-        writer.Line($"/// <summary>Accumulates <c>{Id(program.Seed)}</c> times the gradient of <c>{program.Name}</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>");
+        writer.Line(program.ReturnsVoid
+            ? $"/// <summary>Given the adjoints of the outputs of <c>{program.Name}</c>, accumulates the adjoints of its inputs into the <c>d</c> arguments (a vector-Jacobian product).</summary>"
+            : $"/// <summary>Accumulates <c>{Id(program.Seed)}</c> times the gradient of <c>{program.Name}</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>");
         writer.Line(GeneratedCode);
-        writer.Open($"{program.Accessibility} static void {program.Name}Pullback({Join(UserParameters(program).Append($"{t} {Id(program.Seed)}").Concat(GradientParameters(program)))})");
+        writer.Open($"{program.Accessibility} static void {program.Name}Pullback({Join(UserParameters(program).Concat(SeedParameters(program)).Concat(GradientParameters(program)))})");
         if (program.Failure is { } failure) writer.Line(Throw(program, failure));
         else
         {
             WriteLengthChecks(writer, program);
-            writer.Line($"{program.CoreName}({Join(CoreArguments(program, Id(program.Seed)))});");
+            writer.Line($"{program.CoreName}({Join(CoreArguments(program, program.ReturnsVoid ? null : Id(program.Seed)))});");
         }
         writer.Close();
     }
@@ -74,13 +79,24 @@ internal static class Emitter
     {
         var t = program.Type.Keyword();
         writer.Line(GeneratedCode);
-        writer.Open($"private static {t} {program.CoreName}({Join(UserParameters(program).Append($"{t} {Id(program.Seed)}").Concat(GradientParameters(program)))})");
+        var returnType = program.ReturnsVoid ? "void" : t;
+        writer.Open($"private static {returnType} {program.CoreName}({Join(UserParameters(program).Concat(SeedParameters(program)).Concat(GradientParameters(program)))})");
         WriteCode(writer, program.CoreBody);
         writer.Close();
     }
 
+    private static IEnumerable<string> SeedParameters(GradientProgram program)
+    {
+        var t = program.Type.Keyword();
+        return program.ReturnsVoid
+            ? program.OutputAdjoints.Select(o => $"global::System.ReadOnlySpan<{t}> {Id(o.Name)}")
+            : new[] { $"{t} {Id(program.Seed)}" };
+    }
+
     private static void WriteLengthChecks(SourceWriter writer, GradientProgram program)
     {
+        foreach (var output in program.OutputAdjoints)
+            writer.Line($"global::AutoGrad.Differentiation.GradientChecks.SameLength({Id(output.Input.Name)}.Length, {Id(output.Name)}.Length, \"{output.Name}\");");
         foreach (var gradient in program.Gradients.Where(g => g.Input.Shape != ParameterShape.Scalar))
             writer.Line($"global::AutoGrad.Differentiation.GradientChecks.SameLength({Id(gradient.Input.Name)}.Length, {Id(gradient.Name)}.Length, \"{gradient.Name}\");");
     }
@@ -97,9 +113,9 @@ internal static class Emitter
         return program.Gradients.Select(g => g.Input.Shape == ParameterShape.Scalar ? $"ref {t} {Id(g.Name)}" : $"global::System.Span<{t}> {Id(g.Name)}");
     }
 
-    private static IEnumerable<string> CoreArguments(GradientProgram program, string seed) =>
+    private static IEnumerable<string> CoreArguments(GradientProgram program, string? seed) =>
         program.Parameters.Select(p => Id(p.Name))
-            .Append(seed)
+            .Concat(seed is null ? program.OutputAdjoints.Select(o => Id(o.Name)) : new[] { seed })
             .Concat(program.Gradients.Select(g => g.Input.Shape == ParameterShape.Scalar ? "ref " + Id(g.Name) : Id(g.Name)));
 
     private static void WriteCode(SourceWriter writer, EquatableArray<Code> code)
@@ -128,6 +144,22 @@ internal static class Emitter
                     > 0 => $"{Id(step.Name)} += {step.Delta};",
                     _ => $"{Id(step.Name)} -= {-step.Delta};",
                 });
+                break;
+            case SetElement set:
+                writer.Line($"{Print(set.Target)} = {Print(set.Value)};");
+                break;
+            case DeclareBuffer declare:
+                writer.Line($"{declare.Element.Keyword()}[] {Id(declare.Name)} = global::System.Array.Empty<{declare.Element.Keyword()}>();");
+                break;
+            case RentBuffer rent:
+                writer.Line($"{Id(rent.Name)} = global::AutoGrad.Differentiation.BufferPool<{rent.Element.Keyword()}>.Rent({Print(rent.Length)});");
+                if (rent.CopyFrom is { } source) writer.Line($"{Id(source)}.CopyTo({Id(rent.Name)});");
+                break;
+            case ReturnBuffer returned:
+                writer.Line($"global::AutoGrad.Differentiation.BufferPool<{returned.Element.Keyword()}>.Return({Id(returned.Name)});");
+                break;
+            case InvokeCode invoke:
+                writer.Line($"{invoke.Method}({Join(invoke.Arguments.Select(a => a.Array is { } array ? ExprPrinter.Array(array) : Print(a.Value!)))});");
                 break;
             case Push push:
                 writer.Line($"{push.Stack}.Push({Print(push.Value)});");

@@ -60,7 +60,7 @@ internal static class ExprPrinter
         }
     }
 
-    private static string Array(ArraySource array) => array.IsParameter ? Identifier(array.Code) : array.Code;
+    public static string Array(ArraySource array) => array.IsNamed ? Identifier(array.Code) : array.Code;
 
     private static (string, Precedence) Operator(BinaryOp op) => op switch
     {

@@ -39,7 +39,7 @@ internal sealed class ControlFlowNormalizer(string result, Func<string, ScalarTy
             if (topLevel && statements[i] is Return finalReturn)
             {
                 // A return outside every branch and loop ends the method; nothing after it runs.
-                output.Add(new Assign(result, finalReturn.Value, IsDeclaration: false));
+                if (finalReturn.Value is not null) output.Add(new Assign(result, finalReturn.Value, IsDeclaration: false));
                 return output;
             }
             output.AddRange(NormalizeStatement(statements[i], loop, out var exit));
@@ -63,7 +63,10 @@ internal sealed class ControlFlowNormalizer(string result, Func<string, ScalarTy
             case Return ret:
                 exits = Exits.Return;
                 _returned ??= newVariable("returned", ScalarType.Bool);
-                return new List<Stmt> { new Assign(result, ret.Value, IsDeclaration: false), new Assign(_returned, True, IsDeclaration: false) };
+                var returning = new List<Stmt>();
+                if (ret.Value is not null) returning.Add(new Assign(result, ret.Value, IsDeclaration: false));
+                returning.Add(new Assign(_returned, True, IsDeclaration: false));
+                return returning;
             case Break:
                 exits = Exits.Break;
                 loop!.Break ??= newVariable("broke", ScalarType.Bool);

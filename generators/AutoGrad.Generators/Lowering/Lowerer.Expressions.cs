@@ -99,12 +99,12 @@ internal sealed partial class Lowerer
     private ArraySource? LowerArray(ExpressionSyntax syntax)
     {
         var symbol = _model.GetSymbolInfo(syntax, _cancellation).Symbol;
-        if (symbol is IParameterSymbol parameter && _arrays.TryGetValue(parameter.Name, out var info))
-            return new ArraySource(info.Name, info.Element, IsParameter: true);
+        if (symbol is IParameterSymbol parameter && _arrays.TryGetValue(parameter.Name, out var info)) return info;
+        if (symbol is ILocalSymbol && _buffers.TryGetValue(symbol, out var buffer)) return buffer;
         if (symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }
             && Symbols.ArrayOf(((symbol as IFieldSymbol)?.Type ?? ((IPropertySymbol)symbol).Type)) is { } external)
         {
-            return new ArraySource(Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name, external.Element, IsParameter: false);
+            return new ArraySource(Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name, external.Element, ArrayKind.External);
         }
         return null;
     }
@@ -150,18 +150,50 @@ internal sealed partial class Lowerer
 
     private Expr? LowerInvocation(InvocationExpressionSyntax invocation, ScalarType type)
     {
+        if (LowerCall(invocation) is not { } lowered) return null;
+        var (target, arguments, site, math) = lowered;
+        if (math is not null) return new MathCall(type, math.Value.Name, math.Value.Single, arguments.Select(a => a.Value!).ToEquatableArray());
+        return new Call(type, target!, arguments, site);
+    }
+
+    /// <summary>A call statement: a void method that writes the Span outputs it is given.</summary>
+    private void LowerInvocationStatement(InvocationExpressionSyntax invocation, List<Stmt> output)
+    {
+        if (LowerCall(invocation) is not { Target: { } target } lowered) return;
+        var (_, arguments, site, _) = lowered;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (target.Parameters[i].Shape != ParameterShape.Output || arguments[i].Array is not { } written) continue;
+            var location = LocationInfo.From(invocation);
+            if (written.Kind is ArrayKind.Input or ArrayKind.External)
+            {
+                Report(DiagnosticDescriptors.WriteToInput, location, written.Code);
+                return;
+            }
+            // The reverse sweep needs the values the call wrote, so they may not be overwritten whole.
+            if (_loopDepth > 0 || !_written.Add(written.Code))
+            {
+                Report(DiagnosticDescriptors.OutputWrittenTwice, location, written.Code, target.DisplayName);
+                return;
+            }
+        }
+        output.Add(new Invoke(target, arguments, site));
+    }
+
+    private (CallTarget? Target, EquatableArray<Argument> Arguments, int Site, (string Name, bool Single)? Math)? LowerCall(InvocationExpressionSyntax invocation)
+    {
         if (_model.GetOperation(invocation, _cancellation) is not IInvocationOperation operation)
-            return Unsupported(invocation, $"the call '{invocation.Expression}'");
+            return UnsupportedCall(invocation, $"the call '{invocation.Expression}'");
         var callee = operation.TargetMethod;
         if (!callee.IsStatic || callee.MethodKind != MethodKind.Ordinary)
-            return Unsupported(invocation, $"the call to '{callee.Name}': only static methods can be called");
+            return UnsupportedCall(invocation, $"the call to '{callee.Name}': only static methods can be called");
         if (SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, _method))
         {
             Report(DiagnosticDescriptors.Recursion, LocationInfo.From(invocation), _method.Name);
             return null;
         }
         if (callee.IsGenericMethod)
-            return Unsupported(invocation, $"the call to generic method '{callee.Name}'");
+            return UnsupportedCall(invocation, $"the call to generic method '{callee.Name}'");
 
         var arguments = new Expr?[callee.Parameters.Length];
         var arrays = new ArraySource?[callee.Parameters.Length];
@@ -169,7 +201,7 @@ internal sealed partial class Lowerer
         {
             var parameter = argument.Parameter;
             if (parameter is null || parameter.RefKind != RefKind.None || argument.ArgumentKind == ArgumentKind.ParamArray)
-                return Unsupported(invocation, $"the call to '{callee.Name}': arguments must be passed by value, one per parameter");
+                return UnsupportedCall(invocation, $"the call to '{callee.Name}': arguments must be passed by value, one per parameter");
             if (argument.ArgumentKind == ArgumentKind.DefaultValue)
             {
                 var defaultValue = argument.Value.ConstantValue;
@@ -177,7 +209,7 @@ internal sealed partial class Lowerer
                     ? ConstantOf(defaultType, defaultValue.Value)
                     : null;
                 if (arguments[parameter.Ordinal] is null)
-                    return Unsupported(invocation, $"the omitted argument '{parameter.Name}' of '{callee.Name}'");
+                    return UnsupportedCall(invocation, $"the omitted argument '{parameter.Name}' of '{callee.Name}'");
                 continue;
             }
             var argumentSyntax = ((ArgumentSyntax)argument.Syntax).Expression;
@@ -192,17 +224,17 @@ internal sealed partial class Lowerer
             }
             else
             {
-                return Unsupported(argumentSyntax, $"passing '{argumentSyntax}' to '{callee.Name}': arguments may be scalars or array and span parameters");
+                return UnsupportedCall(argumentSyntax, $"passing '{argumentSyntax}' to '{callee.Name}': arguments may be scalars or array and span parameters");
             }
         }
 
         var containing = callee.ContainingType.ToDisplayString();
         if (containing is "System.Math" or "System.MathF" && MathFunctions.IsKnown(callee.Name, callee.Parameters.Length))
-            return new MathCall(type, callee.Name, containing == "System.MathF", arguments.Select(a => a!).ToEquatableArray());
+            return (null, arguments.Select(a => new Argument(a, null)).ToEquatableArray(), -1, (callee.Name, containing == "System.MathF"));
 
         var signatures = callee.Parameters.Select(Symbols.Signature).ToArray();
         if (signatures.Any(s => s is null))
-            return Unsupported(invocation, $"the call to '{callee.Name}', whose parameters are not all double, float, int, long, bool or arrays/spans of double or float");
+            return UnsupportedCall(invocation, $"the call to '{callee.Name}', whose parameters are not all double, float, int, long, bool or arrays/spans of double or float");
 
         var isDifferentiable = Symbols.HasAttribute(callee, Symbols.DifferentiableAttribute);
         var qualifiedType = Symbols.FullyQualified(callee.ContainingType);
@@ -217,7 +249,13 @@ internal sealed partial class Lowerer
         var site = _callSites.Count;
         _callSites.Add(new CallSite(site, LocationInfo.From(invocation)));
         var callArguments = arguments.Select((value, i) => new Argument(value, arrays[i])).ToEquatableArray();
-        return new Call(type, target, callArguments, site);
+        return (target, callArguments, site, null);
+    }
+
+    private (CallTarget?, EquatableArray<Argument>, int, (string, bool)?)? UnsupportedCall(SyntaxNode syntax, string what)
+    {
+        Unsupported(syntax, what);
+        return null;
     }
 
     private Expr? Unsupported(SyntaxNode syntax, string what)

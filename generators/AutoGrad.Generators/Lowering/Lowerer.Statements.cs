@@ -35,6 +35,9 @@ internal sealed partial class Lowerer
             case ReturnStatementSyntax { Expression: { } value }:
                 if (LowerValue(value, ReturnType) is { } returned) output.Add(new Return(returned));
                 break;
+            case ReturnStatementSyntax when _method.ReturnsVoid:
+                output.Add(new Return(null));
+                break;
             case IfStatementSyntax ifStatement:
                 var condition = LowerValue(ifStatement.Condition, ScalarType.Bool);
                 var then = LowerBlock(ifStatement.Statement);
@@ -46,7 +49,7 @@ internal sealed partial class Lowerer
                 break;
             case WhileStatementSyntax whileStatement:
                 var whileCondition = LowerValue(whileStatement.Condition, ScalarType.Bool);
-                var whileBody = LowerBlock(whileStatement.Statement);
+                var whileBody = LowerLoopBody(whileStatement.Statement);
                 if (whileCondition is not null) output.Add(new While(whileCondition, whileBody, Block.Empty));
                 break;
             case DoStatementSyntax doStatement:
@@ -86,7 +89,7 @@ internal sealed partial class Lowerer
         }
     }
 
-    private ScalarType ReturnType => Symbols.ScalarOf(_method.ReturnType)!.Value;
+    private ScalarType ReturnType => Symbols.ScalarOf(_method.ReturnType) ?? ScalarType.Double;
 
     private Block LowerBlock(StatementSyntax statement)
     {
@@ -95,11 +98,29 @@ internal sealed partial class Lowerer
         return new Block(statements.ToEquatableArray());
     }
 
+    private Block LowerLoopBody(StatementSyntax statement)
+    {
+        _loopDepth++;
+        try
+        {
+            return LowerBlock(statement);
+        }
+        finally
+        {
+            _loopDepth--;
+        }
+    }
+
     private void LowerDeclaration(VariableDeclarationSyntax declaration, List<Stmt> output)
     {
         foreach (var declarator in declaration.Variables)
         {
             if (_model.GetDeclaredSymbol(declarator, _cancellation) is not ILocalSymbol local) continue;
+            if (Symbols.ArrayOf(local.Type) is { Shape: ParameterShape.Array } array)
+            {
+                LowerBuffer(declarator, local, array.Element, output);
+                continue;
+            }
             if (Symbols.ScalarOf(local.Type) is not { } type)
             {
                 Report(DiagnosticDescriptors.UnsupportedLocalType, LocationInfo.From(declarator.Identifier), local.Name, local.Type.ToDisplayString());
@@ -109,6 +130,30 @@ internal sealed partial class Lowerer
             if (declarator.Initializer is { } initializer && LowerValue(initializer.Value, type) is { } value)
                 output.Add(new Assign(name, value, IsDeclaration: true));
         }
+    }
+
+    /// <summary><c>T[] name = new T[length];</c> declares a buffer, which generated code takes from a pool.</summary>
+    private void LowerBuffer(VariableDeclaratorSyntax declarator, ILocalSymbol local, ScalarType element, List<Stmt> output)
+    {
+        var location = LocationInfo.From(declarator.Identifier);
+        if (declarator.Initializer?.Value is not ArrayCreationExpressionSyntax { Initializer: null } creation
+            || creation.Type.RankSpecifiers.Count != 1 || creation.Type.RankSpecifiers[0].Sizes.Count != 1)
+        {
+            Report(DiagnosticDescriptors.UnsupportedLocalType, location, local.Name, local.Type.ToDisplayString() + " (a local array must be created as 'new T[length]')");
+            return;
+        }
+        if (_loopDepth > 0)
+        {
+            Report(DiagnosticDescriptors.UnsupportedLocalType, location, local.Name, local.Type.ToDisplayString() + " (allocate local arrays outside loops)");
+            return;
+        }
+        var length = LowerValue(creation.Type.RankSpecifiers[0].Sizes[0], ScalarType.Int);
+        if (length is null) return;
+        var name = _assignedNames.Contains(local.Name) ? Fresh(local.Name) : local.Name;
+        _assignedNames.Add(name);
+        _buffers[local] = new ArraySource(name, element, ArrayKind.Buffer);
+        _bufferInfos.Add(new BufferInfo(name, element));
+        output.Add(new Allocate(name, element, length));
     }
 
     private void LowerExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
@@ -123,6 +168,9 @@ internal sealed partial class Lowerer
                 break;
             case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix:
                 LowerStep(prefix.Operand, prefix.IsKind(SyntaxKind.PreIncrementExpression) ? 1 : -1, output);
+                break;
+            case InvocationExpressionSyntax invocation when _model.GetSymbolInfo(invocation, _cancellation).Symbol is IMethodSymbol { ReturnsVoid: true }:
+                LowerInvocationStatement(invocation, output);
                 break;
             case InvocationExpressionSyntax:
                 UnsupportedStatement(expression.GetFirstToken(), "call", "a call whose result is discarded has no effect on the gradient; use its result or remove it", expression);
@@ -147,6 +195,11 @@ internal sealed partial class Lowerer
 
     private void LowerAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
     {
+        if (assignment.Left is ElementAccessExpressionSyntax element && LowerArray(element.Expression) is { Kind: ArrayKind.Output or ArrayKind.Buffer } written)
+        {
+            LowerStore(assignment, element, written, output);
+            return;
+        }
         if (AssignmentTarget(assignment.Left) is not { } target) return;
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
         {
@@ -183,6 +236,39 @@ internal sealed partial class Lowerer
         output.Add(new Assign(target.Name, Convert(combined, target.Type), IsDeclaration: false));
     }
 
+    private void LowerStore(AssignmentExpressionSyntax assignment, ElementAccessExpressionSyntax element, ArraySource array, List<Stmt> output)
+    {
+        if (element.ArgumentList.Arguments.Count != 1)
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(element.ArgumentList), "only a single integer index is supported");
+            return;
+        }
+        var index = LowerValue(element.ArgumentList.Arguments[0].Expression, ScalarType.Int);
+        var right = LowerValue(assignment.Right, array.Element);
+        if (index is null || right is null) return;
+        _written.Add(array.Code);
+        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            output.Add(new Store(array, index, right));
+            return;
+        }
+        BinaryOp? op = assignment.Kind() switch
+        {
+            SyntaxKind.AddAssignmentExpression => BinaryOp.Add,
+            SyntaxKind.SubtractAssignmentExpression => BinaryOp.Subtract,
+            SyntaxKind.MultiplyAssignmentExpression => BinaryOp.Multiply,
+            SyntaxKind.DivideAssignmentExpression => BinaryOp.Divide,
+            _ => null,
+        };
+        if (op is null)
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(assignment.OperatorToken), $"the '{assignment.OperatorToken.ValueText}' assignment");
+            return;
+        }
+        var current = new ElementRead(array.Element, array, index);
+        output.Add(new Store(array, index, new Binary(array.Element, op.Value, current, right)));
+    }
+
     /// <summary>The variable an assignment writes, or null (reported) when it writes anything else.</summary>
     private VarRef? AssignmentTarget(ExpressionSyntax target)
     {
@@ -206,7 +292,7 @@ internal sealed partial class Lowerer
         if (forStatement.Declaration is { } declaration) LowerDeclaration(declaration, output);
         foreach (var initializer in forStatement.Initializers) LowerExpressionStatement(initializer, output);
         var condition = forStatement.Condition is { } c ? LowerValue(c, ScalarType.Bool) : ConstantOf(ScalarType.Bool, true);
-        var body = LowerBlock(forStatement.Statement);
+        var body = LowerLoopBody(forStatement.Statement);
         var step = new List<Stmt>();
         foreach (var incrementor in forStatement.Incrementors) LowerExpressionStatement(incrementor, step);
         if (condition is not null) output.Add(new While(condition, body, new Block(step.ToEquatableArray())));
@@ -216,7 +302,7 @@ internal sealed partial class Lowerer
     {
         // do { body } while (c)  ==  first = true; while (first || c) { first = false; body }
         var condition = LowerValue(doStatement.Condition, ScalarType.Bool);
-        var body = LowerBlock(doStatement.Statement);
+        var body = LowerLoopBody(doStatement.Statement);
         if (condition is null) return;
         var first = NewVariable("firstIteration", ScalarType.Bool);
         output.Add(new Assign(first, ConstantOf(ScalarType.Bool, true)!, IsDeclaration: true));
@@ -247,7 +333,7 @@ internal sealed partial class Lowerer
         {
             new Assign(element, Convert(new ElementRead(source.Element, source, new VarRef(ScalarType.Int, index)), type), IsDeclaration: true),
         };
-        body.AddRange(LowerBlock(forEach.Statement).Statements);
+        body.AddRange(LowerLoopBody(forEach.Statement).Statements);
         var condition = new Binary(ScalarType.Bool, BinaryOp.Less, new VarRef(ScalarType.Int, index), new LengthOf(source));
         output.Add(new While(condition, new Block(body.ToEquatableArray()), new Block(EquatableArray.Of<Stmt>(new Increment(index, 1)))));
     }

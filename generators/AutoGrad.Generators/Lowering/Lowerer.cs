@@ -36,7 +36,11 @@ internal sealed partial class Lowerer
     private readonly Dictionary<ISymbol, string> _names = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> _usedNames = new();     // every name the user wrote
     private readonly HashSet<string> _assignedNames = new(); // names already given to a variable
-    private readonly Dictionary<string, ParameterInfo> _arrays = new();
+    private readonly Dictionary<string, ArraySource> _arrays = new();
+    private readonly Dictionary<ISymbol, ArraySource> _buffers = new(SymbolEqualityComparer.Default);
+    private readonly List<BufferInfo> _bufferInfos = new();
+    private readonly HashSet<string> _written = new(); // outputs and buffers written so far, in statement order
+    private int _loopDepth;
 
     private Lowerer(SemanticModel model, IMethodSymbol method, CancellationToken cancellation)
     {
@@ -74,15 +78,19 @@ internal sealed partial class Lowerer
             _assignedNames.Add(parameter.Name);
             _names[parameter] = parameter.Name;
             if (info.Shape == ParameterShape.Scalar) _variables.Add(new VariableInfo(parameter.Name, info.Element, VariableKind.Parameter));
-            else _arrays[parameter.Name] = info;
+            else _arrays[parameter.Name] = new ArraySource(info.Name, info.Element, info.Shape == ParameterShape.Output ? ArrayKind.Output : ArrayKind.Input);
         }
         if (parameters.Count != _method.Parameters.Length) return null;
 
         ReserveLocalNames(syntax);
-        var result = NewVariable("result", returnType);
+        var result = _method.ReturnsVoid ? "" : NewVariable("result", returnType);
 
         var body = new List<Stmt>();
-        if (syntax.ExpressionBody is { } arrow)
+        if (syntax.ExpressionBody is { } voidArrow && _method.ReturnsVoid)
+        {
+            LowerExpressionStatement(voidArrow.Expression, body);
+        }
+        else if (syntax.ExpressionBody is { } arrow)
         {
             if (LowerValue(arrow.Expression, returnType) is { } value) body.Add(new Assign(result, value, IsDeclaration: true));
         }
@@ -101,6 +109,8 @@ internal sealed partial class Lowerer
             _method.Name,
             AccessibilityText(_method.DeclaredAccessibility),
             returnType,
+            _method.ReturnsVoid,
+            _bufferInfos.ToEquatableArray(),
             parameters.ToEquatableArray(),
             _variables.ToEquatableArray(),
             normalized,
@@ -147,6 +157,10 @@ internal sealed partial class Lowerer
             ok = false;
         }
         if (Symbols.ScalarOf(_method.ReturnType) is { } scalar && scalar.IsReal()) returnType = scalar;
+        else if (_method.ReturnsVoid && _method.Parameters.FirstOrDefault(p => Symbols.ArrayOf(p.Type) is { Shape: ParameterShape.Output }) is { } output)
+        {
+            returnType = Symbols.ArrayOf(output.Type)!.Value.Element; // a void method computes its Span outputs
+        }
         else
         {
             Report(DiagnosticDescriptors.UnsupportedReturnType, LocationInfo.From(syntax.ReturnType), _method.Name, _method.ReturnType.ToDisplayString());
@@ -173,7 +187,13 @@ internal sealed partial class Lowerer
             Report(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, typeName, why);
             return null;
         }
-        if (signature.Differentiable && signature.Element != returnType)
+        if (signature.Shape == ParameterShape.Output && !_method.ReturnsVoid)
+        {
+            Report(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, typeName,
+                "a Span<T> parameter is an output, and only a void [Differentiable] method has outputs; take the input as ReadOnlySpan<T>");
+            return null;
+        }
+        if ((signature.Differentiable || signature.Shape == ParameterShape.Output) && signature.Element != returnType)
         {
             Report(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, typeName,
                 $"the method returns {returnType.Keyword()}; a method differentiates one floating type, so cast inside the body or mark the parameter [NoGradient]");

@@ -45,7 +45,8 @@ internal static class RuleReader
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDerivativeRule, location, rule.Name, targetType.Name + "." + targetName, problem));
                 continue;
             }
-            rules.Add(new RuleInfo(Symbols.RuleKey(target), Symbols.FullyQualified(rule.ContainingType) + "." + rule.Name, signatures!.ToEquatableArray()));
+            var readsOutputs = !attribute.NamedArguments.Any(a => a.Key == "ReadsOutputs" && a.Value.Value is false);
+            rules.Add(new RuleInfo(Symbols.RuleKey(target), Symbols.FullyQualified(rule.ContainingType) + "." + rule.Name, signatures!.ToEquatableArray(), readsOutputs));
         }
         return new RuleResult(rules.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
@@ -54,9 +55,17 @@ internal static class RuleReader
     {
         signatures = null;
         if (!rule.IsStatic || !rule.ReturnsVoid) return "a rule is a static method returning void";
-        if (Symbols.ScalarOf(target.ReturnType) is not { } t || !t.IsReal()) return "the target must return double or float";
+        var outputs = target.Parameters.Where(p => Symbols.ArrayOf(p.Type) is { Shape: ParameterShape.Output }).ToList();
+        ScalarType t;
+        if (target.ReturnsVoid && outputs.Count > 0) t = Symbols.ArrayOf(outputs[0].Type)!.Value.Element;
+        else if (Symbols.ScalarOf(target.ReturnType) is { } returned && returned.IsReal()) t = returned;
+        else return "the target must return double or float, or be a void method with Span<T> outputs";
+        var seedCount = target.ReturnsVoid ? outputs.Count : 1;
         var n = target.Parameters.Length;
-        if (rule.Parameters.Length <= n) return $"expected the target's {n} parameters, then '{t.Keyword()} seed', then the gradients";
+        if (rule.Parameters.Length < n + seedCount)
+            return target.ReturnsVoid
+                ? $"expected the target's {n} parameters, then one 'ReadOnlySpan<{t.Keyword()}>' adjoint per output, then the gradients"
+                : $"expected the target's {n} parameters, then '{t.Keyword()} seed', then the gradients";
         var list = new List<ParameterSignature>();
         for (var i = 0; i < n; i++)
         {
@@ -66,9 +75,19 @@ internal static class RuleReader
             if (signature is null) return $"parameter '{rule.Parameters[i].Name}' has a type AutoGrad cannot pass";
             list.Add(signature);
         }
-        if (Symbols.ScalarOf(rule.Parameters[n].Type) != t || rule.Parameters[n].RefKind != RefKind.None)
+        if (target.ReturnsVoid)
+        {
+            for (var i = 0; i < seedCount; i++)
+            {
+                if (Symbols.ArrayOf(rule.Parameters[n + i].Type) is not { Shape: ParameterShape.Span } adjoint || adjoint.Element != t)
+                    return $"parameter {n + i + 1} must be the adjoint of output '{outputs[i].Name}', 'ReadOnlySpan<{t.Keyword()}>'";
+            }
+        }
+        else if (Symbols.ScalarOf(rule.Parameters[n].Type) != t || rule.Parameters[n].RefKind != RefKind.None)
+        {
             return $"parameter {n + 1} must be the seed, '{t.Keyword()} seed'";
-        var gradients = rule.Parameters.Skip(n + 1).ToList();
+        }
+        var gradients = rule.Parameters.Skip(n + seedCount).ToList();
         var differentiable = list.Where(s => s.Differentiable).ToList();
         if (gradients.Count != differentiable.Count)
             return $"expected {differentiable.Count} gradient parameter(s) after the seed, one per differentiable parameter, found {gradients.Count}";
@@ -78,7 +97,7 @@ internal static class RuleReader
             var gradient = gradients[i];
             var ok = expected.Shape == ParameterShape.Scalar
                 ? gradient.RefKind == RefKind.Ref && Symbols.ScalarOf(gradient.Type) == expected.Element
-                : gradient.RefKind == RefKind.None && gradient.Type is INamedTypeSymbol { Name: "Span", TypeArguments.Length: 1 } span && Symbols.ScalarOf(span.TypeArguments[0]) == expected.Element;
+                : gradient.RefKind == RefKind.None && Symbols.ArrayOf(gradient.Type) is { Shape: ParameterShape.Output } span && span.Element == expected.Element;
             if (!ok)
             {
                 var shape = expected.Shape == ParameterShape.Scalar ? $"ref {expected.Element.Keyword()}" : $"Span<{expected.Element.Keyword()}>";

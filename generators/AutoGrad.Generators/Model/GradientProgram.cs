@@ -15,6 +15,18 @@ public sealed record Accumulate(Expr Target, Expr Value) : Code;
 /// <summary><c>name += delta;</c> on an integer.</summary>
 public sealed record Step(string Name, long Delta) : Code;
 
+/// <summary><c>array[index] = value;</c></summary>
+public sealed record SetElement(ElementRead Target, Expr Value) : Code;
+
+/// <summary><c>T[] name = System.Array.Empty&lt;T&gt;();</c>: a buffer variable, rented where the method allocates it.</summary>
+public sealed record DeclareBuffer(ScalarType Element, string Name) : Code;
+
+/// <summary><c>name = BufferPool&lt;T&gt;.Rent(length);</c> (zeroed), optionally copying <paramref name="CopyFrom"/> into it.</summary>
+public sealed record RentBuffer(ScalarType Element, string Name, Expr Length, string? CopyFrom = null) : Code;
+
+/// <summary><c>BufferPool&lt;T&gt;.Return(name);</c></summary>
+public sealed record ReturnBuffer(ScalarType Element, string Name) : Code;
+
 public sealed record Push(string Stack, Expr Value) : Code;
 
 public sealed record IfCode(Expr Condition, EquatableArray<Code> Then, EquatableArray<Code> Else) : Code;
@@ -29,6 +41,9 @@ public sealed record PullbackCall(string Method, EquatableArray<CallArgument> Ar
 
 public sealed record CallArgument(Expr Value, bool ByRef);
 
+/// <summary>A call statement of the forward sweep: the user's call to a void method, as written.</summary>
+public sealed record InvokeCode(string Method, EquatableArray<Argument> Arguments) : Code;
+
 public sealed record Comment(string Text) : Code;
 
 /// <summary>A comment naming the source statement whose reverse follows: <c>// target = value</c>.</summary>
@@ -39,7 +54,7 @@ public sealed record Line(string Text) : Code;
 
 public sealed record ReturnCode(Expr Value) : Code;
 
-/// <summary>A gradient parameter of the generated methods and the input it belongs to.</summary>
+/// <summary>A gradient parameter of the generated methods and the input (or, for output adjoints, the output) it belongs to.</summary>
 public sealed record GradientParameter(string Name, ParameterInfo Input);
 
 /// <summary>Everything the emitter needs to write the generated methods of one [Differentiable] method.</summary>
@@ -51,10 +66,12 @@ public sealed record GradientProgram(
     ScalarType Type,
     EquatableArray<ParameterInfo> Parameters,
     EquatableArray<GradientParameter> Gradients,
+    EquatableArray<GradientParameter> OutputAdjoints,
+    bool ReturnsVoid,
     string Seed,
     string CoreName,
     EquatableArray<Code> CoreBody,
     string? Failure);
 
 /// <summary>A user's [DerivativeOf] rule as plain data.</summary>
-public sealed record RuleInfo(string TargetKey, string Method, EquatableArray<ParameterSignature> Parameters);
+public sealed record RuleInfo(string TargetKey, string Method, EquatableArray<ParameterSignature> Parameters, bool ReadsOutputs);

@@ -47,13 +47,30 @@ public sealed record External(ScalarType Type, string Code) : Expr(Type);
 /// <summary>Output only: the value pushed last on a stack of the forward sweep.</summary>
 public sealed record Pop(ScalarType Type, string Stack) : Expr(Type);
 
-/// <summary>An array or span the method reads: an input parameter, or external code.</summary>
-public sealed record ArraySource(string Code, ScalarType Element, bool IsParameter);
+/// <summary>Where an array or span comes from, which decides whether it can be written and has an adjoint.</summary>
+public enum ArrayKind
+{
+    /// <summary>An array or ReadOnlySpan parameter: read-only.</summary>
+    Input,
+    /// <summary>A Span parameter of a void method: what the method computes.</summary>
+    Output,
+    /// <summary>A local array the method allocates with <c>new T[n]</c>.</summary>
+    Buffer,
+    /// <summary>Code the method only reads, such as a static array field.</summary>
+    External,
+}
+
+/// <summary>An array or span the method reads or writes.</summary>
+public sealed record ArraySource(string Code, ScalarType Element, ArrayKind Kind)
+{
+    /// <summary>Whether <see cref="Code"/> is a name of the method (a parameter, local or generated adjoint).</summary>
+    public bool IsNamed => Kind != ArrayKind.External;
+}
 
 /// <summary>A call argument: a scalar expression or a whole array.</summary>
 public sealed record Argument(Expr? Value, ArraySource? Array);
 
-public enum ParameterShape { Scalar, Array, Span }
+public enum ParameterShape { Scalar, Array, Span, Output }
 
 /// <summary>How a callee's parameter takes part in its pullback.</summary>
 public sealed record ParameterSignature(string Name, ScalarType Element, ParameterShape Shape, bool Differentiable);
@@ -62,7 +79,8 @@ public enum CallKind { Differentiable, Rule, None }
 
 /// <summary>
 /// The method a call reaches and, once resolved, the pullback to call in the reverse sweep
-/// (generated for [Differentiable] callees, user-written for [DerivativeOf] rules).
+/// (generated for [Differentiable] callees, user-written for [DerivativeOf] rules). A generated
+/// pullback recomputes its forward sweep, so it never reads the outputs it is handed.
 /// </summary>
 public sealed record CallTarget(
     string Method,
@@ -70,7 +88,8 @@ public sealed record CallTarget(
     string RuleKey,
     EquatableArray<ParameterSignature> Parameters,
     CallKind Kind,
-    string? Pullback);
+    string? Pullback,
+    bool PullbackReadsOutputs = false);
 
 /// <summary>A statement. Lowering produces all kinds; control-flow normalisation removes the jumps.</summary>
 public abstract record Stmt;
@@ -85,11 +104,21 @@ public sealed record If(Expr Condition, Block Then, Block Else) : Stmt;
 /// <summary>A loop; <see cref="Step"/> runs after each iteration that did not break (a for loop's incrementors).</summary>
 public sealed record While(Expr Condition, Block Body, Block Step) : Stmt;
 
+/// <summary><c>array[index] = value</c> on an output span or a local buffer.</summary>
+public sealed record Store(ArraySource Array, Expr Index, Expr Value) : Stmt;
+
+/// <summary><c>T[] name = new T[length]</c>: a local buffer, allocated outside loops.</summary>
+public sealed record Allocate(string Name, ScalarType Element, Expr Length) : Stmt;
+
+/// <summary>A call to a void method that writes its Span outputs (a primitive or a differentiable void method).</summary>
+public sealed record Invoke(CallTarget Target, EquatableArray<Argument> Arguments, int Site) : Stmt;
+
 public sealed record Break : Stmt;
 
 public sealed record Continue : Stmt;
 
-public sealed record Return(Expr Value) : Stmt;
+/// <summary>A return; its value is null in a void method.</summary>
+public sealed record Return(Expr? Value) : Stmt;
 
 public sealed record Block(EquatableArray<Stmt> Statements)
 {
@@ -106,13 +135,21 @@ public sealed record ParameterInfo(string Name, string TypeText, ScalarType Elem
 /// <summary>A type that contains the method, outermost first, as its partial declaration needs it.</summary>
 public sealed record ContainingType(string Keyword, string Name);
 
-/// <summary>The result of lowering one [Differentiable] method: its signature and its body in IR.</summary>
+/// <summary>A local buffer of the method.</summary>
+public sealed record BufferInfo(string Name, ScalarType Element);
+
+/// <summary>
+/// The result of lowering one [Differentiable] method: its signature and its body in IR.
+/// <see cref="ReturnType"/> is the floating type T; a void method computes its Span outputs instead.
+/// </summary>
 public sealed record MethodModel(
     string Namespace,
     EquatableArray<ContainingType> ContainingTypes,
     string Name,
     string Accessibility,
     ScalarType ReturnType,
+    bool ReturnsVoid,
+    EquatableArray<BufferInfo> Buffers,
     EquatableArray<ParameterInfo> Parameters,
     EquatableArray<VariableInfo> Variables,
     Block Body,

@@ -30,16 +30,16 @@ internal static class Symbols
         _ => "bool",
     };
 
-    /// <summary>Recognises double/float arrays and ReadOnlySpan/Span of them; returns the element type.</summary>
+    /// <summary>Recognises double/float arrays, ReadOnlySpan of them (inputs) and Span of them (outputs).</summary>
     public static (ScalarType Element, ParameterShape Shape)? ArrayOf(ITypeSymbol type)
     {
         if (type is IArrayTypeSymbol { Rank: 1 } array && ScalarOf(array.ElementType) is { } element && element.IsReal())
             return (element, ParameterShape.Array);
         if (type is INamedTypeSymbol { IsGenericType: true } named
             && named.ContainingNamespace?.ToDisplayString() == "System"
-            && named.Name is "ReadOnlySpan"
+            && named.Name is "ReadOnlySpan" or "Span"
             && ScalarOf(named.TypeArguments[0]) is { } spanElement && spanElement.IsReal())
-            return (spanElement, ParameterShape.Span);
+            return (spanElement, named.Name == "Span" ? ParameterShape.Output : ParameterShape.Span);
         return null;
     }
 
@@ -60,7 +60,7 @@ internal static class Symbols
         if (ScalarOf(parameter.Type) is { } scalar)
             return new ParameterSignature(parameter.Name, scalar, ParameterShape.Scalar, scalar.IsReal() && !noGradient);
         if (ArrayOf(parameter.Type) is { } array)
-            return new ParameterSignature(parameter.Name, array.Element, array.Shape, !noGradient);
+            return new ParameterSignature(parameter.Name, array.Element, array.Shape, array.Shape != ParameterShape.Output && !noGradient);
         return null;
     }
 

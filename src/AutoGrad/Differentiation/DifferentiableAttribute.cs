@@ -23,7 +23,10 @@ public sealed class NoGradientAttribute : Attribute;
 /// The rule has the shape of a generated pullback: the original parameters, then
 /// <c>T seed</c>, then one gradient parameter per differentiable parameter in declaration
 /// order, <c>ref T d{p}</c> for scalars and <c>Span&lt;T&gt; d{p}</c> for arrays or spans.
-/// The rule must ACCUMULATE <c>seed * dF/dp</c> into each gradient parameter.
+/// The rule must ACCUMULATE <c>seed * dF/dp</c> into each gradient parameter. A gradient span is
+/// empty when the caller does not need that gradient; the rule then skips computing it.
+/// For a void target that writes <c>Span&lt;T&gt;</c> outputs, the seed is replaced by one
+/// <c>ReadOnlySpan&lt;T&gt;</c> adjoint per output, in order.
 /// <code>
 /// public static double SoftPlus(double x) => Math.Log(1 + Math.Exp(x));
 ///
@@ -40,4 +43,11 @@ public sealed class DerivativeOfAttribute(Type type, string methodName) : Attrib
 
     /// <summary>The name of the differentiated method (use <c>nameof</c>).</summary>
     public string MethodName { get; } = methodName;
+
+    /// <summary>
+    /// Whether the rule reads the values the target wrote into its <c>Span&lt;T&gt;</c> outputs
+    /// (default true). Set it to false when the rule only needs the inputs, so generated code
+    /// need not preserve those values for it.
+    /// </summary>
+    public bool ReadsOutputs { get; init; } = true;
 }

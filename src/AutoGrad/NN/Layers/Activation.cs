@@ -1,0 +1,104 @@
+using AutoGrad.NN.Functional;
+
+namespace AutoGrad.NN.Layers;
+
+/// <summary>The element-wise activation functions a layer can apply.</summary>
+public enum ActivationKind
+{
+    /// <summary>1 / (1 + e^-x).</summary>
+    Sigmoid,
+    /// <summary>tanh x.</summary>
+    Tanh,
+    /// <summary>max(x, 0).</summary>
+    Relu,
+    /// <summary>x, or slope · x below zero.</summary>
+    LeakyRelu,
+    /// <summary>x, or |slope · x| below zero.</summary>
+    AbsoluteLeakyRelu,
+    /// <summary>A leaky ReLU whose slope is a trained parameter.</summary>
+    ParametricRelu,
+    /// <summary>x, or alpha (e^x - 1) below zero.</summary>
+    Elu,
+    /// <summary>Self-normalising scaled ELU.</summary>
+    Selu,
+    /// <summary>Gaussian error linear unit (tanh approximation).</summary>
+    Gelu,
+    /// <summary>x · sigmoid(x).</summary>
+    Swish,
+    /// <summary>x · tanh(softplus(x)).</summary>
+    Mish,
+    /// <summary>min(max(x, 0), 6).</summary>
+    Relu6,
+}
+
+/// <summary>An element-wise activation; <see cref="ActivationKind.ParametricRelu"/> owns one parameter, its slope.</summary>
+public sealed class Activation(int size, ActivationKind kind, float parameter = 0.01f) : Layer
+{
+    /// <summary>The function applied.</summary>
+    public ActivationKind Kind => kind;
+
+    /// <inheritdoc />
+    public override int InputSize => size;
+
+    /// <inheritdoc />
+    public override int OutputSize => size;
+
+    /// <inheritdoc />
+    public override int ParameterCount => kind == ActivationKind.ParametricRelu ? 1 : 0;
+
+    /// <inheritdoc />
+    public override void Initialize(Span<float> parameters, Random random)
+    {
+        if (kind == ActivationKind.ParametricRelu) parameters[0] = parameter;
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch)
+    {
+        switch (kind)
+        {
+            case ActivationKind.Sigmoid: Activations.Sigmoid(x, y); break;
+            case ActivationKind.Tanh: Activations.Tanh(x, y); break;
+            case ActivationKind.Relu: Activations.Relu(x, y); break;
+            case ActivationKind.LeakyRelu: Activations.LeakyRelu(x, y, parameter); break;
+            case ActivationKind.AbsoluteLeakyRelu: Activations.AbsoluteLeakyRelu(x, y, parameter); break;
+            case ActivationKind.ParametricRelu: Activations.ParametricRelu(x, parameters[0], y); break;
+            case ActivationKind.Elu: Activations.Elu(x, y, parameter); break;
+            case ActivationKind.Selu: Activations.Selu(x, y); break;
+            case ActivationKind.Gelu: Activations.Gelu(x, y); break;
+            case ActivationKind.Swish: Activations.Swish(x, y); break;
+            case ActivationKind.Mish: Activations.Mish(x, y); break;
+            case ActivationKind.Relu6: Activations.Relu6(x, y); break;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> dy,
+        Span<float> dx, Span<float> dparameters, int batch)
+    {
+        if (dx.IsEmpty) dx = Scratch(x.Length);
+        switch (kind)
+        {
+            case ActivationKind.Sigmoid: Activations.SigmoidPullback(x, y, dy, dx); break;
+            case ActivationKind.Tanh: Activations.TanhPullback(x, y, dy, dx); break;
+            case ActivationKind.Relu: Activations.ReluPullback(x, y, dy, dx); break;
+            case ActivationKind.LeakyRelu: Activations.LeakyReluPullback(x, y, parameter, dy, dx); break;
+            case ActivationKind.AbsoluteLeakyRelu: Activations.AbsoluteLeakyReluPullback(x, y, parameter, dy, dx); break;
+            case ActivationKind.ParametricRelu: Activations.ParametricReluPullback(x, parameters[0], y, dy, dx, ref dparameters[0]); break;
+            case ActivationKind.Elu: Activations.EluPullback(x, y, parameter, dy, dx); break;
+            case ActivationKind.Selu: Activations.SeluPullback(x, y, dy, dx); break;
+            case ActivationKind.Gelu: Activations.GeluPullback(x, y, dy, dx); break;
+            case ActivationKind.Swish: Activations.SwishPullback(x, y, dy, dx); break;
+            case ActivationKind.Mish: Activations.MishPullback(x, y, dy, dx); break;
+            case ActivationKind.Relu6: Activations.Relu6Pullback(x, y, dy, dx); break;
+        }
+    }
+
+    private float[] _scratch = [];
+
+    private Span<float> Scratch(int length)
+    {
+        if (_scratch.Length != length) _scratch = new float[length];
+        return _scratch;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Numerics.Tensors;
+using AutoGrad.Kernels;
+
+namespace AutoGrad.NN;
+
+/// <summary>
+/// The SIMD building blocks that [Differentiable] layers, activations and losses call. They are
+/// the only code with hand-written derivatives: each has a [DerivativeOf] rule beside it, which
+/// accumulates into the gradients it is given. Outputs are written whole.
+/// </summary>
+public static class Primitives
+{
+    /// <summary><c>c = a · bᵀ</c>: a is m × k, b is n × k (a dense layer's weights, PyTorch's layout), c is m × n.</summary>
+    public static void MatMulTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n) =>
+        MatMul.MultiplyTransposedB(a, b, c, m, k, n);
+
+    /// <summary>Pullback of <see cref="MatMulTransposedB"/>: <c>da += dc · b</c>, <c>db += dcᵀ · a</c>.</summary>
+    [DerivativeOf(typeof(Primitives), nameof(MatMulTransposedB), ReadsOutputs = false)]
+    public static void MatMulTransposedBPullback(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        ReadOnlySpan<float> dc, Span<float> da, Span<float> db)
+    {
+        if (!da.IsEmpty) MatMul.Multiply(dc, b, da, m, n, k, accumulate: true);
+        if (!db.IsEmpty) MatMul.MultiplyTransposedA(dc, a, db, n, m, k, accumulate: true);
+    }
+
+    /// <summary><c>y[r, c] = x[r, c] + bias[c]</c> over a rows × columns matrix.</summary>
+    public static void AddRowVector(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int columns) =>
+        RowKernels.AddRowVector(x, bias, y, rows, columns);
+
+    /// <summary>Pullback of <see cref="AddRowVector"/>: <c>dx += dy</c>, <c>dbias += Σ_rows dy</c>.</summary>
+    [DerivativeOf(typeof(Primitives), nameof(AddRowVector), ReadsOutputs = false)]
+    public static void AddRowVectorPullback(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int columns,
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> dbias)
+    {
+        if (!dx.IsEmpty) TensorPrimitives.Add(dx, dy, dx);
+        if (!dbias.IsEmpty) RowKernels.SumColumns(dy, dbias, rows, columns, accumulate: true);
+    }
+
+    /// <summary><c>result[r] = log Σ_c exp(x[r, c])</c>, computed stably.</summary>
+    public static void LogSumExp(ReadOnlySpan<float> x, Span<float> result, int rows, int columns) =>
+        RowKernels.LogSumExp(x, result, rows, columns);
+
+    /// <summary>Pullback of <see cref="LogSumExp"/>: <c>dx[r, c] += dresult[r] · softmax(x)[r, c]</c>, with softmax = exp(x - result).</summary>
+    [DerivativeOf(typeof(Primitives), nameof(LogSumExp))]
+    public static void LogSumExpPullback(ReadOnlySpan<float> x, Span<float> result, int rows, int columns,
+        ReadOnlySpan<float> dresult, Span<float> dx)
+    {
+        if (dx.IsEmpty) return;
+        Span<float> probabilities = columns <= 1024 ? stackalloc float[columns] : new float[columns];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = x.Slice(r * columns, columns);
+            TensorPrimitives.Subtract(row, result[r], probabilities);
+            TensorPrimitives.Exp(probabilities, probabilities);
+            var dxRow = dx.Slice(r * columns, columns);
+            TensorPrimitives.MultiplyAdd(probabilities, dresult[r], dxRow, dxRow);
+        }
+    }
+
+    /// <summary>Row-wise softmax of a rows × columns matrix.</summary>
+    public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int rows, int columns) =>
+        RowKernels.Softmax(x, y, rows, columns);
+
+    /// <summary>Pullback of <see cref="Softmax"/>: <c>dx += y ⊙ (dy − Σ_c dy ⊙ y)</c> per row.</summary>
+    [DerivativeOf(typeof(Primitives), nameof(Softmax))]
+    public static void SoftmaxPullback(ReadOnlySpan<float> x, Span<float> y, int rows, int columns,
+        ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        if (dx.IsEmpty) return;
+        for (int r = 0; r < rows; r++)
+        {
+            var yRow = y.Slice(r * columns, columns);
+            var dyRow = dy.Slice(r * columns, columns);
+            float dot = TensorPrimitives.Dot<float>(yRow, dyRow);
+            var dxRow = dx.Slice(r * columns, columns);
+            for (int c = 0; c < columns; c++) dxRow[c] += yRow[c] * (dyRow[c] - dot);
+        }
+    }
+}

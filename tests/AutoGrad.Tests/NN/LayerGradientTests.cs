@@ -1,0 +1,204 @@
+using AutoGrad.NN;
+using AutoGrad.NN.Functional;
+using AutoGrad.NN.Layers;
+
+namespace AutoGrad.Tests.NN;
+
+/// <summary>
+/// Every generated layer, activation and loss gradient against central finite differences. A
+/// vector-valued function f is checked through the scalar L = Σ r ⊙ f with fixed random weights
+/// r, whose gradient is the pullback of r.
+/// </summary>
+public class LayerGradientTests
+{
+    private const float Step = 1e-2f;
+
+    public static TheoryData<ActivationKind> Kinds() => new(Enum.GetValues<ActivationKind>());
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Activation_pullback_matches_finite_differences(ActivationKind kind)
+    {
+        var random = new Random(3);
+        // Inputs away from the kinks at 0 and 6, where finite differences straddle two slopes.
+        var x = Enumerable.Range(0, 24).Select(i => (float)((random.NextDouble() * 2 - 1) * 4)).Select(v => MathF.Abs(v) < 0.1f || MathF.Abs(v - 6) < 0.1f ? v + 0.3f : v).ToArray();
+        var weights = RandomVector(random, x.Length);
+        var layer = new Activation(x.Length, kind, 0.1f);
+        var parameters = new float[layer.ParameterCount];
+        layer.Initialize(parameters, random);
+
+        float Loss(float[] input, float[] p)
+        {
+            var y = new float[input.Length];
+            layer.Forward(p, input, y, 1);
+            return Dot(y, weights);
+        }
+
+        var dx = new float[x.Length];
+        var dparameters = new float[parameters.Length];
+        layer.Backward(parameters, x, new float[x.Length], weights, dx, dparameters, 1);
+
+        AssertClose(FiniteDifferences(v => Loss(v, parameters), x), dx);
+        if (parameters.Length > 0) AssertClose(FiniteDifferences(p => Loss(x, p), parameters), dparameters);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void Dense_pullback_matches_finite_differences(bool bias, bool onInputs)
+    {
+        const int batch = 3, inputs = 5, outputs = 4;
+        var random = new Random(5);
+        var layer = new Dense(inputs, outputs, bias);
+        var parameters = new float[layer.ParameterCount];
+        layer.Initialize(parameters, random);
+        if (bias) for (int i = inputs * outputs; i < parameters.Length; i++) parameters[i] = (float)random.NextDouble();
+        var x = RandomVector(random, batch * inputs);
+        var weights = RandomVector(random, batch * outputs);
+
+        float Loss(float[] input, float[] p)
+        {
+            var y = new float[batch * outputs];
+            layer.Forward(p, input, y, batch);
+            return Dot(y, weights);
+        }
+
+        var dx = onInputs ? [] : new float[x.Length];
+        var dparameters = new float[parameters.Length];
+        layer.Backward(parameters, x, new float[batch * outputs], weights, dx, dparameters, batch);
+
+        AssertClose(FiniteDifferences(p => Loss(x, p), parameters), dparameters);
+        if (!onInputs) AssertClose(FiniteDifferences(v => Loss(v, parameters), x), dx);
+    }
+
+    [Fact]
+    public void Softmax_pullback_matches_finite_differences()
+    {
+        var random = new Random(7);
+        var x = RandomVector(random, 12, scale: 3);
+        var weights = RandomVector(random, 12);
+        float Loss(float[] input)
+        {
+            var y = new float[input.Length];
+            Activations.Softmax(input, y, 3, 4);
+            return Dot(y, weights);
+        }
+        var dx = new float[x.Length];
+        Activations.SoftmaxPullback(x, new float[x.Length], 3, 4, weights, dx);
+        AssertClose(FiniteDifferences(Loss, x), dx);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_gradient_is_softmax_minus_targets_over_rows()
+    {
+        const int rows = 3, classes = 4;
+        var random = new Random(9);
+        var logits = RandomVector(random, rows * classes, scale: 4);
+        var targets = new float[rows * classes];
+        targets[1] = targets[classes + 3] = targets[2 * classes] = 1;
+
+        var dlogits = new float[logits.Length];
+        var loss = Losses.SoftmaxCrossEntropy(logits, targets, rows, classes);
+        Losses.SoftmaxCrossEntropyPullback(logits, targets, rows, classes, 1f, dlogits);
+
+        AssertClose(FiniteDifferences(l => Losses.SoftmaxCrossEntropy(l, targets, rows, classes), logits), dlogits);
+        var expectedLoss = 0.0;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = logits.AsSpan(r * classes, classes);
+            var max = row.ToArray().Max();
+            var sum = row.ToArray().Sum(v => Math.Exp(v - max));
+            for (int c = 0; c < classes; c++)
+            {
+                var probability = Math.Exp(row[c] - max) / sum;
+                Assert.Equal((probability - targets[r * classes + c]) / rows, dlogits[r * classes + c], 1e-5);
+                if (targets[r * classes + c] == 1) expectedLoss -= Math.Log(probability) / rows;
+            }
+        }
+        Assert.Equal(expectedLoss, loss, 1e-5);
+    }
+
+    [Fact]
+    public void Softmax_cross_entropy_is_stable_for_huge_logits()
+    {
+        float[] logits = [1000f, -1000f, 0f, 0f, 500f, 500f];
+        float[] targets = [1, 0, 0, 0, 1, 0];
+        var dlogits = new float[6];
+        var loss = Losses.SoftmaxCrossEntropy(logits, targets, 2, 3);
+        Losses.SoftmaxCrossEntropyPullback(logits, targets, 2, 3, 1f, dlogits);
+        Assert.True(float.IsFinite(loss));
+        Assert.All(dlogits, g => Assert.True(float.IsFinite(g)));
+        Assert.Equal(MathF.Log(2) / 2, loss, 1e-4f);
+    }
+
+    [Fact]
+    public void Mean_squared_error_and_binary_cross_entropy_match_finite_differences()
+    {
+        var random = new Random(11);
+        var predictions = Enumerable.Range(0, 10).Select(_ => (float)(0.1 + 0.8 * random.NextDouble())).ToArray();
+        var targets = Enumerable.Range(0, 10).Select(_ => (float)random.Next(2)).ToArray();
+
+        var dmse = new float[10];
+        Losses.MeanSquaredErrorPullback(predictions, targets, 1f, dmse);
+        AssertClose(FiniteDifferences(p => Losses.MeanSquaredError(p, targets), predictions), dmse);
+        for (int i = 0; i < 10; i++) Assert.Equal(2 * (predictions[i] - targets[i]) / 10, dmse[i], 1e-5f);
+
+        var dbce = new float[10];
+        Losses.BinaryCrossEntropyPullback(predictions, targets, 1f, dbce);
+        AssertClose(FiniteDifferences(p => Losses.BinaryCrossEntropy(p, targets), predictions), dbce);
+    }
+
+    [Fact]
+    public void Sequential_gradient_matches_finite_differences_and_allocates_nothing_after_warm_up()
+    {
+        const int batch = 4;
+        var model = Sequential.Perceptron(6, [5, 4], 3, ActivationKind.Tanh).Initialize(13);
+        var random = new Random(17);
+        var inputs = RandomVector(random, batch * 6);
+        byte[] labels = [0, 2, 1, 2];
+        var gradient = new float[model.Parameters.Length];
+        model.LossAndGradient(inputs, labels, batch, gradient);
+
+        var parameters = model.Parameters.ToArray();
+        var expected = FiniteDifferences(p =>
+        {
+            p.CopyTo(model.Parameters);
+            return model.LossAndGradient(inputs, labels, batch, new float[p.Length]);
+        }, parameters);
+        parameters.CopyTo(model.Parameters);
+        AssertClose(expected, gradient);
+
+        for (int i = 0; i < 3; i++) model.LossAndGradient(inputs, labels, batch, gradient);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        model.LossAndGradient(inputs, labels, batch, gradient);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private static float[] RandomVector(Random random, int length, double scale = 1) =>
+        Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
+
+    private static float Dot(float[] a, float[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    /// <summary>Central differences of f at x, in double where the function allows, with a float-sized step.</summary>
+    private static float[] FiniteDifferences(Func<float[], float> f, float[] x)
+    {
+        var gradient = new float[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            var plus = (float[])x.Clone();
+            var minus = (float[])x.Clone();
+            plus[i] += Step;
+            minus[i] -= Step;
+            gradient[i] = (float)(((double)f(plus) - f(minus)) / (plus[i] - (double)minus[i]));
+        }
+        return gradient;
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-3 + 2e-2 * Math.Abs(expected[i]), $"element {i}: expected {expected[i]}, got {actual[i]}");
+    }
+}
