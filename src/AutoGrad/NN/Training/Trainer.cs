@@ -59,9 +59,11 @@ public static class Trainer
                 var batch = batches.Batch(b);
                 float loss = model.LossAndGradient(batch.Inputs, batch.Labels, batch.Size, gradient);
                 double norm = TensorPrimitives.Norm<float>(gradient);
-                if (!float.IsFinite(loss) || !double.IsFinite(norm))
+                // The norm of a huge but finite gradient can overflow; only a NaN or infinite element means divergence.
+                bool gradientFinite = double.IsFinite(norm) || float.IsFinite(TensorPrimitives.MaxMagnitude<float>(gradient));
+                if (!float.IsFinite(loss) || !gradientFinite)
                 {
-                    string what = float.IsFinite(loss) ? $"The gradient norm became {norm}" : $"The loss became {loss}";
+                    string what = float.IsFinite(loss) ? "The gradient became non-finite" : $"The loss became {loss}";
                     lastGood.CopyTo(model.Parameters);
                     stop = StopReason.NonFiniteLoss;
                     message = $"{what} at epoch {epoch}, step {b + 1} of {batches.BatchCount}; training stopped and the parameters were restored to "
