@@ -137,7 +137,7 @@ internal static class TrainCommand
         TrainingResult? result = null;
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new PercentageColumn())
             .Start(context =>
             {
                 ProgressTask? task = null;
@@ -155,13 +155,13 @@ internal static class TrainCommand
                         if (Stopwatch.GetElapsedTime(lastRefresh).TotalMilliseconds < 100 && s.Step != s.StepsPerEpoch) return;
                         lastRefresh = Stopwatch.GetTimestamp();
                         task.Description = string.Create(CultureInfo.InvariantCulture,
-                            $"epoch {s.Epoch,3}  loss [yellow]{s.EpochLoss:F4}[/]  {s.EpochSamplesPerSecond,9:N0} samples/s");
+                            $"epoch {s.Epoch,3}  loss [yellow]{s.EpochLoss:F4}[/]  {s.EpochSamplesPerSecond,8:N0}/s");
                     },
                     OnEpochEnd = e =>
                     {
                         if (task is null) return;
                         task.Description = string.Create(CultureInfo.InvariantCulture,
-                            $"epoch {e.Epoch,3}  loss [yellow]{e.TrainLoss:F4}[/]  train [green]{e.TrainAccuracy:P2}[/]  test [green]{e.ValidationAccuracy:P2}[/]  {e.SamplesPerSecond,9:N0} samples/s");
+                            $"epoch {e.Epoch,3}  loss [yellow]{e.TrainLoss:F4}[/]  train [green]{100 * e.TrainAccuracy:F1}%[/]  test [green]{100 * e.ValidationAccuracy:F1}%[/]  {e.SamplesPerSecond,8:N0}/s");
                         task.StopTask();
                     },
                 });
