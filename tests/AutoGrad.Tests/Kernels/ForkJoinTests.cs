@@ -13,9 +13,9 @@ public class ForkJoinTests
         for (int run = 0; run < 2000; run++)
         {
             var job = new CountingJob(random.Next(1, 40));
-            bool ran = pool.TryRun(job, job.Counts.Length);
 
-            Assert.True(ran);
+            RunWhenFree(pool, job, job.Counts.Length);
+
             Assert.All(job.Counts, count => Assert.Equal(1, count));
         }
     }
@@ -46,11 +46,17 @@ public class ForkJoinTests
         var pool = ForkJoin.Shared;
         if (pool is null) return;
 
-        Assert.Throws<InvalidOperationException>(() => pool.TryRun(new FailingJob(), 8));
+        Assert.Throws<InvalidOperationException>(() => RunWhenFree(pool, new FailingJob(), 8));
 
         var job = new CountingJob(8);
-        Assert.True(pool.TryRun(job, job.Counts.Length));
+        RunWhenFree(pool, job, job.Counts.Length);
         Assert.All(job.Counts, count => Assert.Equal(1, count));
+    }
+
+    /// <summary>Retries while other tests' matrix products hold the shared workers.</summary>
+    private static void RunWhenFree(ForkJoin pool, IBlockJob job, int blockCount)
+    {
+        while (!pool.TryRun(job, blockCount)) Thread.Yield();
     }
 
     private sealed class CountingJob(int blocks) : IBlockJob
