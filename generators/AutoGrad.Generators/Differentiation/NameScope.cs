@@ -11,6 +11,9 @@ internal sealed class NameScope
 
     public NameScope(IEnumerable<string> reserved) => _taken = new HashSet<string>(reserved);
 
+    /// <summary>An independent scope that starts with the names taken so far.</summary>
+    public NameScope Copy() => new(_taken);
+
     /// <summary>The name itself when free, else the name with the first free numeric suffix.</summary>
     public string Named(string name)
     {

@@ -128,7 +128,15 @@ internal sealed partial class ReverseModeTransform
             }
             seeds.Add(new CallArgument(new External(written.Element, adjoint), ByRef: false));
         }
-        EmitPullback(invoke.Target, invoke.Arguments, seeds, output, new ValueCache(null));
+        if (UsesSplitSweeps(invoke))
+        {
+            seeds.Insert(0, new CallArgument(new External(invoke.Target.Element(), _record), ByRef: false));
+            EmitPullback(invoke.Target with { Pullback = invoke.Target.Method + "Reverse" }, invoke.Arguments, seeds, output, new ValueCache(null));
+        }
+        else
+        {
+            EmitPullback(invoke.Target, invoke.Arguments, seeds, output, new ValueCache(null));
+        }
         output.AddRange(scratch);
     }
 

@@ -114,6 +114,9 @@ internal sealed partial class ReverseModeTransform
 
     private bool HasWork(Block block, int depth) => block.Statements.Any(s => HasWork(s, depth));
 
+    /// <summary>A differentiable callee whose gradient is needed runs as NameForward and NameReverse, so its forward sweep runs once.</summary>
+    private bool UsesSplitSweeps(Invoke invoke) => invoke.Target.Kind == CallKind.Differentiable && HasWork(invoke, 0);
+
     private static IEnumerable<ArraySource> OutputsOf(Invoke invoke) =>
         invoke.Arguments.Where((a, i) => invoke.Target.Parameters[i].Shape == ParameterShape.Output && a.Array is not null).Select(a => a.Array!);
 
@@ -160,17 +163,13 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case Allocate allocate:
                     output.Add(new RentBuffer(allocate.Element, allocate.Name, allocate.Length));
-                    if (_activity.IsActive(allocate.Name))
-                    {
-                        var adjoint = _names.Named("d" + allocate.Name);
-                        _arrayAdjoints[allocate.Name] = adjoint;
-                        _bufferAdjoints.Add((allocate.Element, adjoint));
-                        _rentedBuffers.Add((allocate.Element, adjoint));
-                        output.Add(new RentBuffer(allocate.Element, adjoint, allocate.Length));
-                    }
+                    break;
+                case Invoke invoke when UsesSplitSweeps(invoke):
+                    // The callee saves its state in our record; its reverse half consumes it in ours.
+                    output.Add(new InvokeCode(invoke.Target.Method + "Forward", invoke.Arguments, _record));
                     break;
                 case Invoke invoke:
-                    output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments));
+                    output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments, null));
                     break;
                 case If branch:
                     output.AddRange(ForwardIf(branch, depth));

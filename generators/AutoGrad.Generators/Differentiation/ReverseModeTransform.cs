@@ -16,7 +16,7 @@ namespace AutoGrad.Generators.Differentiation;
 /// </summary>
 internal sealed partial class ReverseModeTransform
 {
-    private const string StackType = "global::AutoGrad.Differentiation.AdjointStack";
+    private const string RecordType = "global::AutoGrad.Differentiation.ForwardRecord";
 
     private readonly MethodModel _method;
     private readonly Activity _activity;
@@ -36,11 +36,17 @@ internal sealed partial class ReverseModeTransform
     private readonly List<Code> _outputAdjointSetup = new();
     private readonly List<(ScalarType Element, string Name)> _bufferAdjoints = new();
 
-    private ReverseModeTransform(MethodModel method, NameScope names, string seed, IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
+    private readonly bool _split;
+    private readonly string _record;
+
+    private ReverseModeTransform(MethodModel method, NameScope names, string seed, string record, bool split,
+        IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
     {
         _method = method;
         _names = names;
         _seed = seed;
+        _record = record;
+        _split = split;
         _activity = new Activity(method);
         _variables = method.Variables.ToDictionary(v => v.Name);
         var assigned = new HashSet<string>();
@@ -61,6 +67,13 @@ internal sealed partial class ReverseModeTransform
             _outputAdjointSetup.Add(new DeclareBuffer(output.Input.Element, local));
             _outputAdjointSetup.Add(new RentBuffer(output.Input.Element, local, new LengthOf(new ArraySource(output.Input.Name, output.Input.Element, ArrayKind.Output)), output.Name));
             _rentedBuffers.Add((output.Input.Element, local));
+        }
+        foreach (var buffer in method.Buffers.Where(b => _activity.IsActive(b.Name)))
+        {
+            var adjoint = _names.Named("d" + buffer.Name);
+            _arrayAdjoints[buffer.Name] = adjoint;
+            _bufferAdjoints.Add((buffer.Element, adjoint));
+            _rentedBuffers.Add((buffer.Element, adjoint));
         }
     }
 
@@ -90,68 +103,134 @@ internal sealed partial class ReverseModeTransform
 
         var signature = Signature.Of(model);
         if (diagnostics.Any(d => d.IsError))
-            return (signature.Program(model, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
+            return (signature.Program(model, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
 
-        var transform = new ReverseModeTransform(model, signature.Names, signature.Seed, signature.Gradients, signature.OutputAdjoints);
-        return (signature.Program(model, transform.Build().ToEquatableArray(), null), diagnostics);
+        // Each build names its own temporaries; the three method bodies share only the signature's names.
+        ReverseModeTransform Transform(bool split) =>
+            new(model, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
+        var (forward, reverse) = Transform(split: true).BuildSplit();
+        return (signature.Program(model, Transform(split: false).BuildCore().ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null), diagnostics);
     }
 
     /// <summary>A program whose generated methods throw, so callers still compile while an error is reported.</summary>
-    public static GradientProgram Failed(MethodModel model, string why) => Signature.Of(model).Program(model, EquatableArray<Code>.Empty, why);
+    public static GradientProgram Failed(MethodModel model, string why) =>
+        Signature.Of(model).Program(model, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, why);
 
     /// <summary>The names of the generated methods' parameters, chosen to clash with none of the user's.</summary>
-    private sealed record Signature(NameScope Names, List<GradientParameter> Gradients, List<GradientParameter> OutputAdjoints, string Seed)
+    private sealed record Signature(NameScope Names, List<GradientParameter> Gradients, List<GradientParameter> OutputAdjoints, string Seed, string Record)
     {
         public static Signature Of(MethodModel model)
         {
             var names = new NameScope(model.Variables.Select(v => v.Name).Concat(model.Parameters.Select(p => p.Name)).Concat(model.Buffers.Select(b => b.Name)));
             var gradients = model.Parameters.Where(p => p.Differentiable).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
             var outputs = model.Parameters.Where(p => p.Shape == ParameterShape.Output).Select(p => new GradientParameter(names.Named("d" + p.Name), p)).ToList();
-            return new Signature(names, gradients, outputs, names.Named("seed"));
+            return new Signature(names, gradients, outputs, names.Named("seed"), names.Named("record"));
         }
 
-        public GradientProgram Program(MethodModel model, EquatableArray<Code> body, string? failure) =>
+        public GradientProgram Program(MethodModel model, EquatableArray<Code> core, EquatableArray<Code> forward, EquatableArray<Code> reverse, string? failure) =>
             new(model.Namespace, model.ContainingTypes, model.Name, model.Accessibility, model.ReturnType, model.Parameters,
-                Gradients.ToEquatableArray(), OutputAdjoints.ToEquatableArray(), model.ReturnsVoid, Seed,
-                "__" + model.Name + "ValueAndPullback", body, failure);
+                Gradients.ToEquatableArray(), OutputAdjoints.ToEquatableArray(), model.ReturnsVoid, Seed, Record,
+                "__" + model.Name + "ValueAndPullback", core, forward, reverse, failure);
     }
 
-    private List<Code> Build()
+    /// <summary>The body of NameValueAndPullback: forward and reverse sweep in one method, state in locals and a pooled record.</summary>
+    private List<Code> BuildCore()
     {
         ComputeNeeded();
-
         var forward = Forward(_method.Body, depth: 0);
         var reverse = Reverse(_method.Body, depth: 0);
 
-        var body = new List<Code>();
-        foreach (var variable in _method.Variables.Where(v => v.Kind != VariableKind.Parameter))
-            body.Add(new Declare(variable.Type, variable.Name, Default(variable.Type)));
-        foreach (var variable in _localAdjoints)
-            body.Add(new Declare(_variables[variable].Type, _adjoints[variable], Number(_variables[variable].Type, 0)));
+        var body = Declarations(withAdjoints: true);
         body.AddRange(_slotDeclarations);
-        foreach (var buffer in _method.Buffers) body.Add(new DeclareBuffer(buffer.Element, buffer.Name));
-        foreach (var adjoint in _bufferAdjoints) body.Add(new DeclareBuffer(adjoint.Element, adjoint.Name));
-        body.AddRange(_outputAdjointSetup);
-        foreach (var stack in _stacks)
-            body.Add(new Line($"var {stack.Value} = {StackType}<{stack.Key.Keyword()}>.Rent();"));
-
+        body.Add(new Line($"var {_record} = {RecordType}.Rent();"));
+        body.AddRange(StackAliases());
         body.Add(new Comment("Forward sweep: the method as written, saving what the reverse sweep needs."));
         body.AddRange(forward);
+        body.AddRange(ReversePrologue());
         body.Add(new Comment("Reverse sweep: statements in reverse order, accumulating adjoints."));
         body.AddRange(reverse);
-
-        foreach (var gradient in _method.Parameters.Where(p => p.Differentiable && p.Shape == ParameterShape.Scalar))
-        {
-            if (_localAdjoints.Contains(gradient.Name))
-                body.Add(new Accumulate(new VarRef(gradient.Element, _gradientNames[gradient.Name]), new VarRef(gradient.Element, _adjoints[gradient.Name])));
-        }
-        foreach (var stack in _stacks)
-            body.Add(new Line($"{StackType}<{stack.Key.Keyword()}>.Return({stack.Value});"));
+        body.AddRange(ReverseEpilogue());
+        body.Add(new Line($"{RecordType}.Return({_record});"));
         foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
-        foreach (var (element, name) in _rentedBuffers) body.Add(new ReturnBuffer(element, name));
         if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
         return body;
     }
+
+    /// <summary>
+    /// The bodies of NameForward and NameReverse: the same sweeps split in two, with all state
+    /// (including the final values of what the reverse sweep reads, and the local buffers)
+    /// passed through the caller's record.
+    /// </summary>
+    private (List<Code> Forward, List<Code> Reverse) BuildSplit()
+    {
+        ComputeNeeded();
+        // Depth 1: nothing is kept in locals, since the two halves share no locals.
+        var forwardSweep = Forward(_method.Body, depth: 1);
+        var reverseSweep = Reverse(_method.Body, depth: 1);
+        var carried = _method.Variables.Where(v => _needed.Contains(v.Name)).ToList();
+        foreach (var variable in carried) Stack(variable.Type); // alias every stack before the bodies use them
+
+        var forward = Declarations(withAdjoints: false);
+        forward.AddRange(_slotDeclarations); // trip counters, pushed after their loops
+        forward.AddRange(StackAliases());
+        forward.AddRange(forwardSweep);
+        foreach (var variable in carried) forward.Add(new Push(Stack(variable.Type), new VarRef(variable.Type, variable.Name)));
+        foreach (var buffer in _method.Buffers) forward.Add(new Line($"{_record}.PushBuffer({buffer.Name});"));
+        if (!_method.ReturnsVoid) forward.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
+
+        var reverse = Declarations(withAdjoints: true, only: _needed);
+        reverse.AddRange(StackAliases());
+        foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new Line($"{buffer.Name} = {_record}.PopBuffer<{buffer.Element.Keyword()}>();"));
+        for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, Stack(carried[i].Type))));
+        reverse.AddRange(ReversePrologue());
+        reverse.AddRange(reverseSweep);
+        reverse.AddRange(ReverseEpilogue());
+        foreach (var buffer in _method.Buffers) reverse.Add(new ReturnBuffer(buffer.Element, buffer.Name));
+        return (forward, reverse);
+    }
+
+    private List<Code> Declarations(bool withAdjoints, HashSet<string>? only = null)
+    {
+        var body = new List<Code>();
+        foreach (var variable in _method.Variables.Where(v => v.Kind != VariableKind.Parameter && (only is null || only.Contains(v.Name))))
+            body.Add(new Declare(variable.Type, variable.Name, Default(variable.Type)));
+        if (withAdjoints)
+        {
+            foreach (var variable in _localAdjoints)
+                body.Add(new Declare(_variables[variable].Type, _adjoints[variable], Number(_variables[variable].Type, 0)));
+        }
+        foreach (var buffer in _method.Buffers) body.Add(new DeclareBuffer(buffer.Element, buffer.Name));
+        if (withAdjoints)
+        {
+            foreach (var adjoint in _bufferAdjoints) body.Add(new DeclareBuffer(adjoint.Element, adjoint.Name));
+            body.AddRange(_outputAdjointSetup);
+        }
+        return body;
+    }
+
+    private IEnumerable<Code> StackAliases() =>
+        _stacks.Select(stack => (Code)new Line($"var {stack.Value} = {_record}.{StackProperty(stack.Key)};"));
+
+    /// <summary>Adjoints of local buffers, sized like the buffers the forward sweep allocated.</summary>
+    private IEnumerable<Code> ReversePrologue() =>
+        _method.Buffers.Where(b => _arrayAdjoints.ContainsKey(b.Name)).Select(b =>
+            (Code)new RentBuffer(b.Element, _arrayAdjoints[b.Name], new LengthOf(new ArraySource(b.Name, b.Element, ArrayKind.Buffer))));
+
+    private IEnumerable<Code> ReverseEpilogue()
+    {
+        foreach (var gradient in _method.Parameters.Where(p => p.Differentiable && p.Shape == ParameterShape.Scalar && _localAdjoints.Contains(p.Name)))
+            yield return new Accumulate(new VarRef(gradient.Element, _gradientNames[gradient.Name]), new VarRef(gradient.Element, _adjoints[gradient.Name]));
+        foreach (var (element, name) in _rentedBuffers) yield return new ReturnBuffer(element, name);
+    }
+
+    private static string StackProperty(ScalarType type) => type switch
+    {
+        ScalarType.Double => "Doubles",
+        ScalarType.Float => "Floats",
+        ScalarType.Int => "Ints",
+        ScalarType.Long => "Longs",
+        _ => "Bools",
+    };
 
     /// <summary>The adjoint variable of an active variable; locals get theirs on first use.</summary>
     private string Adjoint(string variable)

@@ -24,6 +24,10 @@ internal static class Emitter
             writer.Line();
         }
         WritePullback(writer, program);
+        writer.Line();
+        WriteForward(writer, program);
+        writer.Line();
+        WriteReverse(writer, program);
         if (program.Failure is null)
         {
             writer.Line();
@@ -74,6 +78,34 @@ internal static class Emitter
         }
         writer.Close();
     }
+
+    private static void WriteForward(SourceWriter writer, GradientProgram program)
+    {
+        var t = program.Type.Keyword();
+        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and saves in <c>{Id(program.Record)}</c> what <c>{program.Name}Reverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>");
+        writer.Line(GeneratedCode);
+        writer.Open($"{program.Accessibility} static {(program.ReturnsVoid ? "void" : t)} {program.Name}Forward({Join(UserParameters(program).Append(RecordParameter(program)))})");
+        if (program.Failure is { } failure) writer.Line(Throw(program, failure));
+        else WriteCode(writer, program.ForwardBody);
+        writer.Close();
+    }
+
+    private static void WriteReverse(SourceWriter writer, GradientProgram program)
+    {
+        writer.Line($"/// <summary>The reverse half of <c>{program.Name}Pullback</c>, after <c>{program.Name}Forward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>");
+        writer.Line(GeneratedCode);
+        var parameters = UserParameters(program).Append(RecordParameter(program)).Concat(SeedParameters(program)).Concat(GradientParameters(program));
+        writer.Open($"{program.Accessibility} static void {program.Name}Reverse({Join(parameters)})");
+        if (program.Failure is { } failure) writer.Line(Throw(program, failure));
+        else
+        {
+            WriteLengthChecks(writer, program);
+            WriteCode(writer, program.ReverseBody);
+        }
+        writer.Close();
+    }
+
+    private static string RecordParameter(GradientProgram program) => $"global::AutoGrad.Differentiation.ForwardRecord {Id(program.Record)}";
 
     private static void WriteCore(SourceWriter writer, GradientProgram program)
     {
@@ -159,7 +191,9 @@ internal static class Emitter
                 writer.Line($"global::AutoGrad.Differentiation.BufferPool<{returned.Element.Keyword()}>.Return({Id(returned.Name)});");
                 break;
             case InvokeCode invoke:
-                writer.Line($"{invoke.Method}({Join(invoke.Arguments.Select(a => a.Array is { } array ? ExprPrinter.Array(array) : Print(a.Value!)))});");
+                var invokeArguments = invoke.Arguments.Select(a => a.Array is { } array ? ExprPrinter.Array(array) : Print(a.Value!));
+                if (invoke.Record is { } record) invokeArguments = invokeArguments.Append(Id(record));
+                writer.Line($"{invoke.Method}({Join(invokeArguments)});");
                 break;
             case Push push:
                 writer.Line($"{push.Stack}.Push({Print(push.Value)});");

@@ -42,7 +42,7 @@ public sealed record PullbackCall(string Method, EquatableArray<CallArgument> Ar
 public sealed record CallArgument(Expr Value, bool ByRef);
 
 /// <summary>A call statement of the forward sweep: the user's call to a void method, as written.</summary>
-public sealed record InvokeCode(string Method, EquatableArray<Argument> Arguments) : Code;
+public sealed record InvokeCode(string Method, EquatableArray<Argument> Arguments, string? Record) : Code;
 
 public sealed record Comment(string Text) : Code;
 
@@ -69,8 +69,11 @@ public sealed record GradientProgram(
     EquatableArray<GradientParameter> OutputAdjoints,
     bool ReturnsVoid,
     string Seed,
+    string Record,
     string CoreName,
     EquatableArray<Code> CoreBody,
+    EquatableArray<Code> ForwardBody,
+    EquatableArray<Code> ReverseBody,
     string? Failure);
 
 /// <summary>A user's [DerivativeOf] rule as plain data.</summary>

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace AutoGrad.Generators.Model;
 
 /// <summary>The value types differentiable code computes with.</summary>
@@ -89,7 +91,11 @@ public sealed record CallTarget(
     EquatableArray<ParameterSignature> Parameters,
     CallKind Kind,
     string? Pullback,
-    bool PullbackReadsOutputs = false);
+    bool PullbackReadsOutputs = false)
+{
+    /// <summary>The floating type of the callee's values.</summary>
+    public ScalarType Element() => Parameters.FirstOrDefault(p => p.Element.IsReal())?.Element ?? ScalarType.Double;
+}
 
 /// <summary>A statement. Lowering produces all kinds; control-flow normalisation removes the jumps.</summary>
 public abstract record Stmt;

@@ -40,6 +40,9 @@ public sealed class AdjointStack<T> where T : unmanaged
         if (s_pooled < PoolCapacity) s_pool[s_pooled++] = stack;
     }
 
+    /// <summary>Removes every value, keeping the buffer.</summary>
+    public void Clear() => _count = 0;
+
     /// <summary>The number of values on the stack.</summary>
     public int Count => _count;
 

@@ -1,3 +1,4 @@
+using AutoGrad.Differentiation;
 using AutoGrad.NN.Functional;
 using AutoGrad.NN.Layers;
 
@@ -16,6 +17,7 @@ public sealed class Sequential : ITrainableModel
     private float[][] _activations = [];
     private float[][] _adjoints = [];
     private float[] _targets = [];
+    private readonly ForwardRecord _record = new();
     private int _capacity;
     private int _batch;
 
@@ -29,6 +31,7 @@ public sealed class Sequential : ITrainableModel
                 throw new ArgumentException($"Layer {i} takes {layers[i].InputSize} inputs but layer {i - 1} produces {layers[i - 1].OutputSize}.", nameof(layers));
         }
         _layers = layers;
+        layers[0].NeedsInputGradient = false; // the first layer's input is data
         _offsets = new int[layers.Length + 1];
         for (int i = 0; i < layers.Length; i++) _offsets[i + 1] = _offsets[i] + layers[i].ParameterCount;
         _parameters = new float[_offsets[^1]];
@@ -82,7 +85,8 @@ public sealed class Sequential : ITrainableModel
     {
         if (gradient.Length != _parameters.Length)
             throw new ArgumentException($"The gradient has {gradient.Length} elements but the model has {_parameters.Length} parameters.", nameof(gradient));
-        Forward(inputs, batchSize);
+        _record.Clear();
+        Forward(inputs, batchSize, _record);
 
         var classes = OutputSize;
         var targets = _targets.AsSpan(0, batchSize * classes);
@@ -97,12 +101,12 @@ public sealed class Sequential : ITrainableModel
             var x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
             var dx = i == 0 ? default : Adjoints(i - 1);
             dx.Clear();
-            _layers[i].Backward(LayerParameters(_parameters, i), x, Activations(i), Adjoints(i), dx, LayerParameters(gradient, i), batchSize);
+            _layers[i].Backward(LayerParameters(_parameters, i), x, Activations(i), Adjoints(i), dx, LayerParameters(gradient, i), batchSize, _record);
         }
         return loss;
     }
 
-    private void Forward(ReadOnlySpan<float> inputs, int batchSize)
+    private void Forward(ReadOnlySpan<float> inputs, int batchSize, ForwardRecord? record = null)
     {
         if (inputs.Length < batchSize * InputSize)
             throw new ArgumentException($"{batchSize} samples need {batchSize * InputSize} inputs but {inputs.Length} were given.", nameof(inputs));
@@ -110,7 +114,7 @@ public sealed class Sequential : ITrainableModel
         for (int i = 0; i < _layers.Length; i++)
         {
             ReadOnlySpan<float> x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
-            _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i), batchSize);
+            _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i), batchSize, record);
         }
     }
 

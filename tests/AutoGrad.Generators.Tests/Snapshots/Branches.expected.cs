@@ -19,6 +19,103 @@ partial class Branches
         __PiecewiseValueAndPullback(x, y, clamp, seed, ref dx, ref dy);
     }
 
+    /// <summary>Runs <c>Piecewise</c> and saves in <c>record</c> what <c>PiecewiseReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static double PiecewiseForward(double x, double y, bool clamp, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        double z = 0.0;
+        bool returned = false;
+        var boolStack = record.Bools;
+        var doubleStack = record.Doubles;
+        boolStack.Push(returned);
+        returned = false;
+        doubleStack.Push(z);
+        z = x * y;
+        if (z > 1.0)
+        {
+            doubleStack.Push(z);
+            z = global::System.Math.Log(z) + 1.0;
+            boolStack.Push(true);
+        }
+        else
+        {
+            if (clamp && z < -1.0)
+            {
+                result = -1.0;
+                boolStack.Push(returned);
+                returned = true;
+            }
+            boolStack.Push(false);
+        }
+        if (!returned)
+        {
+            result = z > 0.0 ? global::System.Math.Sqrt(z) : z * z;
+        }
+        doubleStack.Push(x);
+        doubleStack.Push(y);
+        boolStack.Push(clamp);
+        doubleStack.Push(z);
+        boolStack.Push(returned);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>PiecewisePullback</c>, after <c>PiecewiseForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void PiecewiseReverse(double x, double y, bool clamp, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dx, ref double dy)
+    {
+        double z = 0.0;
+        bool returned = false;
+        double dz = 0.0;
+        var boolStack = record.Bools;
+        var doubleStack = record.Doubles;
+        returned = boolStack.Pop();
+        z = doubleStack.Pop();
+        clamp = boolStack.Pop();
+        y = doubleStack.Pop();
+        x = doubleStack.Pop();
+        if (!returned)
+        {
+            // result = z > 0.0 ? global::System.Math.Sqrt(z) : z * z
+            bool t2 = z > 0.0;
+            if (t2)
+            {
+                double t1 = global::System.Math.Sqrt(z);
+                dz += seed * (0.5 / t1);
+            }
+            else
+            {
+                dz += seed * z;
+                dz += seed * z;
+            }
+        }
+        if (boolStack.Pop())
+        {
+            // z = global::System.Math.Log(z) + 1.0
+            z = doubleStack.Pop();
+            double g1 = dz;
+            dz = 0.0;
+            dz += g1 * (1.0 / z);
+        }
+        else
+        {
+            if (clamp && z < -1.0)
+            {
+                // returned = true
+                returned = boolStack.Pop();
+                // result = -1.0
+            }
+        }
+        // z = x * y
+        z = doubleStack.Pop();
+        double g2 = dz;
+        dz = 0.0;
+        dx += g2 * y;
+        dy += g2 * x;
+        // returned = false
+        returned = boolStack.Pop();
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __PiecewiseValueAndPullback(double x, double y, bool clamp, double seed, ref double dx, ref double dy)
     {
@@ -29,6 +126,7 @@ partial class Branches
         double savedZ = 0.0;
         bool savedReturned = false;
         bool tookBranch = false;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         returned = false;
         z = x * y;
@@ -89,6 +187,7 @@ partial class Branches
         dz = 0.0;
         dx += g2 * y;
         dy += g2 * x;
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }

@@ -20,6 +20,57 @@ partial class Calls
         __DotValueAndPullback(weights, x, seed, dx);
     }
 
+    /// <summary>Runs <c>Dot</c> and saves in <c>record</c> what <c>DotReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static double DotForward(double[] weights, double[] x, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        double s = 0.0;
+        int i = 0;
+        int iterations = 0;
+        var intStack = record.Ints;
+        s = 0.0;
+        intStack.Push(i);
+        i = 0;
+        iterations = 0;
+        while (i < x.Length)
+        {
+            iterations++;
+            s = s + weights[i] * x[i];
+            i++;
+        }
+        intStack.Push(iterations);
+        result = s;
+        intStack.Push(i);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>DotPullback</c>, after <c>DotForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void DotReverse(double[] weights, double[] x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        int i = 0;
+        double ds = 0.0;
+        var intStack = record.Ints;
+        i = intStack.Pop();
+        // result = s
+        ds += seed;
+        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        {
+            i--;
+            // s = s + weights[i] * x[i]
+            double g1 = ds;
+            ds = 0.0;
+            ds += g1;
+            dx[i] += g1 * weights[i];
+        }
+        // i = 0
+        i = intStack.Pop();
+        // s = 0.0
+        ds = 0.0;
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __DotValueAndPullback(double[] weights, double[] x, double seed, global::System.Span<double> dx)
     {
@@ -28,6 +79,7 @@ partial class Calls
         int i = 0;
         double ds = 0.0;
         int iterations = 0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         s = 0.0;
         i = 0;
@@ -53,6 +105,7 @@ partial class Calls
         }
         // s = 0.0
         ds = 0.0;
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }
@@ -81,10 +134,41 @@ partial class Calls
         __LossValueAndPullback(w, x, bias, seed, dx, ref dbias);
     }
 
+    /// <summary>Runs <c>Loss</c> and saves in <c>record</c> what <c>LossReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static double LossForward(double[] w, double[] x, double bias, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        var doubleStack = record.Doubles;
+        result = global::Calls.Square(global::Calls.SoftPlus(global::Calls.Dot(w, x) + bias));
+        doubleStack.Push(bias);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>LossPullback</c>, after <c>LossForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void LossReverse(double[] w, double[] x, double bias, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx, ref double dbias)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        var doubleStack = record.Doubles;
+        bias = doubleStack.Pop();
+        // result = global::Calls.Square(global::Calls.SoftPlus(global::Calls.Dot(w, x) + bias))
+        double t1 = global::Calls.Dot(w, x);
+        double t2 = t1 + bias;
+        double t3 = global::Calls.SoftPlus(t2);
+        double dv_1 = 0.0;
+        global::Calls.SquarePullback(t3, seed, ref dv_1);
+        double dx_1 = 0.0;
+        global::Calls.SoftPlusPullback(t2, dv_1, ref dx_1);
+        global::Calls.DotPullback(w, x, dx_1, dx);
+        dbias += dx_1;
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __LossValueAndPullback(double[] w, double[] x, double bias, double seed, global::System.Span<double> dx, ref double dbias)
     {
         double result = 0.0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         result = global::Calls.Square(global::Calls.SoftPlus(global::Calls.Dot(w, x) + bias));
         // Reverse sweep: statements in reverse order, accumulating adjoints.
@@ -98,6 +182,7 @@ partial class Calls
         global::Calls.SoftPlusPullback(t2, dv_1, ref dx_1);
         global::Calls.DotPullback(w, x, dx_1, dx);
         dbias += dx_1;
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }
@@ -123,16 +208,40 @@ partial class Calls
         __SquareValueAndPullback(v, seed, ref dv);
     }
 
+    /// <summary>Runs <c>Square</c> and saves in <c>record</c> what <c>SquareReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static double SquareForward(double v, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        var doubleStack = record.Doubles;
+        result = v * v;
+        doubleStack.Push(v);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>SquarePullback</c>, after <c>SquareForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void SquareReverse(double v, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dv)
+    {
+        var doubleStack = record.Doubles;
+        v = doubleStack.Pop();
+        // result = v * v
+        dv += seed * v;
+        dv += seed * v;
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __SquareValueAndPullback(double v, double seed, ref double dv)
     {
         double result = 0.0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         result = v * v;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = v * v
         dv += seed * v;
         dv += seed * v;
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }

@@ -20,6 +20,77 @@ partial class Single
         __GaussianValueAndPullback(x, mu, sigma, seed, ref dx, ref dmu, ref dsigma);
     }
 
+    /// <summary>Runs <c>Gaussian</c> and saves in <c>record</c> what <c>GaussianReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static float GaussianForward(float x, float mu, float sigma, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        float result = 0f;
+        float z = 0f;
+        double wide = 0.0;
+        var floatStack = record.Floats;
+        var doubleStack = record.Doubles;
+        floatStack.Push(z);
+        z = (x - mu) / sigma;
+        doubleStack.Push(wide);
+        wide = global::System.Math.Exp(-0.5 * (double)(z * z));
+        result = (float)wide / (sigma * global::System.MathF.Sqrt(6.2831855f));
+        floatStack.Push(x);
+        floatStack.Push(mu);
+        floatStack.Push(sigma);
+        floatStack.Push(z);
+        doubleStack.Push(wide);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>GaussianPullback</c>, after <c>GaussianForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void GaussianReverse(float x, float mu, float sigma, global::AutoGrad.Differentiation.ForwardRecord record, float seed, ref float dx, ref float dmu, ref float dsigma)
+    {
+        float z = 0f;
+        double wide = 0.0;
+        double dwide = 0.0;
+        float dz = 0f;
+        var floatStack = record.Floats;
+        var doubleStack = record.Doubles;
+        wide = doubleStack.Pop();
+        z = floatStack.Pop();
+        sigma = floatStack.Pop();
+        mu = floatStack.Pop();
+        x = floatStack.Pop();
+        // result = (float)wide / (sigma * global::System.MathF.Sqrt(6.2831855f))
+        float t1 = global::System.MathF.Sqrt(6.2831855f);
+        float t2 = sigma * t1;
+        float g1 = seed / t2;
+        dwide += (double)g1;
+        float t3 = (float)wide;
+        float t4 = t3 / t2;
+        float g2 = -(seed * t4 / t2);
+        dsigma += g2 * t1;
+        // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
+        wide = doubleStack.Pop();
+        double g3 = dwide;
+        dwide = 0.0;
+        float t5 = z * z;
+        double t6 = (double)t5;
+        double t7 = -0.5 * t6;
+        double t8 = global::System.Math.Exp(t7);
+        double g4 = g3 * t8;
+        double g5 = g4 * -0.5;
+        float g6 = (float)g5;
+        dz += g6 * z;
+        dz += g6 * z;
+        // z = (x - mu) / sigma
+        z = floatStack.Pop();
+        float g7 = dz;
+        dz = 0f;
+        float g8 = g7 / sigma;
+        dx += g8;
+        dmu += -g8;
+        float t9 = x - mu;
+        float t10 = t9 / sigma;
+        dsigma += -(g7 * t10 / sigma);
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static float __GaussianValueAndPullback(float x, float mu, float sigma, float seed, ref float dx, ref float dmu, ref float dsigma)
     {
@@ -28,6 +99,7 @@ partial class Single
         double wide = 0.0;
         double dwide = 0.0;
         float dz = 0f;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         z = (x - mu) / sigma;
         wide = global::System.Math.Exp(-0.5 * (double)(z * z));
@@ -63,6 +135,7 @@ partial class Single
         float t9 = x - mu;
         float t10 = t9 / sigma;
         dsigma += -(g7 * t10 / sigma);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }

@@ -14,18 +14,101 @@ partial class Layers
         __DenseValueAndPullback(x, w, bias, y, batch, inputs, outputs, dy, dx, dw, dbias);
     }
 
+    /// <summary>Runs <c>Dense</c> and saves in <c>record</c> what <c>DenseReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
-    private static void __DenseValueAndPullback(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dbias)
+    public static void DenseForward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         int r = 0;
         int c = 0;
         int iterations = 0;
         int iterations_1 = 0;
+        var intStack = record.Ints;
+        var doubleStack = record.Doubles;
+        global::Layers.MatMulNT(x, w, y, batch, inputs, outputs);
+        intStack.Push(r);
+        r = 0;
+        iterations_1 = 0;
+        while (r < batch)
+        {
+            iterations_1++;
+            intStack.Push(c);
+            c = 0;
+            iterations = 0;
+            while (c < outputs)
+            {
+                iterations++;
+                doubleStack.Push(y[r * outputs + c]);
+                y[r * outputs + c] = y[r * outputs + c] + bias[c];
+                c++;
+            }
+            intStack.Push(iterations);
+            r++;
+        }
+        intStack.Push(iterations_1);
+        intStack.Push(batch);
+        intStack.Push(inputs);
+        intStack.Push(outputs);
+        intStack.Push(r);
+        intStack.Push(c);
+    }
+
+    /// <summary>The reverse half of <c>DensePullback</c>, after <c>DenseForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void DenseReverse(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::AutoGrad.Differentiation.ForwardRecord record, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dbias)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(y.Length, dy.Length, "dy");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(bias.Length, dbias.Length, "dbias");
+        int r = 0;
+        int c = 0;
         double[] dyLocal = global::System.Array.Empty<double>();
         dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
         dy.CopyTo(dyLocal);
-        var intStack = global::AutoGrad.Differentiation.AdjointStack<int>.Rent();
-        var doubleStack = global::AutoGrad.Differentiation.AdjointStack<double>.Rent();
+        var intStack = record.Ints;
+        var doubleStack = record.Doubles;
+        c = intStack.Pop();
+        r = intStack.Pop();
+        outputs = intStack.Pop();
+        inputs = intStack.Pop();
+        batch = intStack.Pop();
+        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        {
+            r--;
+            for (int iteration2 = intStack.Pop(); iteration2 > 0; iteration2--)
+            {
+                c--;
+                // y[r * outputs + c] = y[r * outputs + c] + bias[c]
+                int t1 = r * outputs;
+                int t2 = t1 + c;
+                y[t2] = doubleStack.Pop();
+                double g1 = dyLocal[t2];
+                dyLocal[t2] = 0.0;
+                dyLocal[t2] += g1;
+                dbias[c] += g1;
+            }
+            // c = 0
+            c = intStack.Pop();
+        }
+        // r = 0
+        r = intStack.Pop();
+        global::Layers.MatMulNTPullback(x, w, y, batch, inputs, outputs, dyLocal, dx, dw);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    private static void __DenseValueAndPullback(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dbias)
+    {
+        int r = 0;
+        int c = 0;
+        double[] dyLocal = global::System.Array.Empty<double>();
+        dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
+        dy.CopyTo(dyLocal);
+        int iterations = 0;
+        int iterations_1 = 0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var intStack = record.Ints;
+        var doubleStack = record.Doubles;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         global::Layers.MatMulNT(x, w, y, batch, inputs, outputs);
         r = 0;
@@ -66,9 +149,8 @@ partial class Layers
             c = intStack.Pop();
         }
         global::Layers.MatMulNTPullback(x, w, y, batch, inputs, outputs, dyLocal, dx, dw);
-        global::AutoGrad.Differentiation.AdjointStack<int>.Return(intStack);
-        global::AutoGrad.Differentiation.AdjointStack<double>.Return(doubleStack);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
     }
 }
 
@@ -98,6 +180,91 @@ partial class Layers
         __LossValueAndPullback(w1, b1, x, batch, inputs, hidden, seed, dw1, db1);
     }
 
+    /// <summary>Runs <c>Loss</c> and saves in <c>record</c> what <c>LossReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static double LossForward(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        double s = 0.0;
+        int i = 0;
+        double[] h = global::System.Array.Empty<double>();
+        double[] a = global::System.Array.Empty<double>();
+        int iterations = 0;
+        var intStack = record.Ints;
+        h = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
+        a = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
+        global::Layers.DenseForward(x, w1, b1, h, batch, inputs, hidden, record);
+        global::Layers.ReluForward(h, a, record);
+        s = 0.0;
+        intStack.Push(i);
+        i = 0;
+        iterations = 0;
+        while (i < a.Length)
+        {
+            iterations++;
+            s = s + a[i] * a[i];
+            i++;
+        }
+        intStack.Push(iterations);
+        result = s / (double)batch;
+        intStack.Push(batch);
+        intStack.Push(inputs);
+        intStack.Push(hidden);
+        intStack.Push(i);
+        record.PushBuffer(h);
+        record.PushBuffer(a);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>LossPullback</c>, after <c>LossForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void LossReverse(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dw1, global::System.Span<double> db1)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(w1.Length, dw1.Length, "dw1");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(b1.Length, db1.Length, "db1");
+        int i = 0;
+        double ds = 0.0;
+        double[] h = global::System.Array.Empty<double>();
+        double[] a = global::System.Array.Empty<double>();
+        double[] dh = global::System.Array.Empty<double>();
+        double[] da = global::System.Array.Empty<double>();
+        var intStack = record.Ints;
+        a = record.PopBuffer<double>();
+        h = record.PopBuffer<double>();
+        i = intStack.Pop();
+        hidden = intStack.Pop();
+        inputs = intStack.Pop();
+        batch = intStack.Pop();
+        dh = global::AutoGrad.Differentiation.BufferPool<double>.Rent(h.Length);
+        da = global::AutoGrad.Differentiation.BufferPool<double>.Rent(a.Length);
+        // result = s / (double)batch
+        double t1 = (double)batch;
+        ds += seed / t1;
+        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        {
+            i--;
+            // s = s + a[i] * a[i]
+            double g1 = ds;
+            ds = 0.0;
+            ds += g1;
+            da[i] += g1 * a[i];
+            da[i] += g1 * a[i];
+        }
+        // i = 0
+        i = intStack.Pop();
+        // s = 0.0
+        ds = 0.0;
+        global::Layers.ReluReverse(h, a, record, da, dh);
+        double[] scratch1 = global::System.Array.Empty<double>();
+        scratch1 = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
+        global::Layers.DenseReverse(x, w1, b1, h, batch, inputs, hidden, record, dh, scratch1, dw1, db1);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(scratch1);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dh);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(da);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(h);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(a);
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __LossValueAndPullback(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, double seed, global::System.Span<double> dw1, global::System.Span<double> db1)
     {
@@ -105,18 +272,17 @@ partial class Layers
         double s = 0.0;
         int i = 0;
         double ds = 0.0;
-        int iterations = 0;
         double[] h = global::System.Array.Empty<double>();
         double[] a = global::System.Array.Empty<double>();
         double[] dh = global::System.Array.Empty<double>();
         double[] da = global::System.Array.Empty<double>();
+        int iterations = 0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         h = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
-        dh = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
         a = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
-        da = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
-        global::Layers.Dense(x, w1, b1, h, batch, inputs, hidden);
-        global::Layers.Relu(h, a);
+        global::Layers.DenseForward(x, w1, b1, h, batch, inputs, hidden, record);
+        global::Layers.ReluForward(h, a, record);
         s = 0.0;
         i = 0;
         iterations = 0;
@@ -127,6 +293,8 @@ partial class Layers
             i++;
         }
         result = s / (double)batch;
+        dh = global::AutoGrad.Differentiation.BufferPool<double>.Rent(h.Length);
+        da = global::AutoGrad.Differentiation.BufferPool<double>.Rent(a.Length);
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = s / (double)batch
         double t1 = (double)batch;
@@ -143,15 +311,16 @@ partial class Layers
         }
         // s = 0.0
         ds = 0.0;
-        global::Layers.ReluPullback(h, a, da, dh);
+        global::Layers.ReluReverse(h, a, record, da, dh);
         double[] scratch1 = global::System.Array.Empty<double>();
         scratch1 = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
-        global::Layers.DensePullback(x, w1, b1, h, batch, inputs, hidden, dh, scratch1, dw1, db1);
+        global::Layers.DenseReverse(x, w1, b1, h, batch, inputs, hidden, record, dh, scratch1, dw1, db1);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(scratch1);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(h);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(a);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dh);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(da);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(h);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(a);
         return result;
     }
 }
@@ -171,14 +340,64 @@ partial class Layers
         __ReluValueAndPullback(x, y, dy, dx);
     }
 
+    /// <summary>Runs <c>Relu</c> and saves in <c>record</c> what <c>ReluReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void ReluForward(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        int i = 0;
+        int iterations = 0;
+        var intStack = record.Ints;
+        intStack.Push(i);
+        i = 0;
+        iterations = 0;
+        while (i < x.Length)
+        {
+            iterations++;
+            y[i] = x[i] > 0.0 ? x[i] : 0.0;
+            i++;
+        }
+        intStack.Push(iterations);
+        intStack.Push(i);
+    }
+
+    /// <summary>The reverse half of <c>ReluPullback</c>, after <c>ReluForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void ReluReverse(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::AutoGrad.Differentiation.ForwardRecord record, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(y.Length, dy.Length, "dy");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        int i = 0;
+        double[] dyLocal = global::System.Array.Empty<double>();
+        dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
+        dy.CopyTo(dyLocal);
+        var intStack = record.Ints;
+        i = intStack.Pop();
+        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        {
+            i--;
+            // y[i] = x[i] > 0.0 ? x[i] : 0.0
+            double g1 = dyLocal[i];
+            dyLocal[i] = 0.0;
+            bool t1 = x[i] > 0.0;
+            if (t1)
+            {
+                dx[i] += g1;
+            }
+        }
+        // i = 0
+        i = intStack.Pop();
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static void __ReluValueAndPullback(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
     {
         int i = 0;
-        int iterations = 0;
         double[] dyLocal = global::System.Array.Empty<double>();
         dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
         dy.CopyTo(dyLocal);
+        int iterations = 0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         i = 0;
         iterations = 0;
@@ -202,5 +421,6 @@ partial class Layers
             }
         }
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
     }
 }

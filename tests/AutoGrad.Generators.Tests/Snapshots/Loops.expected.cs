@@ -18,6 +18,82 @@ partial class Loops
         __HalveValueAndPullback(x, seed, ref dx);
     }
 
+    /// <summary>Runs <c>Halve</c> and saves in <c>record</c> what <c>HalveReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static double HalveForward(double x, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        int count = 0;
+        bool returned = false;
+        int iterations = 0;
+        var boolStack = record.Bools;
+        var intStack = record.Ints;
+        boolStack.Push(returned);
+        returned = false;
+        intStack.Push(count);
+        count = 0;
+        iterations = 0;
+        while (!returned && x > 1.0)
+        {
+            iterations++;
+            x = x / 2.0;
+            count++;
+            if (count > 100)
+            {
+                result = x;
+                boolStack.Push(returned);
+                returned = true;
+            }
+        }
+        intStack.Push(iterations);
+        if (!returned)
+        {
+            result = x * (double)count;
+        }
+        intStack.Push(count);
+        boolStack.Push(returned);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>HalvePullback</c>, after <c>HalveForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void HalveReverse(double x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dx)
+    {
+        int count = 0;
+        bool returned = false;
+        double dx_1 = 0.0;
+        var boolStack = record.Bools;
+        var intStack = record.Ints;
+        returned = boolStack.Pop();
+        count = intStack.Pop();
+        if (!returned)
+        {
+            // result = x * (double)count
+            double t1 = (double)count;
+            dx_1 += seed * t1;
+        }
+        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        {
+            if (count > 100)
+            {
+                // returned = true
+                returned = boolStack.Pop();
+                // result = x
+                dx_1 += seed;
+            }
+            count--;
+            // x = x / 2.0
+            double g1 = dx_1;
+            dx_1 = 0.0;
+            dx_1 += g1 / 2.0;
+        }
+        // count = 0
+        count = intStack.Pop();
+        // returned = false
+        returned = boolStack.Pop();
+        dx += dx_1;
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __HalveValueAndPullback(double x, double seed, ref double dx)
     {
@@ -26,7 +102,8 @@ partial class Loops
         bool returned = false;
         double dx_1 = 0.0;
         int iterations = 0;
-        var boolStack = global::AutoGrad.Differentiation.AdjointStack<bool>.Rent();
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var boolStack = record.Bools;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         returned = false;
         count = 0;
@@ -70,7 +147,7 @@ partial class Loops
             dx_1 += g1 / 2.0;
         }
         dx += dx_1;
-        global::AutoGrad.Differentiation.AdjointStack<bool>.Return(boolStack);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }
@@ -100,6 +177,134 @@ partial class Loops
         __RecurrenceValueAndPullback(w, u, inputs, steps, seed, ref dw, ref du, dinputs);
     }
 
+    /// <summary>Runs <c>Recurrence</c> and saves in <c>record</c> what <c>RecurrenceReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static double RecurrenceForward(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        double h = 0.0;
+        int t = 0;
+        bool broke = false;
+        bool continued = false;
+        int iterations = 0;
+        var doubleStack = record.Doubles;
+        var intStack = record.Ints;
+        var boolStack = record.Bools;
+        doubleStack.Push(h);
+        h = 0.0;
+        intStack.Push(t);
+        t = 0;
+        boolStack.Push(broke);
+        broke = false;
+        iterations = 0;
+        while (!broke && t < steps)
+        {
+            iterations++;
+            boolStack.Push(continued);
+            continued = false;
+            if (t >= inputs.Length)
+            {
+                boolStack.Push(broke);
+                broke = true;
+            }
+            if (!broke)
+            {
+                if (inputs[t] == 0.0)
+                {
+                    boolStack.Push(continued);
+                    continued = true;
+                }
+                if (!continued)
+                {
+                    doubleStack.Push(h);
+                    h = global::System.Math.Tanh(w * h + u * inputs[t]);
+                }
+            }
+            if (!broke)
+            {
+                t++;
+            }
+        }
+        intStack.Push(iterations);
+        result = h * h;
+        doubleStack.Push(w);
+        doubleStack.Push(u);
+        doubleStack.Push(h);
+        intStack.Push(t);
+        boolStack.Push(broke);
+        boolStack.Push(continued);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>RecurrencePullback</c>, after <c>RecurrenceForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    public static void RecurrenceReverse(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dw, ref double du, global::System.Span<double> dinputs)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(inputs.Length, dinputs.Length, "dinputs");
+        double h = 0.0;
+        int t = 0;
+        bool broke = false;
+        bool continued = false;
+        double dh = 0.0;
+        var doubleStack = record.Doubles;
+        var intStack = record.Ints;
+        var boolStack = record.Bools;
+        continued = boolStack.Pop();
+        broke = boolStack.Pop();
+        t = intStack.Pop();
+        h = doubleStack.Pop();
+        u = doubleStack.Pop();
+        w = doubleStack.Pop();
+        // result = h * h
+        dh += seed * h;
+        dh += seed * h;
+        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        {
+            if (!broke)
+            {
+                t--;
+            }
+            if (!broke)
+            {
+                if (!continued)
+                {
+                    // h = global::System.Math.Tanh(w * h + u * inputs[t])
+                    h = doubleStack.Pop();
+                    double g1 = dh;
+                    dh = 0.0;
+                    double t1 = w * h;
+                    double t2 = u * inputs[t];
+                    double t3 = t1 + t2;
+                    double t4 = global::System.Math.Tanh(t3);
+                    double g2 = g1 * (1.0 - t4 * t4);
+                    dw += g2 * h;
+                    dh += g2 * w;
+                    du += g2 * inputs[t];
+                    dinputs[t] += g2 * u;
+                }
+                if (inputs[t] == 0.0)
+                {
+                    // continued = true
+                    continued = boolStack.Pop();
+                }
+            }
+            if (t >= inputs.Length)
+            {
+                // broke = true
+                broke = boolStack.Pop();
+            }
+            // continued = false
+            continued = boolStack.Pop();
+        }
+        // broke = false
+        broke = boolStack.Pop();
+        // t = 0
+        t = intStack.Pop();
+        // h = 0.0
+        h = doubleStack.Pop();
+        dh = 0.0;
+    }
+
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __RecurrenceValueAndPullback(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, double seed, ref double dw, ref double du, global::System.Span<double> dinputs)
     {
@@ -111,8 +316,9 @@ partial class Loops
         double dh = 0.0;
         bool savedBroke = false;
         int iterations = 0;
-        var boolStack = global::AutoGrad.Differentiation.AdjointStack<bool>.Rent();
-        var doubleStack = global::AutoGrad.Differentiation.AdjointStack<double>.Rent();
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var boolStack = record.Bools;
+        var doubleStack = record.Doubles;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         h = 0.0;
         t = 0;
@@ -194,8 +400,7 @@ partial class Loops
         broke = savedBroke;
         // h = 0.0
         dh = 0.0;
-        global::AutoGrad.Differentiation.AdjointStack<bool>.Return(boolStack);
-        global::AutoGrad.Differentiation.AdjointStack<double>.Return(doubleStack);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }

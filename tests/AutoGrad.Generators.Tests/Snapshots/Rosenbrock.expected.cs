@@ -22,6 +22,92 @@ namespace Samples
             __RosenbrockValueAndPullback(x, seed, dx);
         }
 
+        /// <summary>Runs <c>Rosenbrock</c> and saves in <c>record</c> what <c>RosenbrockReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        public static double RosenbrockForward(double[] x, global::AutoGrad.Differentiation.ForwardRecord record)
+        {
+            double result = 0.0;
+            double sum = 0.0;
+            int i = 0;
+            double a = 0.0;
+            double b = 0.0;
+            int iterations = 0;
+            var intStack = record.Ints;
+            var doubleStack = record.Doubles;
+            sum = 0.0;
+            intStack.Push(i);
+            i = 0;
+            iterations = 0;
+            while (i < x.Length - 1)
+            {
+                iterations++;
+                doubleStack.Push(a);
+                a = x[i + 1] - x[i] * x[i];
+                doubleStack.Push(b);
+                b = 1.0 - x[i];
+                sum = sum + (100.0 * a * a + b * b);
+                i++;
+            }
+            intStack.Push(iterations);
+            result = sum;
+            intStack.Push(i);
+            doubleStack.Push(a);
+            doubleStack.Push(b);
+            return result;
+        }
+
+        /// <summary>The reverse half of <c>RosenbrockPullback</c>, after <c>RosenbrockForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        public static void RosenbrockReverse(double[] x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
+        {
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+            int i = 0;
+            double a = 0.0;
+            double b = 0.0;
+            double dsum = 0.0;
+            double da = 0.0;
+            double db = 0.0;
+            var intStack = record.Ints;
+            var doubleStack = record.Doubles;
+            b = doubleStack.Pop();
+            a = doubleStack.Pop();
+            i = intStack.Pop();
+            // result = sum
+            dsum += seed;
+            for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+            {
+                i--;
+                // sum = sum + (100.0 * a * a + b * b)
+                double g1 = dsum;
+                dsum = 0.0;
+                dsum += g1;
+                double g2 = g1 * a;
+                da += g2 * 100.0;
+                double t1 = 100.0 * a;
+                da += g1 * t1;
+                db += g1 * b;
+                db += g1 * b;
+                // b = 1.0 - x[i]
+                b = doubleStack.Pop();
+                double g3 = db;
+                db = 0.0;
+                dx[i] += -g3;
+                // a = x[i + 1] - x[i] * x[i]
+                a = doubleStack.Pop();
+                double g4 = da;
+                da = 0.0;
+                int t2 = i + 1;
+                dx[t2] += g4;
+                double g5 = -g4;
+                dx[i] += g5 * x[i];
+                dx[i] += g5 * x[i];
+            }
+            // i = 0
+            i = intStack.Pop();
+            // sum = 0.0
+            dsum = 0.0;
+        }
+
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
         private static double __RosenbrockValueAndPullback(double[] x, double seed, global::System.Span<double> dx)
         {
@@ -34,7 +120,8 @@ namespace Samples
             double da = 0.0;
             double db = 0.0;
             int iterations = 0;
-            var doubleStack = global::AutoGrad.Differentiation.AdjointStack<double>.Rent();
+            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+            var doubleStack = record.Doubles;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             sum = 0.0;
             i = 0;
@@ -83,7 +170,7 @@ namespace Samples
             }
             // sum = 0.0
             dsum = 0.0;
-            global::AutoGrad.Differentiation.AdjointStack<double>.Return(doubleStack);
+            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
             return result;
         }
     }

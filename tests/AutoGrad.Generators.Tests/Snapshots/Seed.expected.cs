@@ -23,10 +23,47 @@ namespace Samples
             __FValueAndPullback(a, b, c, d, seed, ref da, ref db, ref dc, ref dd);
         }
 
+        /// <summary>Runs <c>F</c> and saves in <c>record</c> what <c>FReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        public static double FForward(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record)
+        {
+            double result = 0.0;
+            var doubleStack = record.Doubles;
+            result = global::System.Math.Pow((a + b) * (c + d), 2.0);
+            doubleStack.Push(a);
+            doubleStack.Push(b);
+            doubleStack.Push(c);
+            doubleStack.Push(d);
+            return result;
+        }
+
+        /// <summary>The reverse half of <c>FPullback</c>, after <c>FForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        public static void FReverse(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double da, ref double db, ref double dc, ref double dd)
+        {
+            var doubleStack = record.Doubles;
+            d = doubleStack.Pop();
+            c = doubleStack.Pop();
+            b = doubleStack.Pop();
+            a = doubleStack.Pop();
+            // result = global::System.Math.Pow((a + b) * (c + d), 2.0)
+            double t1 = a + b;
+            double t2 = c + d;
+            double t3 = t1 * t2;
+            double g1 = seed * (2.0 * t3);
+            double g2 = g1 * t2;
+            da += g2;
+            db += g2;
+            double g3 = g1 * t1;
+            dc += g3;
+            dd += g3;
+        }
+
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
         private static double __FValueAndPullback(double a, double b, double c, double d, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
             double result = 0.0;
+            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             result = global::System.Math.Pow((a + b) * (c + d), 2.0);
             // Reverse sweep: statements in reverse order, accumulating adjoints.
@@ -41,6 +78,7 @@ namespace Samples
             double g3 = g1 * t1;
             dc += g3;
             dd += g3;
+            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
             return result;
         }
     }

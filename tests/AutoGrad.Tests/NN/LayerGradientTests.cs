@@ -1,3 +1,4 @@
+using AutoGrad.Differentiation;
 using AutoGrad.NN;
 using AutoGrad.NN.Functional;
 using AutoGrad.NN.Layers;
@@ -36,7 +37,11 @@ public class LayerGradientTests
 
         var dx = new float[x.Length];
         var dparameters = new float[parameters.Length];
-        layer.Backward(parameters, x, new float[x.Length], weights, dx, dparameters, 1);
+        var record = new ForwardRecord();
+        var y = new float[x.Length];
+        layer.Forward(parameters, x, y, 1, record);
+        layer.Backward(parameters, x, y, weights, dx, dparameters, 1, record);
+        Assert.True(record.IsEmpty);
 
         AssertClose(FiniteDifferences(v => Loss(v, parameters), x), dx);
         if (parameters.Length > 0) AssertClose(FiniteDifferences(p => Loss(x, p), parameters), dparameters);
@@ -64,9 +69,14 @@ public class LayerGradientTests
             return Dot(y, weights);
         }
 
+        layer.NeedsInputGradient = !onInputs;
         var dx = onInputs ? [] : new float[x.Length];
         var dparameters = new float[parameters.Length];
-        layer.Backward(parameters, x, new float[batch * outputs], weights, dx, dparameters, batch);
+        var record = new ForwardRecord();
+        var y = new float[batch * outputs];
+        layer.Forward(parameters, x, y, batch, record);
+        layer.Backward(parameters, x, y, weights, dx, dparameters, batch, record);
+        Assert.True(record.IsEmpty);
 
         AssertClose(FiniteDifferences(p => Loss(x, p), parameters), dparameters);
         if (!onInputs) AssertClose(FiniteDifferences(v => Loss(v, parameters), x), dx);

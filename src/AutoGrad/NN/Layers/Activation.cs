@@ -1,3 +1,4 @@
+using AutoGrad.Differentiation;
 using AutoGrad.NN.Functional;
 
 namespace AutoGrad.NN.Layers;
@@ -53,8 +54,13 @@ public sealed class Activation(int size, ActivationKind kind, float parameter = 
     }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch)
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch, ForwardRecord? record = null)
     {
+        if (record is not null)
+        {
+            ForwardRecorded(parameters, x, y, record);
+            return;
+        }
         switch (kind)
         {
             case ActivationKind.Sigmoid: Activations.Sigmoid(x, y); break;
@@ -72,25 +78,44 @@ public sealed class Activation(int size, ActivationKind kind, float parameter = 
         }
     }
 
+    private void ForwardRecorded(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, ForwardRecord record)
+    {
+        switch (kind)
+        {
+            case ActivationKind.Sigmoid: Activations.SigmoidForward(x, y, record); break;
+            case ActivationKind.Tanh: Activations.TanhForward(x, y, record); break;
+            case ActivationKind.Relu: Activations.ReluForward(x, y, record); break;
+            case ActivationKind.LeakyRelu: Activations.LeakyReluForward(x, y, parameter, record); break;
+            case ActivationKind.AbsoluteLeakyRelu: Activations.AbsoluteLeakyReluForward(x, y, parameter, record); break;
+            case ActivationKind.ParametricRelu: Activations.ParametricReluForward(x, parameters[0], y, record); break;
+            case ActivationKind.Elu: Activations.EluForward(x, y, parameter, record); break;
+            case ActivationKind.Selu: Activations.SeluForward(x, y, record); break;
+            case ActivationKind.Gelu: Activations.GeluForward(x, y, record); break;
+            case ActivationKind.Swish: Activations.SwishForward(x, y, record); break;
+            case ActivationKind.Mish: Activations.MishForward(x, y, record); break;
+            case ActivationKind.Relu6: Activations.Relu6Forward(x, y, record); break;
+        }
+    }
+
     /// <inheritdoc />
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> dy,
-        Span<float> dx, Span<float> dparameters, int batch)
+        Span<float> dx, Span<float> dparameters, int batch, ForwardRecord record)
     {
         if (dx.IsEmpty) dx = Scratch(x.Length);
         switch (kind)
         {
-            case ActivationKind.Sigmoid: Activations.SigmoidPullback(x, y, dy, dx); break;
-            case ActivationKind.Tanh: Activations.TanhPullback(x, y, dy, dx); break;
-            case ActivationKind.Relu: Activations.ReluPullback(x, y, dy, dx); break;
-            case ActivationKind.LeakyRelu: Activations.LeakyReluPullback(x, y, parameter, dy, dx); break;
-            case ActivationKind.AbsoluteLeakyRelu: Activations.AbsoluteLeakyReluPullback(x, y, parameter, dy, dx); break;
-            case ActivationKind.ParametricRelu: Activations.ParametricReluPullback(x, parameters[0], y, dy, dx, ref dparameters[0]); break;
-            case ActivationKind.Elu: Activations.EluPullback(x, y, parameter, dy, dx); break;
-            case ActivationKind.Selu: Activations.SeluPullback(x, y, dy, dx); break;
-            case ActivationKind.Gelu: Activations.GeluPullback(x, y, dy, dx); break;
-            case ActivationKind.Swish: Activations.SwishPullback(x, y, dy, dx); break;
-            case ActivationKind.Mish: Activations.MishPullback(x, y, dy, dx); break;
-            case ActivationKind.Relu6: Activations.Relu6Pullback(x, y, dy, dx); break;
+            case ActivationKind.Sigmoid: Activations.SigmoidReverse(x, y, record, dy, dx); break;
+            case ActivationKind.Tanh: Activations.TanhReverse(x, y, record, dy, dx); break;
+            case ActivationKind.Relu: Activations.ReluReverse(x, y, record, dy, dx); break;
+            case ActivationKind.LeakyRelu: Activations.LeakyReluReverse(x, y, parameter, record, dy, dx); break;
+            case ActivationKind.AbsoluteLeakyRelu: Activations.AbsoluteLeakyReluReverse(x, y, parameter, record, dy, dx); break;
+            case ActivationKind.ParametricRelu: Activations.ParametricReluReverse(x, parameters[0], y, record, dy, dx, ref dparameters[0]); break;
+            case ActivationKind.Elu: Activations.EluReverse(x, y, parameter, record, dy, dx); break;
+            case ActivationKind.Selu: Activations.SeluReverse(x, y, record, dy, dx); break;
+            case ActivationKind.Gelu: Activations.GeluReverse(x, y, record, dy, dx); break;
+            case ActivationKind.Swish: Activations.SwishReverse(x, y, record, dy, dx); break;
+            case ActivationKind.Mish: Activations.MishReverse(x, y, record, dy, dx); break;
+            case ActivationKind.Relu6: Activations.Relu6Reverse(x, y, record, dy, dx); break;
         }
     }
 

@@ -1,4 +1,4 @@
-using AutoGrad.NN.Functional;
+using AutoGrad.Differentiation;
 
 namespace AutoGrad.NN.Layers;
 
@@ -25,16 +25,27 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
     }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch)
+    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch, ForwardRecord? record = null)
     {
         var weights = parameters[..(inputs * outputs)];
-        if (bias) Functional.Layers.Dense(x, weights, parameters[(inputs * outputs)..], y, batch, inputs, outputs);
-        else Functional.Layers.DenseWithoutBias(x, weights, y, batch, inputs, outputs);
+        var biases = parameters[(inputs * outputs)..];
+        if (record is null)
+        {
+            if (bias) Functional.Layers.Dense(x, weights, biases, y, batch, inputs, outputs);
+            else Functional.Layers.DenseWithoutBias(x, weights, y, batch, inputs, outputs);
+        }
+        else if (!NeedsInputGradient)
+        {
+            if (bias) Functional.Layers.DenseOnInputsForward(x, weights, biases, y, batch, inputs, outputs, record);
+            else Functional.Layers.DenseWithoutBiasOnInputsForward(x, weights, y, batch, inputs, outputs, record);
+        }
+        else if (bias) Functional.Layers.DenseForward(x, weights, biases, y, batch, inputs, outputs, record);
+        else Functional.Layers.DenseWithoutBiasForward(x, weights, y, batch, inputs, outputs, record);
     }
 
     /// <inheritdoc />
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> dy,
-        Span<float> dx, Span<float> dparameters, int batch)
+        Span<float> dx, Span<float> dparameters, int batch, ForwardRecord record)
     {
         var weights = parameters[..(inputs * outputs)];
         var dweights = dparameters[..(inputs * outputs)];
@@ -42,10 +53,16 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
         {
             var biases = parameters[(inputs * outputs)..];
             var dbiases = dparameters[(inputs * outputs)..];
-            if (dx.IsEmpty) Functional.Layers.DenseOnInputsPullback(x, weights, biases, y, batch, inputs, outputs, dy, dweights, dbiases);
-            else Functional.Layers.DensePullback(x, weights, biases, y, batch, inputs, outputs, dy, dx, dweights, dbiases);
+            if (NeedsInputGradient) Functional.Layers.DenseReverse(x, weights, biases, y, batch, inputs, outputs, record, dy, dx, dweights, dbiases);
+            else Functional.Layers.DenseOnInputsReverse(x, weights, biases, y, batch, inputs, outputs, record, dy, dweights, dbiases);
         }
-        else if (dx.IsEmpty) Functional.Layers.DenseWithoutBiasOnInputsPullback(x, weights, y, batch, inputs, outputs, dy, dweights);
-        else Functional.Layers.DenseWithoutBiasPullback(x, weights, y, batch, inputs, outputs, dy, dx, dweights);
+        else if (NeedsInputGradient)
+        {
+            Functional.Layers.DenseWithoutBiasReverse(x, weights, y, batch, inputs, outputs, record, dy, dx, dweights);
+        }
+        else
+        {
+            Functional.Layers.DenseWithoutBiasOnInputsReverse(x, weights, y, batch, inputs, outputs, record, dy, dweights);
+        }
     }
 }

@@ -1,0 +1,62 @@
+namespace AutoGrad.Tests.Gradients;
+
+/// <summary>Generated gradients allocate nothing per call once pooled buffers have grown.</summary>
+public class Allocation
+{
+    private const int Calls = 200;
+
+    private static long AllocatedBytes(Action call)
+    {
+        for (var i = 0; i < 20; i++) call();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Calls; i++) call();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void MeasurementSeesAnAllocation()
+    {
+        double[]? kept = null;
+        Assert.True(AllocatedBytes(() => kept = new double[4]) >= Calls * 4 * sizeof(double));
+        Assert.NotNull(kept);
+    }
+
+    [Fact]
+    public void ScalarGradient()
+    {
+        double sink = 0;
+        var bytes = AllocatedBytes(() =>
+        {
+            sink += ScalarFunctions.SeedGradient(1, 2, 3, 4, out var da, out var db, out var dc, out var dd) + da + db + dc + dd;
+        });
+        Assert.Equal(0, bytes);
+        Assert.Equal(Calls + 20, sink / (441 + 2 * 294 + 2 * 126), 9);
+    }
+
+    [Fact]
+    public void RosenbrockGradientWithValueStack()
+    {
+        var random = new Random(1);
+        var x = Enumerable.Range(0, 1000).Select(_ => random.NextDouble()).ToArray();
+        var dx = new double[x.Length];
+        Assert.Equal(0, AllocatedBytes(() => ArrayFunctions.RosenbrockGradient(x, dx)));
+        Assert.Equal(0, AllocatedBytes(() => ArrayFunctions.RosenbrockPullback(x, 0.5, dx)));
+    }
+
+    [Fact]
+    public void NestedLoopGradient()
+    {
+        var bytes = AllocatedBytes(() => LoopFunctions.NestedLoopsGradient(0.4, 0.6, 20, 30, out _, out _));
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
+    public void ArrayPullbackThroughNestedCalls()
+    {
+        var x = new double[] { 0.1, -0.4, 0.9, 0.3, -0.7 };
+        var dx = new double[x.Length];
+        var dc = new double[1];
+        var bytes = AllocatedBytes(() => NestedCallFunctions.CallsInLoopPullback(x, 0.8, 1, dx, ref dc[0]));
+        Assert.Equal(0, bytes);
+    }
+}

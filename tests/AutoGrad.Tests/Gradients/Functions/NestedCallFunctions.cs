@@ -1,0 +1,153 @@
+namespace AutoGrad.Tests.Gradients;
+
+/// <summary>Differentiable methods that call other differentiable methods, here and in <see cref="MathHelpers"/>.</summary>
+public static partial class NestedCallFunctions
+{
+    [Differentiable]
+    public static double Cube(double x) => x * x * x;
+
+    [Differentiable]
+    public static double CallsSameClass(double x, double y) => Cube(x) * y + Cube(y - x);
+
+    [Differentiable]
+    public static double CallsOtherClass(double x, double y) => MathHelpers.Sigmoid(x * y) + MathHelpers.Square(x - y);
+
+    [Differentiable]
+    public static double Level3(double x) => Math.Sin(x) * x;
+
+    [Differentiable]
+    public static double Level2(double x) => Level3(x * 2) + Level3(x);
+
+    [Differentiable]
+    public static double Level1(double x, double y)
+    {
+        double inner = Level2(x) * y;
+        return Level2(inner) + inner;
+    }
+
+    [Differentiable]
+    public static double PassesArrays(double[] x, double[] y) => MathHelpers.SumOfSquares(x) * MathHelpers.DotSpan(x, y);
+
+    /// <summary>Passes the same array as both arguments: both pullbacks accumulate into one gradient.</summary>
+    [Differentiable]
+    public static double PassesSameArrayTwice(double[] x) => MathHelpers.DotSpan(x, x) + x[0];
+
+    [Differentiable]
+    public static double CallsInLoop(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += MathHelpers.Sigmoid(x[i] * c) * MathHelpers.Square(x[i]);
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double CallsWithLoopCarriedValue(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n; i++) s = MathHelpers.Sigmoid(s * 2 - i) + Cube(s) * 0.1;
+        return s;
+    }
+
+    [Differentiable]
+    public static double PassesConstants(double x, int n) => MathHelpers.ScaledPower(x, n + 1, n > 2) + Cube(x);
+
+    [Differentiable]
+    public static float FloatCalls(float x, float y) => MathHelpers.SquareF(x * y) + MathHelpers.SquareF(MathF.Sin(x));
+
+    [Differentiable]
+    public static double PassesNoGradientArray(double[] x, [NoGradient] double[] w) => MathHelpers.DotSpan(x, w) * 2;
+
+    [Differentiable]
+    public static double PassesStaticArray(double[] x) => MathHelpers.DotSpan(ArrayFunctions.Table, x);
+
+    [Differentiable]
+    public static double InactiveCall(double x) => NestedCallFunctions.Cube(2.0) * x + MathHelpers.Square(3) ;
+
+    [Differentiable]
+    public static double CallsWithNoGradientParameter(double x, [NoGradient] double w) => WeightedHelper(x, w * 2) + WeightedHelper(x * x, 3);
+
+    [Differentiable]
+    public static double CallInLoopCondition(double x)
+    {
+        double y = x;
+        int k = 0;
+        while (MathHelpers.Square(y) < 20 && k < 50)
+        {
+            y = y * 1.5;
+            k++;
+        }
+        return y * x;
+    }
+
+    [Differentiable]
+    public static double CallResultOverwritten(double[] x)
+    {
+        double s = 0;
+        double t = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            t = MathHelpers.Sigmoid(t + x[i]);
+            s += t * t;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double WeightedHelper(double x, [NoGradient] double w) => w * x * x;
+
+
+    /// <summary>Callees with their own value stacks, called in a loop whose caller keeps a stack too.</summary>
+    [Differentiable]
+    public static double CallsLoopingMethodsInLoop(double[] x, double y)
+    {
+        double s = y;
+        for (int i = 0; i < 3; i++)
+        {
+            s = LoopFunctions.EarlyReturnFromLoop(s * 0.5, i + 2) * 0.1 + ArrayFunctions.Rosenbrock(x) * 0.01 + Math.Sin(s);
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double PassesSpanToSpan(ReadOnlySpan<double> x) => ArrayFunctions.LogSumExp(x) + MathHelpers.DotSpan(x, x);
+}
+
+/// <summary>Differentiable building blocks in a second partial class.</summary>
+public static partial class MathHelpers
+{
+    [Differentiable]
+    public static double Square(double x) => x * x;
+
+    [Differentiable]
+    public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    [Differentiable]
+    public static double SumOfSquares(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += Square(x[i]);
+        return s;
+    }
+
+    [Differentiable]
+    public static double DotSpan(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    [Differentiable]
+    public static double ScaledPower(double x, int n, bool negate)
+    {
+        double r = 1;
+        for (int i = 0; i < n; i++) r *= x;
+        return negate ? -r : r;
+    }
+
+    [Differentiable]
+    public static float SquareF(float x) => x * x;
+}
