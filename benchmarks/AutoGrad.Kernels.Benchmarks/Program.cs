@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AutoGrad.Kernels;
 
 // A by-hand throughput check of the matrix-multiply kernel: best-of GFLOP/s per shape.
-// Run in Release; set DOTNET_PROCESSOR_COUNT=1 to measure one core.
+// Run in Release (see README.md); set DOTNET_PROCESSOR_COUNT=1 to measure one core.
 var shapes = new (string Name, char Variant, int M, int K, int N)[]
 {
     ("1024^3 A·B", 'N', 1024, 1024, 1024),
@@ -22,15 +22,25 @@ var shapes = new (string Name, char Variant, int M, int K, int N)[]
 Console.WriteLine($"cores: {Environment.ProcessorCount}");
 foreach (var (name, variant, m, k, n) in shapes)
 {
-    var a = Random(m * k);
-    var b = Random(k * n);
+    var a = Random<float>(m * k);
+    var b = Random<float>(k * n);
     var c = new float[m * n];
-    Action multiply = variant switch
+    Report(name, m, k, n, variant switch
     {
         'N' => () => MatMul.Multiply(a, b, c, m, k, n),
         'A' => () => MatMul.MultiplyTransposedA(a, b, c, m, k, n),
         _ => () => MatMul.MultiplyTransposedB(a, b, c, m, k, n),
-    };
+    });
+}
+{
+    var a = Random<double>(1024 * 1024);
+    var b = Random<double>(1024 * 1024);
+    var c = new double[1024 * 1024];
+    Report("1024^3 A·B in double", 1024, 1024, 1024, () => MatMul.Multiply(a, b, c, 1024, 1024, 1024));
+}
+
+static void Report(string name, int m, int k, int n, Action multiply)
+{
     double flops = 2.0 * m * n * k;
     int repetitions = (int)Math.Clamp(2e9 / flops, 1, 100_000);
     for (int i = 0; i < Math.Max(3, repetitions / 4); i++) multiply();
@@ -44,10 +54,10 @@ foreach (var (name, variant, m, k, n) in shapes)
     Console.WriteLine($"{name,-40} {best * 1e6,10:F1} us {flops / best / 1e9,8:F1} GFLOP/s");
 }
 
-static float[] Random(int length)
+static T[] Random<T>(int length) where T : System.Numerics.IFloatingPoint<T>
 {
     var random = new Random(42);
-    var values = new float[length];
-    for (int i = 0; i < length; i++) values[i] = random.NextSingle() - 0.5f;
+    var values = new T[length];
+    for (int i = 0; i < length; i++) values[i] = T.CreateChecked(random.NextDouble() - 0.5);
     return values;
 }

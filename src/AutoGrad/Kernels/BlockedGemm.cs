@@ -160,15 +160,19 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         int nr = Nr;
         if (load)
         {
-            for (int r = 0; r < rows; r++)
-                new ReadOnlySpan<T>(tile + (nint)r * ldc, columns).CopyTo(new Span<T>(scratch + r * nr, columns));
+            for (int r = 0; r < rows; r++) CopyShort(tile + (nint)r * ldc, scratch + r * nr, columns);
         }
         if (columns <= VectorWidth)
             NarrowMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
         else
             MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
-        for (int r = 0; r < rows; r++)
-            new ReadOnlySpan<T>(scratch + r * nr, columns).CopyTo(new Span<T>(tile + (nint)r * ldc, columns));
+        for (int r = 0; r < rows; r++) CopyShort(scratch + r * nr, tile + (nint)r * ldc, columns);
+    }
+
+    /// <summary>Copies a piece of one tile row; a plain loop beats a general copy call at these few elements.</summary>
+    private static void CopyShort(T* source, T* destination, int count)
+    {
+        for (int i = 0; i < count; i++) destination[i] = source[i];
     }
 
     /// <summary>
@@ -229,9 +233,9 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
                     {
                         for (int kk = 0; kk < kc; kk++, source += p.N)
                         {
-                            var d = new Span<T>(destination + kk * nr, nr);
-                            new ReadOnlySpan<T>(source, columns).CopyTo(d);
-                            d[columns..].Clear();
+                            T* d = destination + kk * nr;
+                            Unsafe.InitBlockUnaligned(d, 0, (uint)(Nr * sizeof(T)));
+                            CopyShort(source, d, columns);
                         }
                     }
                 }

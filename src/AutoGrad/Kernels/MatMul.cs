@@ -6,12 +6,13 @@ namespace AutoGrad.Kernels;
 /// gradient, <c>Aᵀ·B</c> for the weight gradient).
 /// </summary>
 /// <remarks>
-/// The kernel packs panels of A and B into cache-sized blocks and runs a register-blocked
-/// FMA micro-kernel on <see cref="System.Runtime.Intrinsics.Vector512{T}"/> where the hardware
-/// accelerates it, else on <see cref="System.Runtime.Intrinsics.Vector256{T}"/>. Large products
-/// are split by rows over the available cores. Buffers may be longer than the matrices they
-/// hold; <c>C</c> must not overlap <c>A</c> or <c>B</c>. Steady-state calls allocate nothing
-/// on the calling thread.
+/// B is packed into cache-sized, zero-padded panels and a register-blocked FMA micro-kernel
+/// on <see cref="System.Runtime.Intrinsics.Vector512{T}"/> (or
+/// <see cref="System.Runtime.Intrinsics.Vector256{T}"/> where 512-bit vectors are not
+/// accelerated) sweeps them down A. Products of about a million multiply-adds or more are cut
+/// into blocks that the calling thread and one worker thread per further core share. Calls
+/// allocate nothing once the calling thread's packing buffer has grown to the largest B it has
+/// seen. Buffers may be longer than the matrices they hold; C must not overlap A or B.
 /// </remarks>
 public static class MatMul
 {

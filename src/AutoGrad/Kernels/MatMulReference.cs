@@ -22,19 +22,25 @@ public static class MatMulReference
     public static void Multiply<T>(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate = false)
         where T : IFloatingPointIeee754<T>
     {
+        var left = ToDouble(a[..(m * k)]);
+        var right = ToDouble(b[..(k * n)]);
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < n; j++)
             {
                 double sum = accumulate ? double.CreateChecked(c[i * n + j]) : 0;
                 for (int p = 0; p < k; p++)
-                {
-                    T x = transposeA ? a[p * m + i] : a[i * k + p];
-                    T y = transposeB ? b[j * k + p] : b[p * n + j];
-                    sum += double.CreateChecked(x) * double.CreateChecked(y);
-                }
+                    sum += (transposeA ? left[p * m + i] : left[i * k + p]) * (transposeB ? right[j * k + p] : right[p * n + j]);
                 c[i * n + j] = T.CreateChecked(sum);
             }
         }
+    }
+
+    private static double[] ToDouble<T>(ReadOnlySpan<T> values)
+        where T : IFloatingPointIeee754<T>
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = double.CreateChecked(values[i]);
+        return result;
     }
 }

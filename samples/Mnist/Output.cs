@@ -1,0 +1,37 @@
+using AutoGrad.Data;
+using AutoGrad.NN;
+using Spectre.Console;
+
+namespace Mnist;
+
+/// <summary>Output that is coloured on a terminal and plain when redirected, and the error handling every command shares.</summary>
+internal static class Output
+{
+    public static bool IsInteractive => !System.Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    public static void Info(string message)
+    {
+        if (IsInteractive) AnsiConsole.MarkupLine(Markup.Escape(message));
+        else System.Console.WriteLine(message);
+    }
+
+    public static void Error(string message)
+    {
+        if (IsInteractive) AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
+        else System.Console.Error.WriteLine(message);
+    }
+
+    /// <summary>Runs a command body, turning the errors a user can cause (bad files, bad options) into one line and exit code 1.</summary>
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is IOException or IdxFormatException or CheckpointFormatException or ArgumentException or FormatException or UnauthorizedAccessException)
+        {
+            Error(e.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+namespace AutoGrad.NN;
+
+/// <summary>
+/// Updates a flat parameter vector from its gradient, one step at a time. An optimizer is made
+/// for a fixed number of parameters; its state (moment estimates, velocities) is preallocated,
+/// so <see cref="Step"/> allocates nothing. The state is exposed through <see cref="State"/>,
+/// <see cref="StepCount"/> and <see cref="Restore"/> so a checkpoint can save and resume it.
+/// </summary>
+public abstract class Optimizer
+{
+    private float _learningRate;
+
+    /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">The length of the parameter vector it will update.</param>
+    /// <param name="learningRate">The step size η.</param>
+    protected Optimizer(int parameterCount, float learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
+        ParameterCount = parameterCount;
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The short name that identifies the algorithm in files and on the command line: <c>sgd</c>, <c>momentum</c>, <c>adam</c> or <c>vario-eta</c>.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The number of parameters this optimizer updates.</summary>
+    public int ParameterCount { get; }
+
+    /// <summary>The step size η; it may be changed between steps (a schedule).</summary>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!float.IsFinite(value) || value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be a positive finite number.");
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>The number of steps taken so far (Adam's bias correction and Vario-Eta's depend on it).</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>
+    /// The optimizer's per-parameter state buffers, each <see cref="ParameterCount"/> long, in a fixed
+    /// order documented by each optimizer (empty for plain SGD). These are the live buffers, not copies.
+    /// </summary>
+    public abstract IReadOnlyList<float[]> State { get; }
+
+    /// <summary>Applies one update to <paramref name="parameters"/> given <paramref name="gradient"/> (the gradient of the loss at <paramref name="parameters"/>).</summary>
+    /// <param name="parameters">The parameters, updated in place.</param>
+    /// <param name="gradient">The gradient of the loss with respect to <paramref name="parameters"/>.</param>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        if (parameters.Length != ParameterCount)
+            throw new ArgumentException($"This {Kind} optimizer was made for {ParameterCount} parameters, not {parameters.Length}.", nameof(parameters));
+        if (gradient.Length != ParameterCount)
+            throw new ArgumentException($"The gradient has {gradient.Length} elements but there are {ParameterCount} parameters.", nameof(gradient));
+        StepCount++;
+        Update(parameters, gradient);
+    }
+
+    /// <summary>Forgets all state: zero buffers, zero steps.</summary>
+    public void Reset()
+    {
+        foreach (var buffer in State) Array.Clear(buffer);
+        StepCount = 0;
+    }
+
+    /// <summary>Puts back state saved from an optimizer of the same kind and size.</summary>
+    /// <param name="stepCount">The saved <see cref="StepCount"/>.</param>
+    /// <param name="state">The saved <see cref="State"/> buffers, in the same order.</param>
+    /// <exception cref="ArgumentException">The number or the lengths of the buffers do not match.</exception>
+    public void Restore(long stepCount, IReadOnlyList<float[]> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        var own = State;
+        if (state.Count != own.Count)
+            throw new ArgumentException($"A {Kind} optimizer has {own.Count} state buffers, not {state.Count}.", nameof(state));
+        for (int i = 0; i < own.Count; i++)
+        {
+            if (state[i].Length != ParameterCount)
+                throw new ArgumentException($"State buffer {i} has {state[i].Length} elements, not {ParameterCount}.", nameof(state));
+        }
+        for (int i = 0; i < own.Count; i++) state[i].CopyTo(own[i], 0);
+        StepCount = stepCount;
+    }
+
+    /// <summary>Creates an optimizer by its <see cref="Kind"/> name, with default hyperparameters.</summary>
+    /// <param name="kind"><c>sgd</c>, <c>momentum</c>, <c>adam</c> or <c>vario-eta</c> (case-insensitive).</param>
+    /// <param name="parameterCount">The number of parameters.</param>
+    /// <param name="learningRate">The step size η.</param>
+    /// <exception cref="ArgumentException">The kind is unknown.</exception>
+    public static Optimizer Create(string kind, int parameterCount, float learningRate) => kind.ToLowerInvariant() switch
+    {
+        Sgd.KindName => new Sgd(parameterCount, learningRate),
+        MomentumSgd.KindName => new MomentumSgd(parameterCount, learningRate),
+        Adam.KindName => new Adam(parameterCount, learningRate),
+        VarioEta.KindName or "varioeta" => new VarioEta(parameterCount, learningRate),
+        _ => throw new ArgumentException($"Unknown optimizer '{kind}'; expected sgd, momentum, adam or vario-eta.", nameof(kind)),
+    };
+
+    /// <summary>Updates <paramref name="parameters"/> in place; <see cref="StepCount"/> already counts this step.</summary>
+    /// <param name="parameters">The parameters, <see cref="ParameterCount"/> long.</param>
+    /// <param name="gradient">Their gradient, <see cref="ParameterCount"/> long.</param>
+    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient);
+}

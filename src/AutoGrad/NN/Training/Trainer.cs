@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+
+namespace AutoGrad.NN;
+
+/// <summary>
+/// The one-call training loop: epochs of shuffled mini-batches, each step the model's
+/// <see cref="ITrainableModel.LossAndGradient"/> followed by <see cref="Optimizer.Step"/>,
+/// with per-epoch metrics, callbacks and stopping criteria. All buffers are allocated before
+/// the first step, so steps allocate nothing (as long as the model's own step does not).
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="model"/> in place until a stopping criterion of <paramref name="options"/> holds.</summary>
+    /// <param name="model">The model; its <see cref="ITrainableModel.Parameters"/> are updated in place.</param>
+    /// <param name="optimizer">The optimizer, made for the model's parameter count.</param>
+    /// <param name="train">The training samples.</param>
+    /// <param name="validation">Held-out samples whose accuracy is measured after each epoch, or null.</param>
+    /// <param name="options">Batch size, seed, stopping criteria and callbacks; null for the defaults.</param>
+    /// <returns>The per-epoch history and why training stopped. A NaN or infinite loss stops training with
+    /// <see cref="StopReason.NonFiniteLoss"/> and a message naming the epoch and step; the parameters are then
+    /// those of the last step whose loss was finite.</returns>
+    public static TrainingResult Fit(ITrainableModel model, Optimizer optimizer, LabeledSet train, LabeledSet? validation, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(train);
+        options ??= new TrainingOptions();
+        Validate(model, optimizer, train, validation, options);
+
+        int parameterCount = model.Parameters.Length;
+        var batches = new MiniBatcher(train, options.BatchSize, options.Seed, options.Shuffle);
+        var gradient = new float[parameterCount];
+        var lastGood = new float[parameterCount];
+        var evaluator = new Evaluator(model);
+        var history = new List<EpochMetrics>(Math.Max(0, options.Epochs - options.StartEpoch));
+        double bestLoss = double.PositiveInfinity;
+        int epochsWithoutImprovement = 0;
+        long totalSteps = 0, totalTicks = 0;
+        int lastGoodEpoch = options.StartEpoch, lastGoodStep = 0;
+        model.Parameters.CopyTo(lastGood);
+
+        for (int epoch = options.StartEpoch + 1; epoch <= options.Epochs; epoch++)
+        {
+            batches.Shuffle(epoch);
+            double lossSum = 0;
+            int samples = 0, steps = 0;
+            StopReason? stop = null;
+            string message = "";
+            long epochStart = Stopwatch.GetTimestamp();
+            for (int b = 0; b < batches.BatchCount; b++)
+            {
+                if (options.CancellationToken.IsCancellationRequested)
+                {
+                    stop = StopReason.Cancelled;
+                    message = $"Training was cancelled in epoch {epoch} before step {b + 1} of {batches.BatchCount}.";
+                    break;
+                }
+                var batch = batches.Batch(b);
+                float loss = model.LossAndGradient(batch.Inputs, batch.Labels, batch.Size, gradient);
+                double norm = TensorPrimitives.Norm<float>(gradient);
+                // The norm of a huge but finite gradient can overflow; only a NaN or infinite element means divergence.
+                bool gradientFinite = double.IsFinite(norm) || float.IsFinite(TensorPrimitives.MaxMagnitude<float>(gradient));
+                if (!float.IsFinite(loss) || !gradientFinite)
+                {
+                    string what = float.IsFinite(loss) ? "The gradient became non-finite" : $"The loss became {loss}";
+                    lastGood.CopyTo(model.Parameters);
+                    stop = StopReason.NonFiniteLoss;
+                    message = $"{what} at epoch {epoch}, step {b + 1} of {batches.BatchCount}; training stopped and the parameters were restored to "
+                        + (lastGoodStep == 0 ? "their starting values." : $"those of epoch {lastGoodEpoch}, step {lastGoodStep}, the last step with a finite loss.")
+                        + " Try a smaller learning rate.";
+                    break;
+                }
+                model.Parameters.CopyTo(lastGood);
+                lastGoodEpoch = epoch;
+                lastGoodStep = b + 1;
+                if (options.GradientNormEpsilon is { } epsilon && norm < epsilon)
+                {
+                    stop = StopReason.GradientConverged;
+                    message = $"The gradient norm {norm:G4} fell below {epsilon:G4} at epoch {epoch}, step {b + 1}.";
+                    break;
+                }
+                optimizer.Step(model.Parameters, gradient);
+                lossSum += (double)loss * batch.Size;
+                samples += batch.Size;
+                steps++;
+                if (options.OnStepEnd is { } onStep)
+                {
+                    double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
+                    onStep(new StepMetrics(epoch, b + 1, batches.BatchCount, loss, norm, batch.Size, lossSum / samples, seconds > 0 ? samples / seconds : 0));
+                }
+            }
+            long epochTicks = Stopwatch.GetTimestamp() - epochStart;
+            totalTicks += epochTicks;
+            totalSteps += steps;
+
+            if (samples > 0)
+            {
+                var elapsed = Stopwatch.GetElapsedTime(0, epochTicks);
+                var metrics = new EpochMetrics(
+                    epoch,
+                    lossSum / samples,
+                    options.MeasureTrainAccuracy ? evaluator.Accuracy(train) : double.NaN,
+                    validation is null ? double.NaN : evaluator.Accuracy(validation),
+                    steps,
+                    elapsed,
+                    elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0);
+                history.Add(metrics);
+                options.OnEpochEnd?.Invoke(metrics);
+
+                if (stop is null && options.TargetValidationAccuracy is { } target && metrics.ValidationAccuracy >= target)
+                {
+                    stop = StopReason.TargetAccuracy;
+                    message = $"Validation accuracy {metrics.ValidationAccuracy:P2} reached the target {target:P2} at epoch {epoch}.";
+                }
+                if (stop is null && options.PlateauPatience is { } patience)
+                {
+                    if (metrics.TrainLoss < bestLoss - options.PlateauMinDelta)
+                    {
+                        bestLoss = metrics.TrainLoss;
+                        epochsWithoutImprovement = 0;
+                    }
+                    else if (++epochsWithoutImprovement >= patience)
+                    {
+                        stop = StopReason.LossPlateau;
+                        message = $"The training loss did not improve by more than {options.PlateauMinDelta:G3} for {patience} epoch{(patience == 1 ? "" : "s")} (best {bestLoss:G5}); stopped at epoch {epoch}.";
+                    }
+                }
+            }
+            if (stop is { } reason) return Result(reason, message, epoch);
+        }
+        return Result(StopReason.EpochLimit, $"Trained to epoch {options.Epochs}.", Math.Max(options.Epochs, options.StartEpoch));
+
+        TrainingResult Result(StopReason reason, string message, int lastEpoch) =>
+            new(history, reason, message, lastEpoch, totalSteps, Stopwatch.GetElapsedTime(0, totalTicks));
+    }
+
+    private static void Validate(ITrainableModel model, Optimizer optimizer, LabeledSet train, LabeledSet? validation, TrainingOptions options)
+    {
+        if (optimizer.ParameterCount != model.Parameters.Length)
+            throw new ArgumentException($"The optimizer was made for {optimizer.ParameterCount} parameters but the model has {model.Parameters.Length}.", nameof(optimizer));
+        if (train.FeatureCount != model.InputSize)
+            throw new ArgumentException($"The training samples have {train.FeatureCount} features but the model takes {model.InputSize}.", nameof(train));
+        if (validation is not null && validation.FeatureCount != model.InputSize)
+            throw new ArgumentException($"The validation samples have {validation.FeatureCount} features but the model takes {model.InputSize}.", nameof(validation));
+        if (options.TargetValidationAccuracy is not null && validation is null)
+            throw new ArgumentException("A validation-accuracy target needs validation data.", nameof(validation));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.StartEpoch, nameof(options.StartEpoch));
+        if (options.PlateauPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.PlateauPatience), options.PlateauPatience, "Patience must be at least one epoch.");
+    }
+}
