@@ -98,7 +98,7 @@ internal sealed partial class ReverseModeTransform
     }
 
     private bool NeedsSave(Assign assign, int depth) =>
-        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0);
+        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target);
 
     /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
     private bool HasWork(Stmt statement, int depth) => statement switch
@@ -218,8 +218,14 @@ internal sealed partial class ReverseModeTransform
     private List<Code> Reverse(Block block, int depth)
     {
         var output = new List<Code>();
+        _recomputeAt.TryGetValue(block, out var recompute);
         for (var i = block.Statements.Count - 1; i >= 0; i--)
         {
+            if (recompute.Definitions is not null && i == recompute.Position - 1)
+            {
+                output.Add(new Comment("Recompute this iteration's values instead of having saved them."));
+                foreach (var definition in recompute.Definitions) output.Add(new Set(definition.Target, definition.Value));
+            }
             var statement = block.Statements[i];
             if (!HasWork(statement, depth)) continue;
             switch (statement)

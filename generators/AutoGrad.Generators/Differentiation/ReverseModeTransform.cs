@@ -137,6 +137,8 @@ internal sealed partial class ReverseModeTransform
     private List<Code> BuildCore()
     {
         ComputeNeeded();
+        FindRecomputableValues();
+        ComputeNeeded();
         var forward = Forward(_method.Body, depth: 0);
         var reverse = Reverse(_method.Body, depth: 0);
 
@@ -163,6 +165,8 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private (List<Code> Forward, List<Code> Reverse) BuildSplit()
     {
+        ComputeNeeded();
+        FindRecomputableValues();
         ComputeNeeded();
         // Depth 1: nothing is kept in locals, since the two halves share no locals.
         var forwardSweep = Forward(_method.Body, depth: 1);

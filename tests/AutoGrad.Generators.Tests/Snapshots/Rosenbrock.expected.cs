@@ -41,9 +41,7 @@ namespace Samples
             while (i < x.Length - 1)
             {
                 iterations++;
-                doubleStack.Push(a);
                 a = x[i + 1] - x[i] * x[i];
-                doubleStack.Push(b);
                 b = 1.0 - x[i];
                 sum = sum + (100.0 * a * a + b * b);
                 i++;
@@ -77,6 +75,9 @@ namespace Samples
             for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
             {
                 i--;
+                // Recompute this iteration's values instead of having saved them.
+                a = x[i + 1] - x[i] * x[i];
+                b = 1.0 - x[i];
                 // sum = sum + (100.0 * a * a + b * b)
                 double g1 = dsum;
                 dsum = 0.0;
@@ -88,12 +89,10 @@ namespace Samples
                 db += g1 * b;
                 db += g1 * b;
                 // b = 1.0 - x[i]
-                b = doubleStack.Pop();
                 double g3 = db;
                 db = 0.0;
                 dx[i] += -g3;
                 // a = x[i + 1] - x[i] * x[i]
-                a = doubleStack.Pop();
                 double g4 = da;
                 da = 0.0;
                 int t2 = i + 1;
@@ -121,7 +120,6 @@ namespace Samples
             double db = 0.0;
             int iterations = 0;
             var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var doubleStack = record.Doubles;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             sum = 0.0;
             i = 0;
@@ -129,9 +127,7 @@ namespace Samples
             while (i < x.Length - 1)
             {
                 iterations++;
-                doubleStack.Push(a);
                 a = x[i + 1] - x[i] * x[i];
-                doubleStack.Push(b);
                 b = 1.0 - x[i];
                 sum = sum + (100.0 * a * a + b * b);
                 i++;
@@ -143,6 +139,9 @@ namespace Samples
             for (int iteration1 = iterations; iteration1 > 0; iteration1--)
             {
                 i--;
+                // Recompute this iteration's values instead of having saved them.
+                a = x[i + 1] - x[i] * x[i];
+                b = 1.0 - x[i];
                 // sum = sum + (100.0 * a * a + b * b)
                 double g1 = dsum;
                 dsum = 0.0;
@@ -154,12 +153,10 @@ namespace Samples
                 db += g1 * b;
                 db += g1 * b;
                 // b = 1.0 - x[i]
-                b = doubleStack.Pop();
                 double g3 = db;
                 db = 0.0;
                 dx[i] += -g3;
                 // a = x[i + 1] - x[i] * x[i]
-                a = doubleStack.Pop();
                 double g4 = da;
                 da = 0.0;
                 int t2 = i + 1;
