@@ -1,0 +1,17 @@
+using AutoGrad.Benchmarks.Compare;
+using BenchmarkDotNet.Running;
+
+// compare: the quick in-process table; scaling: Rosenbrock from n = 10 to 10^6 (CSV + SVG);
+// anything else goes to BenchmarkDotNet (e.g. --filter '*Seed*' --job short).
+return args.FirstOrDefault() switch
+{
+    "compare" => CompareRunner.Run(args[1..]),
+    "scaling" => ScalingRunner.Run(args[1..]),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}
