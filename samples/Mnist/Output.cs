@@ -30,7 +30,8 @@ internal static class Output
         }
         catch (Exception e) when (e is IOException or IdxFormatException or CheckpointFormatException or ArgumentException or FormatException or UnauthorizedAccessException)
         {
-            Error(e.Message);
+            // An ArgumentException's message ends in "(Parameter 'x')", which means nothing to someone at the command line.
+            Error(e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message);
             return 1;
         }
     }
