@@ -2,11 +2,14 @@ using AutoGrad.Benchmarks.Compare;
 using BenchmarkDotNet.Running;
 
 // compare: the quick in-process table; scaling: Rosenbrock from n = 10 to 10^6 (CSV + SVG);
+// mlp: the seed MLP's loss and training steps (--profile: where a step's time goes); matmul: our GFLOP/s;
 // anything else goes to BenchmarkDotNet (e.g. --filter '*Seed*' --job short).
 return args.FirstOrDefault() switch
 {
     "compare" => CompareRunner.Run(args[1..]),
     "scaling" => ScalingRunner.Run(args[1..]),
+    "mlp" => MlpRunner.Run(args[1..]),
+    "matmul" => MlpRunner.RunMatMul(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 
