@@ -3,7 +3,11 @@
 #   1. the AutoGrad compare runner (generated and tape gradients), JSON rows to $out/autograd.json
 #   2. benchmarks/pytorch/run.sh (installs Debian's python3-torch + OpenBLAS when missing),
 #      the same workloads, JSON to $out/pytorch.json
-#   3. one table of both, with the ratios.
+#   3. one table of both, with the ratios;
+#   4. the seed MLP (784-64-64-64-10) training steps: the compare runner's `mlp` mode on both cores
+#      and on one (DOTNET_PROCESSOR_COUNT=1) against bench.py's mlp group (Adam batch 256, SGD batch 1);
+#   5. sgemm: our MatMul (`matmul` mode) against torch.mm / OpenBLAS (bench.py's sgemm group) on
+#      1024^3 and the MLP's shapes, with 1 and 2 threads.
 # Usage: benchmarks/compare-pytorch.sh [OUTPUT_DIR]   (default: a fresh temporary folder)
 set -euo pipefail
 
@@ -18,8 +22,17 @@ dotnet build -c Release "$root/benchmarks/AutoGrad.Benchmarks" -v quiet -nologo 
 echo "# AutoGrad compare runner" >&2
 dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- compare --json "$out/autograd.json" >&2
 
+echo "# AutoGrad seed MLP (mlp mode), 2 cores and 1 core" >&2
+dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- mlp --json "$out/autograd-mlp.json" >&2
+DOTNET_PROCESSOR_COUNT=1 dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- mlp --json "$out/autograd-mlp-1core.json" >&2
+echo "# AutoGrad matmul, 1 core and 2 cores" >&2
+DOTNET_PROCESSOR_COUNT=1 dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- matmul --json "$out/autograd-matmul-1.json" >&2
+DOTNET_PROCESSOR_COUNT=2 dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- matmul --json "$out/autograd-matmul-2.json" >&2
+
 echo "# PyTorch (benchmarks/pytorch/run.sh)" >&2
-"$here/pytorch/run.sh" --only seed,rosenbrock,rnn,logreg --rosen-sizes 10,1000,100000 --json "$out/pytorch.json" >&2
+"$here/pytorch/run.sh" --only seed,rosenbrock,rnn,logreg,mlp --rosen-sizes 10,1000,100000 --json "$out/pytorch.json" >&2
+"$here/pytorch/run.sh" --only sgemm --threads 1 --json "$out/pytorch-sgemm-1.json" >&2
+"$here/pytorch/run.sh" --only sgemm --threads 2 --json "$out/pytorch-sgemm-2.json" >&2
 
 # Any python3 can parse JSON; torch is only needed by run.sh, which uses /usr/bin/python3.
 python3 - "$out/autograd.json" "$out/pytorch.json" <<'PY'
@@ -39,6 +52,7 @@ headers = ["workload", "n", "AutoGrad generated us", "AutoGrad tape us", "PyTorc
            "PyTorch / generated", "PyTorch / tape", "AutoGrad primal us", "PyTorch primal us"]
 rows = []
 for r in autograd:
+    if r["workload"] not in torch_name: continue
     t = torch.get((torch_name[r["workload"]], r["n"]))
     tp = torch.get(("rosenbrock_primal", r["n"])) if r["workload"] == "rosenbrock" else None
     rows.append([r["workload"], f'{r["n"]:,}', us(r["generated_us"]), us(r["tape_us"]), us(t),
@@ -49,5 +63,50 @@ print(line(headers))
 print("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
 for row in rows:
     print(line(row))
+PY
+
+python3 - "$out" <<'PY'
+import json, os, sys
+
+out = sys.argv[1]
+load = lambda name: json.load(open(os.path.join(out, name)))
+
+def table(headers, rows):
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"
+    print(line(headers))
+    print("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+
+torch = {(r["workload"], r["n"]): r for r in load("pytorch.json")}
+two = {(r["workload"], r["batch"]): r for r in load("autograd-mlp.json")}
+one = {(r["workload"], r["batch"]): r for r in load("autograd-mlp-1core.json")}
+print()
+rows = []
+for name, batch, label, bar in [("mlp_adam_step", 256, "Adam 0.003, batch 256", 2), ("mlp_sgd_step", 1, "SGD 0.01, batch 1", 10)]:
+    t = torch[(name, batch)]["us_per_call"]
+    a2, a1 = two[(name, batch)]["us"], one[(name, batch)]["us"]
+    rows.append([label, f"{a2:.1f}", f"{a1:.1f}", f"{t:.1f}", f"{t / a2:.2f}x", f"{t / a1:.2f}x",
+                 f"{batch / a2 * 1e6:,.0f}", f"{batch / t * 1e6:,.0f}", f">= {bar}x",
+                 "pass" if min(t / a2, t / a1) >= bar else ("pass on 2 cores only" if t / a2 >= bar else "FAIL")])
+table(["seed MLP training step", "AutoGrad us (2 cores)", "AutoGrad us (1 core)", "PyTorch us (1 thread)",
+       "PyTorch / AutoGrad 2c", "PyTorch / AutoGrad 1c", "AutoGrad samples/s (2c)", "PyTorch samples/s", "bar", "result"], rows)
+
+print()
+rows = []
+ours = {t: {r["shape"]: r for r in load(f"autograd-matmul-{t}.json")} for t in (1, 2)}
+blas = {t: {r["shape"]: r for r in load(f"pytorch-sgemm-{t}.json")} for t in (1, 2)}
+for shape, r in ours[1].items():
+    cells = [shape, f'{r["m"]}x{r["k"]}x{r["n"]} {r["variant"]}']
+    ok = True
+    for t in (1, 2):
+        o, b = ours[t][shape]["gflops"], blas[t][shape]["gflops"]
+        ok &= o >= 0.5 * b
+        cells += [f"{o:.1f}", f"{b:.1f}", f"{o / b:.2f}"]
+    cells.append("pass" if ok else "FAIL")
+    rows.append(cells)
+table(["sgemm (float32)", "m x k x n", "ours 1 core GFLOP/s", "OpenBLAS 1 thread", "ours/OpenBLAS",
+       "ours 2 cores", "OpenBLAS 2 threads", "ours/OpenBLAS", "bar >= 0.5"], rows)
 PY
 echo "# raw results in $out" >&2

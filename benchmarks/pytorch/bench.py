@@ -26,7 +26,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-GROUPS = ["seed", "rosenbrock", "rnn", "logreg", "mlp", "fashion"]
+GROUPS = ["seed", "rosenbrock", "rnn", "logreg", "mlp", "fashion", "sgemm"]
+OPT_IN = {"fashion", "sgemm"}   # run only when named (fashion also with --fashion DIR)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -403,6 +404,47 @@ def bench_fashion(args, res):
             epoch_log=epoch_log)
 
 
+# --------------------------------------------------------------------------- 7. sgemm
+
+# c (m x n) = left (m x k) @ right (k x n); "A^T.B" stores left as k x m, "A.B^T" stores right as
+# n x k (torch.mm passes the transposes to OpenBLAS, no copies). Same list as the compare
+# runner's `matmul` mode (benchmarks/AutoGrad.Benchmarks/Compare/MlpRunner.cs).
+SGEMM_SHAPES = [
+    ("1024^3", "A·B", 1024, 1024, 1024),
+    ("fc1 forward X·W1ᵀ", "A·Bᵀ", 256, 784, 64),
+    ("fc2 forward", "A·Bᵀ", 256, 64, 64),
+    ("fc4 forward", "A·Bᵀ", 256, 64, 10),
+    ("fc1 dW = dYᵀ·X", "Aᵀ·B", 64, 256, 784),
+    ("fc2 dW = dYᵀ·X", "Aᵀ·B", 64, 256, 64),
+    ("fc4 dW = dYᵀ·X", "Aᵀ·B", 10, 256, 64),
+    ("fc2 dX = dY·W", "A·B", 256, 64, 64),
+    ("fc4 dX = dY·W", "A·B", 256, 10, 64),
+]
+
+
+def bench_sgemm(args, res):
+    gen = torch.Generator().manual_seed(8)
+    for name, variant, m, k, n in SGEMM_SHAPES:
+        a = torch.rand((k, m) if variant == "Aᵀ·B" else (m, k), generator=gen) - 0.5
+        b = torch.rand((n, k) if variant == "A·Bᵀ" else (k, n), generator=gen) - 0.5
+        left = a.t() if variant == "Aᵀ·B" else a
+        right = b.t() if variant == "A·Bᵀ" else b
+        c = torch.empty(m, n)
+        flops = 2.0 * m * n * k
+        reps = int(min(max(2e8 / flops, 1), 100_000))
+        for _ in range(max(3, reps // 2)):
+            torch.mm(left, right, out=c)
+        best = float("inf")
+        for _ in range(7):
+            t = time.perf_counter()
+            for _ in range(reps):
+                torch.mm(left, right, out=c)
+            best = min(best, (time.perf_counter() - t) / reps)
+        res.add("sgemm", m * k * n, best, reps, 7,
+                "torch.mm float32 (OpenBLAS sgemm), best of 7; c = left @ right",
+                shape=name, variant=variant, m=m, k=k, n_cols=n, gflops=round(flops / best / 1e9, 2))
+
+
 # --------------------------------------------------------------------------- main
 
 def main():
@@ -436,7 +478,7 @@ def main():
         if unknown:
             ap.error(f"unknown workload group(s): {sorted(unknown)}")
     else:
-        groups = [g for g in GROUPS if g != "fashion" or args.fashion]
+        groups = [g for g in GROUPS if g not in OPT_IN or (g == "fashion" and args.fashion)]
     if "fashion" in groups and not args.fashion:
         ap.error("--only fashion needs --fashion DIR")
 
@@ -449,7 +491,8 @@ def main():
 
     res = Results(torch.get_num_threads(), blas_threads)
     table = {"seed": bench_seed, "rosenbrock": bench_rosenbrock, "rnn": bench_rnn,
-             "logreg": bench_logreg, "mlp": bench_mlp, "fashion": bench_fashion}
+             "logreg": bench_logreg, "mlp": bench_mlp, "fashion": bench_fashion,
+             "sgemm": bench_sgemm}
     for g in GROUPS:
         if g in groups:
             table[g](args, res)

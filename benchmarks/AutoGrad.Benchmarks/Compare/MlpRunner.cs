@@ -85,7 +85,13 @@ public static class MlpRunner
         }
 
         Console.WriteLine(Format(rows));
-        if (args.Contains("--profile")) Console.WriteLine(Profile(work, timer));
+        if (args.Contains("--profile"))
+        {
+            Console.WriteLine();
+            Console.WriteLine(Profile(work, timer, 256));
+            Console.WriteLine();
+            Console.WriteLine(Profile(work, timer, 1));
+        }
         if (jsonPath is not null)
         {
             File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows, MlpJson.Default.ListMlpRow) + "\n");
@@ -120,13 +126,13 @@ public static class MlpRunner
     }
 
     /// <summary>
-    /// Where a batch-256 Adam step goes: each layer's forward (with the record the backward needs)
+    /// Where a training step goes (Adam at batch 256, SGD at batch 1): each layer's forward (with the record the backward needs)
     /// and backward timed alone on realistic activations, the matrix products inside them timed
     /// alone through the kernel, the loss, the optimiser, and the whole step for comparison.
     /// </summary>
-    public static string Profile(MlpWorkload work, Timer timer)
+    public static string Profile(MlpWorkload work, Timer timer, int batch)
     {
-        const int batch = 256;
+        bool adamStep = batch > 1;
         Sequential model = work.Model;
         IReadOnlyList<Layer> layers = model.Layers;
         var offsets = new int[layers.Count + 1];
@@ -142,7 +148,7 @@ public static class MlpRunner
             layers[i].Forward(parameters.AsSpan(offsets[i], layers[i].ParameterCount), i == 0 ? input : outputs[i - 1], outputs[i], batch);
 
         var record = new ForwardRecord();
-        var table = new TextTable("part (batch 256)", "us", "of which matmul us", "rest us", "share of step");
+        var table = new TextTable($"part (batch {batch})", "us", "of which matmul us", "rest us", "share of step");
         var parts = new List<(string Name, double Us, double MatMulUs)>();
         double sum = 0;
         for (int i = 0; i < layers.Count; i++)
@@ -194,15 +200,16 @@ public static class MlpRunner
         parts.Add(("softmax cross-entropy + gradient", loss, 0));
         sum += loss;
 
-        var adam = new Adam(parameters.Length, 0.003f);
+        Optimizer adam = adamStep ? new Adam(parameters.Length, 0.003f) : new Sgd(parameters.Length, 0.01f);
         var grad = adjoints[0].Length >= parameters.Length ? adjoints[0][..parameters.Length] : Enumerable.Repeat(1e-3f, parameters.Length).ToArray();
         var theta = (float[])parameters.Clone();
         double adamUs = Us(timer.Measure(() => { adam.Step(theta, grad); return theta[0]; }));
-        parts.Add(("Adam step (55k parameters)", adamUs, 0));
+        parts.Add((adamStep ? "Adam update (59k parameters)" : "SGD update (59k parameters)", adamUs, 0));
         sum += adamUs;
 
         var stepModel = MlpWorkload.NewModel(5);
-        var step = work.NewTrainingStep(new Adam(stepModel.Parameters.Length, 0.003f), stepModel, batch, 32);
+        Optimizer stepOptimizer = adamStep ? new Adam(stepModel.Parameters.Length, 0.003f) : new Sgd(stepModel.Parameters.Length, 0.01f);
+        var step = work.NewTrainingStep(stepOptimizer, stepModel, batch, MlpWorkload.SampleCount / batch);
         double whole = Us(timer.Measure(step.Step));
         var gradOnly = Us(timer.Measure(() => work.Generated(0, batch)));
 
@@ -214,7 +221,7 @@ public static class MlpRunner
         }
         table.Add("sum of the parts", Num(sum), Num(matmulTotal), Num(sum - matmulTotal), (sum / whole).ToString("P0", CultureInfo.InvariantCulture));
         table.Add("Sequential.LossAndGradient (measured)", Num(gradOnly), "", "", (gradOnly / whole).ToString("P0", CultureInfo.InvariantCulture));
-        table.Add("whole Adam step (measured)", Num(whole), "", "", "100%");
+        table.Add(adamStep ? "whole Adam step (measured)" : "whole SGD step (measured)", Num(whole), "", "", "100%");
         return table.ToString();
     }
 
