@@ -271,7 +271,10 @@ internal sealed partial class ReverseModeTransform
         if (assign.Target == _method.ResultVariable)
         {
             // The result is never read, so its adjoint is the seed wherever it is assigned.
-            if (dependsOnInputs) Backpropagate(assign.Value, new VarRef(type, _seed), output, new ValueCache(null));
+            if (!dependsOnInputs) return;
+            var resultScope = new ValueCache(null);
+            Backpropagate(assign.Value, new VarRef(type, _seed), output, resultScope);
+            resultScope.Flush(output);
             return;
         }
         var adjoint = Adjoint(assign.Target);
@@ -282,8 +285,10 @@ internal sealed partial class ReverseModeTransform
         }
         var gradient = _names.Numbered("g");
         output.Add(new Declare(type, gradient, new VarRef(type, adjoint)));
-        output.Add(new Set(adjoint, Number(type, 0)));
-        Backpropagate(assign.Value, new VarRef(type, gradient), output, new ValueCache(null));
+        output.Add(new Set(adjoint, Number(type, 0))); // the assignment overwrote the variable
+        var scope = new ValueCache(null);
+        Backpropagate(assign.Value, new VarRef(type, gradient), output, scope);
+        scope.Flush(output);
     }
 
     private void ReverseStore(Store store, int depth, List<Code> output)
@@ -301,6 +306,7 @@ internal sealed partial class ReverseModeTransform
         output.Add(new Declare(type, gradient, adjoint));
         output.Add(new SetElement(adjoint, Number(type, 0)));
         Backpropagate(store.Value, new VarRef(type, gradient), output, cache);
+        cache.Flush(output);
     }
 
     private static string ExprPrinterName(Store store) => store.Array.Code + "[" + Emit.ExprPrinter.Print(store.Index) + "]";

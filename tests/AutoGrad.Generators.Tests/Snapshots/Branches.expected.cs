@@ -85,8 +85,7 @@ partial class Branches
             }
             else
             {
-                dz += seed * z;
-                dz += seed * z;
+                dz += seed * z + seed * z;
             }
         }
         if (boolStack.Pop())
@@ -161,8 +160,7 @@ partial class Branches
             }
             else
             {
-                dz += seed * z;
-                dz += seed * z;
+                dz += seed * z + seed * z;
             }
         }
         if (tookBranch)

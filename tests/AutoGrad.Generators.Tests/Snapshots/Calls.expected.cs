@@ -226,8 +226,7 @@ partial class Calls
         var doubleStack = record.Doubles;
         v = doubleStack.Pop();
         // result = v * v
-        dv += seed * v;
-        dv += seed * v;
+        dv += seed * v + seed * v;
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
@@ -239,8 +238,7 @@ partial class Calls
         result = v * v;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = v * v
-        dv += seed * v;
-        dv += seed * v;
+        dv += seed * v + seed * v;
         global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }

@@ -61,10 +61,10 @@ partial class Single
         float t1 = global::System.MathF.Sqrt(6.2831855f);
         float t2 = sigma * t1;
         float g1 = seed / t2;
-        dwide += (double)g1;
         float t3 = (float)wide;
         float t4 = t3 / t2;
         float g2 = -(seed * t4 / t2);
+        dwide += (double)g1;
         dsigma += g2 * t1;
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
         wide = doubleStack.Pop();
@@ -77,17 +77,16 @@ partial class Single
         double g4 = g3 * t8;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
-        dz += g6 * z;
-        dz += g6 * z;
+        dz += g6 * z + g6 * z;
         // z = (x - mu) / sigma
         z = floatStack.Pop();
         float g7 = dz;
         dz = 0f;
         float g8 = g7 / sigma;
-        dx += g8;
-        dmu += -g8;
         float t9 = x - mu;
         float t10 = t9 / sigma;
+        dx += g8;
+        dmu += -g8;
         dsigma += -(g7 * t10 / sigma);
     }
 
@@ -109,10 +108,10 @@ partial class Single
         float t1 = global::System.MathF.Sqrt(6.2831855f);
         float t2 = sigma * t1;
         float g1 = seed / t2;
-        dwide += (double)g1;
         float t3 = (float)wide;
         float t4 = t3 / t2;
         float g2 = -(seed * t4 / t2);
+        dwide += (double)g1;
         dsigma += g2 * t1;
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
         double g3 = dwide;
@@ -124,16 +123,15 @@ partial class Single
         double g4 = g3 * t8;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
-        dz += g6 * z;
-        dz += g6 * z;
+        dz += g6 * z + g6 * z;
         // z = (x - mu) / sigma
         float g7 = dz;
         dz = 0f;
         float g8 = g7 / sigma;
-        dx += g8;
-        dmu += -g8;
         float t9 = x - mu;
         float t10 = t9 / sigma;
+        dx += g8;
+        dmu += -g8;
         dsigma += -(g7 * t10 / sigma);
         global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;

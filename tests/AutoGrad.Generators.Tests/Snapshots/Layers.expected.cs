@@ -247,8 +247,7 @@ partial class Layers
             double g1 = ds;
             ds = 0.0;
             ds += g1;
-            da[i] += g1 * a[i];
-            da[i] += g1 * a[i];
+            da[i] += g1 * a[i] + g1 * a[i];
         }
         // i = 0
         i = intStack.Pop();
@@ -306,8 +305,7 @@ partial class Layers
             double g1 = ds;
             ds = 0.0;
             ds += g1;
-            da[i] += g1 * a[i];
-            da[i] += g1 * a[i];
+            da[i] += g1 * a[i] + g1 * a[i];
         }
         // s = 0.0
         ds = 0.0;

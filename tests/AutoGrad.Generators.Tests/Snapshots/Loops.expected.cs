@@ -256,8 +256,7 @@ partial class Loops
         u = doubleStack.Pop();
         w = doubleStack.Pop();
         // result = h * h
-        dh += seed * h;
-        dh += seed * h;
+        dh += seed * h + seed * h;
         for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
         {
             if (!broke)
@@ -356,8 +355,7 @@ partial class Loops
         result = h * h;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = h * h
-        dh += seed * h;
-        dh += seed * h;
+        dh += seed * h + seed * h;
         for (int iteration1 = iterations; iteration1 > 0; iteration1--)
         {
             if (!broke)

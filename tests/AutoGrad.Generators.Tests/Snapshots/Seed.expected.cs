@@ -52,9 +52,9 @@ namespace Samples
             double t3 = t1 * t2;
             double g1 = seed * (2.0 * t3);
             double g2 = g1 * t2;
+            double g3 = g1 * t1;
             da += g2;
             db += g2;
-            double g3 = g1 * t1;
             dc += g3;
             dd += g3;
         }
@@ -73,9 +73,9 @@ namespace Samples
             double t3 = t1 * t2;
             double g1 = seed * (2.0 * t3);
             double g2 = g1 * t2;
+            double g3 = g1 * t1;
             da += g2;
             db += g2;
-            double g3 = g1 * t1;
             dc += g3;
             dd += g3;
             global::AutoGrad.Differentiation.ForwardRecord.Return(record);
