@@ -14,13 +14,13 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private sealed class ValueCache(ValueCache? parent)
     {
-        private readonly Dictionary<Expr, VarRef> _values = new();
+        private readonly Dictionary<Expr, Expr> _values = new();
         private readonly Dictionary<Expr, Expr> _sums = new();
         private readonly List<Expr> _targets = new();
 
-        public VarRef? Find(Expr e) => _values.TryGetValue(e, out var value) ? value : parent?.Find(e);
+        public Expr? Find(Expr e) => _values.TryGetValue(e, out var value) ? value : parent?.Find(e);
 
-        public void Add(Expr e, VarRef value) => _values[e] = value;
+        public void Add(Expr e, Expr value) => _values[e] = value;
 
         public void Accumulate(Expr target, Expr term)
         {
@@ -239,6 +239,12 @@ internal sealed partial class ReverseModeTransform
         cache.Add(e, value);
         return value;
     }
+
+    /// <summary>
+    /// Whether the derivative of the expression's outermost operation is written in terms of its
+    /// result (tanh' = 1 - tanh²), so the value the statement stored is worth reusing.
+    /// </summary>
+    private static bool UsesOwnResult(Expr e) => e is MathCall { Function: "Exp" or "Tanh" or "Tan" or "Sqrt" or "Cbrt" } or Binary { Op: BinaryOp.Divide };
 
     /// <summary>An adjoint used more than once is computed once.</summary>
     private Expr Materialize(Expr adjoint, List<Code> output)

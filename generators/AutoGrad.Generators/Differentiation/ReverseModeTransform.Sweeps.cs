@@ -261,9 +261,23 @@ internal sealed partial class ReverseModeTransform
     {
         var type = _variables[assign.Target].Type;
         output.Add(new StatementComment(type, assign.Target, assign.Value));
+        var scope = new ValueCache(null);
+        // Until it is restored, the variable still holds the value this statement computed.
+        var reuse = IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
         if (NeedsSave(assign, depth))
         {
+            if (reuse)
+            {
+                var computed = _names.Numbered("t");
+                output.Add(new Declare(type, computed, new VarRef(type, assign.Target)));
+                scope.Add(assign.Value, new VarRef(type, computed));
+            }
             output.Add(new Set(assign.Target, depth == 0 ? new VarRef(type, _slots[assign]) : new Pop(type, Stack(type))));
+        }
+        else if (reuse && assign.Target != _method.ResultVariable && (!_split || _needed.Contains(assign.Target)))
+        {
+            // (A split reverse sweep only has the variables the record carried.)
+            scope.Add(assign.Value, new VarRef(type, assign.Target));
         }
         if (!IsActiveAssignment(assign)) return;
 
@@ -272,9 +286,8 @@ internal sealed partial class ReverseModeTransform
         {
             // The result is never read, so its adjoint is the seed wherever it is assigned.
             if (!dependsOnInputs) return;
-            var resultScope = new ValueCache(null);
-            Backpropagate(assign.Value, new VarRef(type, _seed), output, resultScope);
-            resultScope.Flush(output);
+            Backpropagate(assign.Value, new VarRef(type, _seed), output, scope);
+            scope.Flush(output);
             return;
         }
         var adjoint = Adjoint(assign.Target);
@@ -286,7 +299,6 @@ internal sealed partial class ReverseModeTransform
         var gradient = _names.Numbered("g");
         output.Add(new Declare(type, gradient, new VarRef(type, adjoint)));
         output.Add(new Set(adjoint, Number(type, 0))); // the assignment overwrote the variable
-        var scope = new ValueCache(null);
         Backpropagate(assign.Value, new VarRef(type, gradient), output, scope);
         scope.Flush(output);
     }
@@ -299,6 +311,8 @@ internal sealed partial class ReverseModeTransform
         var element = new ElementRead(store.Array.Element, store.Array, index);
         if (_needed.Contains(store.Array.Code))
             output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, Stack(store.Array.Element))));
+        else if (UsesOwnResult(store.Value))
+            cache.Add(store.Value, element); // not restored: the element still holds what this statement computed
         if (!_activity.IsActive(store.Array.Code)) return;
         var type = store.Array.Element;
         var adjoint = new ElementRead(type, new ArraySource(_arrayAdjoints[store.Array.Code], type, ArrayKind.Buffer), index);

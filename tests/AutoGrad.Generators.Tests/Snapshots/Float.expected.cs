@@ -67,27 +67,23 @@ partial class Single
         dwide += (double)g1;
         dsigma += g2 * t1;
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
+        double t5 = wide;
         wide = doubleStack.Pop();
         double g3 = dwide;
         dwide = 0.0;
-        float t5 = z * z;
-        double t6 = (double)t5;
-        double t7 = -0.5 * t6;
-        double t8 = global::System.Math.Exp(t7);
-        double g4 = g3 * t8;
+        double g4 = g3 * t5;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
         dz += g6 * z + g6 * z;
         // z = (x - mu) / sigma
+        float t6 = z;
         z = floatStack.Pop();
         float g7 = dz;
         dz = 0f;
         float g8 = g7 / sigma;
-        float t9 = x - mu;
-        float t10 = t9 / sigma;
         dx += g8;
         dmu += -g8;
-        dsigma += -(g7 * t10 / sigma);
+        dsigma += -(g7 * t6 / sigma);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
@@ -116,11 +112,7 @@ partial class Single
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
         double g3 = dwide;
         dwide = 0.0;
-        float t5 = z * z;
-        double t6 = (double)t5;
-        double t7 = -0.5 * t6;
-        double t8 = global::System.Math.Exp(t7);
-        double g4 = g3 * t8;
+        double g4 = g3 * wide;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
         dz += g6 * z + g6 * z;
@@ -128,11 +120,9 @@ partial class Single
         float g7 = dz;
         dz = 0f;
         float g8 = g7 / sigma;
-        float t9 = x - mu;
-        float t10 = t9 / sigma;
         dx += g8;
         dmu += -g8;
-        dsigma += -(g7 * t10 / sigma);
+        dsigma += -(g7 * z / sigma);
         global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }

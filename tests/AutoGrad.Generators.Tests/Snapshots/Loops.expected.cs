@@ -268,14 +268,11 @@ partial class Loops
                 if (!continued)
                 {
                     // h = global::System.Math.Tanh(w * h + u * inputs[t])
+                    double t1 = h;
                     h = doubleStack.Pop();
                     double g1 = dh;
                     dh = 0.0;
-                    double t1 = w * h;
-                    double t2 = u * inputs[t];
-                    double t3 = t1 + t2;
-                    double t4 = global::System.Math.Tanh(t3);
-                    double g2 = g1 * (1.0 - t4 * t4);
+                    double g2 = g1 * (1.0 - t1 * t1);
                     dw += g2 * h;
                     dh += g2 * w;
                     du += g2 * inputs[t];
@@ -367,14 +364,11 @@ partial class Loops
                 if (!continued)
                 {
                     // h = global::System.Math.Tanh(w * h + u * inputs[t])
+                    double t1 = h;
                     h = doubleStack.Pop();
                     double g1 = dh;
                     dh = 0.0;
-                    double t1 = w * h;
-                    double t2 = u * inputs[t];
-                    double t3 = t1 + t2;
-                    double t4 = global::System.Math.Tanh(t3);
-                    double g2 = g1 * (1.0 - t4 * t4);
+                    double g2 = g1 * (1.0 - t1 * t1);
                     dw += g2 * h;
                     dh += g2 * w;
                     du += g2 * inputs[t];
