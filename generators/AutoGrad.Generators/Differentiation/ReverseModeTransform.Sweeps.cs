@@ -98,7 +98,7 @@ internal sealed partial class ReverseModeTransform
     }
 
     private bool NeedsSave(Assign assign, int depth) =>
-        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target);
+        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign);
 
     /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
     private bool HasWork(Stmt statement, int depth) => statement switch
@@ -108,7 +108,7 @@ internal sealed partial class ReverseModeTransform
         Store store => _activity.IsActive(store.Array.Code) || _needed.Contains(store.Array.Code),
         Invoke invoke => OutputsOf(invoke).Any(o => _activity.IsActive(o.Code)),
         If branch => HasWork(branch.Then, depth) || HasWork(branch.Else, depth),
-        While loop => HasWork(loop.Body, depth + 1),
+        While loop => HasWork(loop.Body, depth + 1) || _savedAroundLoop.ContainsKey(loop),
         _ => false,
     };
 
@@ -210,7 +210,11 @@ internal sealed partial class ReverseModeTransform
         if (!HasWork(loop, depth)) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
         var trips = Slot(loop, "iterations", ScalarType.Int);
         body.Insert(0, new Step(trips, 1));
-        var output = new List<Code> { new Set(trips, new Constant(ScalarType.Int, "0")), new WhileCode(loop.Condition, body.ToEquatableArray()) };
+        var output = new List<Code>();
+        if (_savedAroundLoop.TryGetValue(loop, out var saved))
+            foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type), new VarRef(_variables[variable].Type, variable)));
+        output.Add(new Set(trips, new Constant(ScalarType.Int, "0")));
+        output.Add(new WhileCode(loop.Condition, body.ToEquatableArray()));
         if (depth > 0) output.Add(new Push(Stack(ScalarType.Int), new VarRef(ScalarType.Int, trips)));
         return output;
     }
@@ -251,6 +255,8 @@ internal sealed partial class ReverseModeTransform
                 case While loop:
                     Expr trips = depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int));
                     output.Add(new Repeat(_names.Numbered("iteration"), trips, Reverse(loop.Body, depth + 1).ToEquatableArray()));
+                    if (_savedAroundLoop.TryGetValue(loop, out var saved))
+                        for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type))));
                     break;
             }
         }

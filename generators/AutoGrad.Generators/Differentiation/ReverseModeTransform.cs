@@ -139,6 +139,7 @@ internal sealed partial class ReverseModeTransform
         ComputeNeeded();
         FindRecomputableValues();
         ComputeNeeded();
+        FindLoopSaves(_method.Body);
         var forward = Forward(_method.Body, depth: 0);
         var reverse = Reverse(_method.Body, depth: 0);
 
@@ -168,6 +169,7 @@ internal sealed partial class ReverseModeTransform
         ComputeNeeded();
         FindRecomputableValues();
         ComputeNeeded();
+        FindLoopSaves(_method.Body);
         // Depth 1: nothing is kept in locals, since the two halves share no locals.
         var forwardSweep = Forward(_method.Body, depth: 1);
         var reverseSweep = Reverse(_method.Body, depth: 1);

@@ -32,6 +32,7 @@ partial class Loops
         returned = false;
         intStack.Push(count);
         count = 0;
+        boolStack.Push(returned);
         iterations = 0;
         while (!returned && x > 1.0)
         {
@@ -41,7 +42,6 @@ partial class Loops
             if (count > 100)
             {
                 result = x;
-                boolStack.Push(returned);
                 returned = true;
             }
         }
@@ -76,8 +76,6 @@ partial class Loops
         {
             if (count > 100)
             {
-                // returned = true
-                returned = boolStack.Pop();
                 // result = x
                 dx_1 += seed;
             }
@@ -87,6 +85,7 @@ partial class Loops
             dx_1 = 0.0;
             dx_1 += g1 / 2.0;
         }
+        returned = boolStack.Pop();
         // count = 0
         count = intStack.Pop();
         // returned = false
@@ -107,6 +106,7 @@ partial class Loops
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         returned = false;
         count = 0;
+        boolStack.Push(returned);
         iterations = 0;
         while (!returned && x > 1.0)
         {
@@ -116,7 +116,6 @@ partial class Loops
             if (count > 100)
             {
                 result = x;
-                boolStack.Push(returned);
                 returned = true;
             }
         }
@@ -135,8 +134,6 @@ partial class Loops
         {
             if (count > 100)
             {
-                // returned = true
-                returned = boolStack.Pop();
                 // result = x
                 dx_1 += seed;
             }
@@ -146,6 +143,7 @@ partial class Loops
             dx_1 = 0.0;
             dx_1 += g1 / 2.0;
         }
+        returned = boolStack.Pop();
         dx += dx_1;
         global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
