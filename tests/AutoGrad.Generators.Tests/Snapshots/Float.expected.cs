@@ -34,9 +34,6 @@ partial class Single
         doubleStack.Push(wide);
         wide = global::System.Math.Exp(-0.5 * (double)(z * z));
         result = (float)wide / (sigma * global::System.MathF.Sqrt(6.2831855f));
-        floatStack.Push(x);
-        floatStack.Push(mu);
-        floatStack.Push(sigma);
         floatStack.Push(z);
         doubleStack.Push(wide);
         return result;
@@ -54,9 +51,6 @@ partial class Single
         var doubleStack = record.Doubles;
         wide = doubleStack.Pop();
         z = floatStack.Pop();
-        sigma = floatStack.Pop();
-        mu = floatStack.Pop();
-        x = floatStack.Pop();
         // result = (float)wide / (sigma * global::System.MathF.Sqrt(6.2831855f))
         float t1 = global::System.MathF.Sqrt(6.2831855f);
         float t2 = sigma * t1;

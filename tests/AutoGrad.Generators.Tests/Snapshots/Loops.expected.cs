@@ -225,8 +225,6 @@ partial class Loops
         }
         intStack.Push(iterations);
         result = h * h;
-        doubleStack.Push(w);
-        doubleStack.Push(u);
         doubleStack.Push(h);
         intStack.Push(t);
         boolStack.Push(broke);
@@ -251,8 +249,6 @@ partial class Loops
         broke = boolStack.Pop();
         t = intStack.Pop();
         h = doubleStack.Pop();
-        u = doubleStack.Pop();
-        w = doubleStack.Pop();
         // result = h * h
         dh += seed * h + seed * h;
         for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
