@@ -7,14 +7,38 @@ namespace AutoGrad.Generators.Differentiation;
 
 internal sealed partial class ReverseModeTransform
 {
-    /// <summary>Intermediate values already recomputed in the current reverse block, by expression.</summary>
+    /// <summary>
+    /// The scope of one reversed statement (or branch): intermediate values already recomputed,
+    /// by expression, and the adjoint contributions not yet written, summed per target so a
+    /// target touched twice (x * x) is written once.
+    /// </summary>
     private sealed class ValueCache(ValueCache? parent)
     {
-        private readonly Dictionary<Expr, VarRef> _values = new();
+        private readonly Dictionary<Expr, Expr> _values = new();
+        private readonly Dictionary<Expr, Expr> _sums = new();
+        private readonly List<Expr> _targets = new();
 
-        public VarRef? Find(Expr e) => _values.TryGetValue(e, out var value) ? value : parent?.Find(e);
+        public Expr? Find(Expr e) => _values.TryGetValue(e, out var value) ? value : parent?.Find(e);
 
-        public void Add(Expr e, VarRef value) => _values[e] = value;
+        public void Add(Expr e, Expr value) => _values[e] = value;
+
+        public void Accumulate(Expr target, Expr term)
+        {
+            if (_sums.TryGetValue(target, out var sum)) _sums[target] = ExprFactory.Add(sum, term);
+            else
+            {
+                _sums[target] = term;
+                _targets.Add(target);
+            }
+        }
+
+        /// <summary>Writes the pending contributions; no adjoint is read between their creation and here.</summary>
+        public void Flush(List<Code> output)
+        {
+            foreach (var target in _targets) output.Add(new Accumulate(target, _sums[target]));
+            _targets.Clear();
+            _sums.Clear();
+        }
     }
 
     /// <summary>Emits code that adds <paramref name="adjoint"/> times the derivative of <paramref name="e"/> to the adjoints of what it reads.</summary>
@@ -24,11 +48,11 @@ internal sealed partial class ReverseModeTransform
         switch (e)
         {
             case VarRef variable:
-                output.Add(new Accumulate(new VarRef(variable.Type, Adjoint(variable.Name)), adjoint));
+                cache.Accumulate(new VarRef(variable.Type, Adjoint(variable.Name)), adjoint);
                 return;
             case ElementRead read:
                 var gradient = new ArraySource(_arrayAdjoints[read.Array.Code], read.Type, ArrayKind.Buffer);
-                output.Add(new Accumulate(new ElementRead(read.Type, gradient, Value(read.Index, output, cache)), adjoint));
+                cache.Accumulate(new ElementRead(read.Type, gradient, Value(read.Index, output, cache)), adjoint);
                 return;
         }
 
@@ -47,8 +71,12 @@ internal sealed partial class ReverseModeTransform
             case Conditional conditional:
                 var whenTrue = new List<Code>();
                 var whenFalse = new List<Code>();
-                Backpropagate(conditional.WhenTrue, adjoint, whenTrue, new ValueCache(cache));
-                Backpropagate(conditional.WhenFalse, adjoint, whenFalse, new ValueCache(cache));
+                var trueScope = new ValueCache(cache);
+                var falseScope = new ValueCache(cache);
+                Backpropagate(conditional.WhenTrue, adjoint, whenTrue, trueScope);
+                Backpropagate(conditional.WhenFalse, adjoint, whenFalse, falseScope);
+                trueScope.Flush(whenTrue);
+                falseScope.Flush(whenFalse);
                 output.Add(new IfCode(Value(conditional.Condition, output, cache), whenTrue.ToEquatableArray(), whenFalse.ToEquatableArray()));
                 break;
             case MathCall math:
@@ -128,15 +156,17 @@ internal sealed partial class ReverseModeTransform
             }
             seeds.Add(new CallArgument(new External(written.Element, adjoint), ByRef: false));
         }
+        var scope = new ValueCache(null);
         if (UsesSplitSweeps(invoke))
         {
             seeds.Insert(0, new CallArgument(new External(invoke.Target.Element(), _record), ByRef: false));
-            EmitPullback(invoke.Target with { Pullback = invoke.Target.Method + "Reverse" }, invoke.Arguments, seeds, output, new ValueCache(null));
+            EmitPullback(invoke.Target with { Pullback = invoke.Target.Method + "Reverse" }, invoke.Arguments, seeds, output, scope);
         }
         else
         {
-            EmitPullback(invoke.Target, invoke.Arguments, seeds, output, new ValueCache(null));
+            EmitPullback(invoke.Target, invoke.Arguments, seeds, output, scope);
         }
+        scope.Flush(output);
         output.AddRange(scratch);
     }
 
@@ -209,6 +239,12 @@ internal sealed partial class ReverseModeTransform
         cache.Add(e, value);
         return value;
     }
+
+    /// <summary>
+    /// Whether the derivative of the expression's outermost operation is written in terms of its
+    /// result (tanh' = 1 - tanh²), so the value the statement stored is worth reusing.
+    /// </summary>
+    private static bool UsesOwnResult(Expr e) => e is MathCall { Function: "Exp" or "Tanh" or "Tan" or "Sqrt" or "Cbrt" } or Binary { Op: BinaryOp.Divide };
 
     /// <summary>An adjoint used more than once is computed once.</summary>
     private Expr Materialize(Expr adjoint, List<Code> output)

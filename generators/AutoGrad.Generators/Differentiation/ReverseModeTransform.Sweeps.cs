@@ -98,7 +98,7 @@ internal sealed partial class ReverseModeTransform
     }
 
     private bool NeedsSave(Assign assign, int depth) =>
-        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target);
+        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign);
 
     /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
     private bool HasWork(Stmt statement, int depth) => statement switch
@@ -108,7 +108,7 @@ internal sealed partial class ReverseModeTransform
         Store store => _activity.IsActive(store.Array.Code) || _needed.Contains(store.Array.Code),
         Invoke invoke => OutputsOf(invoke).Any(o => _activity.IsActive(o.Code)),
         If branch => HasWork(branch.Then, depth) || HasWork(branch.Else, depth),
-        While loop => HasWork(loop.Body, depth + 1),
+        While loop => HasWork(loop.Body, depth + 1) || _savedAroundLoop.ContainsKey(loop),
         _ => false,
     };
 
@@ -210,7 +210,11 @@ internal sealed partial class ReverseModeTransform
         if (!HasWork(loop, depth)) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
         var trips = Slot(loop, "iterations", ScalarType.Int);
         body.Insert(0, new Step(trips, 1));
-        var output = new List<Code> { new Set(trips, new Constant(ScalarType.Int, "0")), new WhileCode(loop.Condition, body.ToEquatableArray()) };
+        var output = new List<Code>();
+        if (_savedAroundLoop.TryGetValue(loop, out var saved))
+            foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type), new VarRef(_variables[variable].Type, variable)));
+        output.Add(new Set(trips, new Constant(ScalarType.Int, "0")));
+        output.Add(new WhileCode(loop.Condition, body.ToEquatableArray()));
         if (depth > 0) output.Add(new Push(Stack(ScalarType.Int), new VarRef(ScalarType.Int, trips)));
         return output;
     }
@@ -251,6 +255,8 @@ internal sealed partial class ReverseModeTransform
                 case While loop:
                     Expr trips = depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int));
                     output.Add(new Repeat(_names.Numbered("iteration"), trips, Reverse(loop.Body, depth + 1).ToEquatableArray()));
+                    if (_savedAroundLoop.TryGetValue(loop, out var saved))
+                        for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type))));
                     break;
             }
         }
@@ -261,9 +267,23 @@ internal sealed partial class ReverseModeTransform
     {
         var type = _variables[assign.Target].Type;
         output.Add(new StatementComment(type, assign.Target, assign.Value));
+        var scope = new ValueCache(null);
+        // Until it is restored, the variable still holds the value this statement computed.
+        var reuse = IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
         if (NeedsSave(assign, depth))
         {
+            if (reuse)
+            {
+                var computed = _names.Numbered("t");
+                output.Add(new Declare(type, computed, new VarRef(type, assign.Target)));
+                scope.Add(assign.Value, new VarRef(type, computed));
+            }
             output.Add(new Set(assign.Target, depth == 0 ? new VarRef(type, _slots[assign]) : new Pop(type, Stack(type))));
+        }
+        else if (reuse && assign.Target != _method.ResultVariable && (!_split || _needed.Contains(assign.Target)))
+        {
+            // (A split reverse sweep only has the variables the record carried.)
+            scope.Add(assign.Value, new VarRef(type, assign.Target));
         }
         if (!IsActiveAssignment(assign)) return;
 
@@ -271,7 +291,9 @@ internal sealed partial class ReverseModeTransform
         if (assign.Target == _method.ResultVariable)
         {
             // The result is never read, so its adjoint is the seed wherever it is assigned.
-            if (dependsOnInputs) Backpropagate(assign.Value, new VarRef(type, _seed), output, new ValueCache(null));
+            if (!dependsOnInputs) return;
+            Backpropagate(assign.Value, new VarRef(type, _seed), output, scope);
+            scope.Flush(output);
             return;
         }
         var adjoint = Adjoint(assign.Target);
@@ -282,8 +304,9 @@ internal sealed partial class ReverseModeTransform
         }
         var gradient = _names.Numbered("g");
         output.Add(new Declare(type, gradient, new VarRef(type, adjoint)));
-        output.Add(new Set(adjoint, Number(type, 0)));
-        Backpropagate(assign.Value, new VarRef(type, gradient), output, new ValueCache(null));
+        output.Add(new Set(adjoint, Number(type, 0))); // the assignment overwrote the variable
+        Backpropagate(assign.Value, new VarRef(type, gradient), output, scope);
+        scope.Flush(output);
     }
 
     private void ReverseStore(Store store, int depth, List<Code> output)
@@ -294,6 +317,8 @@ internal sealed partial class ReverseModeTransform
         var element = new ElementRead(store.Array.Element, store.Array, index);
         if (_needed.Contains(store.Array.Code))
             output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, Stack(store.Array.Element))));
+        else if (UsesOwnResult(store.Value))
+            cache.Add(store.Value, element); // not restored: the element still holds what this statement computed
         if (!_activity.IsActive(store.Array.Code)) return;
         var type = store.Array.Element;
         var adjoint = new ElementRead(type, new ArraySource(_arrayAdjoints[store.Array.Code], type, ArrayKind.Buffer), index);
@@ -301,6 +326,7 @@ internal sealed partial class ReverseModeTransform
         output.Add(new Declare(type, gradient, adjoint));
         output.Add(new SetElement(adjoint, Number(type, 0)));
         Backpropagate(store.Value, new VarRef(type, gradient), output, cache);
+        cache.Flush(output);
     }
 
     private static string ExprPrinterName(Store store) => store.Array.Code + "[" + Emit.ExprPrinter.Print(store.Index) + "]";

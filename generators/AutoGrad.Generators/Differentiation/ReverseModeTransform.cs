@@ -139,6 +139,7 @@ internal sealed partial class ReverseModeTransform
         ComputeNeeded();
         FindRecomputableValues();
         ComputeNeeded();
+        FindLoopSaves(_method.Body);
         var forward = Forward(_method.Body, depth: 0);
         var reverse = Reverse(_method.Body, depth: 0);
 
@@ -168,10 +169,14 @@ internal sealed partial class ReverseModeTransform
         ComputeNeeded();
         FindRecomputableValues();
         ComputeNeeded();
+        FindLoopSaves(_method.Body);
         // Depth 1: nothing is kept in locals, since the two halves share no locals.
         var forwardSweep = Forward(_method.Body, depth: 1);
         var reverseSweep = Reverse(_method.Body, depth: 1);
-        var carried = _method.Variables.Where(v => _needed.Contains(v.Name)).ToList();
+        // Parameters arrive again in the reverse call; only those the body reassigns must be carried.
+        var assigned = new HashSet<string>();
+        CollectAssigned(_method.Body, assigned);
+        var carried = _method.Variables.Where(v => _needed.Contains(v.Name) && (v.Kind != VariableKind.Parameter || assigned.Contains(v.Name))).ToList();
         foreach (var variable in carried) Stack(variable.Type); // alias every stack before the bodies use them
 
         var forward = Declarations(withAdjoints: false);
@@ -182,7 +187,7 @@ internal sealed partial class ReverseModeTransform
         foreach (var buffer in _method.Buffers) forward.Add(new Line($"{_record}.PushBuffer({buffer.Name});"));
         if (!_method.ReturnsVoid) forward.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
 
-        var reverse = Declarations(withAdjoints: true, only: _needed);
+        var reverse = Declarations(withAdjoints: true, only: new HashSet<string>(carried.Select(v => v.Name)));
         reverse.AddRange(StackAliases());
         foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new Line($"{buffer.Name} = {_record}.PopBuffer<{buffer.Element.Keyword()}>();"));
         for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, Stack(carried[i].Type))));

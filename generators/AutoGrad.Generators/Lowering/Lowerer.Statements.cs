@@ -206,20 +206,7 @@ internal sealed partial class Lowerer
             if (LowerValue(assignment.Right, target.Type) is { } value) output.Add(new Assign(target.Name, value, IsDeclaration: false));
             return;
         }
-        BinaryOp? op = assignment.Kind() switch
-        {
-            SyntaxKind.AddAssignmentExpression => BinaryOp.Add,
-            SyntaxKind.SubtractAssignmentExpression => BinaryOp.Subtract,
-            SyntaxKind.MultiplyAssignmentExpression => BinaryOp.Multiply,
-            SyntaxKind.DivideAssignmentExpression => BinaryOp.Divide,
-            SyntaxKind.ModuloAssignmentExpression => BinaryOp.Remainder,
-            _ => null,
-        };
-        if (op is null)
-        {
-            Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(assignment.OperatorToken), $"the '{assignment.OperatorToken.ValueText}' assignment");
-            return;
-        }
+        if (CompoundOperator(assignment) is not { } op) return;
         if (LowerExpression(assignment.Right) is not { } right) return;
 
         // An integer stepped by a constant stays invertible, so loops over indices need no saved values.
@@ -232,7 +219,7 @@ internal sealed partial class Lowerer
         }
         // C# evaluates x op= y in the wider of the two types, then converts back to x's type.
         var wide = Wider(target.Type, right.Type);
-        var combined = new Binary(wide, op.Value, Convert(target, wide), Convert(right, wide));
+        var combined = new Binary(wide, op, Convert(target, wide), Convert(right, wide));
         output.Add(new Assign(target.Name, Convert(combined, target.Type), IsDeclaration: false));
     }
 
@@ -252,21 +239,25 @@ internal sealed partial class Lowerer
             output.Add(new Store(array, index, right));
             return;
         }
+        if (CompoundOperator(assignment) is not { } op) return;
+        var current = new ElementRead(array.Element, array, index);
+        output.Add(new Store(array, index, new Binary(array.Element, op, current, right)));
+    }
+
+    /// <summary>The operator of <c>x op= y</c>, or null (reported) for one AutoGrad does not differentiate.</summary>
+    private BinaryOp? CompoundOperator(AssignmentExpressionSyntax assignment)
+    {
         BinaryOp? op = assignment.Kind() switch
         {
             SyntaxKind.AddAssignmentExpression => BinaryOp.Add,
             SyntaxKind.SubtractAssignmentExpression => BinaryOp.Subtract,
             SyntaxKind.MultiplyAssignmentExpression => BinaryOp.Multiply,
             SyntaxKind.DivideAssignmentExpression => BinaryOp.Divide,
+            SyntaxKind.ModuloAssignmentExpression => BinaryOp.Remainder,
             _ => null,
         };
-        if (op is null)
-        {
-            Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(assignment.OperatorToken), $"the '{assignment.OperatorToken.ValueText}' assignment");
-            return;
-        }
-        var current = new ElementRead(array.Element, array, index);
-        output.Add(new Store(array, index, new Binary(array.Element, op.Value, current, right)));
+        if (op is null) Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(assignment.OperatorToken), $"the '{assignment.OperatorToken.ValueText}' assignment");
+        return op;
     }
 
     /// <summary>The variable an assignment writes, or null (reported) when it writes anything else.</summary>

@@ -11,8 +11,11 @@ public sealed class LabeledImages
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
         if (images.Count != labels.Length)
             throw new ArgumentException($"{images.Count} images need as many labels, not {labels.Length}.", nameof(labels));
+        if (classCount <= byte.MaxValue && labels.AsSpan().IndexOfAnyInRange((byte)classCount, byte.MaxValue) is int bad and >= 0)
+            throw new ArgumentException($"Label {bad} is {labels[bad]}, outside the {classCount} classes.", nameof(labels));
         Images = images;
         Labels = labels;
         ClassCount = classCount;

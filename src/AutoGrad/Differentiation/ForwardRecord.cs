@@ -46,7 +46,7 @@ public sealed class ForwardRecord
         _bufferCount == 0 && (_doubles?.Count ?? 0) == 0 && (_floats?.Count ?? 0) == 0
         && (_ints?.Count ?? 0) == 0 && (_longs?.Count ?? 0) == 0 && (_bools?.Count ?? 0) == 0;
 
-    /// <summary>Forgets everything saved, keeping the storage.</summary>
+    /// <summary>Forgets everything saved, keeping the storage; saved buffers go back to their pool.</summary>
     public void Clear()
     {
         _doubles?.Clear();
@@ -54,7 +54,15 @@ public sealed class ForwardRecord
         _ints?.Clear();
         _longs?.Clear();
         _bools?.Clear();
-        Array.Clear(_buffers, 0, _bufferCount);
+        for (int i = 0; i < _bufferCount; i++)
+        {
+            switch (_buffers[i])
+            {
+                case float[] floats: BufferPool<float>.Return(floats); break;
+                case double[] doubles: BufferPool<double>.Return(doubles); break;
+            }
+            _buffers[i] = null!;
+        }
         _bufferCount = 0;
     }
 

@@ -14,7 +14,7 @@ namespace AutoGrad.Kernels;
 /// </summary>
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Below about this many multiply-adds (some 10 µs on one core) a second thread costs more than it saves.</summary>
+    /// <summary>Below about this many multiply-adds (some 20 µs on one core) a second thread costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 20;
 
     private const int AlignmentBytes = 64;

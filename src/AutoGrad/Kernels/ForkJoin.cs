@@ -55,11 +55,14 @@ internal sealed class ForkJoin
     /// </summary>
     public bool TryRun(IBlockJob job, int blockCount)
     {
+        if (blockCount <= 0) return true;
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
         try
         {
             long generation = ++_generation << 32;
-            Volatile.Write(ref _claim, generation | Closed);
+            // A full fence, so the fields below cannot be seen changed while the last job's
+            // claim value, which a slow claimant may still hold, stands.
+            Interlocked.Exchange(ref _claim, generation | Closed);
             _job = job;
             _blockCount = blockCount;
             _completedBlocks = 0;
@@ -76,7 +79,7 @@ internal sealed class ForkJoin
         }
         finally
         {
-            Volatile.Write(ref _claim, Closed);
+            Interlocked.Exchange(ref _claim, Closed);
             _job = null;
             Volatile.Write(ref _busy, 0);
         }

@@ -36,6 +36,18 @@ public static class Primitives
         if (!dbias.IsEmpty) RowKernels.SumColumns(dy, dbias, rows, columns, accumulate: true);
     }
 
+    /// <summary><c>y = max(x, 0)</c> element-wise.</summary>
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y) => ActivationKernels.Relu(x, y);
+
+    /// <summary>Pullback of <see cref="Relu"/>: <c>dx += x &gt; 0 ? dy : 0</c>.</summary>
+    [DerivativeOf(typeof(Primitives), nameof(Relu), ReadsOutputs = false)]
+    public static void ReluPullback(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        if (dx.IsEmpty) return;
+        for (int i = 0; i < dx.Length; i++)
+            if (x[i] > 0) dx[i] += dy[i];
+    }
+
     /// <summary><c>result[r] = log Σ_c exp(x[r, c])</c>, computed stably.</summary>
     public static void LogSumExp(ReadOnlySpan<float> x, Span<float> result, int rows, int columns) =>
         RowKernels.LogSumExp(x, result, rows, columns);

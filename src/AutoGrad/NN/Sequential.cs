@@ -76,7 +76,10 @@ public sealed class Sequential : ITrainableModel
     /// <inheritdoc />
     public void Predict(ReadOnlySpan<float> inputs, int batchSize, Span<float> logits)
     {
-        Forward(inputs, batchSize);
+        // The recording forward pass takes its buffers from a pool; clearing the record returns them.
+        _record.Clear();
+        Forward(inputs, batchSize, _record);
+        _record.Clear();
         Activations(_layers.Length - 1).CopyTo(logits);
     }
 
@@ -106,7 +109,7 @@ public sealed class Sequential : ITrainableModel
         return loss;
     }
 
-    private void Forward(ReadOnlySpan<float> inputs, int batchSize, ForwardRecord? record = null)
+    private void Forward(ReadOnlySpan<float> inputs, int batchSize, ForwardRecord record)
     {
         if (inputs.Length < batchSize * InputSize)
             throw new ArgumentException($"{batchSize} samples need {batchSize * InputSize} inputs but {inputs.Length} were given.", nameof(inputs));

@@ -52,9 +52,6 @@ partial class Branches
         {
             result = z > 0.0 ? global::System.Math.Sqrt(z) : z * z;
         }
-        doubleStack.Push(x);
-        doubleStack.Push(y);
-        boolStack.Push(clamp);
         doubleStack.Push(z);
         boolStack.Push(returned);
         return result;
@@ -71,9 +68,6 @@ partial class Branches
         var doubleStack = record.Doubles;
         returned = boolStack.Pop();
         z = doubleStack.Pop();
-        clamp = boolStack.Pop();
-        y = doubleStack.Pop();
-        x = doubleStack.Pop();
         if (!returned)
         {
             // result = z > 0.0 ? global::System.Math.Sqrt(z) : z * z
@@ -85,8 +79,7 @@ partial class Branches
             }
             else
             {
-                dz += seed * z;
-                dz += seed * z;
+                dz += seed * z + seed * z;
             }
         }
         if (boolStack.Pop())
@@ -161,8 +154,7 @@ partial class Branches
             }
             else
             {
-                dz += seed * z;
-                dz += seed * z;
+                dz += seed * z + seed * z;
             }
         }
         if (tookBranch)

@@ -139,9 +139,7 @@ partial class Calls
     public static double LossForward(double[] w, double[] x, double bias, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
-        var doubleStack = record.Doubles;
         result = global::Calls.Square(global::Calls.SoftPlus(global::Calls.Dot(w, x) + bias));
-        doubleStack.Push(bias);
         return result;
     }
 
@@ -150,8 +148,6 @@ partial class Calls
     public static void LossReverse(double[] w, double[] x, double bias, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx, ref double dbias)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
-        var doubleStack = record.Doubles;
-        bias = doubleStack.Pop();
         // result = global::Calls.Square(global::Calls.SoftPlus(global::Calls.Dot(w, x) + bias))
         double t1 = global::Calls.Dot(w, x);
         double t2 = t1 + bias;
@@ -213,9 +209,7 @@ partial class Calls
     public static double SquareForward(double v, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
-        var doubleStack = record.Doubles;
         result = v * v;
-        doubleStack.Push(v);
         return result;
     }
 
@@ -223,11 +217,8 @@ partial class Calls
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     public static void SquareReverse(double v, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dv)
     {
-        var doubleStack = record.Doubles;
-        v = doubleStack.Pop();
         // result = v * v
-        dv += seed * v;
-        dv += seed * v;
+        dv += seed * v + seed * v;
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
@@ -239,8 +230,7 @@ partial class Calls
         result = v * v;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = v * v
-        dv += seed * v;
-        dv += seed * v;
+        dv += seed * v + seed * v;
         global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }

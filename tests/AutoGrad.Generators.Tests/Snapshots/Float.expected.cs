@@ -34,9 +34,6 @@ partial class Single
         doubleStack.Push(wide);
         wide = global::System.Math.Exp(-0.5 * (double)(z * z));
         result = (float)wide / (sigma * global::System.MathF.Sqrt(6.2831855f));
-        floatStack.Push(x);
-        floatStack.Push(mu);
-        floatStack.Push(sigma);
         floatStack.Push(z);
         doubleStack.Push(wide);
         return result;
@@ -54,41 +51,33 @@ partial class Single
         var doubleStack = record.Doubles;
         wide = doubleStack.Pop();
         z = floatStack.Pop();
-        sigma = floatStack.Pop();
-        mu = floatStack.Pop();
-        x = floatStack.Pop();
         // result = (float)wide / (sigma * global::System.MathF.Sqrt(6.2831855f))
         float t1 = global::System.MathF.Sqrt(6.2831855f);
         float t2 = sigma * t1;
         float g1 = seed / t2;
-        dwide += (double)g1;
         float t3 = (float)wide;
         float t4 = t3 / t2;
         float g2 = -(seed * t4 / t2);
+        dwide += (double)g1;
         dsigma += g2 * t1;
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
+        double t5 = wide;
         wide = doubleStack.Pop();
         double g3 = dwide;
         dwide = 0.0;
-        float t5 = z * z;
-        double t6 = (double)t5;
-        double t7 = -0.5 * t6;
-        double t8 = global::System.Math.Exp(t7);
-        double g4 = g3 * t8;
+        double g4 = g3 * t5;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
-        dz += g6 * z;
-        dz += g6 * z;
+        dz += g6 * z + g6 * z;
         // z = (x - mu) / sigma
+        float t6 = z;
         z = floatStack.Pop();
         float g7 = dz;
         dz = 0f;
         float g8 = g7 / sigma;
         dx += g8;
         dmu += -g8;
-        float t9 = x - mu;
-        float t10 = t9 / sigma;
-        dsigma += -(g7 * t10 / sigma);
+        dsigma += -(g7 * t6 / sigma);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
@@ -109,32 +98,25 @@ partial class Single
         float t1 = global::System.MathF.Sqrt(6.2831855f);
         float t2 = sigma * t1;
         float g1 = seed / t2;
-        dwide += (double)g1;
         float t3 = (float)wide;
         float t4 = t3 / t2;
         float g2 = -(seed * t4 / t2);
+        dwide += (double)g1;
         dsigma += g2 * t1;
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
         double g3 = dwide;
         dwide = 0.0;
-        float t5 = z * z;
-        double t6 = (double)t5;
-        double t7 = -0.5 * t6;
-        double t8 = global::System.Math.Exp(t7);
-        double g4 = g3 * t8;
+        double g4 = g3 * wide;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
-        dz += g6 * z;
-        dz += g6 * z;
+        dz += g6 * z + g6 * z;
         // z = (x - mu) / sigma
         float g7 = dz;
         dz = 0f;
         float g8 = g7 / sigma;
         dx += g8;
         dmu += -g8;
-        float t9 = x - mu;
-        float t10 = t9 / sigma;
-        dsigma += -(g7 * t10 / sigma);
+        dsigma += -(g7 * z / sigma);
         global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }

@@ -45,9 +45,6 @@ partial class Layers
             r++;
         }
         intStack.Push(iterations_1);
-        intStack.Push(batch);
-        intStack.Push(inputs);
-        intStack.Push(outputs);
         intStack.Push(r);
         intStack.Push(c);
     }
@@ -69,9 +66,6 @@ partial class Layers
         var doubleStack = record.Doubles;
         c = intStack.Pop();
         r = intStack.Pop();
-        outputs = intStack.Pop();
-        inputs = intStack.Pop();
-        batch = intStack.Pop();
         for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
         {
             r--;
@@ -207,9 +201,6 @@ partial class Layers
         }
         intStack.Push(iterations);
         result = s / (double)batch;
-        intStack.Push(batch);
-        intStack.Push(inputs);
-        intStack.Push(hidden);
         intStack.Push(i);
         record.PushBuffer(h);
         record.PushBuffer(a);
@@ -232,9 +223,6 @@ partial class Layers
         a = record.PopBuffer<double>();
         h = record.PopBuffer<double>();
         i = intStack.Pop();
-        hidden = intStack.Pop();
-        inputs = intStack.Pop();
-        batch = intStack.Pop();
         dh = global::AutoGrad.Differentiation.BufferPool<double>.Rent(h.Length);
         da = global::AutoGrad.Differentiation.BufferPool<double>.Rent(a.Length);
         // result = s / (double)batch
@@ -247,8 +235,7 @@ partial class Layers
             double g1 = ds;
             ds = 0.0;
             ds += g1;
-            da[i] += g1 * a[i];
-            da[i] += g1 * a[i];
+            da[i] += g1 * a[i] + g1 * a[i];
         }
         // i = 0
         i = intStack.Pop();
@@ -306,8 +293,7 @@ partial class Layers
             double g1 = ds;
             ds = 0.0;
             ds += g1;
-            da[i] += g1 * a[i];
-            da[i] += g1 * a[i];
+            da[i] += g1 * a[i] + g1 * a[i];
         }
         // s = 0.0
         ds = 0.0;

@@ -32,6 +32,7 @@ partial class Loops
         returned = false;
         intStack.Push(count);
         count = 0;
+        boolStack.Push(returned);
         iterations = 0;
         while (!returned && x > 1.0)
         {
@@ -41,7 +42,6 @@ partial class Loops
             if (count > 100)
             {
                 result = x;
-                boolStack.Push(returned);
                 returned = true;
             }
         }
@@ -76,8 +76,6 @@ partial class Loops
         {
             if (count > 100)
             {
-                // returned = true
-                returned = boolStack.Pop();
                 // result = x
                 dx_1 += seed;
             }
@@ -87,6 +85,7 @@ partial class Loops
             dx_1 = 0.0;
             dx_1 += g1 / 2.0;
         }
+        returned = boolStack.Pop();
         // count = 0
         count = intStack.Pop();
         // returned = false
@@ -107,6 +106,7 @@ partial class Loops
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         returned = false;
         count = 0;
+        boolStack.Push(returned);
         iterations = 0;
         while (!returned && x > 1.0)
         {
@@ -116,7 +116,6 @@ partial class Loops
             if (count > 100)
             {
                 result = x;
-                boolStack.Push(returned);
                 returned = true;
             }
         }
@@ -135,8 +134,6 @@ partial class Loops
         {
             if (count > 100)
             {
-                // returned = true
-                returned = boolStack.Pop();
                 // result = x
                 dx_1 += seed;
             }
@@ -146,6 +143,7 @@ partial class Loops
             dx_1 = 0.0;
             dx_1 += g1 / 2.0;
         }
+        returned = boolStack.Pop();
         dx += dx_1;
         global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
@@ -227,8 +225,6 @@ partial class Loops
         }
         intStack.Push(iterations);
         result = h * h;
-        doubleStack.Push(w);
-        doubleStack.Push(u);
         doubleStack.Push(h);
         intStack.Push(t);
         boolStack.Push(broke);
@@ -253,11 +249,8 @@ partial class Loops
         broke = boolStack.Pop();
         t = intStack.Pop();
         h = doubleStack.Pop();
-        u = doubleStack.Pop();
-        w = doubleStack.Pop();
         // result = h * h
-        dh += seed * h;
-        dh += seed * h;
+        dh += seed * h + seed * h;
         for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
         {
             if (!broke)
@@ -269,14 +262,11 @@ partial class Loops
                 if (!continued)
                 {
                     // h = global::System.Math.Tanh(w * h + u * inputs[t])
+                    double t1 = h;
                     h = doubleStack.Pop();
                     double g1 = dh;
                     dh = 0.0;
-                    double t1 = w * h;
-                    double t2 = u * inputs[t];
-                    double t3 = t1 + t2;
-                    double t4 = global::System.Math.Tanh(t3);
-                    double g2 = g1 * (1.0 - t4 * t4);
+                    double g2 = g1 * (1.0 - t1 * t1);
                     dw += g2 * h;
                     dh += g2 * w;
                     du += g2 * inputs[t];
@@ -356,8 +346,7 @@ partial class Loops
         result = h * h;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = h * h
-        dh += seed * h;
-        dh += seed * h;
+        dh += seed * h + seed * h;
         for (int iteration1 = iterations; iteration1 > 0; iteration1--)
         {
             if (!broke)
@@ -369,14 +358,11 @@ partial class Loops
                 if (!continued)
                 {
                     // h = global::System.Math.Tanh(w * h + u * inputs[t])
+                    double t1 = h;
                     h = doubleStack.Pop();
                     double g1 = dh;
                     dh = 0.0;
-                    double t1 = w * h;
-                    double t2 = u * inputs[t];
-                    double t3 = t1 + t2;
-                    double t4 = global::System.Math.Tanh(t3);
-                    double g2 = g1 * (1.0 - t4 * t4);
+                    double g2 = g1 * (1.0 - t1 * t1);
                     dw += g2 * h;
                     dh += g2 * w;
                     du += g2 * inputs[t];

@@ -81,13 +81,11 @@ namespace Samples
                 // sum = sum + (100.0 * a * a + b * b)
                 double g1 = dsum;
                 dsum = 0.0;
-                dsum += g1;
                 double g2 = g1 * a;
-                da += g2 * 100.0;
                 double t1 = 100.0 * a;
-                da += g1 * t1;
-                db += g1 * b;
-                db += g1 * b;
+                dsum += g1;
+                da += g2 * 100.0 + g1 * t1;
+                db += g1 * b + g1 * b;
                 // b = 1.0 - x[i]
                 double g3 = db;
                 db = 0.0;
@@ -96,10 +94,9 @@ namespace Samples
                 double g4 = da;
                 da = 0.0;
                 int t2 = i + 1;
-                dx[t2] += g4;
                 double g5 = -g4;
-                dx[i] += g5 * x[i];
-                dx[i] += g5 * x[i];
+                dx[t2] += g4;
+                dx[i] += g5 * x[i] + g5 * x[i];
             }
             // i = 0
             i = intStack.Pop();
@@ -145,13 +142,11 @@ namespace Samples
                 // sum = sum + (100.0 * a * a + b * b)
                 double g1 = dsum;
                 dsum = 0.0;
-                dsum += g1;
                 double g2 = g1 * a;
-                da += g2 * 100.0;
                 double t1 = 100.0 * a;
-                da += g1 * t1;
-                db += g1 * b;
-                db += g1 * b;
+                dsum += g1;
+                da += g2 * 100.0 + g1 * t1;
+                db += g1 * b + g1 * b;
                 // b = 1.0 - x[i]
                 double g3 = db;
                 db = 0.0;
@@ -160,10 +155,9 @@ namespace Samples
                 double g4 = da;
                 da = 0.0;
                 int t2 = i + 1;
-                dx[t2] += g4;
                 double g5 = -g4;
-                dx[i] += g5 * x[i];
-                dx[i] += g5 * x[i];
+                dx[t2] += g4;
+                dx[i] += g5 * x[i] + g5 * x[i];
             }
             // sum = 0.0
             dsum = 0.0;

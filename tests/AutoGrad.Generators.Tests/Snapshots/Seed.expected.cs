@@ -28,12 +28,7 @@ namespace Samples
         public static double FForward(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
-            var doubleStack = record.Doubles;
             result = global::System.Math.Pow((a + b) * (c + d), 2.0);
-            doubleStack.Push(a);
-            doubleStack.Push(b);
-            doubleStack.Push(c);
-            doubleStack.Push(d);
             return result;
         }
 
@@ -41,20 +36,15 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
         public static void FReverse(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
-            var doubleStack = record.Doubles;
-            d = doubleStack.Pop();
-            c = doubleStack.Pop();
-            b = doubleStack.Pop();
-            a = doubleStack.Pop();
             // result = global::System.Math.Pow((a + b) * (c + d), 2.0)
             double t1 = a + b;
             double t2 = c + d;
             double t3 = t1 * t2;
             double g1 = seed * (2.0 * t3);
             double g2 = g1 * t2;
+            double g3 = g1 * t1;
             da += g2;
             db += g2;
-            double g3 = g1 * t1;
             dc += g3;
             dd += g3;
         }
@@ -73,9 +63,9 @@ namespace Samples
             double t3 = t1 * t2;
             double g1 = seed * (2.0 * t3);
             double g2 = g1 * t2;
+            double g3 = g1 * t1;
             da += g2;
             db += g2;
-            double g3 = g1 * t1;
             dc += g3;
             dd += g3;
             global::AutoGrad.Differentiation.ForwardRecord.Return(record);

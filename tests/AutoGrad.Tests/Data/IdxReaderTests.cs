@@ -135,6 +135,16 @@ public sealed class IdxReaderTests : IDisposable
         Assert.Equal(2, data.Test.ClassCount);
     }
 
+    [Fact]
+    public void Labeled_images_check_their_arguments()
+    {
+        var images = new IdxImages([0f, 1f], 2, 1, 1);
+
+        Assert.Throws<ArgumentException>("labels", () => new LabeledImages(images, [0], 10));
+        Assert.Throws<ArgumentException>("labels", () => new LabeledImages(images, [0, 3], 3));
+        Assert.Equal(2, new LabeledImages(images, [0, 2], 3).Count);
+    }
+
     private static byte[] Idx(int dimensionCount, int[] sizes, byte[] data)
     {
         var bytes = new byte[4 + 4 * sizes.Length + data.Length];

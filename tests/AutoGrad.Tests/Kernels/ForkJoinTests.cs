@@ -12,7 +12,7 @@ public class ForkJoinTests
         var random = new Random(1);
         for (int run = 0; run < 2000; run++)
         {
-            var job = new CountingJob(random.Next(1, 40));
+            var job = new CountingJob(random.Next(0, 40));
 
             RunWhenFree(pool, job, job.Counts.Length);
 

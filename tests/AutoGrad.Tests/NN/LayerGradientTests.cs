@@ -183,6 +183,12 @@ public class LayerGradientTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         model.LossAndGradient(inputs, labels, batch, gradient);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        var logits = new float[batch * 3];
+        for (int i = 0; i < 3; i++) model.Predict(inputs, batch, logits);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        model.Predict(inputs, batch, logits);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     private static float[] RandomVector(Random random, int length, double scale = 1) =>

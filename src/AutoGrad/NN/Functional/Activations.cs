@@ -23,12 +23,9 @@ public static partial class Activations
         for (int i = 0; i < x.Length; i++) y[i] = MathF.Tanh(x[i]);
     }
 
-    /// <summary>max(x, 0).</summary>
+    /// <summary>max(x, 0), through the SIMD element-wise primitive.</summary>
     [Differentiable]
-    public static void Relu(ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : 0;
-    }
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y) => Primitives.Relu(x, y);
 
     /// <summary>x for x &gt; 0, slope · x otherwise.</summary>
     [Differentiable]

@@ -11,20 +11,18 @@ public static partial class Layers
     [Differentiable]
     public static void Dense(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
-        Primitives.MatMulTransposedB(x, weights, y, batch, inputs, outputs);
-        for (int row = 0; row < batch; row++)
-            for (int column = 0; column < outputs; column++)
-                y[row * outputs + column] += bias[column];
+        float[] product = new float[batch * outputs];
+        Primitives.MatMulTransposedB(x, weights, product, batch, inputs, outputs);
+        Primitives.AddRowVector(product, bias, y, batch, outputs);
     }
 
     /// <summary><see cref="Dense"/> on the network's inputs, whose gradient nobody needs: its pullback skips computing it.</summary>
     [Differentiable]
     public static void DenseOnInputs([NoGradient] ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
-        Primitives.MatMulTransposedB(x, weights, y, batch, inputs, outputs);
-        for (int row = 0; row < batch; row++)
-            for (int column = 0; column < outputs; column++)
-                y[row * outputs + column] += bias[column];
+        float[] product = new float[batch * outputs];
+        Primitives.MatMulTransposedB(x, weights, product, batch, inputs, outputs);
+        Primitives.AddRowVector(product, bias, y, batch, outputs);
     }
 
     /// <summary><c>y = x · weightsᵀ</c>: a dense layer without bias.</summary>

@@ -1,0 +1,83 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Model;
+
+namespace AutoGrad.Generators.Differentiation;
+
+internal sealed partial class ReverseModeTransform
+{
+    /// <summary>Per loop: variables saved once around the whole loop instead of at each assignment inside it.</summary>
+    private readonly Dictionary<While, List<string>> _savedAroundLoop = new(ReferenceComparer<While>.Instance);
+
+    /// <summary>Assignments whose old value need not be saved, because their loop saves the variable once.</summary>
+    private readonly HashSet<Stmt> _unsaved = new(ReferenceComparer<Stmt>.Instance);
+
+    /// <summary>
+    /// A variable that a loop assigns but whose value nothing inside the loop reads in the
+    /// reverse sweep (an accumulator like <c>z += w[j] * x[j]</c>) needs its old values only
+    /// outside the loop: it is saved once before the loop and restored once after replaying it,
+    /// instead of at every iteration. Outermost loops are tried first.
+    /// </summary>
+    private void FindLoopSaves(Block block)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case While loop:
+                    var readers = new HashSet<string>();
+                    CollectReverseReads(loop.Body, readers);
+                    var assignments = new List<Assign>();
+                    VisitStatements(loop.Body, s => { if (s is Assign a) assignments.Add(a); });
+                    var hoisted = assignments
+                        .Select(a => a.Target)
+                        .Where(v => _needed.Contains(v) && !readers.Contains(v) && !_recomputed.Contains(v) && !_unsaved.Any(u => ((Assign)u).Target == v))
+                        .Distinct()
+                        .ToList();
+                    if (hoisted.Count > 0)
+                    {
+                        _savedAroundLoop[loop] = hoisted;
+                        foreach (var assign in assignments.Where(a => hoisted.Contains(a.Target))) _unsaved.Add(assign);
+                    }
+                    FindLoopSaves(loop.Body);
+                    break;
+                case If branch:
+                    FindLoopSaves(branch.Then);
+                    FindLoopSaves(branch.Else);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Every variable whose value the reverse sweep of these statements reads.</summary>
+    private void CollectReverseReads(Block block, HashSet<string> names)
+    {
+        if (_recomputeAt.TryGetValue(block, out var recompute))
+            foreach (var definition in recompute.Definitions) CollectOperands(definition.Value, names);
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assign assign when IsActiveAssignment(assign):
+                    CollectReverseReads(assign.Value, names);
+                    break;
+                case Store store when HasWork(store, 1):
+                    CollectVariables(store.Index, names);
+                    if (_activity.IsActive(store.Array.Code)) CollectReverseReads(store.Value, names);
+                    break;
+                case Invoke invoke when HasWork(invoke, 1):
+                    foreach (var argument in invoke.Arguments)
+                        if (argument.Value is not null) CollectVariables(argument.Value, names);
+                    break;
+                case If branch:
+                    if (HasWork(branch, 1) && CanRecompute(branch)) CollectVariables(branch.Condition, names);
+                    CollectReverseReads(branch.Then, names);
+                    CollectReverseReads(branch.Else, names);
+                    break;
+                case While loop:
+                    CollectReverseReads(loop.Body, names);
+                    break;
+            }
+        }
+    }
+}
