@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -50,6 +51,11 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             return;
         }
         if (output.Overlaps(a[..(m * k)]) || output.Overlaps(b[..(k * n)])) ThrowHelper.ThrowOverlap(nameof(c));
+        if (m == 1 || k == 1)
+        {
+            RunThin(a, b, transposeB, output, m, k, n, accumulate);
+            return;
+        }
 
         fixed (T* pa = a, pb = b, pc = c)
         {
@@ -67,6 +73,41 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
                 PackB(problem, depthStep, packedB, 0, n);
                 var blocked = new BlockedProblem(problem, packedB, depthStep, BalancedStep(m, Mc, Mr), n);
                 for (int ic = 0; ic < m; ic += blocked.RowStep) ComputeBlock(blocked, ic, Math.Min(ic + blocked.RowStep, m), 0, n);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A single row of A (a matrix-vector product, a batch of one) or a depth of one (an outer
+    /// product): packing B would cost more than the product, so these go through dot products
+    /// and scaled row additions. With m = 1 or k = 1, A's elements are contiguous whether or not
+    /// it is transposed.
+    /// </summary>
+    private static void RunThin(ReadOnlySpan<T> a, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate)
+    {
+        if (m == 1 && transposeB)
+        {
+            // c[j] (+)= a · B[j, :], B stored n × k
+            for (int j = 0; j < n; j++)
+            {
+                T dot = TensorPrimitives.Dot(a[..k], b.Slice(j * k, k));
+                c[j] = accumulate ? c[j] + dot : dot;
+            }
+        }
+        else if (m == 1)
+        {
+            // c (+)= Σ_p a[p] B[p, :], B stored k × n
+            if (!accumulate) c.Clear();
+            for (int p = 0; p < k; p++) TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), a[p], c, c);
+        }
+        else
+        {
+            // k = 1: c[i, :] (+)= a[i] b, where b is n long in either layout
+            for (int i = 0; i < m; i++)
+            {
+                var row = c.Slice(i * n, n);
+                if (accumulate) TensorPrimitives.MultiplyAdd(b[..n], a[i], row, row);
+                else TensorPrimitives.Multiply(b[..n], a[i], row);
             }
         }
     }
