@@ -10,10 +10,9 @@ namespace AutoGrad.Generators.Diagnostics;
 public static class DiagnosticDescriptors
 {
     private const string Category = "AutoGrad";
-    private const string HelpBase = "https://github.com/autograd-dotnet/autograd#diagnostics";
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string help) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: help, helpLinkUri: HelpBase);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: help);
 
     public static readonly DiagnosticDescriptor MethodNotStatic = Error(
         "AG0001", "Differentiable method must be static",
@@ -74,15 +73,13 @@ public static class DiagnosticDescriptors
         "AG0016", "Result does not depend on any differentiable input",
         "The result of '{0}' does not depend on any differentiable input; its gradient is always zero",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "Check that the differentiable parameters are used in the returned value, or remove [Differentiable].",
-        helpLinkUri: HelpBase);
+        description: "Check that the differentiable parameters are used in the returned value, or remove [Differentiable].");
 
     public static readonly DiagnosticDescriptor GradientStopped = new(
         "AG0017", "Gradient stops at a [NoGradient] parameter",
         "'{0}' depends on a differentiable input, but parameter '{1}' of '{2}' is [NoGradient], so no gradient flows through it",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "Remove [NoGradient] from the callee's parameter, or mark the caller's input [NoGradient] too if a zero gradient is intended.",
-        helpLinkUri: HelpBase);
+        description: "Remove [NoGradient] from the callee's parameter, or mark the caller's input [NoGradient] too if a zero gradient is intended.");
 
     public static readonly DiagnosticDescriptor OutputWrittenTwice = Error(
         "AG0018", "Span written whole more than once",
