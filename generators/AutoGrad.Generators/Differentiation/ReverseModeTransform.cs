@@ -61,6 +61,12 @@ internal sealed partial class ReverseModeTransform
         }
         foreach (var output in outputAdjoints)
         {
+            if (!IsReadOrStored(method.Body, output.Input.Name))
+            {
+                // Written only by calls, whose pullbacks just read its adjoint: use the caller's.
+                _arrayAdjoints[output.Input.Name] = output.Name;
+                continue;
+            }
             // The reverse sweep consumes output adjoints (a write resets them), so it works on a copy.
             var local = _names.Named(output.Name + "Local");
             _arrayAdjoints[output.Input.Name] = local;
@@ -280,6 +286,39 @@ internal sealed partial class ReverseModeTransform
             _slotDeclarations.Add(new Declare(type, name, Default(type)));
         }
         return name;
+    }
+
+    /// <summary>Whether the body reads the array's elements, passes it as an input, or writes single elements.</summary>
+    private static bool IsReadOrStored(Block block, string array)
+    {
+        var found = false;
+        void Look(Expr e) => IrRewriter.Visit(e, node =>
+        {
+            found |= node is ElementRead read && read.Array.Code == array
+                || node is Call call && call.Arguments.Any(a => a.Array?.Code == array);
+        });
+        VisitStatements(block, statement =>
+        {
+            switch (statement)
+            {
+                case Assign assign: Look(assign.Value); break;
+                case Store store:
+                    found |= store.Array.Code == array;
+                    Look(store.Index);
+                    Look(store.Value);
+                    break;
+                case Invoke invoke:
+                    for (var i = 0; i < invoke.Arguments.Count; i++)
+                    {
+                        if (invoke.Arguments[i].Value is { } value) Look(value);
+                        else if (invoke.Arguments[i].Array?.Code == array && invoke.Target.Parameters[i].Shape != ParameterShape.Output) found = true;
+                    }
+                    break;
+                case If branch: Look(branch.Condition); break;
+                case While loop: Look(loop.Condition); break;
+            }
+        });
+        return found;
     }
 
     private static void CollectAssigned(Block block, HashSet<string> names)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using AutoGrad.Kernels;
 
@@ -44,7 +45,17 @@ public static class Primitives
     public static void ReluPullback(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         if (dx.IsEmpty) return;
-        for (int i = 0; i < dx.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= dx.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var inputs = new Vector<float>(x[i..]);
+                var passed = Vector.ConditionalSelect(Vector.GreaterThan(inputs, Vector<float>.Zero), new Vector<float>(dy[i..]), Vector<float>.Zero);
+                (new Vector<float>(dx[i..]) + passed).CopyTo(dx[i..]);
+            }
+        }
+        for (; i < dx.Length; i++)
             if (x[i] > 0) dx[i] += dy[i];
     }
 

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Numerics;
 
 namespace AutoGrad.NN;
 
@@ -13,7 +13,6 @@ public sealed class Adam : Optimizer
 
     private readonly float[] _firstMoment;
     private readonly float[] _secondMoment;
-    private readonly float[] _scratch;
     private readonly float[][] _state;
 
     /// <summary>Creates the optimizer with zero moment estimates.</summary>
@@ -33,7 +32,6 @@ public sealed class Adam : Optimizer
         Epsilon = epsilon;
         _firstMoment = new float[parameterCount];
         _secondMoment = new float[parameterCount];
-        _scratch = new float[parameterCount];
         _state = [_firstMoment, _secondMoment];
     }
 
@@ -53,22 +51,40 @@ public sealed class Adam : Optimizer
     public override IReadOnlyList<float[]> State => _state;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One fused pass: TensorPrimitives has each piece but not the whole update, and eight separate
+    /// passes over the parameters measured about 40 us for the seed network, several times this.
+    /// </remarks>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
-        var scratch = _scratch.AsSpan();
-        // m ← β₁ m + (1 − β₁) g  and  v ← β₂ v + (1 − β₂) g², each as one fused pass.
-        TensorPrimitives.Lerp(gradient, _firstMoment, Beta1, _firstMoment);
-        TensorPrimitives.Multiply(gradient, gradient, scratch);
-        TensorPrimitives.Lerp(scratch, _secondMoment, Beta2, _secondMoment);
-
         double step = StepCount;
-        float firstCorrection = (float)(1 - Math.Pow(Beta1, step));
-        float secondCorrection = (float)(1 - Math.Pow(Beta2, step));
-        // √(v / c₂) + ε, then θ ← θ − (η / c₁) m / that.
-        TensorPrimitives.Multiply(_secondMoment, 1 / secondCorrection, scratch);
-        TensorPrimitives.Sqrt(scratch, scratch);
-        TensorPrimitives.Add(scratch, Epsilon, scratch);
-        TensorPrimitives.Divide(_firstMoment, scratch, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, -LearningRate / firstCorrection, parameters, parameters);
+        float rate = (float)(LearningRate / (1 - Math.Pow(Beta1, step)));
+        float secondScale = (float)(1 / (1 - Math.Pow(Beta2, step)));
+        float beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon;
+        var m = _firstMoment.AsSpan(0, parameters.Length);
+        var v = _secondMoment.AsSpan(0, parameters.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var (b1, b2, c1, c2) = (new Vector<float>(beta1), new Vector<float>(beta2), new Vector<float>(1 - beta1), new Vector<float>(1 - beta2));
+            var (scale, eps, lr) = (new Vector<float>(secondScale), new Vector<float>(epsilon), new Vector<float>(rate));
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var g = new Vector<float>(gradient[i..]);
+                // m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − η/(1−β₁ᵗ) · m / (√(v/(1−β₂ᵗ)) + ε)
+                var mi = b1 * new Vector<float>(m[i..]) + c1 * g;
+                var vi = b2 * new Vector<float>(v[i..]) + c2 * g * g;
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                (new Vector<float>(parameters[i..]) - lr * mi / (Vector.SquareRoot(vi * scale) + eps)).CopyTo(parameters[i..]);
+            }
+        }
+        for (; i < parameters.Length; i++)
+        {
+            float g = gradient[i];
+            m[i] = beta1 * m[i] + (1 - beta1) * g;
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+            parameters[i] -= rate * m[i] / (MathF.Sqrt(v[i] * secondScale) + epsilon);
+        }
     }
 }
