@@ -39,7 +39,7 @@ internal sealed partial class ReverseModeTransform
     private readonly bool _split;
     private readonly string _record;
 
-    private ReverseModeTransform(MethodModel method, NameScope names, string seed, string record, bool split,
+    private ReverseModeTransform(MethodModel method, Activity activity, NameScope names, string seed, string record, bool split,
         IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
     {
         _method = method;
@@ -47,7 +47,7 @@ internal sealed partial class ReverseModeTransform
         _seed = seed;
         _record = record;
         _split = split;
-        _activity = new Activity(method);
+        _activity = activity;
         _variables = method.Variables.ToDictionary(v => v.Name);
         var assigned = new HashSet<string>();
         CollectAssigned(method.Body, assigned);
@@ -113,7 +113,7 @@ internal sealed partial class ReverseModeTransform
 
         // Each build names its own temporaries; the three method bodies share only the signature's names.
         ReverseModeTransform Transform(bool split) =>
-            new(model, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
+            new(model, activity, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
         var (forward, reverse) = Transform(split: true).BuildSplit();
         return (signature.Program(model, Transform(split: false).BuildCore().ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null), diagnostics);
     }
