@@ -266,7 +266,7 @@ internal sealed partial class ReverseModeTransform
     private void ReverseAssign(Assign assign, int depth, List<Code> output)
     {
         var type = _variables[assign.Target].Type;
-        output.Add(new StatementComment(type, assign.Target, assign.Value));
+        output.Add(new StatementComment(new VarRef(type, assign.Target), assign.Value));
         var scope = new ValueCache(null);
         // Until it is restored, the variable still holds the value this statement computed.
         var reuse = IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
@@ -312,7 +312,7 @@ internal sealed partial class ReverseModeTransform
     private void ReverseStore(Store store, int depth, List<Code> output)
     {
         var cache = new ValueCache(null);
-        output.Add(new StatementComment(store.Array.Element, ExprPrinterName(store), store.Value));
+        output.Add(new StatementComment(new ElementRead(store.Array.Element, store.Array, store.Index), store.Value));
         var index = Value(store.Index, output, cache);
         var element = new ElementRead(store.Array.Element, store.Array, index);
         if (_needed.Contains(store.Array.Code))
@@ -328,8 +328,6 @@ internal sealed partial class ReverseModeTransform
         Backpropagate(store.Value, new VarRef(type, gradient), output, cache);
         cache.Flush(output);
     }
-
-    private static string ExprPrinterName(Store store) => store.Array.Code + "[" + Emit.ExprPrinter.Print(store.Index) + "]";
 
     private static string Capitalize(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
 }

@@ -231,7 +231,7 @@ internal static class Emitter
                 writer.Line("// " + comment.Text);
                 break;
             case StatementComment statement:
-                writer.Line($"// {Print(new VarRef(statement.Type, statement.Target))} = {Print(statement.Value)}");
+                writer.Line($"// {Print(statement.Target)} = {Print(statement.Value)}");
                 break;
             case Line line:
                 writer.Line(line.Text);

@@ -47,7 +47,7 @@ public sealed record InvokeCode(string Method, EquatableArray<Argument> Argument
 public sealed record Comment(string Text) : Code;
 
 /// <summary>A comment naming the source statement whose reverse follows: <c>// target = value</c>.</summary>
-public sealed record StatementComment(ScalarType Type, string Target, Expr Value) : Code;
+public sealed record StatementComment(Expr Target, Expr Value) : Code;
 
 /// <summary>A fixed line of support code (renting and returning stacks and scratch buffers).</summary>
 public sealed record Line(string Text) : Code;
