@@ -55,7 +55,10 @@ public static partial class TapeMath
 
     /// <summary>Records <c>x^p</c> for a constant exponent.</summary>
     public static Var Pow(Var x, double p) =>
-        GradientTape.Current.Push(Math.Pow(x.Value, p), x.Index, p * Math.Pow(x.Value, p - 1));
+        // Squares, the common case, without libm's pow (as PyTorch's pow kernel special-cases 2).
+        p == 2
+            ? GradientTape.Current.Push(x.Value * x.Value, x.Index, 2 * x.Value)
+            : GradientTape.Current.Push(Math.Pow(x.Value, p), x.Index, p * Math.Pow(x.Value, p - 1));
 
     /// <summary>Records <c>b^x</c> for a constant base.</summary>
     public static Var Pow(double b, Var x)

@@ -108,6 +108,10 @@ internal sealed partial class ReverseModeTransform
                 Backpropagate(left, adjoint, output, cache);
                 Backpropagate(right, Neg(adjoint), output, cache);
                 break;
+            case BinaryOp.Multiply when left.Equals(right):
+                // d(u u) = 2 u du: one contribution instead of two equal ones.
+                Backpropagate(left, Mul(adjoint, Mul(Number(binary.Type, 2), Value(left, output, cache))), output, cache);
+                break;
             case BinaryOp.Multiply:
                 if (leftActive) Backpropagate(left, Mul(adjoint, Value(right, output, cache)), output, cache);
                 if (rightActive) Backpropagate(right, Mul(adjoint, Value(left, output, cache)), output, cache);
@@ -159,6 +163,7 @@ internal sealed partial class ReverseModeTransform
         var scope = new ValueCache(null);
         if (UsesSplitSweeps(invoke))
         {
+            _recordPassedToCallees = true;
             seeds.Insert(0, new CallArgument(new External(invoke.Target.Element(), _record), ByRef: false));
             EmitPullback(invoke.Target with { Pullback = invoke.Target.Method + "Reverse" }, invoke.Arguments, seeds, output, scope);
         }

@@ -166,6 +166,7 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case Invoke invoke when UsesSplitSweeps(invoke):
                     // The callee saves its state in our record; its reverse half consumes it in ours.
+                    _recordPassedToCallees = true;
                     output.Add(new InvokeCode(invoke.Target.Method + "Forward", invoke.Arguments, _record));
                     break;
                 case Invoke invoke:
@@ -302,11 +303,35 @@ internal sealed partial class ReverseModeTransform
             output.Add(new Set(adjoint, Number(type, 0)));
             return;
         }
+        if (AccumulatedTerm(assign) is { } term)
+        {
+            // v = v ± e passes v's adjoint through unchanged: no reset and re-add, which would chain
+            // every iteration of a reduction loop on one floating-point add.
+            var through = new VarRef(type, adjoint);
+            Backpropagate(term.Term, term.Negated ? Neg(through) : through, output, scope);
+            scope.Flush(output);
+            return;
+        }
         var gradient = _names.Numbered("g");
         output.Add(new Declare(type, gradient, new VarRef(type, adjoint)));
         output.Add(new Set(adjoint, Number(type, 0))); // the assignment overwrote the variable
         Backpropagate(assign.Value, new VarRef(type, gradient), output, scope);
         scope.Flush(output);
+    }
+
+    /// <summary>The <c>e</c> of <c>v = v + e</c>, <c>v = e + v</c> or <c>v = v - e</c> when <c>e</c> does not read <c>v</c>.</summary>
+    private static (Expr Term, bool Negated)? AccumulatedTerm(Assign assign)
+    {
+        if (assign.Value is not Binary { Op: BinaryOp.Add or BinaryOp.Subtract } binary) return null;
+        bool IsTarget(Expr e) => e is VarRef v && v.Name == assign.Target && v.Type == binary.Type;
+        (Expr Term, bool Negated)? found =
+            IsTarget(binary.Left) ? (binary.Right, binary.Op == BinaryOp.Subtract)
+            : binary.Op == BinaryOp.Add && IsTarget(binary.Right) ? (binary.Left, false)
+            : null;
+        if (found is not { } term) return null;
+        var reads = new HashSet<string>();
+        CollectVariables(term.Term, reads);
+        return reads.Contains(assign.Target) ? null : term;
     }
 
     private void ReverseStore(Store store, int depth, List<Code> output)

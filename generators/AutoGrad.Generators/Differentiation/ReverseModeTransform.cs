@@ -38,6 +38,7 @@ internal sealed partial class ReverseModeTransform
 
     private readonly bool _split;
     private readonly string _record;
+    private bool _recordPassedToCallees;
 
     private ReverseModeTransform(MethodModel method, Activity activity, NameScope names, string seed, string record, bool split,
         IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
@@ -151,7 +152,9 @@ internal sealed partial class ReverseModeTransform
 
         var body = Declarations(withAdjoints: true);
         body.AddRange(_slotDeclarations);
-        body.Add(new Line($"var {_record} = {RecordType}.Rent();"));
+        // Straight-line code and loops whose values are all recomputed save nothing: no record to rent.
+        var usesRecord = _stacks.Count > 0 || _recordPassedToCallees;
+        if (usesRecord) body.Add(new Line($"var {_record} = {RecordType}.Rent();"));
         body.AddRange(StackAliases());
         body.Add(new Comment("Forward sweep: the method as written, saving what the reverse sweep needs."));
         body.AddRange(forward);
@@ -159,7 +162,7 @@ internal sealed partial class ReverseModeTransform
         body.Add(new Comment("Reverse sweep: statements in reverse order, accumulating adjoints."));
         body.AddRange(reverse);
         body.AddRange(ReverseEpilogue());
-        body.Add(new Line($"{RecordType}.Return({_record});"));
+        if (usesRecord) body.Add(new Line($"{RecordType}.Return({_record});"));
         foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
         if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
         return body;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq;
 using AutoGrad.Generators.Model;
 using Microsoft.CodeAnalysis.CSharp;
@@ -49,6 +50,9 @@ internal static class ExprPrinter
                 return ($"{Print(binary.Left, precedence)} {op} {Print(binary.Right, precedence + 1)}", precedence);
             case Conditional conditional:
                 return ($"{Print(conditional.Condition, Precedence.Or)} ? {Print(conditional.WhenTrue)} : {Print(conditional.WhenFalse)}", Precedence.Conditional);
+            case MathCall { Function: "Pow" } square when IsTwo(square.Arguments[1]):
+                // x * x is the correctly rounded square; the JIT would otherwise call libm's pow.
+                return ($"global::AutoGrad.Differentiation.GeneratedMath.Square({Print(square.Arguments[0])})", Precedence.Primary);
             case MathCall math:
                 var type = math.Single ? "global::System.MathF" : "global::System.Math";
                 return ($"{type}.{math.Function}({string.Join(", ", math.Arguments.Select(Print))})", Precedence.Primary);
@@ -59,6 +63,11 @@ internal static class ExprPrinter
                 throw new System.InvalidOperationException("Cannot print " + e.GetType().Name);
         }
     }
+
+    private static bool IsTwo(Expr e) =>
+        e is Constant constant
+        && double.TryParse(constant.Text.TrimEnd('f', 'F', 'd', 'D', 'm', 'M'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        && value == 2;
 
     public static string Array(ArraySource array) => array.IsNamed ? Identifier(array.Code) : array.Code;
 

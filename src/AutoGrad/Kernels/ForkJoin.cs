@@ -44,6 +44,9 @@ internal sealed class ForkJoin
     private ForkJoin(int workerCount)
     {
         _workerCount = workerCount;
+        // ManualResetEventSlim allocates its lock object the first time a thread blocks on it:
+        // make that happen here (a 1 ms wait, once) rather than inside a zero-allocation training step.
+        _done.Wait(1);
         for (int i = 0; i < workerCount; i++)
             new Thread(WorkerLoop) { IsBackground = true, Name = $"AutoGrad kernel worker {i + 1}" }.Start();
     }

@@ -25,8 +25,17 @@ public static class RowKernels
         Shape.CheckMatrix(y.Length, rows, columns, nameof(y));
         Shape.CheckVector(bias.Length, columns, nameof(bias));
         bias = bias[..columns];
+        // A TensorPrimitives call per row costs more than a 64-wide row itself, so this loops directly.
+        int vectorEnd = columns - columns % Vector<T>.Count;
         for (int i = 0; i < rows; i++)
-            TensorPrimitives.Add(x.Slice(i * columns, columns), bias, y.Slice(i * columns, columns));
+        {
+            var row = x.Slice(i * columns, columns);
+            var result = y.Slice(i * columns, columns);
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+                (new Vector<T>(row[j..]) + new Vector<T>(bias[j..])).CopyTo(result[j..]);
+            for (; j < columns; j++) result[j] = row[j] + bias[j];
+        }
     }
 
     /// <summary>
@@ -45,8 +54,20 @@ public static class RowKernels
         Shape.CheckVector(sums.Length, columns, nameof(sums));
         sums = sums[..columns];
         if (!accumulate) sums.Clear();
-        for (int i = 0; i < rows; i++)
-            TensorPrimitives.Add(sums, x.Slice(i * columns, columns), sums);
+        // Down each strip of columns with the running sums in a register, not a call per row.
+        int j = 0;
+        for (; j + Vector<T>.Count <= columns; j += Vector<T>.Count)
+        {
+            var sum = Vector<T>.Zero;
+            for (int i = 0; i < rows; i++) sum += new Vector<T>(x.Slice(i * columns + j, Vector<T>.Count));
+            (new Vector<T>(sums[j..]) + sum).CopyTo(sums[j..]);
+        }
+        for (; j < columns; j++)
+        {
+            T sum = T.Zero;
+            for (int i = 0; i < rows; i++) sum += x[i * columns + j];
+            sums[j] += sum;
+        }
     }
 
     /// <summary>
@@ -92,6 +113,11 @@ public static class RowKernels
             result[..rows].Fill(T.NegativeInfinity);
             return;
         }
+        if (columns < ShortRow)
+        {
+            LogSumExpOfShortRows(x, result, rows, columns);
+            return;
+        }
         var scratch = ArrayPool<T>.Shared.Rent(columns);
         try
         {
@@ -127,6 +153,109 @@ public static class RowKernels
                 var row = x.Slice(i * columns, columns);
                 T logSumExp = RowLogSumExp(row, scratch.AsSpan(0, columns));
                 TensorPrimitives.Subtract(row, logSumExp, y.Slice(i * columns, columns));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// The pullback of <see cref="LogSumExp{T}"/>: <c>dx[i, j] += dresult[i] · exp(x[i, j] - logSumExp[i])</c>,
+    /// the softmax of each row scaled by its adjoint.
+    /// </summary>
+    /// <param name="x">The matrix, <paramref name="rows"/> × <paramref name="columns"/>.</param>
+    /// <param name="logSumExp">What <see cref="LogSumExp{T}"/> returned for <paramref name="x"/>.</param>
+    /// <param name="dresult">The adjoint of each row's log-sum-exp.</param>
+    /// <param name="dx">The adjoint of <paramref name="x"/>, accumulated into.</param>
+    /// <param name="rows">Rows of the matrix.</param>
+    /// <param name="columns">Columns of the matrix.</param>
+    public static void LogSumExpPullback<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> logSumExp, ReadOnlySpan<T> dresult, Span<T> dx, int rows, int columns)
+        where T : IFloatingPointIeee754<T>
+    {
+        Shape.CheckMatrix(x.Length, rows, columns, nameof(x));
+        Shape.CheckMatrix(dx.Length, rows, columns, nameof(dx));
+        Shape.CheckVector(logSumExp.Length, rows, nameof(logSumExp));
+        Shape.CheckVector(dresult.Length, rows, nameof(dresult));
+        int length = rows * columns;
+        // Short rows go through one Exp call for the whole matrix; long ones row by row, to keep the scratch small.
+        int chunkRows = columns < ShortRow ? rows : 1;
+        var scratch = ArrayPool<T>.Shared.Rent(Math.Max(1, chunkRows * columns));
+        try
+        {
+            for (int first = 0; first < rows; first += chunkRows)
+            {
+                int count = Math.Min(chunkRows, rows - first);
+                var probabilities = scratch.AsSpan(0, count * columns);
+                var block = x.Slice(first * columns, count * columns);
+                var dxBlock = dx.Slice(first * columns, count * columns);
+                if (count == 1)
+                {
+                    TensorPrimitives.Subtract(block, logSumExp[first], probabilities);
+                    TensorPrimitives.Exp(probabilities, probabilities);
+                    TensorPrimitives.MultiplyAdd(probabilities, dresult[first], dxBlock, dxBlock);
+                    continue;
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    T shift = logSumExp[first + i];
+                    for (int j = i * columns; j < (i + 1) * columns; j++) probabilities[j] = block[j] - shift;
+                }
+                TensorPrimitives.Exp(probabilities, probabilities);
+                for (int i = 0; i < count; i++)
+                {
+                    T scale = dresult[first + i];
+                    for (int j = i * columns; j < (i + 1) * columns; j++) dxBlock[j] += scale * probabilities[j];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Rows up to this long are too short for a <see cref="TensorPrimitives"/> call per row to pay.</summary>
+    private const int ShortRow = 32;
+
+    /// <summary>
+    /// <see cref="LogSumExp{T}"/> for short rows (10 classes, say): the per-row maximum and sum are plain
+    /// loops and the exponentials of the whole matrix one vectorised call, instead of four calls per row.
+    /// </summary>
+    private static void LogSumExpOfShortRows<T>(ReadOnlySpan<T> x, Span<T> result, int rows, int columns)
+        where T : IFloatingPointIeee754<T>
+    {
+        var scratch = ArrayPool<T>.Shared.Rent(rows * columns);
+        try
+        {
+            var shifted = scratch.AsSpan(0, rows * columns);
+            for (int i = 0; i < rows; i++)
+            {
+                var row = x.Slice(i * columns, columns);
+                var shiftedRow = shifted.Slice(i * columns, columns);
+                T max = row[0];
+                bool hasNaN = T.IsNaN(max);
+                for (int j = 1; j < row.Length; j++)
+                {
+                    T value = row[j];
+                    if (value > max) max = value;
+                    hasNaN |= T.IsNaN(value);
+                }
+                if (hasNaN) max = T.NaN; // as TensorPrimitives.Max
+                result[i] = max;
+                // An infinite or NaN maximum is the answer itself; its row's exponentials are unused.
+                if (!T.IsFinite(max)) max = T.Zero;
+                for (int j = 0; j < row.Length; j++) shiftedRow[j] = row[j] - max;
+            }
+            TensorPrimitives.Exp(shifted, shifted);
+            for (int i = 0; i < rows; i++)
+            {
+                if (!T.IsFinite(result[i])) continue;
+                var shiftedRow = shifted.Slice(i * columns, columns);
+                T sum = T.Zero;
+                for (int j = 0; j < shiftedRow.Length; j++) sum += shiftedRow[j];
+                result[i] += T.Log(sum);
             }
         }
         finally

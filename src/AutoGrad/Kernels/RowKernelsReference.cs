@@ -50,6 +50,15 @@ public static class RowKernelsReference
         for (int i = 0; i < rows; i++) result[i] = T.CreateChecked(RowLogSumExp(x.Slice(i * columns, columns)));
     }
 
+    /// <inheritdoc cref="RowKernels.LogSumExpPullback{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/>
+    public static void LogSumExpPullback<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> logSumExp, ReadOnlySpan<T> dresult, Span<T> dx, int rows, int columns)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+                dx[i * columns + j] += T.CreateChecked(double.CreateChecked(dresult[i]) * Math.Exp(double.CreateChecked(x[i * columns + j]) - double.CreateChecked(logSumExp[i])));
+    }
+
     /// <inheritdoc cref="RowKernels.LogSoftmax{T}(ReadOnlySpan{T}, Span{T}, int, int)"/>
     public static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> y, int rows, int columns)
         where T : IFloatingPointIeee754<T>

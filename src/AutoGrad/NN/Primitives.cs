@@ -68,16 +68,7 @@ public static class Primitives
     public static void LogSumExpPullback(ReadOnlySpan<float> x, Span<float> result, int rows, int columns,
         ReadOnlySpan<float> dresult, Span<float> dx)
     {
-        if (dx.IsEmpty) return;
-        Span<float> probabilities = columns <= 1024 ? stackalloc float[columns] : new float[columns];
-        for (int r = 0; r < rows; r++)
-        {
-            var row = x.Slice(r * columns, columns);
-            TensorPrimitives.Subtract(row, result[r], probabilities);
-            TensorPrimitives.Exp(probabilities, probabilities);
-            var dxRow = dx.Slice(r * columns, columns);
-            TensorPrimitives.MultiplyAdd(probabilities, dresult[r], dxRow, dxRow);
-        }
+        if (!dx.IsEmpty) RowKernels.LogSumExpPullback<float>(x, result, dresult, dx, rows, columns);
     }
 
     /// <summary>Row-wise softmax of a rows × columns matrix.</summary>

@@ -79,7 +79,7 @@ partial class Branches
             }
             else
             {
-                dz += seed * z + seed * z;
+                dz += seed * (2.0 * z);
             }
         }
         if (boolStack.Pop())
@@ -119,7 +119,6 @@ partial class Branches
         double savedZ = 0.0;
         bool savedReturned = false;
         bool tookBranch = false;
-        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         returned = false;
         z = x * y;
@@ -154,7 +153,7 @@ partial class Branches
             }
             else
             {
-                dz += seed * z + seed * z;
+                dz += seed * (2.0 * z);
             }
         }
         if (tookBranch)
@@ -179,7 +178,6 @@ partial class Branches
         dz = 0.0;
         dx += g2 * y;
         dy += g2 * x;
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }

@@ -60,10 +60,7 @@ partial class Calls
         {
             i--;
             // s = s + weights[i] * x[i]
-            double g1 = ds;
-            ds = 0.0;
-            ds += g1;
-            dx[i] += g1 * weights[i];
+            dx[i] += ds * weights[i];
         }
         // i = 0
         i = intStack.Pop();
@@ -79,7 +76,6 @@ partial class Calls
         int i = 0;
         double ds = 0.0;
         int iterations = 0;
-        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         s = 0.0;
         i = 0;
@@ -98,14 +94,10 @@ partial class Calls
         {
             i--;
             // s = s + weights[i] * x[i]
-            double g1 = ds;
-            ds = 0.0;
-            ds += g1;
-            dx[i] += g1 * weights[i];
+            dx[i] += ds * weights[i];
         }
         // s = 0.0
         ds = 0.0;
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }
@@ -164,7 +156,6 @@ partial class Calls
     private static double __LossValueAndPullback(double[] w, double[] x, double bias, double seed, global::System.Span<double> dx, ref double dbias)
     {
         double result = 0.0;
-        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         result = global::Calls.Square(global::Calls.SoftPlus(global::Calls.Dot(w, x) + bias));
         // Reverse sweep: statements in reverse order, accumulating adjoints.
@@ -178,7 +169,6 @@ partial class Calls
         global::Calls.SoftPlusPullback(t2, dv_1, ref dx_1);
         global::Calls.DotPullback(w, x, dx_1, dx);
         dbias += dx_1;
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }
@@ -218,20 +208,18 @@ partial class Calls
     public static void SquareReverse(double v, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dv)
     {
         // result = v * v
-        dv += seed * v + seed * v;
+        dv += seed * (2.0 * v);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
     private static double __SquareValueAndPullback(double v, double seed, ref double dv)
     {
         double result = 0.0;
-        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         result = v * v;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = v * v
-        dv += seed * v + seed * v;
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        dv += seed * (2.0 * v);
         return result;
     }
 }

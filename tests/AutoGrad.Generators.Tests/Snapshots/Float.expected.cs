@@ -68,7 +68,7 @@ partial class Single
         double g4 = g3 * t5;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
-        dz += g6 * z + g6 * z;
+        dz += g6 * (2f * z);
         // z = (x - mu) / sigma
         float t6 = z;
         z = floatStack.Pop();
@@ -88,7 +88,6 @@ partial class Single
         double wide = 0.0;
         double dwide = 0.0;
         float dz = 0f;
-        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         z = (x - mu) / sigma;
         wide = global::System.Math.Exp(-0.5 * (double)(z * z));
@@ -109,7 +108,7 @@ partial class Single
         double g4 = g3 * wide;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
-        dz += g6 * z + g6 * z;
+        dz += g6 * (2f * z);
         // z = (x - mu) / sigma
         float g7 = dz;
         dz = 0f;
@@ -117,7 +116,6 @@ partial class Single
         dx += g8;
         dmu += -g8;
         dsigma += -(g7 * z / sigma);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }

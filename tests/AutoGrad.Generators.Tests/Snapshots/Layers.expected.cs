@@ -232,10 +232,7 @@ partial class Layers
         {
             i--;
             // s = s + a[i] * a[i]
-            double g1 = ds;
-            ds = 0.0;
-            ds += g1;
-            da[i] += g1 * a[i] + g1 * a[i];
+            da[i] += ds * (2.0 * a[i]);
         }
         // i = 0
         i = intStack.Pop();
@@ -290,10 +287,7 @@ partial class Layers
         {
             i--;
             // s = s + a[i] * a[i]
-            double g1 = ds;
-            ds = 0.0;
-            ds += g1;
-            da[i] += g1 * a[i] + g1 * a[i];
+            da[i] += ds * (2.0 * a[i]);
         }
         // s = 0.0
         ds = 0.0;
@@ -383,7 +377,6 @@ partial class Layers
         dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
         dy.CopyTo(dyLocal);
         int iterations = 0;
-        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         i = 0;
         iterations = 0;
@@ -407,6 +400,5 @@ partial class Layers
             }
         }
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
     }
 }

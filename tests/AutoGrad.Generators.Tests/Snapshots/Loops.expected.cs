@@ -250,7 +250,7 @@ partial class Loops
         t = intStack.Pop();
         h = doubleStack.Pop();
         // result = h * h
-        dh += seed * h + seed * h;
+        dh += seed * (2.0 * h);
         for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
         {
             if (!broke)
@@ -346,7 +346,7 @@ partial class Loops
         result = h * h;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = h * h
-        dh += seed * h + seed * h;
+        dh += seed * (2.0 * h);
         for (int iteration1 = iterations; iteration1 > 0; iteration1--)
         {
             if (!broke)

@@ -79,24 +79,21 @@ namespace Samples
                 a = x[i + 1] - x[i] * x[i];
                 b = 1.0 - x[i];
                 // sum = sum + (100.0 * a * a + b * b)
-                double g1 = dsum;
-                dsum = 0.0;
-                double g2 = g1 * a;
+                double g1 = dsum * a;
                 double t1 = 100.0 * a;
-                dsum += g1;
-                da += g2 * 100.0 + g1 * t1;
-                db += g1 * b + g1 * b;
+                da += g1 * 100.0 + dsum * t1;
+                db += dsum * (2.0 * b);
                 // b = 1.0 - x[i]
-                double g3 = db;
+                double g2 = db;
                 db = 0.0;
-                dx[i] += -g3;
+                dx[i] += -g2;
                 // a = x[i + 1] - x[i] * x[i]
-                double g4 = da;
+                double g3 = da;
                 da = 0.0;
                 int t2 = i + 1;
-                double g5 = -g4;
-                dx[t2] += g4;
-                dx[i] += g5 * x[i] + g5 * x[i];
+                double g4 = -g3;
+                dx[t2] += g3;
+                dx[i] += g4 * (2.0 * x[i]);
             }
             // i = 0
             i = intStack.Pop();
@@ -116,7 +113,6 @@ namespace Samples
             double da = 0.0;
             double db = 0.0;
             int iterations = 0;
-            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             sum = 0.0;
             i = 0;
@@ -140,28 +136,24 @@ namespace Samples
                 a = x[i + 1] - x[i] * x[i];
                 b = 1.0 - x[i];
                 // sum = sum + (100.0 * a * a + b * b)
-                double g1 = dsum;
-                dsum = 0.0;
-                double g2 = g1 * a;
+                double g1 = dsum * a;
                 double t1 = 100.0 * a;
-                dsum += g1;
-                da += g2 * 100.0 + g1 * t1;
-                db += g1 * b + g1 * b;
+                da += g1 * 100.0 + dsum * t1;
+                db += dsum * (2.0 * b);
                 // b = 1.0 - x[i]
-                double g3 = db;
+                double g2 = db;
                 db = 0.0;
-                dx[i] += -g3;
+                dx[i] += -g2;
                 // a = x[i + 1] - x[i] * x[i]
-                double g4 = da;
+                double g3 = da;
                 da = 0.0;
                 int t2 = i + 1;
-                double g5 = -g4;
-                dx[t2] += g4;
-                dx[i] += g5 * x[i] + g5 * x[i];
+                double g4 = -g3;
+                dx[t2] += g3;
+                dx[i] += g4 * (2.0 * x[i]);
             }
             // sum = 0.0
             dsum = 0.0;
-            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
             return result;
         }
     }

@@ -28,7 +28,7 @@ namespace Samples
         public static double FForward(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
-            result = global::System.Math.Pow((a + b) * (c + d), 2.0);
+            result = global::AutoGrad.Differentiation.GeneratedMath.Square((a + b) * (c + d));
             return result;
         }
 
@@ -36,7 +36,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
         public static void FReverse(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
-            // result = global::System.Math.Pow((a + b) * (c + d), 2.0)
+            // result = global::AutoGrad.Differentiation.GeneratedMath.Square((a + b) * (c + d))
             double t1 = a + b;
             double t2 = c + d;
             double t3 = t1 * t2;
@@ -53,11 +53,10 @@ namespace Samples
         private static double __FValueAndPullback(double a, double b, double c, double d, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
             double result = 0.0;
-            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
             // Forward sweep: the method as written, saving what the reverse sweep needs.
-            result = global::System.Math.Pow((a + b) * (c + d), 2.0);
+            result = global::AutoGrad.Differentiation.GeneratedMath.Square((a + b) * (c + d));
             // Reverse sweep: statements in reverse order, accumulating adjoints.
-            // result = global::System.Math.Pow((a + b) * (c + d), 2.0)
+            // result = global::AutoGrad.Differentiation.GeneratedMath.Square((a + b) * (c + d))
             double t1 = a + b;
             double t2 = c + d;
             double t3 = t1 * t2;
@@ -68,7 +67,6 @@ namespace Samples
             db += g2;
             dc += g3;
             dd += g3;
-            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
             return result;
         }
     }

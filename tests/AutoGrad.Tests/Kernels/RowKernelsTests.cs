@@ -102,6 +102,29 @@ public class RowKernelsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void LogSumExpPullback_matches_reference(int rows, int columns)
+    {
+        Check<float>(rows, columns);
+        Check<double>(rows, columns);
+
+        static void Check<T>(int rows, int columns) where T : IFloatingPointIeee754<T>
+        {
+            var x = KernelAssert.Random<T>(rows * columns, seed: 7, scale: 20);
+            var logSumExp = new T[rows];
+            RowKernelsReference.LogSumExp<T>(x, logSumExp, rows, columns);
+            var dresult = KernelAssert.Random<T>(rows, seed: 8);
+            var expected = KernelAssert.Random<T>(rows * columns, seed: 9);
+            var actual = (T[])expected.Clone();
+            RowKernelsReference.LogSumExpPullback<T>(x, logSumExp, dresult, expected, rows, columns);
+
+            RowKernels.LogSumExpPullback<T>(x, logSumExp, dresult, actual, rows, columns);
+
+            KernelAssert.Close<T>(expected, actual, 16 * KernelAssert.Epsilon<T>(), $"{rows}x{columns}");
+        }
+    }
+
     [Fact]
     public void LogSumExp_handles_infinities_and_empty_rows()
     {
@@ -110,6 +133,9 @@ public class RowKernelsTests
 
         RowKernels.LogSumExp<float>(x, result, 2, 2);
         Assert.Equal([float.NegativeInfinity, float.PositiveInfinity], result);
+
+        RowKernels.LogSumExp<float>([1, float.NaN, float.NaN, 1], result, 2, 2);
+        Assert.True(float.IsNaN(result[0]) && float.IsNaN(result[1]));
 
         RowKernels.LogSumExp<float>(ReadOnlySpan<float>.Empty, result, 2, 0);
         Assert.Equal([float.NegativeInfinity, float.NegativeInfinity], result);
