@@ -35,6 +35,31 @@ internal static unsafe partial class BlockedGemm<T>
             NarrowMicroKernel256(a, rowStride, depthStride, b, kc, c, ldc, load);
     }
 
+    /// <summary>Rows a <see cref="PartialMicroKernel"/> computes at most.</summary>
+    private const int PartialRows = 4;
+
+    /// <summary>
+    /// Like <see cref="MicroKernel"/> for the first <paramref name="rows"/> (at most
+    /// <see cref="PartialRows"/>) rows of a tile: a ragged last panel of a short C (10 classes,
+    /// say) then costs the rows it has, rounded up to 2 or 4, instead of a whole Mr. The A panel
+    /// must be readable for <see cref="PartialRows"/> rows (the zero-padded edge panel is); only
+    /// <paramref name="rows"/> rows of C are read and written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PartialMicroKernel(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            if (rows <= 2) PartialMicroKernel512x2(a, rowStride, depthStride, b, kc, c, ldc, load, rows);
+            else PartialMicroKernel512x4(a, rowStride, depthStride, b, kc, c, ldc, load, rows);
+        }
+        else
+        {
+            if (rows <= 2) PartialMicroKernel256x2(a, rowStride, depthStride, b, kc, c, ldc, load, rows);
+            else PartialMicroKernel256x4(a, rowStride, depthStride, b, kc, c, ldc, load, rows);
+        }
+    }
+
     /// <summary>8 rows × 2 vectors of C in 16 accumulators; each depth step loads two B vectors and broadcasts 8 A values.</summary>
     private static void MicroKernel512(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
     {
@@ -259,6 +284,130 @@ internal static unsafe partial class BlockedGemm<T>
         c30.Store(c + 3 * ldc);
         c40.Store(c + 4 * ldc);
         c50.Store(c + 5 * ldc);
+    }
+
+    /// <summary>Up to 2 rows × 2 vectors of C.</summary>
+    private static void PartialMicroKernel512x2(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load, int rows)
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
+        if (load)
+        {
+            c00 = Vector512.Load(c); c01 = Vector512.Load(c + w);
+            if (rows > 1) { c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + w); }
+        }
+        T* a0 = a;
+        T* a1 = a + rowStride;
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        {
+            var b0 = Vector512.LoadAligned(b);
+            var b1 = Vector512.LoadAligned(b + w);
+            var x0 = Vector512.Create(a0[depth]);
+            c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
+            var x1 = Vector512.Create(a1[depth]);
+            c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11);
+        }
+        c00.Store(c); c01.Store(c + w);
+        if (rows > 1) { c10.Store(c + ldc); c11.Store(c + ldc + w); }
+    }
+
+    /// <summary>Up to 4 rows × 2 vectors of C.</summary>
+    private static void PartialMicroKernel512x4(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load, int rows)
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        if (load)
+        {
+            c00 = Vector512.Load(c); c01 = Vector512.Load(c + w);
+            c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + w);
+            c20 = Vector512.Load(c + 2 * ldc); c21 = Vector512.Load(c + 2 * ldc + w);
+            if (rows > 3) { c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + w); }
+        }
+        T* a0 = a;
+        T* a1 = a + rowStride;
+        T* a2 = a + 2 * rowStride;
+        T* a3 = a + 3 * rowStride;
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        {
+            var b0 = Vector512.LoadAligned(b);
+            var b1 = Vector512.LoadAligned(b + w);
+            var x0 = Vector512.Create(a0[depth]);
+            c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
+            var x1 = Vector512.Create(a1[depth]);
+            c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11);
+            var x2 = Vector512.Create(a2[depth]);
+            c20 = Fma(x2, b0, c20); c21 = Fma(x2, b1, c21);
+            var x3 = Vector512.Create(a3[depth]);
+            c30 = Fma(x3, b0, c30); c31 = Fma(x3, b1, c31);
+        }
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        if (rows > 3) { c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w); }
+    }
+
+    /// <summary>Up to 2 rows × 2 vectors of C.</summary>
+    private static void PartialMicroKernel256x2(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load, int rows)
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
+        if (load)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + w);
+            if (rows > 1) { c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + w); }
+        }
+        T* a0 = a;
+        T* a1 = a + rowStride;
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        {
+            var b0 = Vector256.LoadAligned(b);
+            var b1 = Vector256.LoadAligned(b + w);
+            var x0 = Vector256.Create(a0[depth]);
+            c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
+            var x1 = Vector256.Create(a1[depth]);
+            c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11);
+        }
+        c00.Store(c); c01.Store(c + w);
+        if (rows > 1) { c10.Store(c + ldc); c11.Store(c + ldc + w); }
+    }
+
+    /// <summary>Up to 4 rows × 2 vectors of C.</summary>
+    private static void PartialMicroKernel256x4(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load, int rows)
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        if (load)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + w);
+            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + w);
+            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + w);
+            if (rows > 3) { c30 = Vector256.Load(c + 3 * ldc); c31 = Vector256.Load(c + 3 * ldc + w); }
+        }
+        T* a0 = a;
+        T* a1 = a + rowStride;
+        T* a2 = a + 2 * rowStride;
+        T* a3 = a + 3 * rowStride;
+        nint depth = 0;
+        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        {
+            var b0 = Vector256.LoadAligned(b);
+            var b1 = Vector256.LoadAligned(b + w);
+            var x0 = Vector256.Create(a0[depth]);
+            c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
+            var x1 = Vector256.Create(a1[depth]);
+            c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11);
+            var x2 = Vector256.Create(a2[depth]);
+            c20 = Fma(x2, b0, c20); c21 = Fma(x2, b1, c21);
+            var x3 = Vector256.Create(a3[depth]);
+            c30 = Fma(x3, b0, c30); c31 = Fma(x3, b1, c31);
+        }
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        if (rows > 3) { c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -200,6 +200,8 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
                     }
                     if (tileRows == mr && columns == nr)
                         MicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load);
+                    else if (tileRows <= PartialRows && columns == nr)
+                        PartialMicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, tileRows); // the packed edge panel
                     else
                         EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, tileRows, columns, edgeTile);
                 }
@@ -218,7 +220,9 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         {
             for (int r = 0; r < rows; r++) CopyShort(tile + (nint)r * ldc, scratch + r * nr, columns);
         }
-        if (columns <= VectorWidth)
+        if (rows <= PartialRows)
+            PartialMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load, rows);
+        else if (columns <= VectorWidth)
             NarrowMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
         else
             MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);

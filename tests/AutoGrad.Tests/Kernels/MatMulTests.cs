@@ -27,6 +27,14 @@ public class MatMulTests
             // The seed MLP's layers at batch 256.
             data.Add(variant, 256, 784, 64);
             data.Add(variant, 256, 64, 10);
+            data.Add(variant, 10, 256, 64);
+            // Every ragged row count below the tile height (8 rows with AVX-512, 6 with AVX2),
+            // in full-width column panels and in ragged ones.
+            foreach (int m in new[] { 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15 })
+            {
+                data.Add(variant, m, 40, 64);
+                data.Add(variant, m, 40, 70);
+            }
         }
         return data;
     }
