@@ -253,14 +253,14 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
 
     /// <summary>
     /// Packs columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of op(B),
-    /// depth block by depth block, into panels of Nr columns, each stored depth-major (the Nr
+    /// depth block by depth block (those from <paramref name="depthStart"/> to <paramref name="depthEnd"/>), into panels of Nr columns, each stored depth-major (the Nr
     /// values of one depth step are adjacent), zero-padding the last panel. The block for depth
     /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that.
     /// </summary>
-    private static void PackB(in Problem p, int depthStep, T* packedB, int columnStart, int columnEnd)
+    private static void PackB(in Problem p, int depthStep, T* packedB, int columnStart, int columnEnd, int depthStart = 0, int depthEnd = int.MaxValue)
     {
         int nr = Nr, paddedN = RoundUp(p.N, nr);
-        for (int pc = 0; pc < p.K; pc += depthStep)
+        for (int pc = depthStart; pc < Math.Min(p.K, depthEnd); pc += depthStep)
         {
             int kc = Math.Min(depthStep, p.K - pc);
             for (int jr = columnStart; jr < columnEnd; jr += nr)
@@ -350,6 +350,8 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         public int ColumnBlocks => (Problem.N + ColumnStep - 1) / ColumnStep;
 
         public int BlockCount => RowBlocks * ColumnBlocks;
+
+        public int DepthBlocks => (Problem.K + DepthStep - 1) / DepthStep;
     }
 
     /// <summary>
@@ -370,8 +372,10 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             job._blocked = blocked;
             try
             {
+                // Packing is shared out by column block and depth block: a narrow B (64 columns,
+                // one column block) would otherwise be packed by one thread while the other waits.
                 job._packing = true;
-                job.RunAll(blocked.ColumnBlocks);
+                job.RunAll(blocked.ColumnBlocks * blocked.DepthBlocks);
                 job._packing = false;
                 job.RunAll(blocked.BlockCount);
             }
@@ -387,8 +391,8 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             ref readonly var b = ref _blocked;
             if (_packing)
             {
-                int start = block * b.ColumnStep;
-                PackB(b.Problem, b.DepthStep, b.PackedB, start, Math.Min(start + b.ColumnStep, b.Problem.N));
+                int start = block % b.ColumnBlocks * b.ColumnStep, depth = block / b.ColumnBlocks * b.DepthStep;
+                PackB(b.Problem, b.DepthStep, b.PackedB, start, Math.Min(start + b.ColumnStep, b.Problem.N), depth, depth + b.DepthStep);
                 return;
             }
             int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
