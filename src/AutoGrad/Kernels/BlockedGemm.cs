@@ -99,15 +99,25 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         }
         else if (transposeB)
         {
-            // m = 1: c[j] (+)= a · B[j, :]; a single row of A is contiguous in either layout
-            for (int i = 0; i < m; i++)
+            // m = 1: c[j] (+)= a · B[j, :]; a single row of A is contiguous in either layout.
+            // Four rows of B at a time share each load of a (a batch-1 dense layer's forward).
+            var rowOfA = a[..k];
+            int j = 0;
+            if (Vector.IsHardwareAccelerated && k >= Vector<T>.Count)
             {
-                var rowOfA = a.Slice(i * k, k);
-                for (int j = 0; j < n; j++)
+                for (; j + 4 <= n; j += 4)
                 {
-                    T dot = TensorPrimitives.Dot(rowOfA, b.Slice(j * k, k));
-                    c[i * n + j] = accumulate ? c[i * n + j] + dot : dot;
+                    var (d0, d1, d2, d3) = Dot4(rowOfA, b.Slice(j * k, 4 * k), k);
+                    c[j] = accumulate ? c[j] + d0 : d0;
+                    c[j + 1] = accumulate ? c[j + 1] + d1 : d1;
+                    c[j + 2] = accumulate ? c[j + 2] + d2 : d2;
+                    c[j + 3] = accumulate ? c[j + 3] + d3 : d3;
                 }
+            }
+            for (; j < n; j++)
+            {
+                T dot = TensorPrimitives.Dot(rowOfA, b.Slice(j * k, k));
+                c[j] = accumulate ? c[j] + dot : dot;
             }
         }
         else
@@ -125,6 +135,34 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
                 }
             }
         }
+    }
+
+    /// <summary>The dot products of <paramref name="x"/> with four consecutive rows of <paramref name="rows"/>, each <paramref name="k"/> long.</summary>
+    private static (T, T, T, T) Dot4(ReadOnlySpan<T> x, ReadOnlySpan<T> rows, int k)
+    {
+        var r0 = rows[..k];
+        var r1 = rows.Slice(k, k);
+        var r2 = rows.Slice(2 * k, k);
+        var r3 = rows.Slice(3 * k, k);
+        Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
+        int w = Vector<T>.Count, p = 0;
+        for (; p + w <= k; p += w)
+        {
+            var v = new Vector<T>(x[p..]);
+            s0 += v * new Vector<T>(r0[p..]);
+            s1 += v * new Vector<T>(r1[p..]);
+            s2 += v * new Vector<T>(r2[p..]);
+            s3 += v * new Vector<T>(r3[p..]);
+        }
+        T d0 = Vector.Sum(s0), d1 = Vector.Sum(s1), d2 = Vector.Sum(s2), d3 = Vector.Sum(s3);
+        for (; p < k; p++)
+        {
+            d0 += x[p] * r0[p];
+            d1 += x[p] * r1[p];
+            d2 += x[p] * r2[p];
+            d3 += x[p] * r3[p];
+        }
+        return (d0, d1, d2, d3);
     }
 
     /// <summary>

@@ -28,6 +28,7 @@ public class MatMulTests
             data.Add(variant, 256, 784, 64);
             data.Add(variant, 256, 64, 10);
             data.Add(variant, 10, 256, 64);
+            data.Add(variant, 1, 784, 64); // batch 1
             // Every ragged row count below the tile height (8 rows with AVX-512, 6 with AVX2),
             // in full-width column panels and in ragged ones.
             foreach (int m in new[] { 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15 })
