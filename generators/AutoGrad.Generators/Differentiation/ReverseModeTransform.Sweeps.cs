@@ -271,7 +271,7 @@ internal sealed partial class ReverseModeTransform
         var scope = new ValueCache(null);
         // Until it is restored, the variable still holds the value this statement computed.
         var reuse = IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
-        if (NeedsSave(assign, depth))
+        if (!_inFusedIteration && NeedsSave(assign, depth))
         {
             if (reuse)
             {

@@ -147,8 +147,27 @@ internal sealed partial class ReverseModeTransform
         FindRecomputableValues();
         ComputeNeeded();
         FindLoopSaves(_method.Body);
-        var forward = Forward(_method.Body, depth: 0);
-        var reverse = Reverse(_method.Body, depth: 0);
+        List<Code> forward, reverse;
+        if (FindFusableLoop() is { } fused)
+        {
+            var statements = _method.Body.Statements;
+            var before = new Block(statements.Take(fused.Index).ToEquatableArray());
+            var after = new Block(statements.Skip(fused.Index + 1).ToEquatableArray());
+            forward = Forward(before, depth: 0);
+            if (after.Statements.Count > 0)
+            {
+                forward.Add(new Comment("The statements after the loop, reversed first: the loop's reverse half needs their adjoints."));
+                forward.AddRange(Reverse(after, depth: 0));
+            }
+            forward.AddRange(FusedLoopCode(fused));
+            forward.AddRange(Forward(after, depth: 0));
+            reverse = Reverse(before, depth: 0);
+        }
+        else
+        {
+            forward = Forward(_method.Body, depth: 0);
+            reverse = Reverse(_method.Body, depth: 0);
+        }
 
         var body = Declarations(withAdjoints: true);
         body.AddRange(_slotDeclarations);

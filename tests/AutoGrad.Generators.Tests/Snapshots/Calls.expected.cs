@@ -75,27 +75,22 @@ partial class Calls
         double s = 0.0;
         int i = 0;
         double ds = 0.0;
-        int iterations = 0;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         s = 0.0;
         i = 0;
-        iterations = 0;
+        // The statements after the loop, reversed first: the loop's reverse half needs their adjoints.
+        // result = s
+        ds += seed;
+        // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
         while (i < x.Length)
         {
-            iterations++;
             s = s + weights[i] * x[i];
+            // s = s + weights[i] * x[i]
+            dx[i] += ds * weights[i];
             i++;
         }
         result = s;
         // Reverse sweep: statements in reverse order, accumulating adjoints.
-        // result = s
-        ds += seed;
-        for (int iteration1 = iterations; iteration1 > 0; iteration1--)
-        {
-            i--;
-            // s = s + weights[i] * x[i]
-            dx[i] += ds * weights[i];
-        }
         // s = 0.0
         ds = 0.0;
         return result;

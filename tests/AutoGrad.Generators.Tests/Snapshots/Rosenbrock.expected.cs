@@ -112,29 +112,18 @@ namespace Samples
             double dsum = 0.0;
             double da = 0.0;
             double db = 0.0;
-            int iterations = 0;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             sum = 0.0;
             i = 0;
-            iterations = 0;
+            // The statements after the loop, reversed first: the loop's reverse half needs their adjoints.
+            // result = sum
+            dsum += seed;
+            // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
             while (i < x.Length - 1)
             {
-                iterations++;
                 a = x[i + 1] - x[i] * x[i];
                 b = 1.0 - x[i];
                 sum = sum + (100.0 * a * a + b * b);
-                i++;
-            }
-            result = sum;
-            // Reverse sweep: statements in reverse order, accumulating adjoints.
-            // result = sum
-            dsum += seed;
-            for (int iteration1 = iterations; iteration1 > 0; iteration1--)
-            {
-                i--;
-                // Recompute this iteration's values instead of having saved them.
-                a = x[i + 1] - x[i] * x[i];
-                b = 1.0 - x[i];
                 // sum = sum + (100.0 * a * a + b * b)
                 double g1 = dsum * a;
                 double t1 = 100.0 * a;
@@ -151,7 +140,10 @@ namespace Samples
                 double g4 = -g3;
                 dx[t2] += g3;
                 dx[i] += g4 * (2.0 * x[i]);
+                i++;
             }
+            result = sum;
+            // Reverse sweep: statements in reverse order, accumulating adjoints.
             // sum = 0.0
             dsum = 0.0;
             return result;

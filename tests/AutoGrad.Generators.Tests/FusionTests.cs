@@ -1,0 +1,47 @@
+using AutoGrad.Generators.Tests.Infrastructure;
+
+namespace AutoGrad.Generators.Tests;
+
+/// <summary>
+/// Which loops the generator reverses inside their forward loop (a fused reduction) and which it
+/// must leave to the separate reverse sweep. The gradients of the same shapes are checked against
+/// finite differences in AutoGrad.Tests (Gradients/Reductions.cs).
+/// </summary>
+public class FusionTests
+{
+    private const string Fused = "Forward and reverse in one pass";
+
+    [Theory]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) s += x[i] * x[i]; return s;")]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { double t = Math.Exp(x[i]); s -= t * w; } return s / x.Length + w;")]
+    [InlineData("double s = 0, q = 0; for (int i = 1; i < x.Length; i += 2) { s += x[i - 1]; q += x[i] * w; } double m = s * 2; return m + q;")]
+    public void Reductions_fuse(string body) => Assert.Contains(Fused, Generate(body));
+
+    [Theory]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) s += x[i]; return s * s;")] // the adjoint after the loop needs the total
+    [InlineData("double p = 1, s = 0; for (int i = 0; i < x.Length; i++) { s += p * x[i]; p = x[i]; } return s;")] // a value carried across iterations
+    [InlineData("double s = 0, v = 0; for (int i = 0; i < x.Length; i++) { s += x[i]; v += s * x[i]; } return v;")] // the total read inside the loop
+    [InlineData("double t = 0, s = 0; for (int i = 0; i < x.Length; i++) { t = x[i] * w; s += t; } return s + t;")] // an iteration's value read after the loop
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { if (x[i] > 0) s += x[i]; } return s;")] // branches are not fused (yet)
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) s += x[i]; double r = Math.Exp(s); return r;")] // exp reuses its own result
+    [InlineData("double s = w; for (int i = 0; i < x.Length; i++) s = s * x[i]; return s;")] // not an accumulation
+    [InlineData("double s = 1; for (int i = 0; i < x.Length; i++) s += x[i]; return w / s;")] // a quotient's adjoint reads its divisor
+    public void Look_alikes_do_not_fuse(string body) => Assert.DoesNotContain(Fused, Generate(body));
+
+    private static string Generate(string body)
+    {
+        var (result, output) = GeneratorHarness.Run($$"""
+            using System;
+            using AutoGrad;
+
+            public static partial class Subject
+            {
+                [Differentiable]
+                public static double F(double[] x, double w) { {{body}} }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        return GeneratorHarness.Generated(result);
+    }
+}
