@@ -13,12 +13,37 @@ internal sealed partial class ReverseModeTransform
     /// Such a loop is reversed inside the forward loop, each iteration right after its forward
     /// half, while its values are still in registers: one pass over the data instead of two,
     /// nothing saved and no trip count. The accumulators' adjoints must then be known before
-    /// the loop, so the statements after it are reversed first.
+    /// the loop, so the statements after it are reversed first. Inner loops of the same kind
+    /// (a dot product per sample) are reversed by running them again, forwards, in the
+    /// iteration's reverse half: their reverse iterations commute too.
     /// </summary>
-    private sealed record FusedLoop(int Index, While Loop, List<Assign> Core, List<Increment> Counters);
+    private sealed record FusedLoop(int Index, While Loop, LoopShape Shape, Dictionary<While, InnerLoop> Inner);
+
+    /// <summary>A loop body: assignments (and, for an outer loop, inner loops), then the counters' steps.</summary>
+    private sealed record LoopShape(List<Stmt> Core, List<Increment> Counters)
+    {
+        public IEnumerable<Assign> Assignments => Core.OfType<Assign>();
+    }
+
+    /// <summary>An inner loop: its shape, the assignments that start its counters, and its accumulators.</summary>
+    private sealed record InnerLoop(LoopShape Shape, List<Assign> CounterStarts, HashSet<string> Accumulators);
 
     /// <summary>Whether no reverse code may run restores: a fused iteration reads the values its forward half left.</summary>
     private bool _inFusedIteration;
+
+    private static LoopShape? ShapeOf(While loop, bool allowInnerLoops)
+    {
+        var body = loop.Body.Statements;
+        var firstStep = body.Count;
+        while (firstStep > 0 && body[firstStep - 1] is Increment) firstStep--;
+        var core = new List<Stmt>();
+        for (var i = 0; i < firstStep; i++)
+        {
+            if (body[i] is Assign || (allowInnerLoops && body[i] is While)) core.Add(body[i]);
+            else return null;
+        }
+        return new LoopShape(core, body.Skip(firstStep).Cast<Increment>().ToList());
+    }
 
     /// <summary>The last top-level loop of the body, when it can be reversed in place (see <see cref="FusedLoop"/>).</summary>
     private FusedLoop? FindFusableLoop()
@@ -34,51 +59,118 @@ internal sealed partial class ReverseModeTransform
         // Buffers' adjoints are rented after the forward sweep, too late for a fused loop.
         if (index < 0 || _method.Buffers.Count > 0) return null;
         var loop = (While)statements[index];
-        if (!HasWork(loop, 0)) return null;
+        if (!HasWork(loop, 0) || ShapeOf(loop, allowInnerLoops: true) is not { } shape) return null;
+        var core = shape.Core;
 
-        // The body: assignments, then the counters' steps.
-        var body = loop.Body.Statements;
-        var firstStep = body.Count;
-        while (firstStep > 0 && body[firstStep - 1] is Increment) firstStep--;
-        var core = new List<Assign>();
-        for (var i = 0; i < firstStep; i++)
-        {
-            if (body[i] is not Assign assign) return null;
-            core.Add(assign);
-        }
-        var counters = body.Skip(firstStep).Cast<Increment>().ToList();
-        var counterNames = new HashSet<string>(counters.Select(c => c.Target));
-
-        // Every variable the core assigns, once: an accumulator nothing else in the loop reads,
-        // or a value of this iteration, read only after it is assigned and nowhere outside the loop.
-        var assigned = new HashSet<string>();
-        foreach (var assign in core)
-            if (!assigned.Add(assign.Target) || counterNames.Contains(assign.Target)) return null;
+        // Who assigns what inside the loop.
+        var assignedInLoop = new HashSet<string>();
+        CollectAssigned(loop.Body, assignedInLoop);
+        var directCount = shape.Assignments.GroupBy(a => a.Target).ToDictionary(g => g.Key, g => g.Count());
+        var counterNames = new HashSet<string>(shape.Counters.Select(c => c.Target));
+        if (core.OfType<Assign>().Any(a => counterNames.Contains(a.Target))) return null;
         var conditionReads = new HashSet<string>();
         CollectVariables(loop.Condition, conditionReads);
-        var outside = new HashSet<string>();
+        if (conditionReads.Any(v => assignedInLoop.Contains(v) && !counterNames.Contains(v))) return null;
+        var outsideLoop = new HashSet<string>();
         for (var i = 0; i < statements.Count; i++)
-            if (i != index) CollectReads(statements[i], outside);
-        for (var i = 0; i < core.Count; i++)
+            if (i != index) CollectReads(statements[i], outsideLoop);
+        bool ReadBeforeLoop(string v) => statements.Take(index).Any(s => ReadsAnywhere(s, v));
+        bool ReadInLoopExcept(string v, Stmt except) =>
+            conditionReads.Contains(v) || shape.Core.Any(s => ReferenceEquals(s, except) ? ReadsExcept(s, v) : ReadsAnywhere(s, v));
+        bool IsOuterAccumulator(Assign assign) =>
+            AccumulatedTerm(assign) is not null && !_needed.Contains(assign.Target) && !ReadBeforeLoop(assign.Target);
+
+        var inner = new Dictionary<While, InnerLoop>(ReferenceComparer<While>.Instance);
+        var handled = new HashSet<string>(); // targets checked with their inner loop
+        for (var position = 0; position < core.Count; position++)
         {
-            var target = core[i].Target;
-            if (conditionReads.Contains(target)) return null;
-            var readsElsewhere = core.Where((_, j) => j != i && ReadsAnywhere(core[j], target)).Any();
-            if (AccumulatedTerm(core[i]) is not null && !readsElsewhere && !_needed.Contains(target))
+            if (core[position] is not While innerLoop) continue;
+            if (ShapeOf(innerLoop, allowInnerLoops: false) is not { } innerShape) return null;
+            var innerAssigned = new HashSet<string>();
+            CollectAssigned(innerLoop.Body, innerAssigned);
+            var before = core.Take(position).ToList();
+            var after = core.Skip(position + 1).ToList();
+
+            // Counters: started once by a plain assignment before the loop, read nowhere else;
+            // the start is replayed for the reverse half, so it must read nothing the loop changes.
+            var starts = new List<Assign>();
+            foreach (var counter in innerShape.Counters.Select(c => c.Target).Distinct())
             {
-                // Statements after the loop may read its total; those before it may not.
-                if (statements.Take(index).Any(s => ReadsAnywhere(s, target))) return null;
-                continue;
+                var assignments = shape.Assignments.Where(a => a.Target == counter).ToList();
+                if (assignments.Count != 1 || !before.Contains(assignments[0]) || innerShape.Assignments.Any(a => a.Target == counter)) return null;
+                if (outsideLoop.Contains(counter) || conditionReads.Contains(counter) || core.Any(s => !ReferenceEquals(s, innerLoop) && ReadsAnywhere(s, counter))) return null;
+                var startReads = new HashSet<string>();
+                CollectVariables(assignments[0].Value, startReads);
+                if (startReads.Overlaps(assignedInLoop)) return null;
+                starts.Add(assignments[0]);
+                handled.Add(counter);
             }
-            if (outside.Contains(target) || ReadsAnywhere(core[i], target)) return null;
-            if (core.Take(i).Any(earlier => ReadsAnywhere(earlier, target))) return null;
+            var innerCounters = new HashSet<string>(innerShape.Counters.Select(c => c.Target));
+            var innerCondition = new HashSet<string>();
+            CollectVariables(innerLoop.Condition, innerCondition);
+            // (The outer counters step only after the whole iteration, so it may read them.)
+            if (innerCondition.Any(v => !innerCounters.Contains(v) && !counterNames.Contains(v) && assignedInLoop.Contains(v))) return null;
+
+            // What the inner loop reads from the outer iteration is final before it starts.
+            var innerReads = new HashSet<string>();
+            foreach (var statement in innerLoop.Body.Statements) CollectReads(statement, innerReads);
+            foreach (var v in innerReads.Where(v => assignedInLoop.Contains(v) && !innerAssigned.Contains(v)))
+                if (after.Any(s => Assigns(s, v)) || core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && Assigns(w, v))) return null;
+
+            var accumulators = new HashSet<string>();
+            var innerAssignments = innerShape.Assignments.ToList();
+            for (var i = 0; i < innerAssignments.Count; i++)
+            {
+                var assign = innerAssignments[i];
+                var target = assign.Target;
+                if (innerAssignments.Count(a => a.Target == target) != 1 || innerCounters.Contains(target)) return null;
+                var readInInner = innerCondition.Contains(target) || innerAssignments.Where((_, j) => j != i).Any(a => ReadsAnywhere(a, target));
+                if (AccumulatedTerm(assign) is not null && !readInInner)
+                {
+                    // Its total is the outer iteration's value (started just before) or the outer loop's accumulator.
+                    var starts2 = shape.Assignments.Where(a => a.Target == target).ToList();
+                    if (starts2.Count == 0)
+                    {
+                        if (!IsOuterAccumulator(assign) || conditionReads.Contains(target)) return null;
+                        if (core.Any(s => !ReferenceEquals(s, innerLoop) && ReadsAnywhere(s, target))) return null;
+                    }
+                    else
+                    {
+                        if (starts2.Count != 1 || !before.Contains(starts2[0]) || ReadsAnywhere(starts2[0], target)) return null;
+                        if (outsideLoop.Contains(target) || before.Any(s => ReadsAnywhere(s, target)) || conditionReads.Contains(target)) return null;
+                        if (core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && (Assigns(w, target) || ReadsAnywhere(w, target)))) return null;
+                    }
+                    accumulators.Add(target);
+                    handled.Add(target);
+                    continue;
+                }
+                // A value of the inner iteration.
+                if (directCount.ContainsKey(target) || core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && Assigns(w, target))) return null;
+                if (outsideLoop.Contains(target) || conditionReads.Contains(target) || innerCondition.Contains(target)) return null;
+                if (core.Any(s => !ReferenceEquals(s, innerLoop) && ReadsAnywhere(s, target))) return null;
+                if (ReadsAnywhere(assign, target) || innerAssignments.Take(i).Any(a => ReadsAnywhere(a, target))) return null;
+                handled.Add(target);
+            }
+            inner[innerLoop] = new InnerLoop(innerShape, starts, accumulators);
+        }
+
+        // The outer loop's own assignments: once each, an accumulator nothing else in the loop
+        // reads, or a value of this iteration, read only after it is assigned and nowhere outside.
+        for (var position = 0; position < core.Count; position++)
+        {
+            if (core[position] is not Assign assign || handled.Contains(assign.Target)) continue;
+            var target = assign.Target;
+            if (directCount[target] != 1 || core.OfType<While>().Any(w => Assigns(w, target))) return null;
+            if (IsOuterAccumulator(assign) && !ReadInLoopExcept(target, assign)) continue;
+            if (outsideLoop.Contains(target) || conditionReads.Contains(target) || ReadsAnywhere(assign, target)) return null;
+            if (core.Take(position).Any(earlier => ReadsAnywhere(earlier, target))) return null;
         }
         // The counters step only at the end of the body; nothing before the loop reads them back.
-        if (statements.Take(index).Any(s => counterNames.Any(c => ReadsAnywhere(s, c)))) return null;
+        if (counterNames.Any(ReadBeforeLoop)) return null;
 
         // The statements after the loop: reversible before it, so they read nothing the loop or they assign.
         var tail = statements.Skip(index + 1).Cast<Assign>().ToList();
-        var changed = new HashSet<string>(assigned.Concat(counterNames).Concat(tail.Select(a => a.Target)));
+        var changed = new HashSet<string>(assignedInLoop.Concat(counterNames).Concat(tail.Select(a => a.Target)));
         foreach (var assign in tail)
         {
             if (NeedsSave(assign, 0) || ReadsOwnResult(assign.Value)) return null;
@@ -87,25 +179,63 @@ internal sealed partial class ReverseModeTransform
             CollectReverseReads(assign.Value, reverseReads);
             if (reverseReads.Overlaps(changed)) return null;
         }
-        return new FusedLoop(index, loop, core, counters);
+        return new FusedLoop(index, loop, shape, inner);
     }
 
-    /// <summary>The fused loop: each iteration's forward half, then its reverse half, then the counters' steps.</summary>
+    /// <summary>
+    /// The fused loop: each iteration's forward half, then its reverse half (an inner loop
+    /// replayed forwards, recomputing its values but not its totals), then the counters' steps.
+    /// </summary>
     private List<Code> FusedLoopCode(FusedLoop fused)
     {
         var body = new List<Code>();
-        foreach (var assign in fused.Core) body.Add(new Set(assign.Target, assign.Value));
+        foreach (var statement in fused.Shape.Core)
+        {
+            if (statement is Assign assign) body.Add(new Set(assign.Target, assign.Value));
+            else body.Add(new WhileCode(((While)statement).Condition, PlainBody(fused.Inner[(While)statement].Shape, skip: null).ToEquatableArray()));
+        }
         _inFusedIteration = true;
-        for (var i = fused.Core.Count - 1; i >= 0; i--)
-            if (IsActiveAssignment(fused.Core[i])) ReverseAssign(fused.Core[i], 1, body);
+        for (var i = fused.Shape.Core.Count - 1; i >= 0; i--)
+        {
+            if (fused.Shape.Core[i] is Assign assign)
+            {
+                if (IsActiveAssignment(assign)) ReverseAssign(assign, 1, body);
+                continue;
+            }
+            var loop = (While)fused.Shape.Core[i];
+            var inner = fused.Inner[loop];
+            if (!inner.Shape.Assignments.Any(IsActiveAssignment)) continue;
+            foreach (var start in inner.CounterStarts) body.Add(new Set(start.Target, start.Value));
+            var replay = PlainBody(inner.Shape, skip: inner.Accumulators, steps: false);
+            foreach (var assign2 in inner.Shape.Assignments.Reverse())
+                if (IsActiveAssignment(assign2)) ReverseAssign(assign2, 2, replay);
+            replay.AddRange(inner.Shape.Counters.Select(c => (Code)new Step(c.Target, c.Delta)));
+            body.Add(new WhileCode(loop.Condition, replay.ToEquatableArray()));
+        }
         _inFusedIteration = false;
-        foreach (var counter in fused.Counters) body.Add(new Step(counter.Target, counter.Delta));
+        foreach (var counter in fused.Shape.Counters) body.Add(new Step(counter.Target, counter.Delta));
         return new List<Code>
         {
             new Comment("Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half."),
             new WhileCode(fused.Loop.Condition, body.ToEquatableArray()),
         };
     }
+
+    /// <summary>An inner loop's body as written, without the assignments to <paramref name="skip"/> (and, optionally, without its steps).</summary>
+    private static List<Code> PlainBody(LoopShape shape, HashSet<string>? skip, bool steps = true)
+    {
+        var body = new List<Code>();
+        foreach (var assign in shape.Assignments)
+            if (skip is null || !skip.Contains(assign.Target)) body.Add(new Set(assign.Target, assign.Value));
+        if (steps) body.AddRange(shape.Counters.Select(c => (Code)new Step(c.Target, c.Delta)));
+        return body;
+    }
+
+    /// <summary>Whether an assignment reads the variable anywhere but as the running total of its own accumulation.</summary>
+    private static bool ReadsExcept(Stmt statement, string variable) =>
+        statement is Assign assign && AccumulatedTerm(assign) is { } term && assign.Target == variable
+            ? ReadsAnywhere(new Assign(variable, term.Term, false), variable)
+            : ReadsAnywhere(statement, variable);
 
     /// <summary>Whether the reverse code of <c>v = e</c> reads v for e's value (an exp's derivative, a quotient's towards its divisor).</summary>
     private bool ReadsOwnResult(Expr e) =>

@@ -40,6 +40,47 @@ public class Reductions
         RandomPoint(7, 8), RandomPoint(8, 2), RandomPoint(9, 13));
 
     [Fact]
+    public void LogisticLoss()
+    {
+        const int features = 3, samples = 5;
+        var data = RandomPoint(11, features * samples);
+        double[] labels = [1, 0, 1, 1, 0];
+        GradientCheck.Verify(
+            p => R.LogisticLoss(p[1..], p[0], data, labels),
+            (p, g) => R.LogisticLossGradient(p[1..], p[0], data, labels, g.AsSpan(1), out g[0]),
+            (p, s, g) => R.LogisticLossPullback(p[1..], p[0], data, labels, s, g.AsSpan(1), ref g[0]),
+            RandomPoint(12, features + 1), RandomPoint(13, features + 1));
+    }
+
+    [Fact]
+    public void MatrixSoftSquares() => GradientCheck.Verify(
+        p => R.MatrixSoftSquares(p, 3),
+        (p, g) => R.MatrixSoftSquaresGradient(p, 3, g),
+        (p, s, g) => R.MatrixSoftSquaresPullback(p, 3, s, g),
+        RandomPoint(14, 6), RandomPoint(15, 12));
+
+    [Fact]
+    public void TotalReadEarly()
+    {
+        var x = RandomPoint(16, 4);
+        GradientCheck.Verify(
+            p => R.TotalReadEarly(p, x),
+            (p, g) => R.TotalReadEarlyGradient(p, x, g, new double[x.Length]),
+            (p, s, g) => R.TotalReadEarlyPullback(p, x, s, g, new double[x.Length]),
+            RandomPoint(17, 4), RandomPoint(18, 4));
+    }
+
+    [Fact]
+    public void InnerReadsLaterValue() => VerifyArray(R.InnerReadsLaterValue, (p, g) => R.InnerReadsLaterValueGradient(p, g), (p, s, g) => R.InnerReadsLaterValuePullback(p, s, g));
+
+    [Fact]
+    public void TriangularProducts() => GradientCheck.Verify(
+        p => R.TriangularProducts(p[1..], p[0]),
+        (p, g) => R.TriangularProductsGradient(p[1..], p[0], g.AsSpan(1), out g[0]),
+        (p, s, g) => R.TriangularProductsPullback(p[1..], p[0], s, g.AsSpan(1), ref g[0]),
+        RandomPoint(19, 6), RandomPoint(20, 9));
+
+    [Fact]
     public void Fused_gradients_allocate_nothing()
     {
         var x = RandomPoint(10, 64);

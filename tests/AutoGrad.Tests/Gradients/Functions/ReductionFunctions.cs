@@ -83,4 +83,83 @@ public static partial class ReductionFunctions
         }
         return total - bias;
     }
+
+    /// <summary>Fuses: mean logistic loss from logits, a dot product per sample replayed forwards in the reverse half.</summary>
+    [Differentiable]
+    public static double LogisticLoss(double[] weights, double bias, [NoGradient] double[] features, [NoGradient] double[] labels)
+    {
+        int featureCount = weights.Length;
+        double total = 0;
+        for (int sample = 0; sample < labels.Length; sample++)
+        {
+            double z = bias;
+            int row = sample * featureCount;
+            for (int j = 0; j < featureCount; j++) z += weights[j] * features[row + j];
+            total += Math.Max(z, 0) - z * labels[sample] + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+        }
+        return total / labels.Length;
+    }
+
+    /// <summary>Fuses: an inner loop adding straight into the outer loop's total, with a value of its own.</summary>
+    [Differentiable]
+    public static double MatrixSoftSquares(double[] x, int columns)
+    {
+        double sum = 0;
+        for (int r = 0; r < x.Length / columns; r++)
+        {
+            double weight = r + 1;
+            for (int c = 0; c < columns; c++)
+            {
+                double v = x[r * columns + c] * weight;
+                sum += Math.Sqrt(1 + v * v);
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>Does not fuse: the per-sample total is read before its inner loop completes it.</summary>
+    [Differentiable]
+    public static double TotalReadEarly(double[] w, double[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            double z = w[i];
+            double early = z * z;
+            for (int j = 0; j < x.Length; j++) z += w[j] * x[j];
+            sum += early * z;
+        }
+        return sum;
+    }
+
+    /// <summary>Does not fuse: the inner loop reads a value that its outer iteration assigns after it.</summary>
+    [Differentiable]
+    public static double InnerReadsLaterValue(double[] x)
+    {
+        double sum = 0, scale = 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double z = 0;
+            for (int j = 0; j < x.Length; j++) z += scale * x[j];
+            scale = x[i];
+            sum += z * scale;
+        }
+        return sum;
+    }
+
+    /// <summary>Fuses: an inner loop bounded by the outer counter (pairs below the diagonal).</summary>
+    [Differentiable]
+    public static double TriangularProducts(double[] x, double w)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                double product = x[i] * x[j];
+                sum += Math.Tanh(product * w);
+            }
+        }
+        return sum;
+    }
 }
