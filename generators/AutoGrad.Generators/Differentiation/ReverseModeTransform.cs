@@ -184,7 +184,7 @@ internal sealed partial class ReverseModeTransform
         if (usesRecord) body.Add(new Line($"{RecordType}.Return({_record});"));
         foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
         if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
-        return body;
+        return Peephole.Optimize(body);
     }
 
     /// <summary>
@@ -223,7 +223,7 @@ internal sealed partial class ReverseModeTransform
         reverse.AddRange(reverseSweep);
         reverse.AddRange(ReverseEpilogue());
         foreach (var buffer in _method.Buffers) reverse.Add(new ReturnBuffer(buffer.Element, buffer.Name));
-        return (forward, reverse);
+        return (forward, Peephole.Optimize(reverse));
     }
 
     private List<Code> Declarations(bool withAdjoints, HashSet<string>? only = null)

@@ -88,7 +88,7 @@ partial class Branches
             z = doubleStack.Pop();
             double g1 = dz;
             dz = 0.0;
-            dz += g1 * (1.0 / z);
+            dz = g1 * (1.0 / z);
         }
         else
         {
@@ -149,11 +149,11 @@ partial class Branches
             if (t2)
             {
                 double t1 = global::System.Math.Sqrt(z);
-                dz += seed * (0.5 / t1);
+                dz = seed * (0.5 / t1);
             }
             else
             {
-                dz += seed * (2.0 * z);
+                dz = seed * (2.0 * z);
             }
         }
         if (tookBranch)
@@ -162,7 +162,7 @@ partial class Branches
             z = savedZ;
             double g1 = dz;
             dz = 0.0;
-            dz += g1 * (1.0 / z);
+            dz = g1 * (1.0 / z);
         }
         else
         {

@@ -80,7 +80,7 @@ partial class Calls
         i = 0;
         // The statements after the loop, reversed first: the loop's reverse half needs their adjoints.
         // result = s
-        ds += seed;
+        ds = seed;
         // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
         while (i < x.Length)
         {

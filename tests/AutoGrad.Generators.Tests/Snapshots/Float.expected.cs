@@ -100,7 +100,7 @@ partial class Single
         float t3 = (float)wide;
         float t4 = t3 / t2;
         float g2 = -(seed * t4 / t2);
-        dwide += (double)g1;
+        dwide = (double)g1;
         dsigma += g2 * t1;
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
         double g3 = dwide;
@@ -108,7 +108,7 @@ partial class Single
         double g4 = g3 * wide;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
-        dz += g6 * (2f * z);
+        dz = g6 * (2f * z);
         // z = (x - mu) / sigma
         float g7 = dz;
         dz = 0f;

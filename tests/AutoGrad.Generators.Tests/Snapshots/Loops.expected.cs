@@ -83,7 +83,7 @@ partial class Loops
             // x = x / 2.0
             double g1 = dx_1;
             dx_1 = 0.0;
-            dx_1 += g1 / 2.0;
+            dx_1 = g1 / 2.0;
         }
         returned = boolStack.Pop();
         // count = 0
@@ -141,7 +141,7 @@ partial class Loops
             // x = x / 2.0
             double g1 = dx_1;
             dx_1 = 0.0;
-            dx_1 += g1 / 2.0;
+            dx_1 = g1 / 2.0;
         }
         returned = boolStack.Pop();
         dx += dx_1;
@@ -268,7 +268,7 @@ partial class Loops
                     dh = 0.0;
                     double g2 = g1 * (1.0 - t1 * t1);
                     dw += g2 * h;
-                    dh += g2 * w;
+                    dh = g2 * w;
                     du += g2 * inputs[t];
                     dinputs[t] += g2 * u;
                 }
@@ -364,7 +364,7 @@ partial class Loops
                     dh = 0.0;
                     double g2 = g1 * (1.0 - t1 * t1);
                     dw += g2 * h;
-                    dh += g2 * w;
+                    dh = g2 * w;
                     du += g2 * inputs[t];
                     dinputs[t] += g2 * u;
                 }

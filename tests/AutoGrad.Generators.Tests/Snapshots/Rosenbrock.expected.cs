@@ -86,14 +86,13 @@ namespace Samples
                 // b = 1.0 - x[i]
                 double g2 = db;
                 db = 0.0;
-                dx[i] += -g2;
                 // a = x[i + 1] - x[i] * x[i]
                 double g3 = da;
                 da = 0.0;
                 int t2 = i + 1;
                 double g4 = -g3;
                 dx[t2] += g3;
-                dx[i] += g4 * (2.0 * x[i]);
+                dx[i] += -g2 + g4 * (2.0 * x[i]);
             }
             // i = 0
             i = intStack.Pop();
@@ -117,7 +116,7 @@ namespace Samples
             i = 0;
             // The statements after the loop, reversed first: the loop's reverse half needs their adjoints.
             // result = sum
-            dsum += seed;
+            dsum = seed;
             // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
             while (i < x.Length - 1)
             {
@@ -127,19 +126,18 @@ namespace Samples
                 // sum = sum + (100.0 * a * a + b * b)
                 double g1 = dsum * a;
                 double t1 = 100.0 * a;
-                da += g1 * 100.0 + dsum * t1;
-                db += dsum * (2.0 * b);
+                da = g1 * 100.0 + dsum * t1;
+                db = dsum * (2.0 * b);
                 // b = 1.0 - x[i]
                 double g2 = db;
                 db = 0.0;
-                dx[i] += -g2;
                 // a = x[i + 1] - x[i] * x[i]
                 double g3 = da;
                 da = 0.0;
                 int t2 = i + 1;
                 double g4 = -g3;
                 dx[t2] += g3;
-                dx[i] += g4 * (2.0 * x[i]);
+                dx[i] += -g2 + g4 * (2.0 * x[i]);
                 i++;
             }
             result = sum;
