@@ -111,6 +111,8 @@ internal static class Emitter
     {
         var t = program.Type.Keyword();
         writer.Line(GeneratedCode);
+        // Into NameGradient and NamePullback, its only callers: a call's cost shows on short inputs.
+        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         var returnType = program.ReturnsVoid ? "void" : t;
         writer.Open($"private static {returnType} {program.CoreName}({Join(UserParameters(program).Concat(SeedParameters(program)).Concat(GradientParameters(program)))})");
         WriteCode(writer, program.CoreBody);

@@ -110,6 +110,7 @@ partial class Branches
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __PiecewiseValueAndPullback(double x, double y, bool clamp, double seed, ref double dx, ref double dy)
     {
         double result = 0.0;

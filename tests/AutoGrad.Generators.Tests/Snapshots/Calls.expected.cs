@@ -69,6 +69,7 @@ partial class Calls
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __DotValueAndPullback(double[] weights, double[] x, double seed, global::System.Span<double> dx)
     {
         double result = 0.0;
@@ -148,6 +149,7 @@ partial class Calls
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __LossValueAndPullback(double[] w, double[] x, double bias, double seed, global::System.Span<double> dx, ref double dbias)
     {
         double result = 0.0;
@@ -207,6 +209,7 @@ partial class Calls
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __SquareValueAndPullback(double v, double seed, ref double dv)
     {
         double result = 0.0;

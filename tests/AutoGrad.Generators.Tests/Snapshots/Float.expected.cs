@@ -81,6 +81,7 @@ partial class Single
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static float __GaussianValueAndPullback(float x, float mu, float sigma, float seed, ref float dx, ref float dmu, ref float dsigma)
     {
         float result = 0f;

@@ -91,6 +91,7 @@ partial class Layers
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void __DenseValueAndPullback(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dbias)
     {
         int r = 0;
@@ -250,6 +251,7 @@ partial class Layers
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __LossValueAndPullback(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, double seed, global::System.Span<double> dw1, global::System.Span<double> db1)
     {
         double result = 0.0;
@@ -370,6 +372,7 @@ partial class Layers
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void __ReluValueAndPullback(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
     {
         int i = 0;

@@ -94,6 +94,7 @@ partial class Loops
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __HalveValueAndPullback(double x, double seed, ref double dx)
     {
         double result = 0.0;
@@ -296,6 +297,7 @@ partial class Loops
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __RecurrenceValueAndPullback(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, double seed, ref double dw, ref double du, global::System.Span<double> dinputs)
     {
         double result = 0.0;

@@ -101,6 +101,7 @@ namespace Samples
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __RosenbrockValueAndPullback(double[] x, double seed, global::System.Span<double> dx)
         {
             double result = 0.0;

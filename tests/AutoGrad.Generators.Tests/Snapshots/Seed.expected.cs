@@ -50,6 +50,7 @@ namespace Samples
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __FValueAndPullback(double a, double b, double c, double d, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
             double result = 0.0;
