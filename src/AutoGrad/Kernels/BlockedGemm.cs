@@ -122,19 +122,35 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         }
         else
         {
-            // m = 1: c (+)= Σ_p a[p] B[p, :], B read by rows
+            // m = 1: c (+)= Σ_p a[p] B[p, :], B read by rows, four of them per pass over c
+            // (a batch-1 dense layer's input gradient). A single row of A is a[p] in either layout.
             if (!accumulate) c.Clear();
-            for (int p = 0; p < k; p++)
+            var row = c[..n];
+            int p = 0;
+            if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
             {
-                var rowOfB = b.Slice(p * n, n);
-                for (int i = 0; i < m; i++)
-                {
-                    T factor = transposeA ? a[p * m + i] : a[i * k + p];
-                    var rowOfC = c.Slice(i * n, n);
-                    TensorPrimitives.MultiplyAdd(rowOfB, factor, rowOfC, rowOfC);
-                }
+                for (; p + 4 <= k; p += 4)
+                    AddScaledRows4(row, b.Slice(p * n, 4 * n), a[p], a[p + 1], a[p + 2], a[p + 3]);
             }
+            for (; p < k; p++) TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), a[p], row, row);
         }
+    }
+
+    /// <summary><c>c += f0 rows[0] + f1 rows[1] + f2 rows[2] + f3 rows[3]</c> for four consecutive rows, each as long as <paramref name="c"/>.</summary>
+    private static void AddScaledRows4(Span<T> c, ReadOnlySpan<T> rows, T f0, T f1, T f2, T f3)
+    {
+        int n = c.Length, w = Vector<T>.Count, j = 0;
+        var r0 = rows[..n];
+        var r1 = rows.Slice(n, n);
+        var r2 = rows.Slice(2 * n, n);
+        var r3 = rows.Slice(3 * n, n);
+        Vector<T> v0 = new(f0), v1 = new(f1), v2 = new(f2), v3 = new(f3);
+        for (; j + w <= n; j += w)
+        {
+            var sum = new Vector<T>(c[j..]) + v0 * new Vector<T>(r0[j..]) + v1 * new Vector<T>(r1[j..]) + v2 * new Vector<T>(r2[j..]) + v3 * new Vector<T>(r3[j..]);
+            sum.CopyTo(c[j..]);
+        }
+        for (; j < n; j++) c[j] += f0 * r0[j] + f1 * r1[j] + f2 * r2[j] + f3 * r3[j];
     }
 
     /// <summary>The dot products of <paramref name="x"/> with four consecutive rows of <paramref name="rows"/>, each <paramref name="k"/> long.</summary>
