@@ -10,8 +10,8 @@ namespace AutoGrad.Kernels;
 /// The blocked GEMM behind <see cref="MatMul"/>, after the BLIS/GotoBLAS loop nest. All of
 /// op(B) is packed once per call into depth blocks of zero-padded, Nr-wide micro-panels that
 /// every worker shares; a register-blocked micro-kernel then sweeps one micro-panel (kept in
-/// L1) down an Mc-row block of A (kept in L2). A is read in place in either layout, since
-/// the kernel takes its row and depth strides, and is packed only for a ragged last panel.
+/// L1) down an Mc-row block of A (kept in L2). A is never packed: it is read in place in
+/// either layout, since the kernel takes its row and depth strides.
 /// </summary>
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -154,64 +154,50 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C from the packed B;
     /// <paramref name="columnStart"/> is a multiple of Nr.
     /// </summary>
+    /// <remarks>
+    /// A is read in place, ragged last rows included (the micro-kernel has a variant for every
+    /// row count): packing it would cost about as much as it saves, because the kernel
+    /// broadcasts single values of A, which stream well from a few rows (row-major A) or from
+    /// one contiguous run per depth step (transposed A).
+    /// </remarks>
     [SkipLocalsInit]
     private static void ComputeBlock(in BlockedProblem blocked, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         ref readonly var p = ref blocked.Problem;
-        int mr = Mr, nr = Nr, paddedN = RoundUp(p.N, nr), rows = rowEnd - rowStart;
+        int mr = Mr, nr = Nr, paddedN = RoundUp(p.N, nr);
         T* edgeTile = stackalloc T[mr * nr];
-        T* edgePanelA = stackalloc T[mr * blocked.DepthStep];
-        // The scratch tile's unused rows and columns only ever gain zero products; start them
-        // at zero so they never hold the slow denormals or NaNs stale stack memory might.
+        // The scratch tile's unused columns only ever gain zero products; start them at zero
+        // so they never hold the slow denormals or NaNs stale stack memory might.
         new Span<T>(edgeTile, mr * nr).Clear();
-
-        // A is read in place: packing it would cost about as much as it saves, because the
-        // kernel broadcasts single values of A, which stream well from a few rows (row-major
-        // A) or from one contiguous run per depth step (transposed A). Only a ragged last
-        // panel is packed, for its zero padding.
-        int directRows = rows / mr * mr;
+        (nint rowStride, nint depthStride) = p.TransposeA ? (1, p.M) : (p.K, 1);
 
         for (int pc = 0; pc < p.K; pc += blocked.DepthStep)
         {
             int kc = Math.Min(blocked.DepthStep, p.K - pc);
             // Only the first depth block may overwrite C; later ones add their share.
             bool load = p.Accumulate || pc > 0;
-            if (directRows < rows) PackEdgePanelA(p, rowStart + directRows, rows - directRows, pc, kc, edgePanelA);
             T* depthBlockB = blocked.PackedB + (nint)pc * paddedN;
             for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
                 T* panelB = depthBlockB + jr * kc;
                 int columns = Math.Min(nr, columnEnd - jr);
-                for (int ir = 0; ir < rows; ir += mr)
+                for (int ir = rowStart; ir < rowEnd; ir += mr)
                 {
-                    int tileRows = Math.Min(mr, rows - ir);
-                    T* tile = p.C + (nint)(rowStart + ir) * p.N + jr;
-                    T* panelA;
-                    nint rowStride, depthStride;
-                    if (ir < directRows)
-                    {
-                        panelA = p.TransposeA ? p.A + (nint)pc * p.M + rowStart + ir : p.A + (nint)(rowStart + ir) * p.K + pc;
-                        (rowStride, depthStride) = p.TransposeA ? (1, p.M) : (p.K, 1);
-                    }
+                    int rows = Math.Min(mr, rowEnd - ir);
+                    T* panelA = p.A + ir * rowStride + pc * depthStride;
+                    T* tile = p.C + (nint)ir * p.N + jr;
+                    if (columns == nr)
+                        MicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, rows, narrow: false);
                     else
-                    {
-                        panelA = edgePanelA;
-                        (rowStride, depthStride) = (1, mr);
-                    }
-                    if (tileRows == mr && columns == nr)
-                        MicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load);
-                    else if (tileRows <= PartialRows && columns == nr)
-                        PartialMicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, tileRows); // the packed edge panel
-                    else
-                        EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, tileRows, columns, edgeTile);
+                        EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, rows, columns, edgeTile);
                 }
             }
         }
     }
 
     /// <summary>
-    /// A partial tile at the bottom or right edge: the packed panels are zero-padded, so the
-    /// full micro-kernel runs on a scratch tile and only the valid part is copied back.
+    /// A tile in a ragged last column panel: the packed B panel is zero-padded, so the kernel
+    /// runs on a scratch tile and only the valid columns are copied back.
     /// </summary>
     private static void EdgeKernel(T* panelA, nint rowStride, nint depthStride, T* panelB, int kc, T* tile, int ldc, bool load, int rows, int columns, T* scratch)
     {
@@ -220,12 +206,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         {
             for (int r = 0; r < rows; r++) CopyShort(tile + (nint)r * ldc, scratch + r * nr, columns);
         }
-        if (rows <= PartialRows)
-            PartialMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load, rows);
-        else if (columns <= VectorWidth)
-            NarrowMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
-        else
-            MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load, rows, narrow: columns <= VectorWidth);
         for (int r = 0; r < rows; r++) CopyShort(scratch + r * nr, tile + (nint)r * ldc, columns);
     }
 
@@ -233,22 +214,6 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     private static void CopyShort(T* source, T* destination, int count)
     {
         for (int i = 0; i < count; i++) destination[i] = source[i];
-    }
-
-    /// <summary>
-    /// Packs rows [row, row+rows) × depth [pc, pc+kc) of op(A), fewer than Mr rows, into one
-    /// depth-major panel (the Mr values of one depth step adjacent), zero-padded to Mr rows.
-    /// </summary>
-    private static void PackEdgePanelA(in Problem p, int row, int rows, int pc, int kc, T* destination)
-    {
-        int mr = Mr;
-        for (int kk = 0; kk < kc; kk++)
-        {
-            T* d = destination + kk * mr;
-            for (int r = 0; r < rows; r++)
-                d[r] = p.TransposeA ? p.A[(nint)(pc + kk) * p.M + row + r] : p.A[(nint)(row + r) * p.K + pc + kk];
-            for (int r = rows; r < mr; r++) d[r] = T.Zero;
-        }
     }
 
     /// <summary>
