@@ -22,34 +22,34 @@ internal static unsafe partial class BlockedGemm<T>
     /// cost the rows they have rather than a whole Mr-row tile.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load, int rows, bool narrow)
+    private static void MicroKernel(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load, int rows, bool narrow)
     {
         switch (rows)
         {
-            case 8: MicroKernel<Eight>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
-            case 7: MicroKernel<Seven>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
-            case 6: MicroKernel<Six>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
-            case 5: MicroKernel<Five>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
-            case 4: MicroKernel<Four>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
-            case 3: MicroKernel<Three>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
-            case 2: MicroKernel<Two>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
-            default: MicroKernel<One>(a, rowStride, depthStride, b, kc, c, ldc, load, narrow); break;
+            case 8: MicroKernel<Eight>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
+            case 7: MicroKernel<Seven>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
+            case 6: MicroKernel<Six>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
+            case 5: MicroKernel<Five>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
+            case 4: MicroKernel<Four>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
+            case 3: MicroKernel<Three>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
+            case 2: MicroKernel<Two>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
+            default: MicroKernel<One>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load, narrow); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel<TRows>(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load, bool narrow)
+    private static void MicroKernel<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load, bool narrow)
         where TRows : struct, IRowCount
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            if (narrow) NarrowTile512<TRows>(a, rowStride, depthStride, b, kc, c, ldc, load);
-            else Tile512<TRows>(a, rowStride, depthStride, b, kc, c, ldc, load);
+            if (narrow) NarrowTile512<TRows>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load);
+            else Tile512<TRows>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load);
         }
         else
         {
-            if (narrow) NarrowTile256<TRows>(a, rowStride, depthStride, b, kc, c, ldc, load);
-            else Tile256<TRows>(a, rowStride, depthStride, b, kc, c, ldc, load);
+            if (narrow) NarrowTile256<TRows>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load);
+            else Tile256<TRows>(a, rowStride, depthStride, b, ldb, kc, c, ldc, load);
         }
     }
 
@@ -58,7 +58,7 @@ internal static unsafe partial class BlockedGemm<T>
     /// vectors and broadcasts one A value per row. <typeparamref name="TRows"/> is a constant in
     /// each instantiation, so the JIT drops the code of absent rows: 8 rows is the classic kernel.
     /// </summary>
-    private static void Tile512<TRows>(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
+    private static void Tile512<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value, w = Vector512<T>.Count;
@@ -86,10 +86,10 @@ internal static unsafe partial class BlockedGemm<T>
         T* a6 = a + 6 * rowStride;
         T* a7 = a + 7 * rowStride;
         nint depth = 0;
-        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        for (int p = 0; p < kc; p++, depth += depthStride, b += ldb)
         {
-            var b0 = Vector512.LoadAligned(b);
-            var b1 = Vector512.LoadAligned(b + w);
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
             var x0 = Vector512.Create(a0[depth]); c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
             if (rows > 1) { var x1 = Vector512.Create(a1[depth]); c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11); }
             if (rows > 2) { var x2 = Vector512.Create(a2[depth]); c20 = Fma(x2, b0, c20); c21 = Fma(x2, b1, c21); }
@@ -115,7 +115,7 @@ internal static unsafe partial class BlockedGemm<T>
     /// use of each A value the JIT folds its broadcast into the multiply-add as an embedded
     /// broadcast, which measured about 25% faster than a separate broadcast here.
     /// </summary>
-    private static void NarrowTile512<TRows>(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
+    private static void NarrowTile512<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value, w = Vector512<T>.Count;
@@ -142,9 +142,9 @@ internal static unsafe partial class BlockedGemm<T>
         T* a6 = a + 6 * rowStride;
         T* a7 = a + 7 * rowStride;
         nint depth = 0;
-        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        for (int p = 0; p < kc; p++, depth += depthStride, b += ldb)
         {
-            var b0 = Vector512.LoadAligned(b);
+            var b0 = Vector512.Load(b);
             c0 = Fma(Vector512.Create(a0[depth]), b0, c0);
             if (rows > 1) c1 = Fma(Vector512.Create(a1[depth]), b0, c1);
             if (rows > 2) c2 = Fma(Vector512.Create(a2[depth]), b0, c2);
@@ -166,7 +166,7 @@ internal static unsafe partial class BlockedGemm<T>
     }
 
     /// <summary>Up to 6 rows × 2 vectors of C in up to 12 of the 16 AVX2 registers; otherwise as <see cref="Tile512{TRows}"/>.</summary>
-    private static void Tile256<TRows>(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
+    private static void Tile256<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value, w = Vector256<T>.Count;
@@ -190,10 +190,10 @@ internal static unsafe partial class BlockedGemm<T>
         T* a4 = a + 4 * rowStride;
         T* a5 = a + 5 * rowStride;
         nint depth = 0;
-        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        for (int p = 0; p < kc; p++, depth += depthStride, b += ldb)
         {
-            var b0 = Vector256.LoadAligned(b);
-            var b1 = Vector256.LoadAligned(b + w);
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + w);
             var x0 = Vector256.Create(a0[depth]); c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
             if (rows > 1) { var x1 = Vector256.Create(a1[depth]); c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11); }
             if (rows > 2) { var x2 = Vector256.Create(a2[depth]); c20 = Fma(x2, b0, c20); c21 = Fma(x2, b1, c21); }
@@ -211,7 +211,7 @@ internal static unsafe partial class BlockedGemm<T>
     }
 
     /// <summary>Up to 6 rows × 1 vector of C.</summary>
-    private static void NarrowTile256<TRows>(T* a, nint rowStride, nint depthStride, T* b, int kc, T* c, nint ldc, bool load)
+    private static void NarrowTile256<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value, w = Vector256<T>.Count;
@@ -234,9 +234,9 @@ internal static unsafe partial class BlockedGemm<T>
         T* a4 = a + 4 * rowStride;
         T* a5 = a + 5 * rowStride;
         nint depth = 0;
-        for (int p = 0; p < kc; p++, depth += depthStride, b += 2 * w)
+        for (int p = 0; p < kc; p++, depth += depthStride, b += ldb)
         {
-            var b0 = Vector256.LoadAligned(b);
+            var b0 = Vector256.Load(b);
             c0 = Fma(Vector256.Create(a0[depth]), b0, c0);
             if (rows > 1) c1 = Fma(Vector256.Create(a1[depth]), b0, c1);
             if (rows > 2) c2 = Fma(Vector256.Create(a2[depth]), b0, c2);

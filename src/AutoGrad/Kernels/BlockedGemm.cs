@@ -12,7 +12,8 @@ namespace AutoGrad.Kernels;
 /// op(B) is packed once per call into depth blocks of zero-padded, Nr-wide micro-panels that
 /// every worker shares; a register-blocked micro-kernel then sweeps one micro-panel (kept in
 /// L1) down an Mc-row block of A (kept in L2). A is never packed: it is read in place in
-/// either layout, since the kernel takes its row and depth strides.
+/// either layout, since the kernel takes its row and depth strides. Nor is a row-major B when
+/// C has few rows (<see cref="ReadBInPlaceRows"/>): then only its ragged last panel is packed.
 /// </summary>
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -32,6 +33,17 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
 
     /// <summary>Rows of a block of A: the mc × kc values the micro-kernel re-reads (about 384 KiB) stay in L2.</summary>
     private static int Mc => 384 * 1024 / (Kc * sizeof(T)) / Mr * Mr;
+
+    /// <summary>
+    /// Up to this many rows of C, a row-major B is read in place rather than packed: each
+    /// panel of B is then swept by so few tiles that packing it, an extra pass over all of B,
+    /// costs more than reading the packed panel saves (a third of the time of 10×256×64 went
+    /// to packing). Measured on Zen 4: with AVX-512 (two cache lines per panel row) reading in
+    /// place was as fast or faster up to 64 rows and more, even at 4 KiB strides; with AVX2
+    /// (one line per row) it lost from 16 rows on, badly at large strides (512³: 109 to 89
+    /// GFLOP/s), so that path keeps it to two tiles.
+    /// </summary>
+    private static int ReadBInPlaceRows => Vector512.IsHardwareAccelerated ? 8 * Mr : 2 * Mr;
 
     [ThreadStatic] private static T[]? t_packedB;
 
@@ -64,15 +76,16 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             int workers = (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
             int depthStep = BalancedStep(k, Kc, 1);
             T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
+            bool readBInPlace = !transposeB && m <= ReadBInPlaceRows;
             if (workers > 1)
             {
                 var (rowStep, columnStep) = SplitForWorkers(m, n, workers);
-                ParallelJob.Run(new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep));
+                ParallelJob.Run(new BlockedProblem(problem, packedB, readBInPlace, depthStep, rowStep, columnStep));
             }
             else
             {
-                PackB(problem, depthStep, packedB, 0, n);
-                var blocked = new BlockedProblem(problem, packedB, depthStep, BalancedStep(m, Mc, Mr), n);
+                var blocked = new BlockedProblem(problem, packedB, readBInPlace, depthStep, BalancedStep(m, Mc, Mr), n);
+                PackB(blocked, 0, n);
                 for (int ic = 0; ic < m; ic += blocked.RowStep) ComputeBlock(blocked, ic, Math.Min(ic + blocked.RowStep, m), 0, n);
             }
         }
@@ -180,15 +193,19 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             T* depthBlockB = blocked.PackedB + (nint)pc * paddedN;
             for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
-                T* panelB = depthBlockB + jr * kc;
                 int columns = Math.Min(nr, columnEnd - jr);
+                // A full panel of a row-major B read in place has its depth steps N apart;
+                // a ragged last panel is always packed, for its zero padding.
+                bool inPlace = blocked.ReadBInPlace && columns == nr;
+                T* panelB = inPlace ? p.B + (nint)pc * p.N + jr : depthBlockB + jr * kc;
+                nint ldb = inPlace ? p.N : nr;
                 for (int ir = rowStart; ir < rowEnd; ir += mr)
                 {
                     int rows = Math.Min(mr, rowEnd - ir);
                     T* panelA = p.A + ir * rowStride + pc * depthStride;
                     T* tile = p.C + (nint)ir * p.N + jr;
                     if (columns == nr)
-                        MicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, rows, narrow: false);
+                        MicroKernel(panelA, rowStride, depthStride, panelB, ldb, kc, tile, p.N, load, rows, narrow: false);
                     else
                         EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, rows, columns, edgeTile);
                 }
@@ -207,7 +224,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         {
             for (int r = 0; r < rows; r++) CopyShort(tile + (nint)r * ldc, scratch + r * nr, columns);
         }
-        MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load, rows, narrow: columns <= VectorWidth);
+        MicroKernel(panelA, rowStride, depthStride, panelB, nr, kc, scratch, nr, load, rows, narrow: columns <= VectorWidth);
         for (int r = 0; r < rows; r++) CopyShort(scratch + r * nr, tile + (nint)r * ldc, columns);
     }
 
@@ -247,18 +264,21 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// Packs columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of op(B),
     /// depth block by depth block, into panels of Nr columns, each stored depth-major (the Nr
     /// values of one depth step are adjacent), zero-padding the last panel. The block for depth
-    /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that.
+    /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that. Full
+    /// panels of a B read in place are skipped.
     /// </summary>
-    private static void PackB(in Problem p, int depthStep, T* packedB, int columnStart, int columnEnd)
+    private static void PackB(in BlockedProblem blocked, int columnStart, int columnEnd)
     {
-        int nr = Nr, paddedN = RoundUp(p.N, nr);
+        ref readonly var p = ref blocked.Problem;
+        int nr = Nr, paddedN = RoundUp(p.N, nr), depthStep = blocked.DepthStep;
         for (int pc = 0; pc < p.K; pc += depthStep)
         {
             int kc = Math.Min(depthStep, p.K - pc);
             for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
-                T* destination = packedB + (nint)pc * paddedN + jr * kc;
+                T* destination = blocked.PackedB + (nint)pc * paddedN + jr * kc;
                 int columns = Math.Min(nr, p.N - jr);
+                if (blocked.ReadBInPlace && columns == nr) continue;
                 if (p.TransposeB)
                 {
                     // Stored n × k: gather one depth step of the panel at a time, so the
@@ -328,11 +348,13 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         public readonly bool Accumulate = accumulate;
     }
 
-    /// <summary>A problem with its B packed, and the block sizes every worker uses.</summary>
-    private readonly struct BlockedProblem(in Problem problem, T* packedB, int depthStep, int rowStep, int columnStep)
+    /// <summary>A problem with its B packed (or read in place), and the block sizes every worker uses.</summary>
+    private readonly struct BlockedProblem(in Problem problem, T* packedB, bool readBInPlace, int depthStep, int rowStep, int columnStep)
     {
         public readonly Problem Problem = problem;
         public readonly T* PackedB = packedB;
+        /// <summary>Full panels of B are read in place; only a ragged last one is packed.</summary>
+        public readonly bool ReadBInPlace = readBInPlace;
         public readonly int DepthStep = depthStep;
         public readonly int RowStep = rowStep;
         public readonly int ColumnStep = columnStep;
@@ -380,7 +402,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             if (_packing)
             {
                 int start = block * b.ColumnStep;
-                PackB(b.Problem, b.DepthStep, b.PackedB, start, Math.Min(start + b.ColumnStep, b.Problem.N));
+                PackB(b, start, Math.Min(start + b.ColumnStep, b.Problem.N));
                 return;
             }
             int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
