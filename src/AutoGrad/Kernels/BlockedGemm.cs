@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AutoGrad.Kernels;
 
@@ -10,8 +11,9 @@ namespace AutoGrad.Kernels;
 /// The blocked GEMM behind <see cref="MatMul"/>, after the BLIS/GotoBLAS loop nest. All of
 /// op(B) is packed once per call into depth blocks of zero-padded, Nr-wide micro-panels that
 /// every worker shares; a register-blocked micro-kernel then sweeps one micro-panel (kept in
-/// L1) down an Mc-row block of A (kept in L2). A is read in place in either layout, since
-/// the kernel takes its row and depth strides, and is packed only for a ragged last panel.
+/// L1) down an Mc-row block of A (kept in L2). A is never packed: it is read in place in
+/// either layout, since the kernel takes its row and depth strides. Nor is a row-major B when
+/// C has few rows (<see cref="ReadBInPlaceRows"/>): then only its ragged last panel is packed.
 /// </summary>
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -31,6 +33,17 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
 
     /// <summary>Rows of a block of A: the mc × kc values the micro-kernel re-reads (about 384 KiB) stay in L2.</summary>
     private static int Mc => 384 * 1024 / (Kc * sizeof(T)) / Mr * Mr;
+
+    /// <summary>
+    /// Up to this many rows of C, a row-major B is read in place rather than packed: each
+    /// panel of B is then swept by so few tiles that packing it, an extra pass over all of B,
+    /// costs more than reading the packed panel saves (a third of the time of 10×256×64 went
+    /// to packing). Measured on Zen 4: with AVX-512 (two cache lines per panel row) reading in
+    /// place was as fast or faster up to 64 rows and more, even at 4 KiB strides; with AVX2
+    /// (one line per row) it lost from 16 rows on, badly at large strides (512³: 109 to 89
+    /// GFLOP/s), so that path keeps it to two tiles.
+    /// </summary>
+    private static int ReadBInPlaceRows => Vector512.IsHardwareAccelerated ? 8 * Mr : 2 * Mr;
 
     [ThreadStatic] private static T[]? t_packedB;
 
@@ -63,15 +76,16 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             int workers = (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
             int depthStep = BalancedStep(k, Kc, 1);
             T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
+            bool readBInPlace = !transposeB && m <= ReadBInPlaceRows;
             if (workers > 1)
             {
                 var (rowStep, columnStep) = SplitForWorkers(m, n, workers);
-                ParallelJob.Run(new BlockedProblem(problem, packedB, depthStep, rowStep, columnStep));
+                ParallelJob.Run(new BlockedProblem(problem, packedB, readBInPlace, depthStep, rowStep, columnStep));
             }
             else
             {
-                PackB(problem, depthStep, packedB, 0, n);
-                var blocked = new BlockedProblem(problem, packedB, depthStep, BalancedStep(m, Mc, Mr), n);
+                var blocked = new BlockedProblem(problem, packedB, readBInPlace, depthStep, BalancedStep(m, Mc, Mr), n);
+                PackB(blocked, 0, n);
                 for (int ic = 0; ic < m; ic += blocked.RowStep) ComputeBlock(blocked, ic, Math.Min(ic + blocked.RowStep, m), 0, n);
             }
         }
@@ -208,64 +222,54 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C from the packed B;
     /// <paramref name="columnStart"/> is a multiple of Nr.
     /// </summary>
+    /// <remarks>
+    /// A is read in place, ragged last rows included (the micro-kernel has a variant for every
+    /// row count): packing it would cost about as much as it saves, because the kernel
+    /// broadcasts single values of A, which stream well from a few rows (row-major A) or from
+    /// one contiguous run per depth step (transposed A).
+    /// </remarks>
     [SkipLocalsInit]
     private static void ComputeBlock(in BlockedProblem blocked, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         ref readonly var p = ref blocked.Problem;
-        int mr = Mr, nr = Nr, paddedN = RoundUp(p.N, nr), rows = rowEnd - rowStart;
+        int mr = Mr, nr = Nr, paddedN = RoundUp(p.N, nr);
         T* edgeTile = stackalloc T[mr * nr];
-        T* edgePanelA = stackalloc T[mr * blocked.DepthStep];
-        // The scratch tile's unused rows and columns only ever gain zero products; start them
-        // at zero so they never hold the slow denormals or NaNs stale stack memory might.
+        // The scratch tile's unused columns only ever gain zero products; start them at zero
+        // so they never hold the slow denormals or NaNs stale stack memory might.
         new Span<T>(edgeTile, mr * nr).Clear();
-
-        // A is read in place: packing it would cost about as much as it saves, because the
-        // kernel broadcasts single values of A, which stream well from a few rows (row-major
-        // A) or from one contiguous run per depth step (transposed A). Only a ragged last
-        // panel is packed, for its zero padding.
-        int directRows = rows / mr * mr;
+        (nint rowStride, nint depthStride) = p.TransposeA ? (1, p.M) : (p.K, 1);
 
         for (int pc = 0; pc < p.K; pc += blocked.DepthStep)
         {
             int kc = Math.Min(blocked.DepthStep, p.K - pc);
             // Only the first depth block may overwrite C; later ones add their share.
             bool load = p.Accumulate || pc > 0;
-            if (directRows < rows) PackEdgePanelA(p, rowStart + directRows, rows - directRows, pc, kc, edgePanelA);
             T* depthBlockB = blocked.PackedB + (nint)pc * paddedN;
             for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
-                T* panelB = depthBlockB + jr * kc;
                 int columns = Math.Min(nr, columnEnd - jr);
-                for (int ir = 0; ir < rows; ir += mr)
+                // A full panel of a row-major B read in place has its depth steps N apart;
+                // a ragged last panel is always packed, for its zero padding.
+                bool inPlace = blocked.ReadBInPlace && columns == nr;
+                T* panelB = inPlace ? p.B + (nint)pc * p.N + jr : depthBlockB + jr * kc;
+                nint ldb = inPlace ? p.N : nr;
+                for (int ir = rowStart; ir < rowEnd; ir += mr)
                 {
-                    int tileRows = Math.Min(mr, rows - ir);
-                    T* tile = p.C + (nint)(rowStart + ir) * p.N + jr;
-                    T* panelA;
-                    nint rowStride, depthStride;
-                    if (ir < directRows)
-                    {
-                        panelA = p.TransposeA ? p.A + (nint)pc * p.M + rowStart + ir : p.A + (nint)(rowStart + ir) * p.K + pc;
-                        (rowStride, depthStride) = p.TransposeA ? (1, p.M) : (p.K, 1);
-                    }
+                    int rows = Math.Min(mr, rowEnd - ir);
+                    T* panelA = p.A + ir * rowStride + pc * depthStride;
+                    T* tile = p.C + (nint)ir * p.N + jr;
+                    if (columns == nr)
+                        MicroKernel(panelA, rowStride, depthStride, panelB, ldb, kc, tile, p.N, load, rows, narrow: false);
                     else
-                    {
-                        panelA = edgePanelA;
-                        (rowStride, depthStride) = (1, mr);
-                    }
-                    if (tileRows == mr && columns == nr)
-                        MicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load);
-                    else if (tileRows <= PartialRows && columns == nr)
-                        PartialMicroKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, tileRows); // the packed edge panel
-                    else
-                        EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, tileRows, columns, edgeTile);
+                        EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, rows, columns, edgeTile);
                 }
             }
         }
     }
 
     /// <summary>
-    /// A partial tile at the bottom or right edge: the packed panels are zero-padded, so the
-    /// full micro-kernel runs on a scratch tile and only the valid part is copied back.
+    /// A tile in a ragged last column panel: the packed B panel is zero-padded, so the kernel
+    /// runs on a scratch tile and only the valid columns are copied back.
     /// </summary>
     private static void EdgeKernel(T* panelA, nint rowStride, nint depthStride, T* panelB, int kc, T* tile, int ldc, bool load, int rows, int columns, T* scratch)
     {
@@ -274,53 +278,61 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         {
             for (int r = 0; r < rows; r++) CopyShort(tile + (nint)r * ldc, scratch + r * nr, columns);
         }
-        if (rows <= PartialRows)
-            PartialMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load, rows);
-        else if (columns <= VectorWidth)
-            NarrowMicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
-        else
-            MicroKernel(panelA, rowStride, depthStride, panelB, kc, scratch, nr, load);
+        MicroKernel(panelA, rowStride, depthStride, panelB, nr, kc, scratch, nr, load, rows, narrow: columns <= VectorWidth);
         for (int r = 0; r < rows; r++) CopyShort(scratch + r * nr, tile + (nint)r * ldc, columns);
     }
 
-    /// <summary>Copies a piece of one tile row; a plain loop beats a general copy call at these few elements.</summary>
+    /// <summary>
+    /// Copies the first <paramref name="count"/> (at most Nr) elements of a tile row. With
+    /// AVX-512 that is a vector and a masked one, which neither reads nor writes past the row;
+    /// a plain loop beats a general copy call at these few elements otherwise.
+    /// </summary>
     private static void CopyShort(T* source, T* destination, int count)
     {
-        for (int i = 0; i < count; i++) destination[i] = source[i];
-    }
-
-    /// <summary>
-    /// Packs rows [row, row+rows) × depth [pc, pc+kc) of op(A), fewer than Mr rows, into one
-    /// depth-major panel (the Mr values of one depth step adjacent), zero-padded to Mr rows.
-    /// </summary>
-    private static void PackEdgePanelA(in Problem p, int row, int rows, int pc, int kc, T* destination)
-    {
-        int mr = Mr;
-        for (int kk = 0; kk < kc; kk++)
+        if (Vector512.IsHardwareAccelerated)
         {
-            T* d = destination + kk * mr;
-            for (int r = 0; r < rows; r++)
-                d[r] = p.TransposeA ? p.A[(nint)(pc + kk) * p.M + row + r] : p.A[(nint)(row + r) * p.K + pc + kk];
-            for (int r = rows; r < mr; r++) d[r] = T.Zero;
+            int w = Vector512<T>.Count;
+            if (count > w)
+            {
+                Vector512.Load(source).Store(destination);
+                source += w;
+                destination += w;
+                count -= w;
+            }
+            if (typeof(T) == typeof(float))
+            {
+                var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+                Avx512F.MaskStore((float*)destination, mask, Avx512F.MaskLoad((float*)source, mask, Vector512<float>.Zero));
+            }
+            else
+            {
+                var mask = Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).AsDouble();
+                Avx512F.MaskStore((double*)destination, mask, Avx512F.MaskLoad((double*)source, mask, Vector512<double>.Zero));
+            }
+            return;
         }
+        for (int i = 0; i < count; i++) destination[i] = source[i];
     }
 
     /// <summary>
     /// Packs columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of op(B),
     /// depth block by depth block (those from <paramref name="depthStart"/> to <paramref name="depthEnd"/>), into panels of Nr columns, each stored depth-major (the Nr
     /// values of one depth step are adjacent), zero-padding the last panel. The block for depth
-    /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that.
+    /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that. Full
+    /// panels of a B read in place are skipped.
     /// </summary>
-    private static void PackB(in Problem p, int depthStep, T* packedB, int columnStart, int columnEnd, int depthStart = 0, int depthEnd = int.MaxValue)
+    private static void PackB(in BlockedProblem blocked, int columnStart, int columnEnd, int depthStart = 0, int depthEnd = int.MaxValue)
     {
-        int nr = Nr, paddedN = RoundUp(p.N, nr);
+        ref readonly var p = ref blocked.Problem;
+        int nr = Nr, paddedN = RoundUp(p.N, nr), depthStep = blocked.DepthStep;
         for (int pc = depthStart; pc < Math.Min(p.K, depthEnd); pc += depthStep)
         {
             int kc = Math.Min(depthStep, p.K - pc);
             for (int jr = columnStart; jr < columnEnd; jr += nr)
             {
-                T* destination = packedB + (nint)pc * paddedN + jr * kc;
+                T* destination = blocked.PackedB + (nint)pc * paddedN + jr * kc;
                 int columns = Math.Min(nr, p.N - jr);
+                if (blocked.ReadBInPlace && columns == nr) continue;
                 if (p.TransposeB)
                 {
                     // Stored n × k: gather one depth step of the panel at a time, so the
@@ -390,11 +402,13 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         public readonly bool Accumulate = accumulate;
     }
 
-    /// <summary>A problem with its B packed, and the block sizes every worker uses.</summary>
-    private readonly struct BlockedProblem(in Problem problem, T* packedB, int depthStep, int rowStep, int columnStep)
+    /// <summary>A problem with its B packed (or read in place), and the block sizes every worker uses.</summary>
+    private readonly struct BlockedProblem(in Problem problem, T* packedB, bool readBInPlace, int depthStep, int rowStep, int columnStep)
     {
         public readonly Problem Problem = problem;
         public readonly T* PackedB = packedB;
+        /// <summary>Full panels of B are read in place; only a ragged last one is packed.</summary>
+        public readonly bool ReadBInPlace = readBInPlace;
         public readonly int DepthStep = depthStep;
         public readonly int RowStep = rowStep;
         public readonly int ColumnStep = columnStep;
@@ -446,7 +460,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             if (_packing)
             {
                 int start = block % b.ColumnBlocks * b.ColumnStep, depth = block / b.ColumnBlocks * b.DepthStep;
-                PackB(b.Problem, b.DepthStep, b.PackedB, start, Math.Min(start + b.ColumnStep, b.Problem.N), depth, depth + b.DepthStep);
+                PackB(b, start, Math.Min(start + b.ColumnStep, b.Problem.N), depth, depth + b.DepthStep);
                 return;
             }
             int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;

@@ -6,8 +6,9 @@ namespace AutoGrad.Kernels;
 /// gradient, <c>Aᵀ·B</c> for the weight gradient).
 /// </summary>
 /// <remarks>
-/// B is packed into cache-sized, zero-padded panels and a register-blocked FMA micro-kernel
-/// on <see cref="System.Runtime.Intrinsics.Vector512{T}"/> (or
+/// B is packed into cache-sized, zero-padded panels (or, when C has few rows and B is not
+/// transposed, read in place) and a register-blocked FMA micro-kernel on
+/// <see cref="System.Runtime.Intrinsics.Vector512{T}"/> (or
 /// <see cref="System.Runtime.Intrinsics.Vector256{T}"/> where 512-bit vectors are not
 /// accelerated) sweeps them down A. Products of about a million multiply-adds or more are cut
 /// into blocks that the calling thread and one worker thread per further core share. Calls

@@ -24,17 +24,24 @@ public class MatMulTests
             data.Add(variant, 700, 9, 40);
             data.Add(variant, 650, 170, 70);
             data.Add(variant, 300, 300, 300);
+            // Short C with enough work for the parallel path: B read in place on either path.
+            data.Add(variant, 10, 333, 333);
+            data.Add(variant, 12, 300, 320);
             // The seed MLP's layers at batch 256.
             data.Add(variant, 256, 784, 64);
             data.Add(variant, 256, 64, 10);
             data.Add(variant, 10, 256, 64);
             data.Add(variant, 1, 784, 64); // batch 1
-            // Every ragged row count below the tile height (8 rows with AVX-512, 6 with AVX2),
-            // in full-width column panels and in ragged ones.
-            foreach (int m in new[] { 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15 })
+            // Every tile shape of the micro-kernel: m = 2..16 leaves every ragged row count
+            // below the tile height (1..7 of 8 rows with AVX-512, 1..5 of 6 with AVX2), each in
+            // full column panels (48, 64) and in ragged ones of either width: the last panel
+            // one vector wide or less, or wider (37, 45, 52 leave 5, 13, 20 of 32 floats with
+            // AVX-512, 5, 13, 4 of 16 with AVX2, and so on for doubles). A depth of 333 takes
+            // two depth blocks on every path, so C is also loaded and added to mid-product.
+            for (int m = 2; m <= 16; m++)
             {
-                data.Add(variant, m, 40, 64);
-                data.Add(variant, m, 40, 70);
+                foreach (int n in new[] { 37, 45, 48, 52, 64 }) data.Add(variant, m, 40, n);
+                data.Add(variant, m, 333, 45);
             }
         }
         return data;
@@ -121,14 +128,19 @@ public class MatMulTests
         foreach (bool accumulate in new[] { false, true })
         {
             var expected = (T[])initial.Clone();
-            var actual = (T[])initial.Clone();
+            // C sits in a longer buffer, whose elements past the matrix must stay untouched.
+            var sentinel = T.CreateChecked(42);
+            var buffer = new T[m * n + 64];
+            initial.CopyTo(buffer, 0);
+            buffer.AsSpan(m * n).Fill(sentinel);
             var bound = accumulate ? Abs(initial) : new T[m * n];
             MatMulReference.Multiply<T>(a, transposeA, b, transposeB, expected, m, k, n, accumulate);
             MatMulReference.Multiply<T>(Abs(a), transposeA, Abs(b), transposeB, bound, m, k, n, accumulate: true);
 
-            Multiply(variant, a, b, actual, m, k, n, accumulate);
+            Multiply(variant, a, b, buffer, m, k, n, accumulate);
 
-            KernelAssert.Close<T>(expected, actual, bound, relative, $"{variant} {m}x{k}x{n} accumulate={accumulate}");
+            KernelAssert.Close<T>(expected, buffer.AsSpan(0, m * n), bound, relative, $"{variant} {m}x{k}x{n} accumulate={accumulate}");
+            Assert.All(buffer[(m * n)..], value => Assert.True(value == sentinel, $"{variant} {m}x{k}x{n}: an element past C was written"));
         }
     }
 
