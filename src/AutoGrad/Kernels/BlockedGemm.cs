@@ -8,10 +8,10 @@ using System.Runtime.Intrinsics.X86;
 namespace AutoGrad.Kernels;
 
 /// <summary>
-/// The blocked GEMM behind <see cref="MatMul"/>, after the BLIS/GotoBLAS loop nest. All of
-/// op(B) is packed once per call into depth blocks of zero-padded, Nr-wide micro-panels that
-/// every worker shares; a register-blocked micro-kernel then sweeps one micro-panel (kept in
-/// L1) down an Mc-row block of A (kept in L2). A is never packed: it is read in place in
+/// The blocked GEMM behind <see cref="MatMul"/>, after the BLIS/GotoBLAS loop nest. op(B) is
+/// packed once per call into depth blocks of zero-padded, Nr-wide micro-panels that every
+/// worker shares; a register-blocked micro-kernel then sweeps one micro-panel (kept in L1)
+/// down an Mc-row block of A (kept in L2). A is never packed: it is read in place in
 /// either layout, since the kernel takes its row and depth strides. Nor is a row-major B when
 /// C has few rows (<see cref="ReadBInPlaceRows"/>): then only its ragged last panel is packed.
 /// </summary>
@@ -38,10 +38,10 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// Up to this many rows of C, a row-major B is read in place rather than packed: each
     /// panel of B is then swept by so few tiles that packing it, an extra pass over all of B,
     /// costs more than reading the packed panel saves (a third of the time of 10×256×64 went
-    /// to packing). Measured on Zen 4: with AVX-512 (two cache lines per panel row) reading in
-    /// place was as fast or faster up to 64 rows and more, even at 4 KiB strides; with AVX2
-    /// (one line per row) it lost from 16 rows on, badly at large strides (512³: 109 to 89
-    /// GFLOP/s), so that path keeps it to two tiles.
+    /// to packing). Measured on the AMD EPYC (Zen 4) benchmark machine: with AVX-512 (two
+    /// cache lines per panel row) reading in place was as fast or faster up to 64 rows and
+    /// more, even at 4 KiB strides; with AVX2 (one line per row) it lost from 16 rows on, badly
+    /// at large strides (512³: 109 to 89 GFLOP/s), so that path keeps it to two tiles.
     /// </summary>
     private static int ReadBInPlaceRows => Vector512.IsHardwareAccelerated ? 8 * Mr : 2 * Mr;
 
@@ -219,8 +219,8 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
 
     /// <summary>
     /// Computes rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) × columns
-    /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C from the packed B;
-    /// <paramref name="columnStart"/> is a multiple of Nr.
+    /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C from the packed (or
+    /// in-place) B; <paramref name="columnStart"/> is a multiple of Nr.
     /// </summary>
     /// <remarks>
     /// A is read in place, ragged last rows included (the micro-kernel has a variant for every
