@@ -117,7 +117,9 @@ public static class ScalingRunner
         ]);
         var memory = new LogLogChart("Rosenbrock gradient: memory of a first call", "n", "bytes allocated",
         [
-            new ChartSeries("generated (adjoint stack)", "#1f77b4", n, points.Select(p => (double)p.GeneratedFirstCallBytes).ToArray()),
+            // Zero is off a log scale: the legend says so rather than showing a series with no line.
+            new ChartSeries(points.All(p => p.GeneratedFirstCallBytes == 0) ? "generated: 0 B at every n (not drawable)" : "generated (adjoint stack)",
+                "#1f77b4", n, points.Select(p => (double)p.GeneratedFirstCallBytes).ToArray()),
             new ChartSeries("tape (fresh tape)", "#d62728", n, points.Select(p => (double)p.TapeFirstCallBytes).ToArray()),
         ]);
         return LogLogChart.Document([time, memory]);
