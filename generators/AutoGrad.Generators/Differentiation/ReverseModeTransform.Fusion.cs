@@ -39,11 +39,18 @@ internal sealed partial class ReverseModeTransform
         var core = new List<Stmt>();
         for (var i = 0; i < firstStep; i++)
         {
-            if (body[i] is Assign || (allowInnerLoops && body[i] is While)) core.Add(body[i]);
+            if (body[i] is Assign || (allowInnerLoops && (body[i] is While || IsConditionalAccumulation(body[i])))) core.Add(body[i]);
             else return null;
         }
         return new LoopShape(core, body.Skip(firstStep).Cast<Increment>().ToList());
     }
+
+    /// <summary>A branch that only adds to totals: <c>if (margin &lt; 1) loss += 1 - margin;</c>.</summary>
+    private static bool IsConditionalAccumulation(Stmt statement) =>
+        statement is If branch
+        && branch.Then.Statements.Concat(branch.Else.Statements).All(s => s is Assign assign && AccumulatedTerm(assign) is not null);
+
+    private static IEnumerable<Assign> BranchAssignments(If branch) => branch.Then.Statements.Concat(branch.Else.Statements).Cast<Assign>();
 
     /// <summary>The last top-level loop of the body, when it can be reversed in place (see <see cref="FusedLoop"/>).</summary>
     private FusedLoop? FindFusableLoop()
@@ -75,10 +82,33 @@ internal sealed partial class ReverseModeTransform
         for (var i = 0; i < statements.Count; i++)
             if (i != index) CollectReads(statements[i], outsideLoop);
         bool ReadBeforeLoop(string v) => statements.Take(index).Any(s => ReadsAnywhere(s, v));
-        bool ReadInLoopExcept(string v, Stmt except) =>
-            conditionReads.Contains(v) || shape.Core.Any(s => ReferenceEquals(s, except) ? ReadsExcept(s, v) : ReadsAnywhere(s, v));
         bool IsOuterAccumulator(Assign assign) =>
             AccumulatedTerm(assign) is not null && !_needed.Contains(assign.Target) && !ReadBeforeLoop(assign.Target);
+        // A total of this loop: only ever added to, directly or in branches, and read by nothing in the loop but its own additions.
+        bool IsTotal(string v)
+        {
+            var assignments = shape.Assignments.Concat(core.OfType<If>().SelectMany(BranchAssignments)).Where(a => a.Target == v).ToList();
+            if (assignments.Count == 0 || assignments.Any(a => AccumulatedTerm(a) is null) || !IsOuterAccumulator(assignments[0])) return false;
+            if (conditionReads.Contains(v) || core.OfType<While>().Any(w => Assigns(w, v) || ReadsAnywhere(w, v))) return false;
+            bool ReadsBesidesAdding(Assign a) => a.Target == v ? ReadsExcept(a, v) : ReadsAnywhere(a, v);
+            return !core.Any(statement => statement switch
+            {
+                Assign a => ReadsBesidesAdding(a),
+                If branch => ReadsAnywhere(new Assign(v, branch.Condition, false), v) || BranchAssignments(branch).Any(ReadsBesidesAdding),
+                _ => false,
+            });
+        }
+        // A branch's decision is taken again in the reverse half: nothing after it may change what it reads.
+        for (var position = 0; position < core.Count; position++)
+        {
+            if (core[position] is not If branch) continue;
+            if (BranchAssignments(branch).Any(a => !IsTotal(a.Target))) return null;
+            var decisionReads = new HashSet<string>();
+            CollectVariables(branch.Condition, decisionReads);
+            var later = new HashSet<string>();
+            CollectAssigned(new Block(core.Skip(position).ToEquatableArray()), later);
+            if (decisionReads.Overlaps(later)) return null;
+        }
 
         var inner = new Dictionary<While, InnerLoop>(ReferenceComparer<While>.Instance);
         var handled = new HashSet<string>(); // targets checked with their inner loop
@@ -160,8 +190,8 @@ internal sealed partial class ReverseModeTransform
         {
             if (core[position] is not Assign assign || handled.Contains(assign.Target)) continue;
             var target = assign.Target;
-            if (directCount[target] != 1 || core.OfType<While>().Any(w => Assigns(w, target))) return null;
-            if (IsOuterAccumulator(assign) && !ReadInLoopExcept(target, assign)) continue;
+            if (IsTotal(target)) continue;
+            if (directCount[target] != 1 || core.OfType<While>().Any(w => Assigns(w, target)) || core.OfType<If>().Any(b => Assigns(b, target))) return null;
             if (outsideLoop.Contains(target) || conditionReads.Contains(target) || ReadsAnywhere(assign, target)) return null;
             if (core.Take(position).Any(earlier => ReadsAnywhere(earlier, target))) return null;
         }
@@ -192,6 +222,7 @@ internal sealed partial class ReverseModeTransform
         foreach (var statement in fused.Shape.Core)
         {
             if (statement is Assign assign) body.Add(new Set(assign.Target, assign.Value));
+            else if (statement is If branch) body.Add(new IfCode(branch.Condition, Sets(branch.Then), Sets(branch.Else)));
             else body.Add(new WhileCode(((While)statement).Condition, PlainBody(fused.Inner[(While)statement].Shape, skip: null).ToEquatableArray()));
         }
         _inFusedIteration = true;
@@ -200,6 +231,13 @@ internal sealed partial class ReverseModeTransform
             if (fused.Shape.Core[i] is Assign assign)
             {
                 if (IsActiveAssignment(assign)) ReverseAssign(assign, 1, body);
+                continue;
+            }
+            if (fused.Shape.Core[i] is If branch)
+            {
+                var then = ReversedAdditions(branch.Then);
+                var otherwise = ReversedAdditions(branch.Else);
+                if (then.Count + otherwise.Count > 0) body.Add(new IfCode(branch.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray()));
                 continue;
             }
             var loop = (While)fused.Shape.Core[i];
@@ -219,6 +257,18 @@ internal sealed partial class ReverseModeTransform
             new Comment("Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half."),
             new WhileCode(fused.Loop.Condition, body.ToEquatableArray()),
         };
+    }
+
+    private static EquatableArray<Code> Sets(Block block) =>
+        block.Statements.Cast<Assign>().Select(a => (Code)new Set(a.Target, a.Value)).ToEquatableArray();
+
+    /// <summary>The reverse half of a branch that only adds to totals.</summary>
+    private List<Code> ReversedAdditions(Block block)
+    {
+        var output = new List<Code>();
+        foreach (var assign in block.Statements.Cast<Assign>().Reverse())
+            if (IsActiveAssignment(assign)) ReverseAssign(assign, 1, output);
+        return output;
     }
 
     /// <summary>An inner loop's body as written, without the assignments to <paramref name="skip"/> (and, optionally, without its steps).</summary>

@@ -81,6 +81,16 @@ public class Reductions
         RandomPoint(19, 6), RandomPoint(20, 9));
 
     [Fact]
+    public void Hinge() => GradientCheck.Verify(
+        p => R.Hinge(p[1..], p[0]),
+        (p, g) => R.HingeGradient(p[1..], p[0], g.AsSpan(1), out g[0]),
+        (p, s, g) => R.HingePullback(p[1..], p[0], s, g.AsSpan(1), ref g[0]),
+        [0.7, 0.3, -2.1, 0.9, 1.8, -0.4], [1.3, 2.0, 0.2, -1.5, 0.6], RandomPoint(21, 9));
+
+    [Fact]
+    public void CappedTotal() => VerifyArray(R.CappedTotal, (p, g) => R.CappedTotalGradient(p, g), (p, s, g) => R.CappedTotalPullback(p, s, g));
+
+    [Fact]
     public void Fused_gradients_allocate_nothing()
     {
         var x = RandomPoint(10, 64);

@@ -162,4 +162,30 @@ public static partial class ReductionFunctions
         }
         return sum;
     }
+
+    /// <summary>Fuses: a hinge loss, its branch replayed in the reverse half.</summary>
+    [Differentiable]
+    public static double Hinge(double[] x, double w)
+    {
+        double loss = 0, margins = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double margin = (i % 2 == 0 ? 1 : -1) * x[i] * w;
+            if (margin < 1) loss += 1 - margin;
+            else margins -= Math.Log(margin);
+        }
+        return loss + 0.1 * margins;
+    }
+
+    /// <summary>Does not fuse: the branch decides on the running total.</summary>
+    [Differentiable]
+    public static double CappedTotal(double[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (sum < 1) sum += x[i] * x[i];
+        }
+        return sum;
+    }
 }
