@@ -94,7 +94,7 @@ internal sealed partial class ReverseModeTransform
             return !core.Any(statement => statement switch
             {
                 Assign a => ReadsBesidesAdding(a),
-                If branch => ReadsAnywhere(new Assign(v, branch.Condition, false), v) || BranchAssignments(branch).Any(ReadsBesidesAdding),
+                If branch => ReadsVariable(branch.Condition, v) || BranchAssignments(branch).Any(ReadsBesidesAdding),
                 _ => false,
             });
         }
@@ -284,8 +284,15 @@ internal sealed partial class ReverseModeTransform
     /// <summary>Whether an assignment reads the variable anywhere but as the running total of its own accumulation.</summary>
     private static bool ReadsExcept(Stmt statement, string variable) =>
         statement is Assign assign && AccumulatedTerm(assign) is { } term && assign.Target == variable
-            ? ReadsAnywhere(new Assign(variable, term.Term, false), variable)
+            ? ReadsVariable(term.Term, variable)
             : ReadsAnywhere(statement, variable);
+
+    private static bool ReadsVariable(Expr e, string variable)
+    {
+        var names = new HashSet<string>();
+        CollectVariables(e, names);
+        return names.Contains(variable);
+    }
 
     /// <summary>Whether the reverse code of <c>v = e</c> reads v for e's value (an exp's derivative, a quotient's towards its divisor).</summary>
     private bool ReadsOwnResult(Expr e) =>
