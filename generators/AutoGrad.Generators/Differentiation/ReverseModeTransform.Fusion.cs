@@ -19,7 +19,7 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private sealed record FusedLoop(int Index, While Loop, LoopShape Shape, Dictionary<While, InnerLoop> Inner);
 
-    /// <summary>A loop body: assignments (and, for an outer loop, inner loops), then the counters' steps.</summary>
+    /// <summary>A loop body: assignments (and, for an outer loop, inner loops and branches that add to totals), then the counters' steps.</summary>
     private sealed record LoopShape(List<Stmt> Core, List<Increment> Counters)
     {
         public IEnumerable<Assign> Assignments => Core.OfType<Assign>();
