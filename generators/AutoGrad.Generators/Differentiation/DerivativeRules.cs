@@ -82,7 +82,7 @@ internal static class DerivativeRules
     private static Expr PowerRule(MathCall call, Func<int, Expr> arg)
     {
         var exponent = call.Arguments[1];
-        if (exponent is Constant constant && double.TryParse(constant.Text.TrimEnd('f'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n))
+        if (exponent is Constant constant && Literals.TryValue(constant, out var n))
         {
             if (n == 1) return Number(call.Type, 1);
             if (n == 2) return Mul(Number(call.Type, 2), arg(0));

@@ -298,6 +298,10 @@ internal sealed partial class ReverseModeTransform
     private bool ReadsOwnResult(Expr e) =>
         UsesOwnResult(e) && (e is Binary quotient ? _activity.Depends(quotient.Right) : _activity.Depends(e));
 
+    /// <summary>
+    /// Like <see cref="Reads"/>, but a step also reads its own counter and a call the arrays it is
+    /// passed: the fusion checks need every read, the recompute analysis only value reads.
+    /// </summary>
     private static bool ReadsAnywhere(Stmt statement, string variable)
     {
         var reads = new HashSet<string>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Linq;
 using AutoGrad.Generators.Model;
 using Microsoft.CodeAnalysis.CSharp;
@@ -50,7 +49,7 @@ internal static class ExprPrinter
                 return ($"{Print(binary.Left, precedence)} {op} {Print(binary.Right, precedence + 1)}", precedence);
             case Conditional conditional:
                 return ($"{Print(conditional.Condition, Precedence.Or)} ? {Print(conditional.WhenTrue)} : {Print(conditional.WhenFalse)}", Precedence.Conditional);
-            case MathCall { Function: "Pow" } square when IsTwo(square.Arguments[1]):
+            case MathCall { Function: "Pow" } square when Literals.TryValue(square.Arguments[1], out var exponent) && exponent == 2:
                 // x * x is the correctly rounded square; the JIT would otherwise call libm's pow.
                 return ($"global::AutoGrad.Differentiation.GeneratedMath.Square({Print(square.Arguments[0])})", Precedence.Primary);
             case MathCall math:
@@ -63,11 +62,6 @@ internal static class ExprPrinter
                 throw new System.InvalidOperationException("Cannot print " + e.GetType().Name);
         }
     }
-
-    private static bool IsTwo(Expr e) =>
-        e is Constant constant
-        && double.TryParse(constant.Text.TrimEnd('f', 'F', 'd', 'D', 'm', 'M'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-        && value == 2;
 
     public static string Array(ArraySource array) => array.IsNamed ? Identifier(array.Code) : array.Code;
 

@@ -22,6 +22,14 @@ internal static class Literals
         return value.ToString("R", CultureInfo.InvariantCulture) + "f";
     }
 
+    /// <summary>The value of a numeric constant (its text, less a type suffix), or false for other constants.</summary>
+    public static bool TryValue(Expr e, out double value)
+    {
+        value = 0;
+        return e is Constant constant
+            && double.TryParse(constant.Text.TrimEnd('f', 'F', 'd', 'D', 'm', 'M'), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
     public static Constant Of(ScalarType type, double value) => type == ScalarType.Float
         ? new Constant(type, Float((float)value))
         : new Constant(type, Double(value));
