@@ -178,36 +178,35 @@ public static class RowKernels
         Shape.CheckMatrix(dx.Length, rows, columns, nameof(dx));
         Shape.CheckVector(logSumExp.Length, rows, nameof(logSumExp));
         Shape.CheckVector(dresult.Length, rows, nameof(dresult));
-        int length = rows * columns;
-        // Short rows go through one Exp call for the whole matrix; long ones row by row, to keep the scratch small.
-        int chunkRows = columns < ShortRow ? rows : 1;
-        var scratch = ArrayPool<T>.Shared.Rent(Math.Max(1, chunkRows * columns));
+        // Several short rows: the exponentials of the whole matrix in one call, the shifts and the
+        // scaled additions as plain loops. Otherwise TensorPrimitives row by row.
+        bool wholeMatrix = columns < ShortRow && rows > 1;
+        var scratch = ArrayPool<T>.Shared.Rent(Math.Max(1, wholeMatrix ? rows * columns : columns));
         try
         {
-            for (int first = 0; first < rows; first += chunkRows)
+            if (wholeMatrix)
             {
-                int count = Math.Min(chunkRows, rows - first);
-                var probabilities = scratch.AsSpan(0, count * columns);
-                var block = x.Slice(first * columns, count * columns);
-                var dxBlock = dx.Slice(first * columns, count * columns);
-                if (count == 1)
+                var probabilities = scratch.AsSpan(0, rows * columns);
+                for (int i = 0; i < rows; i++)
                 {
-                    TensorPrimitives.Subtract(block, logSumExp[first], probabilities);
-                    TensorPrimitives.Exp(probabilities, probabilities);
-                    TensorPrimitives.MultiplyAdd(probabilities, dresult[first], dxBlock, dxBlock);
-                    continue;
-                }
-                for (int i = 0; i < count; i++)
-                {
-                    T shift = logSumExp[first + i];
-                    for (int j = i * columns; j < (i + 1) * columns; j++) probabilities[j] = block[j] - shift;
+                    T shift = logSumExp[i];
+                    for (int j = i * columns; j < (i + 1) * columns; j++) probabilities[j] = x[j] - shift;
                 }
                 TensorPrimitives.Exp(probabilities, probabilities);
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < rows; i++)
                 {
-                    T scale = dresult[first + i];
-                    for (int j = i * columns; j < (i + 1) * columns; j++) dxBlock[j] += scale * probabilities[j];
+                    T scale = dresult[i];
+                    for (int j = i * columns; j < (i + 1) * columns; j++) dx[j] += scale * probabilities[j];
                 }
+                return;
+            }
+            var row = scratch.AsSpan(0, columns);
+            for (int i = 0; i < rows; i++)
+            {
+                var dxRow = dx.Slice(i * columns, columns);
+                TensorPrimitives.Subtract(x.Slice(i * columns, columns), logSumExp[i], row);
+                TensorPrimitives.Exp(row, row);
+                TensorPrimitives.MultiplyAdd(row, dresult[i], dxRow, dxRow);
             }
         }
         finally
