@@ -5,14 +5,15 @@ using ScottPlot;
 
 namespace AutoGrad.Plotting;
 
-/// <summary>Writes a training history as a CSV table and as a chart: loss above, accuracy below, epochs along the bottom.</summary>
+/// <summary>Writes a training history as a CSV table and as a chart: loss, accuracy and, when known, the learning rate, over the epochs.</summary>
 public static class TrainingCurves
 {
     private static readonly Color TrainColour = Color.FromHex("#1f77b4");
     private static readonly Color ValidationColour = Color.FromHex("#d62728");
+    private static readonly Color RateColour = Color.FromHex("#2ca02c");
 
     /// <summary>
-    /// Writes one row per epoch: <c>epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second</c>.
+    /// Writes one row per epoch: <c>epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second,learning_rate</c>.
     /// Unmeasured values are empty cells.
     /// </summary>
     /// <param name="path">The CSV file to write.</param>
@@ -28,11 +29,11 @@ public static class TrainingCurves
     public static string ToCsv(IReadOnlyList<EpochMetrics> history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var csv = new StringBuilder("epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second\n");
+        var csv = new StringBuilder("epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second,learning_rate\n");
         foreach (var e in history)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{e.Epoch},{Cell(e.TrainLoss)},{Cell(e.TrainAccuracy)},{Cell(e.ValidationAccuracy)},{e.Steps},{Cell(e.Elapsed.TotalSeconds)},{Cell(e.SamplesPerSecond)}\n");
+                $"{e.Epoch},{Cell(e.TrainLoss)},{Cell(e.TrainAccuracy)},{Cell(e.ValidationAccuracy)},{e.Steps},{Cell(e.Elapsed.TotalSeconds)},{Cell(e.SamplesPerSecond)},{Cell(e.LearningRate)}\n");
         }
         return csv.ToString();
 
@@ -40,21 +41,22 @@ public static class TrainingCurves
     }
 
     /// <summary>
-    /// Saves the chart as SVG or PNG (by <paramref name="path"/>'s extension): two panels sharing the epoch
-    /// axis, training loss above, training and validation accuracy below, each legend to the right of its panel
-    /// so it never covers a curve.
+    /// Saves the chart as SVG or PNG (by <paramref name="path"/>'s extension): panels sharing the epoch axis,
+    /// training loss; training and validation accuracy; and, when the history records it, the learning rate at
+    /// each epoch's end. Each legend lies right of its panel, so it never covers a curve.
     /// </summary>
     /// <param name="path">A <c>.svg</c> or <c>.png</c> file.</param>
     /// <param name="history">The epochs, in order.</param>
     /// <param name="title">The chart's title; name the data set in it.</param>
     public static void Save(string path, IReadOnlyList<EpochMetrics> history, string title)
     {
-        ChartFile.Save(Chart(history, title), path, Width, Height);
+        var chart = Chart(history, title);
+        ChartFile.Save(chart, path, Width, PanelHeight * chart.Subplots.Count);
     }
 
-    private const int Width = 940, Height = 640;
+    private const int Width = 940, PanelHeight = 320;
 
-    /// <summary>The two panels, ready to save or to show.</summary>
+    /// <summary>The panels, ready to save (<see cref="ChartFile"/>) or to show.</summary>
     /// <param name="history">The epochs, in order.</param>
     /// <param name="title">The chart's title; name the data set in it.</param>
     public static Multiplot Chart(IReadOnlyList<EpochMetrics> history, string title)
@@ -71,26 +73,34 @@ public static class TrainingCurves
 
         var accuracy = new Plot();
         accuracy.YLabel("Accuracy");
-        accuracy.XLabel("Epoch");
         if (history.Any(e => double.IsFinite(e.TrainAccuracy)))
             AddSeries(accuracy, "train accuracy", TrainColour, epochs, history.Select(e => e.TrainAccuracy));
         if (history.Any(e => double.IsFinite(e.ValidationAccuracy)))
             AddSeries(accuracy, "validation accuracy", ValidationColour, epochs, history.Select(e => e.ValidationAccuracy));
 
-        // The same fixed margins in both panels line their data areas up on the shared epoch axis,
-        // and the wide right margin holds the legends outside the data.
-        loss.Layout.Fixed(new PixelPadding(left: 80, right: 220, bottom: 30, top: 50));
-        accuracy.Layout.Fixed(new PixelPadding(left: 80, right: 220, bottom: 50, top: 20));
-        foreach (var panel in new[] { loss, accuracy })
+        List<Plot> panels = [loss, accuracy];
+        if (history.Any(e => double.IsFinite(e.LearningRate)))
         {
-            panel.ShowLegend(Edge.Right);
-            panel.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-            if (epochs.Length > 0) panel.Axes.SetLimitsX(epochs.Min() - 0.5, epochs.Max() + 0.5);
+            var rate = new Plot();
+            rate.YLabel("Learning rate");
+            AddSeries(rate, "learning rate", RateColour, epochs, history.Select(e => e.LearningRate));
+            panels.Add(rate);
+        }
+        panels[^1].XLabel("Epoch");
+
+        for (int i = 0; i < panels.Count; i++)
+        {
+            // The same left and right margins in every panel line their data areas up on the shared epoch
+            // axis; the wide right margin holds the legends outside the data.
+            panels[i].Layout.Fixed(new PixelPadding(left: 80, right: 220, bottom: i == panels.Count - 1 ? 50 : 30, top: i == 0 ? 50 : 20));
+            panels[i].ShowLegend(Edge.Right);
+            panels[i].Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+            if (epochs.Length > 0) panels[i].Axes.SetLimitsX(epochs.Min() - 0.5, epochs.Max() + 0.5);
         }
 
-        var chart = new Multiplot(loss);
-        chart.AddPlot(accuracy);
-        chart.SharedAxes.ShareX([loss, accuracy]);
+        var chart = new Multiplot(panels[0]);
+        foreach (var panel in panels.Skip(1)) chart.AddPlot(panel);
+        chart.SharedAxes.ShareX(panels);
         return chart;
     }
 

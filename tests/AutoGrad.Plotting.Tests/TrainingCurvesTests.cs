@@ -20,10 +20,10 @@ public sealed class TrainingCurvesTests : IDisposable
     public void Csv_has_a_header_and_one_row_per_epoch()
     {
         var lines = TrainingCurves.ToCsv(s_history).TrimEnd().Split('\n');
-        Assert.Equal("epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second", lines[0]);
-        Assert.Equal("2,0.5,0.9,0.87,10,0.5,2000", lines[2]);
+        Assert.Equal("epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second,learning_rate", lines[0]);
+        Assert.Equal("2,0.5,0.9,0.87,10,0.5,2000,", lines[2]);
         Assert.Equal(4, lines.Length);
-        Assert.EndsWith(",,10,0.5,2000", TrainingCurves.ToCsv([s_history[0] with { TrainAccuracy = double.NaN, ValidationAccuracy = double.NaN }]).TrimEnd());
+        Assert.EndsWith(",,10,0.5,2000,0.003", TrainingCurves.ToCsv([s_history[0] with { TrainAccuracy = double.NaN, ValidationAccuracy = double.NaN, LearningRate = 0.003 }]).TrimEnd());
     }
 
     [Fact]
@@ -54,6 +54,17 @@ public sealed class TrainingCurvesTests : IDisposable
             float x = float.Parse(transform["translate(".Length..transform.IndexOf(' ')], System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(x > dataRight, $"legend label '{label.Value.Trim()}' at x = {x}, inside the data area that ends at x = {dataRight}");
         }
+    }
+
+    [Fact]
+    public void The_learning_rate_gets_a_third_panel_when_the_history_has_it()
+    {
+        var withRate = s_history.Select((e, i) => e with { LearningRate = 0.004 / (i + 1) }).ToArray();
+        string path = Path.Combine(_folder, "rate.svg");
+        TrainingCurves.Save(path, withRate, "MNIST");
+        Assert.Contains("Learning rate", XDocument.Load(path).Descendants().Where(e => e.Name.LocalName == "text").Select(t => t.Value.Trim()));
+        Assert.Equal(3, TrainingCurves.Chart(withRate, "MNIST").Subplots.Count);
+        Assert.Equal(2, TrainingCurves.Chart(s_history, "MNIST").Subplots.Count);
     }
 
     [Fact]
