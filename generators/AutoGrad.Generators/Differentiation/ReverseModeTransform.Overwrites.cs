@@ -155,11 +155,11 @@ internal sealed partial class ReverseModeTransform
 
     private IEnumerable<Code> SaveOutputs(Invoke invoke) =>
         _savedOutputs.TryGetValue(invoke, out var outputs)
-            ? outputs.Select(o => (Code)new Line($"{Stack(o.Element)}.PushRange({Emit.ExprPrinter.Identifier(o.Code)});"))
+            ? outputs.Select(o => (Code)new SaveContents(Stack(o.Element), o.Code))
             : Enumerable.Empty<Code>();
 
     private IEnumerable<Code> RestoreOutputs(Invoke invoke) =>
         _savedOutputs.TryGetValue(invoke, out var outputs)
-            ? Enumerable.Reverse(outputs).Select(o => (Code)new Line($"{Stack(o.Element)}.PopRange({Emit.ExprPrinter.Identifier(o.Code)});"))
+            ? Enumerable.Reverse(outputs).Select(o => (Code)new RestoreContents(Stack(o.Element), o.Code))
             : Enumerable.Empty<Code>();
 }
