@@ -18,7 +18,8 @@ public sealed record LoweredMethod(
     EquatableArray<DiagnosticInfo> Diagnostics,
     EquatableArray<CallSite> CallSites,
     string MethodName,
-    LocationInfo? MethodLocation);
+    LocationInfo? MethodLocation,
+    MethodCalls Calls);
 
 /// <summary>
 /// Lowers the C# syntax of one [Differentiable] method to the IR: checks the method's shape,
@@ -32,6 +33,7 @@ internal sealed partial class Lowerer
     private readonly CancellationToken _cancellation;
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly List<CallSite> _callSites = new();
+    private readonly List<DifferentiableCall> _differentiableCalls = new();
     private readonly List<VariableInfo> _variables = new();
     private readonly Dictionary<ISymbol, string> _names = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> _usedNames = new();     // every name the user wrote
@@ -40,7 +42,9 @@ internal sealed partial class Lowerer
     private readonly Dictionary<ISymbol, ArraySource> _buffers = new(SymbolEqualityComparer.Default);
     private readonly List<BufferInfo> _bufferInfos = new();
     private readonly HashSet<string> _written = new(); // outputs and buffers written so far, in statement order
+    private readonly HashSet<ISymbol> _unlowered = new(SymbolEqualityComparer.Default); // locals already reported at their declaration
     private int _loopDepth;
+    private bool _compilerErrors; // code the compiler itself rejects: it reports why, so lowering fails without a diagnostic of its own
 
     private Lowerer(SemanticModel model, IMethodSymbol method, CancellationToken cancellation)
     {
@@ -53,14 +57,15 @@ internal sealed partial class Lowerer
     {
         var lowerer = new Lowerer(model, method, cancellation);
         var result = lowerer.LowerMethod(syntax);
-        var bodyFailed = result is not null && lowerer._diagnostics.Any(d => d.IsError);
+        var bodyFailed = result is not null && (lowerer._diagnostics.Any(d => d.IsError) || lowerer._compilerErrors);
         return new LoweredMethod(
             result,
-            bodyFailed ? "its body uses constructs AutoGrad does not support (see the AG diagnostics)" : null,
+            bodyFailed ? "its body has errors (see the AG and CS diagnostics)" : null,
             lowerer._diagnostics.ToEquatableArray(),
             lowerer._callSites.ToEquatableArray(),
             method.Name,
-            LocationInfo.From(syntax.Identifier));
+            LocationInfo.From(syntax.Identifier),
+            new MethodCalls(Symbols.RuleKey(method), lowerer._differentiableCalls.ToEquatableArray()));
     }
 
     private MethodModel? LowerMethod(MethodDeclarationSyntax syntax)
@@ -100,7 +105,7 @@ internal sealed partial class Lowerer
         }
 
         // The signature is fine but the body is not: keep the signature so callers of the gradient still compile.
-        if (_diagnostics.Any(d => d.IsError)) body.Clear();
+        if (_diagnostics.Any(d => d.IsError) || _compilerErrors) body.Clear();
         var normalized = new ControlFlowNormalizer(result, NewVariable).Normalize(new Block(body.ToEquatableArray()));
 
         return new MethodModel(
@@ -160,6 +165,14 @@ internal sealed partial class Lowerer
         else if (_method.ReturnsVoid && _method.Parameters.FirstOrDefault(p => Symbols.ArrayOf(p.Type) is { Shape: ParameterShape.Output }) is { } output)
         {
             returnType = Symbols.ArrayOf(output.Type)!.Value.Element; // a void method computes its Span outputs
+        }
+        else if (_method.ReturnsVoid && _method.Parameters.LastOrDefault(p => Symbols.ArrayOf(p.Type) is { Shape: ParameterShape.Array }) is { } array)
+        {
+            // A void method meant to fill an array: the parameter is what to change.
+            var element = Symbols.ArrayOf(array.Type)!.Value.Element.Keyword();
+            Report(DiagnosticDescriptors.UnsupportedParameter, LocationInfo.From(array.Locations.FirstOrDefault() ?? Location.None), array.Name, array.Type.ToDisplayString(),
+                $"a void [Differentiable] method writes its results into Span<{element}> outputs, and arrays are read-only inputs; declare it 'Span<{element}> {array.Name}'");
+            ok = false;
         }
         else
         {
