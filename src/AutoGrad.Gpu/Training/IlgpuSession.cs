@@ -65,8 +65,6 @@ internal sealed class IlgpuSession : TrainingSession
         _stepCount = optimizer.StepCount;
     }
 
-    private Sequential Network => (Sequential)Model;
-
     public override float LossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<byte> labels, int batchSize)
     {
         int features = Model.InputSize, classes = Model.OutputSize;
