@@ -95,6 +95,23 @@ public sealed class SessionTests(CpuAcceleratorFixture fixture)
         Assert.Equal(6, deviceOptimizer.StepCount);
     }
 
+    [Fact]
+    public void A_diverging_run_on_the_device_stops_and_leaves_the_last_finite_parameters_in_the_host_model()
+    {
+        var (simdModel, simdOptimizer) = Create("sgd", ActivationKind.Relu);
+        var (deviceModel, deviceOptimizer) = Create("sgd", ActivationKind.Relu);
+        simdOptimizer.LearningRate = deviceOptimizer.LearningRate = 1e6f;
+        var data = Data(64, 8);
+        var simd = Trainer.Fit(simdModel, simdOptimizer, data, null, new TrainingOptions { Epochs = 50, BatchSize = 32, Seed = 3 });
+        var device = Trainer.Fit(deviceModel, deviceOptimizer, data, null, new TrainingOptions { Epochs = 50, BatchSize = 32, Seed = 3, Device = fixture.Device });
+
+        Assert.Equal(StopReason.NonFiniteLoss, simd.StopReason);
+        Assert.Equal(StopReason.NonFiniteLoss, device.StopReason);
+        Assert.Equal(simd.Message, device.Message);
+        Assert.All(deviceModel.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+        Compare.Close(simdModel.Parameters, deviceModel.Parameters, "last finite parameters", tolerance: 1e-3);
+    }
+
     private static (Sequential Model, Optimizer Optimizer) Create(string optimizerKind, ActivationKind activation)
     {
         var model = Sequential.Perceptron(Features, [16, 12], Classes, activation).Initialize(42);
