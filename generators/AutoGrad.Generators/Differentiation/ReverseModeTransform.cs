@@ -377,7 +377,13 @@ internal sealed partial class ReverseModeTransform
             case Conditional c: CollectVariables(c.Condition, names); CollectVariables(c.WhenTrue, names); CollectVariables(c.WhenFalse, names); break;
             case Cast cast: CollectVariables(cast.Operand, names); break;
             case MathCall math: foreach (var a in math.Arguments) CollectVariables(a, names); break;
-            case Call call: foreach (var a in call.Arguments) if (a.Value is not null) CollectVariables(a.Value, names); break;
+            case Call call:
+                foreach (var a in call.Arguments)
+                {
+                    if (a.Value is not null) CollectVariables(a.Value, names);
+                    else if (a.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array) names.Add(array.Code); // a callee's pullback reads the contents as they were at the call
+                }
+                break;
         }
     }
 }
