@@ -104,7 +104,8 @@ public static class Trainer
                     validation is null ? double.NaN : evaluator.Accuracy(validation),
                     steps,
                     elapsed,
-                    elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0);
+                    elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0,
+                    optimizer.LearningRate);
                 history.Add(metrics);
                 options.OnEpochEnd?.Invoke(metrics);
 
