@@ -50,6 +50,7 @@ internal sealed partial class ReverseModeTransform
         _variables = method.Variables.ToDictionary(v => v.Name);
         var assigned = new HashSet<string>();
         CollectAssigned(method.Body, assigned);
+        FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
         foreach (var gradient in gradients)
         {
             _gradientNames[gradient.Input.Name] = gradient.Name;
@@ -370,7 +371,7 @@ internal sealed partial class ReverseModeTransform
                 foreach (var a in call.Arguments)
                 {
                     if (a.Value is not null) CollectVariables(a.Value, names);
-                    else if (a.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array) names.Add(array.Code); // a callee's pullback reads the contents as they were at the call
+                    else if (a.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array) names.Add(array.Code); // the callee reads its contents
                 }
                 break;
         }
