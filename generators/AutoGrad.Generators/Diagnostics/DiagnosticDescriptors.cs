@@ -81,11 +81,6 @@ public static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "Remove [NoGradient] from the callee's parameter, or mark the caller's input [NoGradient] too if a zero gradient is intended.");
 
-    public static readonly DiagnosticDescriptor OutputWrittenTwice = Error(
-        "AG0018", "Span written whole more than once",
-        "'{0}' is written whole by '{1}' inside a loop or after an earlier write; the reverse sweep needs the values each call wrote",
-        "Write each output span or buffer with one call outside loops, then update it element by element if needed, or give each call its own buffer.");
-
     public static readonly DiagnosticDescriptor InvalidDerivativeRule = Error(
         "AG0030", "Invalid derivative rule",
         "[DerivativeOf] rule '{0}' does not fit '{1}': {2}",

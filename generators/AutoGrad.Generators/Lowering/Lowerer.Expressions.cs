@@ -179,14 +179,25 @@ internal sealed partial class Lowerer
                 Report(DiagnosticDescriptors.WriteToInput, location, written.Code);
                 return;
             }
-            // The reverse sweep needs the values the call wrote, so they may not be overwritten whole.
-            if (_loopDepth > 0 || !_written.Add(written.Code))
-            {
-                Report(DiagnosticDescriptors.OutputWrittenTwice, location, written.Code, target.DisplayName);
-                return;
-            }
         }
-        output.Add(new Invoke(target, arguments, site));
+        // A scalar argument that reads what the call writes (Scale(x, y[0], y)) is taken into a local first:
+        // the reverse sweep reads the argument's value, which the call's outputs no longer hold.
+        var outputs = new HashSet<string>(arguments.Where((a, i) => target.Parameters[i].Shape == ParameterShape.Output && a.Array is not null).Select(a => a.Array!.Code));
+        var taken = arguments.Select(argument =>
+        {
+            if (argument.Value is not { } value || !ReadsAny(value, outputs)) return argument;
+            var local = NewVariable("argument", value.Type);
+            output.Add(new Assign(local, value, IsDeclaration: true));
+            return argument with { Value = new VarRef(value.Type, local) };
+        }).ToEquatableArray();
+        output.Add(new Invoke(target, taken, site));
+    }
+
+    private static bool ReadsAny(Expr value, HashSet<string> arrays)
+    {
+        var reads = false;
+        Differentiation.IrRewriter.Visit(value, e => reads |= e is ElementRead read && arrays.Contains(read.Array.Code));
+        return reads;
     }
 
     private (CallTarget? Target, EquatableArray<Argument> Arguments, int Site, (string Name, bool Single)? Math)? LowerCall(InvocationExpressionSyntax invocation)

@@ -41,7 +41,6 @@ internal sealed partial class Lowerer
     private readonly Dictionary<string, ArraySource> _arrays = new();
     private readonly Dictionary<ISymbol, ArraySource> _buffers = new(SymbolEqualityComparer.Default);
     private readonly List<BufferInfo> _bufferInfos = new();
-    private readonly HashSet<string> _written = new(); // outputs and buffers written so far, in statement order
     private readonly HashSet<ISymbol> _unlowered = new(SymbolEqualityComparer.Default); // locals already reported at their declaration
     private int _loopDepth;
     private bool _compilerErrors; // code the compiler itself rejects: it reports why, so lowering fails without a diagnostic of its own
