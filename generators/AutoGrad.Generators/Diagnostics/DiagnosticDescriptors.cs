@@ -27,7 +27,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameter = Error(
         "AG0003", "Unsupported parameter",
         "Parameter '{0}' of type '{1}' is not supported: {2}",
-        "Parameters may be double or float (or arrays / ReadOnlySpan<T> of them), which are differentiated unless marked [NoGradient], or int, long and bool, which are constants. Pass other state another way or mark it [NoGradient].");
+        "Parameters may be double or float (or arrays / ReadOnlySpan<T> of them), which are differentiated unless marked [NoGradient], or int, long and bool and arrays / ReadOnlySpan<T> of int and long, which are constants. Pass other state another way or mark it [NoGradient].");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
         "AG0004", "Unsupported return type",

@@ -110,7 +110,7 @@ internal sealed partial class Lowerer
         if (symbol is IParameterSymbol parameter && _arrays.TryGetValue(parameter.Name, out var info)) return info;
         if (symbol is ILocalSymbol && _buffers.TryGetValue(symbol, out var buffer)) return buffer;
         if (symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }
-            && Symbols.ArrayOf(((symbol as IFieldSymbol)?.Type ?? ((IPropertySymbol)symbol).Type)) is { } external)
+            && Symbols.ReadableArrayOf(((symbol as IFieldSymbol)?.Type ?? ((IPropertySymbol)symbol).Type)) is { } external)
         {
             return new ArraySource(Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name, external.Element, ArrayKind.External);
         }
@@ -241,7 +241,7 @@ internal sealed partial class Lowerer
                 arguments[parameter.Ordinal] = LowerValue(argumentSyntax, parameterType);
                 if (arguments[parameter.Ordinal] is null) return null;
             }
-            else if (Symbols.ArrayOf(parameter.Type) is not null && LowerArray(argumentSyntax) is { } array)
+            else if (Symbols.ReadableArrayOf(parameter.Type) is not null && LowerArray(argumentSyntax) is { } array)
             {
                 arrays[parameter.Ordinal] = array;
             }

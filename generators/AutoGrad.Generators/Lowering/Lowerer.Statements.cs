@@ -202,6 +202,9 @@ internal sealed partial class Lowerer
     {
         switch (expression)
         {
+            case InvocationExpressionSyntax when _model.GetSymbolInfo(expression, _cancellation).Symbol is IMethodSymbol { Name: "Assert", ContainingType: var type }
+                && type.ToDisplayString() is "System.Diagnostics.Debug" or "System.Diagnostics.Trace":
+                break; // a check of the primal code: the generated derivative neither needs nor repeats it
             case AssignmentExpressionSyntax assignment:
                 LowerAssignment(assignment, output);
                 break;

@@ -195,7 +195,7 @@ internal sealed partial class Lowerer
         {
             var why = parameter.Type is INamedTypeSymbol { Name: "Span" }
                 ? "a differentiable input is read-only; use ReadOnlySpan<T>"
-                : "use double or float, an array or ReadOnlySpan<T> of them, or int, long or bool";
+                : "use double or float, an array or ReadOnlySpan<T> of them, int, long or bool, or an int or long array or ReadOnlySpan<T> (read as constants)";
             Report(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, typeName, why);
             return null;
         }
