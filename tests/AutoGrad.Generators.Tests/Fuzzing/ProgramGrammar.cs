@@ -1,0 +1,175 @@
+using CsCheck;
+
+namespace AutoGrad.Generators.Tests.Fuzzing;
+
+/// <summary>
+/// CsCheck generators of well-typed programs over the documented grammar: scalar, array and span
+/// parameters, locals and a local array, assignments and compound assignments, element stores and
+/// in-place updates, branches, nested loops (constant, parameter, length and data-dependent trip
+/// counts), break / continue / early return, calls to differentiable helpers and to [DerivativeOf]
+/// rules (passing arrays that are overwritten later), a void call writing the local array,
+/// reductions that fuse and look-alikes. Every index stays in range by construction
+/// (<c>(i + c) % length</c>) and every function stays inside its domain.
+/// </summary>
+internal static class ProgramGrammar
+{
+    /// <summary>What a statement or expression may refer to where it stands.</summary>
+    private sealed record Scope(int Locals, int LengthX, int LengthY, int LengthBuffer, int Loops)
+    {
+        public bool InLoop => Loops > 0;
+        public Scope Inside() => this with { Loops = Loops + 1 };
+    }
+
+    private static readonly string[] Constants = ["0.5#", "1.5#", "-0.75#", "2#", "0.25#", "-1.25#"];
+
+    public static readonly Gen<FuzzProgram> Program =
+        from lengthX in Gen.Int[1, 5]
+        from lengthY in Gen.Int[1, 4]
+        from hasBuffer in Gen.Bool
+        from lengthBuffer in Gen.Int[1, 4]
+        from n in Gen.Int[0, 3]
+        from alsoFloat in Gen.Int[0, 3]
+        from localCount in Gen.Int[1, 3]
+        let scope = new Scope(0, lengthX, lengthY, hasBuffer ? lengthBuffer : 0, 0)
+        from locals in Expression(scope with { LengthBuffer = 0 }, 2).Array[localCount] // the buffer is declared after the locals
+        from statements in Block(scope with { Locals = localCount }, 2, 1, 5)
+        from call in Gen.Int[-1, statements.Length]
+        from result in Expression(scope with { Locals = localCount }, 2)
+        from point in Gen.Double[-1.5, 1.5].Array[2 + lengthX + lengthY]
+        select new FuzzProgram(lengthX, lengthY, hasBuffer ? lengthBuffer : 0, n, alsoFloat == 0, locals,
+            hasBuffer && call >= 0 ? WithCall(statements, call) : statements,
+            result, point);
+
+    /// <summary>The void call that writes the buffer whole, placed no later than the first store to it (a documented rule: written whole once, first).</summary>
+    private static string[] WithCall(string[] statements, int position)
+    {
+        var firstStore = Array.FindIndex(statements, s => s.Contains("buf[") && (s.Contains("] = ") || s.Contains("] += ")));
+        if (firstStore >= 0) position = Math.Min(position, firstStore);
+        return [.. statements.Take(position), "$H.V(x, buf);", .. statements.Skip(position)];
+    }
+
+    private static Gen<string[]> Block(Scope scope, int depth, int min, int max) => Statement(scope, depth).Array[min, max];
+
+    private static Gen<string> Statement(Scope scope, int depth) =>
+        Gen.Int[0, 9].SelectMany(choice => choice switch
+        {
+            <= 2 => Assignment(scope, depth),
+            3 when scope.LengthBuffer > 0 => Store(scope),
+            4 when depth > 0 => Branch(scope, depth),
+            5 or 6 when depth > 0 && scope.Loops < 2 => Loop(scope, depth),
+            7 when scope.InLoop => from condition in Condition(scope) from jump in Gen.OneOf("break", "continue") select $"if ({condition}) {jump};",
+            8 => from condition in Condition(scope) from value in Expression(scope, 2) select $"if ({condition}) return {value};",
+            9 when scope.InLoop => Reduction(scope),
+            _ => Assignment(scope, depth),
+        });
+
+    private static Gen<string> Assignment(Scope scope, int depth) =>
+        from target in Gen.Int[0, scope.Locals - 1]
+        from op in Gen.OneOf("=", "=", "+=", "-=", "*=")
+        from value in Expression(scope, 2)
+        select $"v{target} {op} {value};";
+
+    /// <summary>A reduction a loop may fuse (<c>v += f(x[i])</c>) or a look-alike that reads the total.</summary>
+    private static Gen<string> Reduction(Scope scope) =>
+        from target in Gen.Int[0, scope.Locals - 1]
+        from array in Gen.OneOf("x", "y")
+        from readsTotal in Gen.Bool
+        from factor in Expression(scope, 1)
+        select readsTotal
+            ? $"v{target} += {array}[{LoopIndex(scope, array)}] * v{target} * 0.25#;"
+            : $"v{target} += {array}[{LoopIndex(scope, array)}] * {factor};";
+
+    private static string LoopIndex(Scope scope, string array) => $"(i{scope.Loops - 1}) % {array}.Length";
+
+    private static Gen<string> Store(Scope scope) =>
+        from index in Index(scope, "buf", scope.LengthBuffer)
+        from op in Gen.OneOf("=", "+=")
+        from value in Expression(scope, 2)
+        select $"buf[{index}] {op} {value};";
+
+    private static Gen<string> Branch(Scope scope, int depth) =>
+        from condition in Condition(scope)
+        from then in Block(scope, depth - 1, 1, 3)
+        from otherwise in Block(scope, depth - 1, 0, 2)
+        select otherwise.Length == 0
+            ? $"if ({condition}) {{ {string.Join(" ", then)} }}"
+            : $"if ({condition}) {{ {string.Join(" ", then)} }} else {{ {string.Join(" ", otherwise)} }}";
+
+    private static Gen<string> Loop(Scope scope, int depth)
+    {
+        var counter = $"i{scope.Loops}";
+        var inside = scope.Inside();
+        return
+            from bound in Gen.Int[0, 4]
+            from condition in Condition(inside)
+            from body in Block(inside, depth - 1, 1, 3)
+            let limit = bound switch
+            {
+                0 => "n",
+                1 => "x.Length",
+                2 => "y.Length",
+                3 => $"3 && {condition}", // a data-dependent trip count
+                _ => "2",
+            }
+            select $"for (int {counter} = 0; {counter} < {limit}; {counter}++) {{ {string.Join(" ", body)} }}";
+    }
+
+    private static Gen<string> Condition(Scope scope) =>
+        from left in Expression(scope, 1)
+        from op in Gen.OneOf("<", ">")
+        from right in Gen.OneOf(Gen.OneOf(Constants), Expression(scope, 1))
+        select $"{left} {op} {right}";
+
+    private static Gen<string> Index(Scope scope, string array, int length) =>
+        scope.Loops == 0
+            ? Gen.Int[0, length - 1].Select(c => c.ToString())
+            : from c in Gen.Int[0, length - 1]
+              from loop in Gen.Int[0, scope.Loops - 1]
+              from constant in Gen.Bool
+              select constant ? c.ToString() : $"(i{loop} + {c}) % {array}.Length";
+
+    private static Gen<string> Leaf(Scope scope) =>
+        Gen.Int[0, 9].SelectMany(choice => choice switch
+        {
+            0 => Gen.Const("a"),
+            1 => Gen.Const("b"),
+            2 or 3 when scope.Locals > 0 => Gen.Int[0, scope.Locals - 1].Select(k => $"v{k}"),
+            4 => Gen.OneOf(Constants),
+            5 or 6 => Index(scope, "x", scope.LengthX).Select(i => $"x[{i}]"),
+            7 => Index(scope, "y", scope.LengthY).Select(i => $"y[{i}]"),
+            8 when scope.LengthBuffer > 0 => Index(scope, "buf", scope.LengthBuffer).Select(i => $"buf[{i}]"),
+            9 when scope.InLoop => Gen.Int[0, scope.Loops - 1].Select(k => $"($T)i{k} * 0.5#"),
+            _ => Gen.Const("a"),
+        });
+
+    private static Gen<string> Expression(Scope scope, int depth)
+    {
+        if (depth == 0) return Leaf(scope);
+        var sub = Expression(scope, depth - 1);
+        return Gen.Int[0, 24].SelectMany(choice => choice switch
+        {
+            <= 5 => Leaf(scope),
+            6 => from l in sub from r in sub select $"({l} + {r})",
+            7 => from l in sub from r in sub select $"({l} - {r})",
+            8 or 9 => from l in sub from r in sub select $"({l} * {r})",
+            10 => from l in sub from r in sub select $"{l} / (2# + {r} * {r})",
+            11 => sub.Select(e => $"-({e})"),
+            12 => from f in Gen.OneOf("Sin", "Cos", "Tanh", "Atan") from e in sub select $"$M.{f}({e})",
+            13 => sub.Select(e => $"$M.Exp($M.Tanh({e}))"),
+            14 => sub.Select(e => $"$M.Sqrt(1# + {e} * {e})"),
+            15 => sub.Select(e => $"$M.Log(2# + $M.Sin({e}))"),
+            16 => sub.Select(e => $"$M.Tan(0.5# * $M.Sin({e}))"),
+            17 => sub.Select(e => $"$M.Cbrt(2# + $M.Sin({e}))"),
+            18 => sub.Select(e => $"$M.Pow({e}, 2)"),
+            19 => from c in Condition(scope) from l in sub from r in sub select $"({c} ? {l} : {r})",
+            20 => from e in sub from array in Arrays(scope) select $"$H.H1({e}, {array})",
+            21 => from l in sub from r in sub select $"$H.H2({l}, {r})",
+            22 => sub.Select(e => $"$H.Sq({e})"),
+            23 => Arrays(scope).Select(array => $"$H.SumSq({array})"),
+            _ => from l in sub from r in sub select $"{l} / (1.5# + $M.Sin({r}))",
+        });
+    }
+
+    private static Gen<string> Arrays(Scope scope) =>
+        scope.LengthBuffer > 0 ? Gen.OneOf("x", "y", "buf", "buf") : Gen.OneOf("x", "y");
+}
