@@ -314,8 +314,9 @@ def bench_modes(args, res):
                        and torch.allclose(product, fd, rtol=1e-5, atol=1e-5), f"modes {name}")
         for kind, fn in (("primal", primal), ("grad", grad), ("jvp", jvp), ("hvp", hvp)):
             sec, calls, _ = measure(fn, args.repeats, args.min_time)
-            res.add(f"modes_{name}_{kind}", size, sec, calls, args.repeats,
-                    f"{name}: {kind} (torch.autograd.functional.{kind} for jvp/hvp), float64", check=status)
+            how = f"torch.autograd.functional.{kind}" if kind in ("jvp", "hvp") else \
+                "under torch.no_grad()" if kind == "primal" else "forward + torch.autograd.grad"
+            res.add(f"modes_{name}_{kind}", size, sec, calls, args.repeats, f"{name}: {kind}, {how}, float64", check=status)
 
 
 def grad_at(f, x):

@@ -82,6 +82,14 @@ public class Modes
         [0.8, 0.3], [-1.2, 0.9]);
 
     [Fact]
+    public void SavedDecisionKeepsTangentStacksPaired() => Check(
+        p => M.SavedDecision(p[0], 8),
+        (p, g) => M.SavedDecisionGradient(p[0], 8, out g[0]),
+        (double[] p, double[] v, out double t) => M.SavedDecisionTangent(p[0], 8, v[0], out t),
+        (p, v, g, h) => M.SavedDecisionHessianVectorProduct(p[0], 8, v[0], out g[0], out h[0]),
+        [0.9], [0.3], [1.3]);
+
+    [Fact]
     public void BufferedSmoothing() => Check(
         p => M.BufferedSmoothing(p[..^1], p[^1]),
         (p, g) => M.BufferedSmoothingGradient(p[..^1], p[^1], g.AsSpan(0, p.Length - 1), out g[^1]),

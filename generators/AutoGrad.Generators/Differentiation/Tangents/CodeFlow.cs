@@ -40,6 +40,20 @@ internal sealed class CodeFlow
                 foreach (var name in Flow(write)) changed |= useful.Add(name);
         }
         _active = new HashSet<string>(varied.Where(useful.Contains));
+        // A stack's pushes and pops carry tangents all or none, so they stay paired: whatever takes a
+        // value off a stack with tangents takes its tangent too (a saved value that only decides a branch).
+        foreach (var write in writes.Where(w => w.Value is not null && PopsFrom(w.Value).Any(_active.Contains)).ToList())
+            _active.Add(write.Target);
+    }
+
+    private static IEnumerable<string> PopsFrom(Expr e)
+    {
+        var stacks = new List<string>();
+        IrRewriter.Visit(e, node =>
+        {
+            if (node is Pop pop) stacks.Add(pop.Stack);
+        });
+        return stacks;
     }
 
     /// <summary>Whether the name gets a tangent.</summary>

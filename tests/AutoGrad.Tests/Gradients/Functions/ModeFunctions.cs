@@ -71,6 +71,26 @@ public static partial class ModeFunctions
         return s * s;
     }
 
+    /// <summary>
+    /// Two values saved on one stack each iteration: s, which the gradient reads, and c, which only
+    /// decides a branch (no tangent is needed for it, but its pops must stay paired with its pushes).
+    /// </summary>
+    [Differentiable(Modes = TangentAndHvp)]
+    public static double SavedDecision(double x, int steps)
+    {
+        double s = x;
+        double c = x;
+        double total = 0;
+        for (int i = 0; i < steps; i++)
+        {
+            c = c * 0.9 + 0.05;
+            s = Math.Sin(s) * x + 0.2;
+            if (c > 0.4) total += s * s;
+            else total += s * x;
+        }
+        return total;
+    }
+
     /// <summary>A local buffer, nested loops and a data-dependent branch inside a loop.</summary>
     [Differentiable(Modes = TangentAndHvp)]
     public static double BufferedSmoothing(double[] x, double strength)
