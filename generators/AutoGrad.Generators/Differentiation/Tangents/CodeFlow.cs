@@ -162,7 +162,7 @@ internal sealed class CodeFlow
                 break;
             case Step or RentBuffer or DeclareBuffer or ReturnBuffer or RentRecord or ReturnRecord or AliasStack or Comment or StatementComment:
                 break; // integers, storage and comments: no real-valued flow
-            case Accumulate or InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer:
+            case Accumulate or InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
                 throw new InvalidOperationException($"Forward mode does not go through {code.GetType().Name}; the generator should have reported this.");
             default:
                 throw new InvalidOperationException("Tangent flow does not know " + code.GetType().Name);

@@ -205,7 +205,7 @@ internal sealed class TangentTransform
             case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment:
                 output.Add(code); // writes nothing with a tangent
                 break;
-            case InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer:
+            case InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
                 throw new InvalidOperationException($"Forward mode does not go through {code.GetType().Name}; the generator should have reported this.");
             default:
                 throw new InvalidOperationException("The tangent transform does not know " + code.GetType().Name);
