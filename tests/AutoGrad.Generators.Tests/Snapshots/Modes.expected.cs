@@ -343,6 +343,7 @@ namespace Samples
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>Mixed</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::AutoGrad.Differentiation.KernelSafe]
         public static void MixedPullback(double a, double b, double seed, ref double da, ref double db)
         {
             __MixedValueAndPullback(a, b, seed, ref da, ref db);
