@@ -26,8 +26,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-GROUPS = ["seed", "rosenbrock", "rnn", "logreg", "mlp", "fashion", "sgemm"]
-OPT_IN = {"fashion", "sgemm"}   # run only when named (fashion also with --fashion DIR)
+GROUPS = ["seed", "rosenbrock", "rnn", "logreg", "mlp", "fashion", "sgemm", "modes"]
+OPT_IN = {"fashion", "sgemm", "modes"}   # run only when named (fashion also with --fashion DIR)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -268,6 +268,62 @@ def bench_logreg(args, res):
             value=loss.item(), check=status)
 
 
+# --------------------------------------------------------------------------- 4b. derivative modes
+
+def bench_modes(args, res):
+    """Forward mode and Hessian-vector products through torch.autograd.functional (jvp, hvp)
+    beside the primal and the gradient, on Rosenbrock (n = 1000) and the logistic regression
+    (1000 x 10, parameters w and b as one vector of 11). Each jvp is checked against the
+    gradient dotted with v, each hvp against central differences of the gradient."""
+    gen = torch.Generator().manual_seed(4)
+    n, k = 1000, 10
+    X = torch.randn(n, k, dtype=torch.float64, generator=gen)
+    y = torch.bernoulli(torch.sigmoid(X @ torch.randn(k, dtype=torch.float64, generator=gen)), generator=gen)
+
+    def logreg(theta):
+        return F.binary_cross_entropy_with_logits(X @ theta[:k] + theta[k], y)
+
+    problems = [
+        ("rosenbrock", 1000, rosenbrock, torch.rand(1000, dtype=torch.float64, generator=gen) * 2.0 - 1.0),
+        ("logreg", n, logreg, 0.1 * torch.randn(k + 1, dtype=torch.float64, generator=gen)),
+    ]
+    for name, size, f, x0 in problems:
+        v = torch.rand(x0.shape, dtype=torch.float64, generator=gen) * 2.0 - 1.0
+
+        def primal():
+            with torch.no_grad():
+                return f(x0)
+
+        def grad():
+            x = x0.detach().requires_grad_(True)
+            value = f(x)
+            return value, torch.autograd.grad(value, [x])[0]
+
+        def jvp():
+            return torch.autograd.functional.jvp(f, x0, v)
+
+        def hvp():
+            return torch.autograd.functional.hvp(f, x0, v)
+
+        _, g = grad()
+        _, tangent = jvp()
+        _, product = hvp()
+        step = 1e-6
+        fd = (grad_at(f, x0 + step * v) - grad_at(f, x0 - step * v)) / (2 * step)
+        status = check(close(tangent.item(), float(g @ v), 1e-9, 1e-12)
+                       and torch.allclose(product, fd, rtol=1e-5, atol=1e-5), f"modes {name}")
+        for kind, fn in (("primal", primal), ("grad", grad), ("jvp", jvp), ("hvp", hvp)):
+            sec, calls, _ = measure(fn, args.repeats, args.min_time)
+            how = f"torch.autograd.functional.{kind}" if kind in ("jvp", "hvp") else \
+                "under torch.no_grad()" if kind == "primal" else "forward + torch.autograd.grad"
+            res.add(f"modes_{name}_{kind}", size, sec, calls, args.repeats, f"{name}: {kind}, {how}, float64", check=status)
+
+
+def grad_at(f, x):
+    x = x.detach().requires_grad_(True)
+    return torch.autograd.grad(f(x), [x])[0]
+
+
 # --------------------------------------------------------------------------- 5. seed MLP
 
 def make_mlp():
@@ -492,7 +548,7 @@ def main():
     res = Results(torch.get_num_threads(), blas_threads)
     table = {"seed": bench_seed, "rosenbrock": bench_rosenbrock, "rnn": bench_rnn,
              "logreg": bench_logreg, "mlp": bench_mlp, "fashion": bench_fashion,
-             "sgemm": bench_sgemm}
+             "sgemm": bench_sgemm, "modes": bench_modes}
     for g in GROUPS:
         if g in groups:
             table[g](args, res)

@@ -89,7 +89,8 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
         var method = (IMethodSymbol)context.TargetSymbol;
         try
         {
-            return Lowerer.Lower(syntax, method, context.SemanticModel, cancellation);
+            var lowered = Lowerer.Lower(syntax, method, context.SemanticModel, cancellation);
+            return lowered.Model is null ? lowered : lowered with { Model = lowered.Model with { Modes = ModesOf(context.Attributes) } };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -97,6 +98,15 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             var failure = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, location, method.Name, exception.Message);
             return new LoweredMethod(null, null, EquatableArray.Of(failure), EquatableArray<CallSite>.Empty, method.Name, location, new MethodCalls(Symbols.RuleKey(method), EquatableArray<DifferentiableCall>.Empty));
         }
+    }
+
+    /// <summary>The <c>Modes</c> named argument of [Differentiable], if any.</summary>
+    private static DerivativeModes ModesOf(System.Collections.Immutable.ImmutableArray<AttributeData> attributes)
+    {
+        foreach (var attribute in attributes)
+            foreach (var argument in attribute.NamedArguments)
+                if (argument.Key == "Modes" && argument.Value.Value is int modes) return (DerivativeModes)modes;
+        return DerivativeModes.Reverse;
     }
 
     private static DifferentiationResult Differentiate(LoweredMethod lowered, EquatableArray<RuleInfo> rules, EquatableArray<RecursiveCall> recursiveCalls)

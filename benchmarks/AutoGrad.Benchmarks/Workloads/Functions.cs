@@ -2,7 +2,8 @@ namespace AutoGrad.Benchmarks.Workloads;
 
 /// <summary>
 /// The benchmark workloads as a user writes them; the generator adds <c>*Gradient</c> and
-/// <c>*Pullback</c> next to each at build time. The PyTorch side (benchmarks/pytorch/bench.py)
+/// <c>*Pullback</c> next to each at build time (and <c>*Tangent</c>, <c>*HessianVectorProduct</c>
+/// where a workload opts into them). The PyTorch side (benchmarks/pytorch/bench.py)
 /// computes the same functions on the same shapes.
 /// </summary>
 public static partial class Functions
@@ -12,7 +13,7 @@ public static partial class Functions
     public static double Seed(double a, double b, double c, double d) => Math.Pow((a + b) * (c + d), 2);
 
     /// <summary>The Rosenbrock function, <c>sum over i &lt; n-1 of 100 (x[i+1] - x[i]^2)^2 + (1 - x[i])^2</c>.</summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]
     public static double Rosenbrock(double[] x)
     {
         double sum = 0;
@@ -46,7 +47,7 @@ public static partial class Functions
     /// <c>max(z, 0) - z y + log(1 + e^-|z|)</c>. <paramref name="features"/> is row-major,
     /// one row of <c>weights.Length</c> features per sample.
     /// </summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]
     public static double LogisticLoss(double[] weights, double bias, [NoGradient] double[] features, [NoGradient] double[] labels)
     {
         int featureCount = weights.Length;

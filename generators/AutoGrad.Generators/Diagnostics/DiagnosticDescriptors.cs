@@ -4,7 +4,7 @@ namespace AutoGrad.Generators.Diagnostics;
 
 /// <summary>
 /// The catalogue of AutoGrad diagnostics. Ids are stable: AG0001-AG0009 method shape,
-/// AG0010-AG0029 body constructs, AG0030-AG0039 derivative rules, AG0090-AG0099 the generator itself.
+/// AG0010-AG0029 body constructs, AG0030-AG0039 derivative rules, AG0040-AG0049 derivative modes, AG0090-AG0099 the generator itself.
 /// Keep in sync with AnalyzerReleases.Unshipped.md and the README table.
 /// </summary>
 public static class DiagnosticDescriptors
@@ -90,6 +90,11 @@ public static class DiagnosticDescriptors
         "AG0031", "Derivative rule target not found",
         "[DerivativeOf] names '{0}.{1}', which does not exist or is not a static method",
         "Name the target with typeof(Type) and nameof(Type.Method).");
+
+    public static readonly DiagnosticDescriptor UnsupportedDerivativeMode = Error(
+        "AG0040", "Derivative mode not available",
+        "'{0}' cannot have {1}: {2}",
+        "DerivativeModes.Forward and HessianVector support the same bodies as reverse mode except calls to other methods; HessianVector needs a scalar result; Jacobian needs a void method with exactly one Span<T> output. Remove the mode from [Differentiable(Modes = ...)] or reshape the method.");
 
     public static readonly DiagnosticDescriptor GeneratorFailure = Error(
         "AG0099", "AutoGrad generator failure",

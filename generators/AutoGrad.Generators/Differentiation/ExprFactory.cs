@@ -7,6 +7,15 @@ internal static class ExprFactory
 {
     public static Constant Number(ScalarType type, double value) => Literals.Of(type, value);
 
+    /// <summary>The value a declared variable of the type starts with.</summary>
+    public static Expr Default(ScalarType type) => type switch
+    {
+        ScalarType.Bool => new Constant(type, "false"),
+        ScalarType.Int => new Constant(type, "0"),
+        ScalarType.Long => new Constant(type, "0L"),
+        _ => Number(type, 0),
+    };
+
     public static bool IsNumber(Expr e, double value) =>
         e is Constant { Type: ScalarType.Double or ScalarType.Float } c && c.Text == Literals.Of(c.Type, value).Text;
 

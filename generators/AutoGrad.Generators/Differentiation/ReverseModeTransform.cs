@@ -110,21 +110,32 @@ internal sealed partial class ReverseModeTransform
 
         var signature = Signature.Of(model);
         if (diagnostics.Any(d => d.IsError))
-            return (signature.Program(model, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, "it calls a method that has no derivative (see AG0012)"), diagnostics);
+            return (Failed(model, "it calls a method that has no derivative (see AG0012)"), diagnostics);
 
         // Each build names its own temporaries; the three method bodies share only the signature's names.
         ReverseModeTransform Transform(bool split) =>
             new(model, activity, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
         var (forward, reverse) = Transform(split: true).BuildSplit();
-        return (signature.Program(model, Transform(split: false).BuildCore().ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null), diagnostics);
+        var combined = Transform(split: false);
+        var core = combined.BuildCore();
+        var program = signature.Program(model, core.ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null);
+        program = Tangents.ModeBuilder.Build(program, model, activity, lowered.CallSites, lowered.MethodLocation, core, combined._names, signature.Names, diagnostics);
+        return (program, diagnostics);
     }
 
     /// <summary>A program whose generated methods throw, so callers still compile while an error is reported.</summary>
-    public static GradientProgram Failed(MethodModel model, string why) =>
-        Signature.Of(model).Program(model, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, why);
+    public static GradientProgram Failed(MethodModel model, string why)
+    {
+        var signature = Signature.Of(model);
+        var program = signature.Program(model, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, EquatableArray<Code>.Empty, why);
+        return Tangents.ModeBuilder.Failed(program, model, signature.Names, why);
+    }
+
+    /// <summary>The names NameGradient and NamePullback give their generated parameters.</summary>
+    public static Signature SignatureNames(MethodModel model) => Signature.Of(model);
 
     /// <summary>The names of the generated methods' parameters, chosen to clash with none of the user's.</summary>
-    private sealed record Signature(NameScope Names, List<GradientParameter> Gradients, List<GradientParameter> OutputAdjoints, string Seed, string Record)
+    internal sealed record Signature(NameScope Names, List<GradientParameter> Gradients, List<GradientParameter> OutputAdjoints, string Seed, string Record)
     {
         public static Signature Of(MethodModel model)
         {
@@ -271,14 +282,6 @@ internal sealed partial class ReverseModeTransform
         }
         return name;
     }
-
-    private static Expr Default(ScalarType type) => type switch
-    {
-        ScalarType.Bool => new Constant(type, "false"),
-        ScalarType.Int => new Constant(type, "0"),
-        ScalarType.Long => new Constant(type, "0L"),
-        _ => Number(type, 0),
-    };
 
     private string Stack(ScalarType type)
     {

@@ -5,7 +5,7 @@ using AutoGrad.Generators.Model;
 namespace AutoGrad.Generators.Emit;
 
 /// <summary>Writes the generated methods of one [Differentiable] method: NameGradient, NamePullback and their shared core.</summary>
-internal static class Emitter
+internal static partial class Emitter
 {
     private const string GeneratedCode = RuntimeNames.GeneratedCodeAttribute;
 
@@ -28,6 +28,7 @@ internal static class Emitter
         WriteForward(writer, program);
         writer.Line();
         WriteReverse(writer, program);
+        WriteModes(writer, program);
         if (program.Failure is null)
         {
             writer.Line();

@@ -98,7 +98,17 @@ public sealed record GradientProgram(
     EquatableArray<Code> CoreBody,
     EquatableArray<Code> ForwardBody,
     EquatableArray<Code> ReverseBody,
-    string? Failure);
+    string? Failure)
+{
+    /// <summary>NameTangent, when the method opts into forward mode (or a Jacobian, whose forward path calls it).</summary>
+    public TangentProgram? Tangent { get; init; }
+
+    /// <summary>NameHessianVectorProduct, when the method opts into it.</summary>
+    public HessianVectorProgram? HessianVector { get; init; }
+
+    /// <summary>NameJacobian, when the method opts into it.</summary>
+    public JacobianProgram? Jacobian { get; init; }
+}
 
 /// <summary>A user's [DerivativeOf] rule as plain data.</summary>
 public sealed record RuleInfo(string TargetKey, string Method, EquatableArray<ParameterSignature> Parameters, bool ReadsOutputs);

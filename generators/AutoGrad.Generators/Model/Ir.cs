@@ -159,7 +159,11 @@ public sealed record MethodModel(
     EquatableArray<ParameterInfo> Parameters,
     EquatableArray<VariableInfo> Variables,
     Block Body,
-    string ResultVariable);
+    string ResultVariable)
+{
+    /// <summary>The derivatives the method opts into besides reverse mode (read from its attribute).</summary>
+    public DerivativeModes Modes { get; init; }
+}
 
 /// <summary>Where a call sits in the source, by the <see cref="Call.Site"/> number lowering gave it.</summary>
 public sealed record CallSite(int Site, LocationInfo? Location);

@@ -5,7 +5,31 @@ namespace AutoGrad;
 /// source generator emits at build time as <c>NameGradient</c> and <c>NamePullback</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
-public sealed class DifferentiableAttribute : Attribute;
+public sealed class DifferentiableAttribute : Attribute
+{
+    /// <summary>
+    /// The derivatives to generate besides the reverse-mode gradient, which is always generated:
+    /// <c>[Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]</c>.
+    /// </summary>
+    public DerivativeModes Modes { get; init; }
+}
+
+/// <summary>The derivatives the generator emits for a <c>[Differentiable]</c> method.</summary>
+[Flags]
+public enum DerivativeModes
+{
+    /// <summary><c>NameGradient</c>, <c>NamePullback</c>, <c>NameForward</c>, <c>NameReverse</c>: always generated.</summary>
+    Reverse = 0,
+
+    /// <summary><c>NameTangent</c>: forward mode, the directional derivative (a Jacobian-vector product).</summary>
+    Forward = 1,
+
+    /// <summary><c>NameHessianVectorProduct</c>: the gradient and the Hessian times a vector (forward over reverse).</summary>
+    HessianVector = 2,
+
+    /// <summary><c>NameJacobian</c>: the whole Jacobian of a void method with one <c>Span&lt;T&gt;</c> output (also generates <c>NameTangent</c>).</summary>
+    Jacobian = 4,
+}
 
 /// <summary>
 /// Excludes a <c>double</c>/<c>float</c> (or array/span of them) parameter of a

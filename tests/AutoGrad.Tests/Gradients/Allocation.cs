@@ -66,6 +66,36 @@ public class Allocation
     }
 
     [Fact]
+    public void TangentsAndHessianVectorProducts()
+    {
+        var random = new Random(1);
+        var x = Enumerable.Range(0, 1000).Select(_ => random.NextDouble()).ToArray();
+        var v = Enumerable.Range(0, 1000).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var g = new double[x.Length];
+        var h = new double[x.Length];
+        Assert.Equal(0, AllocatedBytes(() => ModeFunctions.RosenbrockTangent(x, v, out _)));
+        Assert.Equal(0, AllocatedBytes(() => ModeFunctions.RosenbrockHessianVectorProduct(x, v, g, h)));
+        double[] features = [.. Enumerable.Range(0, 60).Select(_ => random.NextDouble() - 0.5)];
+        double[] labels = [.. Enumerable.Range(0, 20).Select(i => i % 3 == 0 ? 1.0 : -1.0)];
+        var w = new double[3];
+        var dw = new double[3];
+        var hw = new double[3];
+        Assert.Equal(0, AllocatedBytes(() => ModeFunctions.LogisticLossHessianVectorProduct(w, 0.1, features, labels, 3, v.AsSpan(0, 3), 0.5, dw, out _, hw, out _)));
+        // Saved values and their tangents live on pooled stacks.
+        Assert.Equal(0, AllocatedBytes(() => ModeFunctions.RepeatedSineHessianVectorProduct(0.8, 0.3, 20, 1, -1, out _, out _, out _, out _)));
+        var residuals = new double[12];
+        var t = Enumerable.Range(0, 12).Select(i => 0.1 * i).ToArray();
+        var j = new double[12];
+        Assert.Equal(0, AllocatedBytes(() => ModeFunctions.ExponentialResidualsJacobian(1, 0.5, 0, t, t, residuals, j, j, j)));
+        var output = new double[2];
+        double[] input = [0.1, 0.2, 0.3, 0.4];
+        double[] weights = [0.5];
+        var jscale = new double[2];
+        var jx = new double[8];
+        Assert.Equal(0, AllocatedBytes(() => ModeFunctions.MixingJacobian(input, 1, weights, output, jx, jscale)));
+    }
+
+    [Fact]
     public void NestedLoopGradient()
     {
         var bytes = AllocatedBytes(() => LoopFunctions.NestedLoopsGradient(0.4, 0.6, 20, 30, out _, out _));

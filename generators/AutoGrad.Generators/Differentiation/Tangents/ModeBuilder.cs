@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Diagnostics;
+using AutoGrad.Generators.Model;
+using static AutoGrad.Generators.Differentiation.ExprFactory;
+
+namespace AutoGrad.Generators.Differentiation.Tangents;
+
+/// <summary>
+/// The derivatives a method opts into besides reverse mode: NameTangent (the tangent transform of
+/// the method as written), NameHessianVectorProduct (the tangent transform of the combined reverse
+/// sweep: forward over reverse) and NameJacobian (rows by pullbacks or columns by tangents; the
+/// emitter writes its loops).
+/// </summary>
+internal static class ModeBuilder
+{
+    /// <summary>Adds the opted-in modes' methods to a program whose generated methods throw <paramref name="why"/>.</summary>
+    public static GradientProgram Failed(GradientProgram program, MethodModel model, NameScope names, string why)
+    {
+        var modes = Requested(model);
+        if (modes == DerivativeModes.Reverse) return program;
+        return program with
+        {
+            Tangent = modes.HasFlag(DerivativeModes.Forward) ? TangentSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
+            HessianVector = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid ? HessianVectorSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
+            Jacobian = modes.HasFlag(DerivativeModes.Jacobian) && JacobianOutput(model) is { } output ? JacobianSignature(model, names.Copy(), output, why) : null,
+        };
+    }
+
+    /// <summary>Builds the opted-in modes, reporting the ones this method cannot have.</summary>
+    public static GradientProgram Build(
+        GradientProgram program, MethodModel model, Activity activity, EquatableArray<CallSite> callSites, LocationInfo? methodLocation,
+        IReadOnlyList<Code> core, NameScope coreNames, NameScope signatureNames, List<DiagnosticInfo> diagnostics)
+    {
+        var modes = Requested(model);
+        if (modes == DerivativeModes.Reverse) return program;
+
+        string? failure = null;
+        void Report(LocationInfo? location, string mode, string why)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDerivativeMode, location, model.Name, mode, why));
+            failure ??= $"{mode} is not available (see AG0040)";
+        }
+        foreach (var site in CallsWithDerivatives(model.Body, activity))
+        {
+            var location = callSites.FirstOrDefault(c => c.Site == site.Site)?.Location ?? methodLocation;
+            Report(location, "forward-mode derivatives", $"they do not go through calls yet (the call to '{site.Target.DisplayName}'); inline it, or opt into reverse mode only");
+        }
+        if (modes.HasFlag(DerivativeModes.HessianVector) && model.ReturnsVoid)
+            Report(methodLocation, "a Hessian-vector product", "it needs a scalar result, and the method is void");
+        var jacobianOutput = JacobianOutput(model);
+        if (modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is null)
+            Report(methodLocation, "a Jacobian", "it needs a void method with exactly one Span<T> output; for a scalar result use NameGradient");
+
+        var tangent = modes.HasFlag(DerivativeModes.Forward) || (modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is not null)
+            ? failure is null ? Tangent(model, signatureNames.Copy()) : TangentSignature(model, signatureNames.Copy(), EquatableArray<Code>.Empty, failure)
+            : null;
+        return program with
+        {
+            Tangent = tangent,
+            HessianVector = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid
+                ? failure is null ? HessianVector(model, core, coreNames) : HessianVectorSignature(model, coreNames, EquatableArray<Code>.Empty, failure)
+                : null,
+            Jacobian = modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is not null
+                ? JacobianSignature(model, signatureNames.Copy(), jacobianOutput, failure)
+                : null,
+        };
+    }
+
+    private static DerivativeModes Requested(MethodModel model) =>
+        model.Modes.HasFlag(DerivativeModes.Jacobian) ? model.Modes | DerivativeModes.Forward : model.Modes;
+
+    private static ParameterInfo? JacobianOutput(MethodModel model)
+    {
+        var outputs = model.Parameters.Where(p => p.Shape == ParameterShape.Output).ToList();
+        return model.ReturnsVoid && outputs.Count == 1 ? outputs[0] : null;
+    }
+
+    /// <summary>Calls that forward mode would have to differentiate: call statements, and calls whose value depends on an input.</summary>
+    private static IEnumerable<(CallTarget Target, int Site)> CallsWithDerivatives(Block block, Activity activity)
+    {
+        var found = new List<(CallTarget, int)>();
+        void Look(Expr e) => IrRewriter.Visit(e, node =>
+        {
+            if (node is Call call && activity.Depends(call)) found.Add((call.Target, call.Site));
+        });
+        void Visit(Block statements)
+        {
+            foreach (var statement in statements.Statements)
+            {
+                switch (statement)
+                {
+                    case Assign assign: Look(assign.Value); break;
+                    case Store store: Look(store.Value); break;
+                    case Invoke invoke: found.Add((invoke.Target, invoke.Site)); break;
+                    case If branch: Visit(branch.Then); Visit(branch.Else); break;
+                    case While loop: Visit(loop.Body); break;
+                }
+            }
+        }
+        Visit(block);
+        return found;
+    }
+
+    private static GradientParameter Named(NameScope names, string prefix, ParameterInfo parameter) =>
+        new(names.Named(prefix + parameter.Name), parameter);
+
+    private static TangentProgram TangentSignature(MethodModel model, NameScope names, EquatableArray<Code> body, string? failure)
+    {
+        var directions = model.Parameters.Where(p => p.Differentiable).Select(p => Named(names, "t", p)).ToEquatableArray();
+        var outputs = model.Parameters.Where(p => p.Shape == ParameterShape.Output).Select(p => Named(names, "t", p)).ToEquatableArray();
+        return new TangentProgram(directions, names.Named("tangent"), outputs, body, failure);
+    }
+
+    /// <summary>NameTangent: the method as written, each statement preceded by its tangent.</summary>
+    private static TangentProgram Tangent(MethodModel model, NameScope names)
+    {
+        var signature = TangentSignature(model, names, EquatableArray<Code>.Empty, null);
+        var tangents = signature.Directions.Concat(signature.OutputTangents).ToDictionary(d => d.Input.Name, d => d.Name);
+        var seeds = signature.Directions.Select(d => d.Input.Name);
+        var sinks = signature.OutputTangents.Select(o => o.Input.Name);
+        var body = TangentTransform.Run(PrimalCode.Of(model), names, tangents, seeds, sinks, model.ReturnsVoid ? null : signature.ResultTangent);
+        return signature with { Body = body.ToEquatableArray() };
+    }
+
+    private static HessianVectorProgram HessianVectorSignature(MethodModel model, NameScope names, EquatableArray<Code> body, string? failure)
+    {
+        var differentiable = model.Parameters.Where(p => p.Differentiable).ToList();
+        // The gradient arguments keep the names NameGradient gives them, which the reverse sweep's code uses.
+        var gradients = differentiable.Select(p => new GradientParameter(GradientName(model, p), p)).ToEquatableArray();
+        var directions = differentiable.Select(p => Named(names, "v", p)).ToEquatableArray();
+        var products = differentiable.Select(p => Named(names, "h", p)).ToEquatableArray();
+        return new HessianVectorProgram(directions, gradients, products, body, failure);
+    }
+
+    private static string GradientName(MethodModel model, ParameterInfo parameter) =>
+        ReverseModeTransform.SignatureNames(model).Gradients.First(g => g.Input.Name == parameter.Name).Name;
+
+    /// <summary>
+    /// NameHessianVectorProduct: the tangent of the combined reverse sweep with seed 1. The
+    /// tangents of the inputs are the directions; the tangents of the gradients are H v.
+    /// </summary>
+    private static HessianVectorProgram HessianVector(MethodModel model, IReadOnlyList<Code> core, NameScope coreNames)
+    {
+        var names = coreNames.Copy();
+        var signature = HessianVectorSignature(model, names, EquatableArray<Code>.Empty, null);
+        var tangents = signature.Directions.ToDictionary(d => d.Input.Name, d => d.Name);
+        for (var i = 0; i < signature.Gradients.Count; i++) tangents[signature.Gradients[i].Name] = signature.Products[i].Name;
+        var seedName = ReverseModeTransform.SignatureNames(model).Seed;
+        var code = new List<Code> { new Declare(model.ReturnType, seedName, Number(model.ReturnType, 1)) };
+        code.AddRange(core);
+        var body = TangentTransform.Run(code, names, tangents, signature.Directions.Select(d => d.Input.Name), signature.Gradients.Select(g => g.Name), resultTangent: null);
+        return signature with { Body = body.ToEquatableArray() };
+    }
+
+    private static JacobianProgram JacobianSignature(MethodModel model, NameScope names, ParameterInfo output, string? failure)
+    {
+        var jacobians = model.Parameters.Where(p => p.Differentiable).Select(p => Named(names, "j", p)).ToEquatableArray();
+        var directions = model.Parameters.Where(p => p.Differentiable).Select(p => names.Named("t" + p.Name)).ToEquatableArray();
+        var local = new JacobianNames(names.Named("rows"), names.Named("inputs"), names.Named("row"), names.Named("column"),
+            names.Named("seed"), names.Named("outputTangent"), directions);
+        return new JacobianProgram(jacobians, new GradientParameter(output.Name, output), local, failure);
+    }
+}

@@ -1,0 +1,187 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Model;
+
+namespace AutoGrad.Generators.Emit;
+
+/// <summary>The methods of the opted-in derivative modes: NameTangent, NameHessianVectorProduct, NameJacobian.</summary>
+internal static partial class Emitter
+{
+    private static void WriteModes(SourceWriter writer, GradientProgram program)
+    {
+        if (program.Tangent is { } tangent)
+        {
+            writer.Line();
+            WriteTangent(writer, program, tangent);
+        }
+        if (program.HessianVector is { } hessianVector)
+        {
+            writer.Line();
+            WriteHessianVector(writer, program, hessianVector);
+        }
+        if (program.Jacobian is { } jacobian && program.Tangent is { } forward)
+        {
+            writer.Line();
+            WriteJacobian(writer, program, jacobian, forward);
+        }
+    }
+
+    /// <summary><c>T</c> for a scalar parameter, <c>ReadOnlySpan&lt;T&gt;</c> for an array or span.</summary>
+    private static string Direction(GradientProgram program, GradientParameter direction) =>
+        direction.Input.Shape == ParameterShape.Scalar ? $"{program.Type.Keyword()} {Id(direction.Name)}" : $"{RuntimeNames.ReadOnlySpan(program.Type)} {Id(direction.Name)}";
+
+    /// <summary><c>out T</c> for a scalar parameter, <c>Span&lt;T&gt;</c> for an array or span (or an output).</summary>
+    private static string Written(GradientProgram program, GradientParameter written) =>
+        written.Input.Shape == ParameterShape.Scalar ? $"out {program.Type.Keyword()} {Id(written.Name)}" : $"{RuntimeNames.Span(program.Type)} {Id(written.Name)}";
+
+    private static void WriteSameLength(SourceWriter writer, IEnumerable<GradientParameter> parameters)
+    {
+        foreach (var parameter in parameters.Where(p => p.Input.Shape != ParameterShape.Scalar))
+            writer.Line($"{RuntimeNames.GradientChecks}.SameLength({Id(parameter.Input.Name)}.Length, {Id(parameter.Name)}.Length, \"{parameter.Name}\");");
+    }
+
+    private static void WriteCleared(SourceWriter writer, IEnumerable<GradientParameter> parameters)
+    {
+        foreach (var parameter in parameters)
+            writer.Line(parameter.Input.Shape == ParameterShape.Scalar ? $"{Id(parameter.Name)} = 0;" : $"{Id(parameter.Name)}.Clear();");
+    }
+
+    private static void WriteTangent(SourceWriter writer, GradientProgram program, TangentProgram tangent)
+    {
+        var t = program.Type.Keyword();
+        var parameters = UserParameters(program).Concat(tangent.Directions.Select(d => Direction(program, d)));
+        if (program.ReturnsVoid)
+        {
+            writer.Line($"/// <summary>Runs <c>{program.Name}</c> and writes the derivative of each output along the <c>t</c> direction arguments into its <c>t</c> span (forward mode: a Jacobian-vector product).</summary>");
+            parameters = parameters.Concat(tangent.OutputTangents.Select(o => Written(program, o)));
+        }
+        else
+        {
+            writer.Line($"/// <summary>Returns <c>{program.Name}</c> at the given point and writes into <c>{Id(tangent.ResultTangent)}</c> its derivative along the <c>t</c> direction arguments (forward mode: the sum of dF/dp times tp).</summary>");
+            parameters = parameters.Append($"out {t} {Id(tangent.ResultTangent)}");
+        }
+        writer.Line(GeneratedCode);
+        writer.Open($"{program.Accessibility} static {(program.ReturnsVoid ? "void" : t)} {GeneratedNames.Tangent(program.Name)}({Join(parameters)})");
+        if ((tangent.Failure ?? program.Failure) is { } failure)
+        {
+            if (!program.ReturnsVoid) writer.Line($"{Id(tangent.ResultTangent)} = 0;");
+            writer.Line(Throw(program, failure));
+        }
+        else
+        {
+            WriteSameLength(writer, tangent.Directions.Concat(tangent.OutputTangents));
+            WriteCleared(writer, tangent.OutputTangents);
+            WriteCode(writer, tangent.Body);
+        }
+        writer.Close();
+    }
+
+    private static void WriteHessianVector(SourceWriter writer, GradientProgram program, HessianVectorProgram hessianVector)
+    {
+        var t = program.Type.Keyword();
+        writer.Line($"/// <summary>Returns <c>{program.Name}</c> at the given point, writes its gradient into the <c>d</c> arguments and the Hessian times the direction <c>v</c> into the <c>h</c> arguments, all overwritten (forward mode over the reverse sweep).</summary>");
+        writer.Line(GeneratedCode);
+        var parameters = UserParameters(program)
+            .Concat(hessianVector.Directions.Select(d => Direction(program, d)))
+            .Concat(hessianVector.Gradients.Select(g => Written(program, g)))
+            .Concat(hessianVector.Products.Select(h => Written(program, h)));
+        writer.Open($"{program.Accessibility} static {t} {GeneratedNames.HessianVectorProduct(program.Name)}({Join(parameters)})");
+        if ((hessianVector.Failure ?? program.Failure) is { } failure)
+        {
+            foreach (var written in hessianVector.Gradients.Concat(hessianVector.Products).Where(g => g.Input.Shape == ParameterShape.Scalar))
+                writer.Line($"{Id(written.Name)} = 0;");
+            writer.Line(Throw(program, failure));
+        }
+        else
+        {
+            WriteSameLength(writer, hessianVector.Directions.Concat(hessianVector.Gradients).Concat(hessianVector.Products));
+            WriteCleared(writer, hessianVector.Gradients.Concat(hessianVector.Products));
+            WriteCode(writer, hessianVector.Body);
+        }
+        writer.Close();
+    }
+
+    /// <summary>
+    /// NameJacobian: with no more outputs than inputs, one pullback per output (reverse mode, a row
+    /// at a time); otherwise one tangent per input (forward mode, a column at a time). Seeds and
+    /// directions are pooled buffers with a single 1.
+    /// </summary>
+    private static void WriteJacobian(SourceWriter writer, GradientProgram program, JacobianProgram jacobian, TangentProgram tangent)
+    {
+        var type = program.Type;
+        var t = type.Keyword();
+        var names = jacobian.Names;
+        var output = Id(jacobian.Output.Name);
+        var (rows, inputs, row, column) = (Id(names.Rows), Id(names.Inputs), Id(names.Row), Id(names.Column));
+        string Length(GradientParameter j) => j.Input.Shape == ParameterShape.Scalar ? "1" : Id(j.Input.Name) + ".Length";
+        var one = Literals.Of(type, 1).Text;
+        var zero = Literals.Of(type, 0).Text;
+
+        var layout = string.Join(", ", jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
+            ? $"<c>{Id(j.Name)}[r]</c> = d{output}[r]/d{Id(j.Input.Name)}"
+            : $"<c>{Id(j.Name)}[r * {Id(j.Input.Name)}.Length + c]</c> = d{output}[r]/d{Id(j.Input.Name)}[c]"));
+        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and writes the Jacobian of <c>{output}</c>, row-major: {layout}. With no more outputs than inputs it runs reverse mode, one pullback per row; otherwise forward mode, one tangent per column.</summary>");
+        writer.Line(GeneratedCode);
+        var parameters = UserParameters(program).Concat(jacobian.Jacobians.Select(j => $"{RuntimeNames.Span(type)} {Id(j.Name)}"));
+        writer.Open($"{program.Accessibility} static void {GeneratedNames.Jacobian(program.Name)}({Join(parameters)})");
+        if ((jacobian.Failure ?? program.Failure) is { } failure)
+        {
+            writer.Line(Throw(program, failure));
+            writer.Close();
+            return;
+        }
+        writer.Line($"int {rows} = {output}.Length;");
+        writer.Line($"int {inputs} = {string.Join(" + ", jacobian.Jacobians.Select(Length))};");
+        foreach (var j in jacobian.Jacobians)
+            writer.Line($"{RuntimeNames.GradientChecks}.SameLength({rows} * {Length(j)}, {Id(j.Name)}.Length, \"{j.Name}\");");
+
+        writer.Open($"if ({rows} <= {inputs} || {inputs} == 0)");
+        var seed = Id(names.Seed);
+        foreach (var j in jacobian.Jacobians) writer.Line($"{Id(j.Name)}.Clear();");
+        writer.Line($"{t}[] {seed} = {RuntimeNames.BufferPool(type)}.Rent({rows});");
+        writer.Open($"for (int {row} = 0; {row} < {rows}; {row}++)");
+        writer.Line($"{seed}[{row}] = {one};");
+        var rowsOfJ = jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
+            ? $"ref {Id(j.Name)}[{row}]"
+            : $"{Id(j.Name)}.Slice({row} * {Id(j.Input.Name)}.Length, {Id(j.Input.Name)}.Length)");
+        writer.Line($"{GeneratedNames.Pullback(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Append(seed).Concat(rowsOfJ))});");
+        writer.Line($"{seed}[{row}] = {zero};");
+        writer.Close();
+        writer.Line($"{RuntimeNames.BufferPool(type)}.Return({seed});");
+        writer.Close();
+
+        writer.Open("else");
+        var outputTangent = Id(names.OutputTangent);
+        writer.Line($"{t}[] {outputTangent} = {RuntimeNames.BufferPool(type)}.Rent({rows});");
+        var directions = jacobian.Jacobians.Select((j, i) => (Jacobian: j, Direction: Id(names.Directions[i]))).ToList();
+        foreach (var (j, direction) in directions)
+        {
+            writer.Line(j.Input.Shape == ParameterShape.Scalar
+                ? $"{t} {direction} = {zero};"
+                : $"{t}[] {direction} = {RuntimeNames.BufferPool(type)}.Rent({Id(j.Input.Name)}.Length);");
+        }
+        var tangentCall = $"{GeneratedNames.Tangent(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(directions.Select(d => d.Direction)).Append(outputTangent))});";
+        foreach (var (j, direction) in directions)
+        {
+            if (j.Input.Shape == ParameterShape.Scalar)
+            {
+                writer.Line($"{direction} = {one};");
+                writer.Line(tangentCall);
+                writer.Line($"{direction} = {zero};");
+                writer.Line($"for (int {row} = 0; {row} < {rows}; {row}++) {Id(j.Name)}[{row}] = {outputTangent}[{row}];");
+                continue;
+            }
+            writer.Open($"for (int {column} = 0; {column} < {Id(j.Input.Name)}.Length; {column}++)");
+            writer.Line($"{direction}[{column}] = {one};");
+            writer.Line(tangentCall);
+            writer.Line($"{direction}[{column}] = {zero};");
+            writer.Line($"for (int {row} = 0; {row} < {rows}; {row}++) {Id(j.Name)}[{row} * {Id(j.Input.Name)}.Length + {column}] = {outputTangent}[{row}];");
+            writer.Close();
+        }
+        foreach (var (j, direction) in directions.Where(d => d.Jacobian.Input.Shape != ParameterShape.Scalar))
+            writer.Line($"{RuntimeNames.BufferPool(type)}.Return({direction});");
+        writer.Line($"{RuntimeNames.BufferPool(type)}.Return({outputTangent});");
+        writer.Close();
+        writer.Close();
+    }
+}

@@ -1,0 +1,35 @@
+using System;
+
+namespace AutoGrad.Generators.Model;
+
+/// <summary>The generator's copy of AutoGrad.DerivativeModes (same values): the derivatives a method opts into.</summary>
+[Flags]
+public enum DerivativeModes
+{
+    Reverse = 0,
+    Forward = 1,
+    HessianVector = 2,
+    Jacobian = 4,
+}
+
+/// <summary>NameTangent: the method's parameters, one direction per differentiable parameter, then the tangent of the result (an out scalar) or one tangent span per output.</summary>
+public sealed record TangentProgram(
+    EquatableArray<GradientParameter> Directions,
+    string ResultTangent,
+    EquatableArray<GradientParameter> OutputTangents,
+    EquatableArray<Code> Body,
+    string? Failure);
+
+/// <summary>NameHessianVectorProduct: directions v, then the gradient g and the product h = H v, one of each per differentiable parameter.</summary>
+public sealed record HessianVectorProgram(
+    EquatableArray<GradientParameter> Directions,
+    EquatableArray<GradientParameter> Gradients,
+    EquatableArray<GradientParameter> Products,
+    EquatableArray<Code> Body,
+    string? Failure);
+
+/// <summary>NameJacobian: one row-major m x len(p) span per differentiable parameter, for a void method with one output.</summary>
+public sealed record JacobianProgram(EquatableArray<GradientParameter> Jacobians, GradientParameter Output, JacobianNames Names, string? Failure);
+
+/// <summary>The locals of a generated NameJacobian, chosen to clash with none of the method's parameters.</summary>
+public sealed record JacobianNames(string Rows, string Inputs, string Row, string Column, string Seed, string OutputTangent, EquatableArray<string> Directions);
