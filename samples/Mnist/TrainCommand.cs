@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using AutoGrad.Mpi;
 using AutoGrad.NN;
 using Spectre.Console;
 
@@ -10,15 +11,15 @@ namespace Mnist;
 /// <summary><c>train</c>: fits a model to the training split and reports test accuracy; also the root command's default action.</summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create(MpiCommunicator? world)
     {
         var command = new Command("train", "Train a model (the default command).");
-        Configure(command);
+        Configure(command, world);
         return command;
     }
 
-    /// <summary>Adds the training options and action to <paramref name="command"/>.</summary>
-    public static void Configure(Command command)
+    /// <summary>Adds the training options and action to <paramref name="command"/>; with <paramref name="world"/> (under mpiexec) the ranks train data-parallel.</summary>
+    public static void Configure(Command command, MpiCommunicator? world)
     {
         var common = new CommonOptions();
         common.AddTo(command);
@@ -45,7 +46,7 @@ internal static class TrainCommand
                 parse.GetValue(epochs), parse.GetValue(batchSize), parse.GetValue(learningRate), parse.GetValue(optimizer)!,
                 parse.GetValue(hidden)!, parse.GetValue(activation)!, parse.GetValue(init)!, parse.GetValue(seed), parse.GetValue(resume),
                 parse.GetValue(summary), parse.GetValue(plot), parse.GetValue(patience), parse.GetValue(target));
-            return Output.Run(() => Train(settings));
+            return Output.Run(() => Train(settings, world));
         });
     }
 
@@ -53,7 +54,7 @@ internal static class TrainCommand
         string? Data, string Prefix, string? Model, int Epochs, int BatchSize, float LearningRate, string Optimizer,
         string Hidden, string Activation, string Init, int Seed, bool Resume, string? Summary, string? Plot, int? Patience, double? TargetAccuracy);
 
-    private static int Train(TrainSettings settings)
+    private static int Train(TrainSettings settings, MpiCommunicator? world)
     {
         var data = DataSource.Load(settings.Data, settings.Prefix);
         var train = LabeledSet.From(data.Train);
@@ -84,7 +85,7 @@ internal static class TrainCommand
             optimizer = AutoGrad.NN.Optimizer.Create(settings.Optimizer, model.Parameters.Length, settings.LearningRate);
         }
         Output.Info($"{architecture}: {model.Parameters.Length:N0} parameters; {optimizer.Kind} lr {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
-                     $"batch {settings.BatchSize}; {train.Count:N0} training and {test.Count:N0} test digits.");
+                     $"batch {settings.BatchSize}{(world is null ? "" : $" over {world.Size} ranks")}; {train.Count:N0} training and {test.Count:N0} test digits.");
 
         var options = new TrainingOptions
         {
@@ -94,6 +95,7 @@ internal static class TrainCommand
             Seed = settings.Seed,
             PlateauPatience = settings.Patience,
             TargetValidationAccuracy = settings.TargetAccuracy,
+            Communicator = world,
         };
         var result = Output.IsInteractive ? FitWithProgress(model, optimizer, train, test, options) : FitWithLines(model, optimizer, train, test, options);
 
@@ -103,19 +105,19 @@ internal static class TrainCommand
         var last = result.History.Count > 0 ? result.History[^1] : default;
         Output.Info($"test accuracy {testAccuracy:P2}; {result.SamplesPerSecond:N0} samples/s, {result.MillisecondsPerStep:F3} ms per step over {result.TotalSteps:N0} steps.");
 
-        if (settings.Model is not null)
+        if (settings.Model is not null && Output.IsRoot)
         {
             CheckpointFile.Save(settings.Model, Checkpoint.Capture(architecture, model, optimizer, result.LastEpoch));
             Output.Info($"saved {settings.Model} (epoch {result.LastEpoch}).");
         }
-        if (settings.Plot is not null)
+        if (settings.Plot is not null && Output.IsRoot)
         {
             Directory.CreateDirectory(settings.Plot);
             TrainingCurves.WriteCsv(Path.Combine(settings.Plot, "training.csv"), result.History);
             TrainingCurves.WriteSvg(Path.Combine(settings.Plot, "training.svg"), result.History, $"MNIST {architecture}, {optimizer.Kind}");
             Output.Info($"wrote {Path.Combine(settings.Plot, "training.csv")} and training.svg.");
         }
-        if (settings.Summary is not null)
+        if (settings.Summary is not null && Output.IsRoot)
         {
             WriteSummary(settings.Summary, architecture, optimizer, settings, result, last, testAccuracy);
             Output.Info($"wrote {settings.Summary}.");
@@ -127,8 +129,8 @@ internal static class TrainCommand
         Trainer.Fit(model, optimizer, train, test, new TrainingOptions
         {
             Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
-            PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
-            OnEpochEnd = e => System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy, Communicator = options.Communicator,
+            OnEpochEnd = e => Output.Info(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch,3}  loss {e.TrainLoss:F4}  train {e.TrainAccuracy:P2}  test {e.ValidationAccuracy:P2}  {e.SamplesPerSecond,9:N0} samples/s  {e.Elapsed.TotalSeconds:F2} s")),
         });
 
@@ -145,7 +147,7 @@ internal static class TrainCommand
                 result = Trainer.Fit(model, optimizer, train, test, new TrainingOptions
                 {
                     Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
-                    PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
+                    PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy, Communicator = options.Communicator,
                     OnStepEnd = s =>
                     {
                         if (task is null || s.Step == 1)
@@ -181,11 +183,13 @@ internal static class TrainCommand
         json.WriteNumber("learning_rate", optimizer.LearningRate);
         json.WriteNumber("batch_size", settings.BatchSize);
         json.WriteNumber("seed", settings.Seed);
+        json.WriteNumber("ranks", result.Ranks);
         json.WriteNumber("epochs", result.LastEpoch);
         json.WriteNumber("steps", result.TotalSteps);
         json.WriteNumber("training_seconds", Math.Round(result.TrainingTime.TotalSeconds, 3));
         json.WriteNumber("samples_per_second", Math.Round(result.SamplesPerSecond, 1));
         json.WriteNumber("ms_per_step", Math.Round(result.MillisecondsPerStep, 4));
+        json.WriteNumber("allreduce_ms_per_step", result.TotalSteps > 0 ? Math.Round(result.CommunicationTime.TotalMilliseconds / result.TotalSteps, 4) : 0);
         json.WriteNumber("final_train_loss", result.History.Count > 0 ? Math.Round(last.TrainLoss, 6) : double.NaN);
         json.WriteNumber("final_train_accuracy", result.History.Count > 0 ? Math.Round(last.TrainAccuracy, 6) : double.NaN);
         json.WriteNumber("test_accuracy", Math.Round(testAccuracy, 6));

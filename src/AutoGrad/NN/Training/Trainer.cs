@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using AutoGrad.Distributed;
 
 namespace AutoGrad.NN;
 
@@ -8,6 +9,8 @@ namespace AutoGrad.NN;
 /// <see cref="ITrainableModel.LossAndGradient"/> followed by <see cref="Optimizer.Step"/>,
 /// with per-epoch metrics, callbacks and stopping criteria. All buffers are allocated before
 /// the first step, so steps allocate nothing (as long as the model's own step does not).
+/// With <see cref="TrainingOptions.Communicator"/> it trains data-parallel: every rank runs this
+/// same loop on its own replica and slice of each batch, and the ranks' gradients are summed.
 /// </summary>
 public static class Trainer
 {
@@ -30,7 +33,8 @@ public static class Trainer
 
         int parameterCount = model.Parameters.Length;
         var batches = new MiniBatcher(train, options.BatchSize, options.Seed, options.Shuffle);
-        var gradient = new float[parameterCount];
+        var group = options.Communicator is { } communicator ? new DataParallel(communicator, parameterCount) : null;
+        Span<float> gradient = group is null ? new float[parameterCount] : group.Gradient;
         var lastGood = new float[parameterCount];
         var evaluator = new Evaluator(model);
         var history = new List<EpochMetrics>(Math.Max(0, options.Epochs - options.StartEpoch));
@@ -39,6 +43,7 @@ public static class Trainer
         long totalSteps = 0, totalTicks = 0;
         int lastGoodEpoch = options.StartEpoch, lastGoodStep = 0;
         model.Parameters.CopyTo(lastGood);
+        group?.CheckAgreement(model, optimizer, train, validation, options);
 
         for (int epoch = options.StartEpoch + 1; epoch <= options.Epochs; epoch++)
         {
@@ -50,14 +55,17 @@ public static class Trainer
             long epochStart = Stopwatch.GetTimestamp();
             for (int b = 0; b < batches.BatchCount; b++)
             {
-                if (options.CancellationToken.IsCancellationRequested)
+                // Ranks decide together, through the step's sum, whether to stop: none may wait for a step the others skip.
+                bool cancel = options.CancellationToken.IsCancellationRequested;
+                float loss = group is not null ? group.LossAndGradient(model, batches, b, ref cancel)
+                    : cancel ? 0 : LossAndGradient(model, batches.Batch(b), gradient);
+                if (cancel)
                 {
                     stop = StopReason.Cancelled;
                     message = $"Training was cancelled in epoch {epoch} before step {b + 1} of {batches.BatchCount}.";
                     break;
                 }
-                var batch = batches.Batch(b);
-                float loss = model.LossAndGradient(batch.Inputs, batch.Labels, batch.Size, gradient);
+                int batchSize = batches.SizeOf(b);
                 double norm = TensorPrimitives.Norm<float>(gradient);
                 // The norm of a huge but finite gradient can overflow; only a NaN or infinite element means divergence.
                 bool gradientFinite = double.IsFinite(norm) || float.IsFinite(TensorPrimitives.MaxMagnitude<float>(gradient));
@@ -81,16 +89,17 @@ public static class Trainer
                     break;
                 }
                 optimizer.Step(model.Parameters, gradient);
-                lossSum += (double)loss * batch.Size;
-                samples += batch.Size;
+                lossSum += (double)loss * batchSize;
+                samples += batchSize;
                 steps++;
                 if (options.OnStepEnd is { } onStep)
                 {
                     double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
-                    onStep(new StepMetrics(epoch, b + 1, batches.BatchCount, loss, norm, batch.Size, lossSum / samples, seconds > 0 ? samples / seconds : 0));
+                    onStep(new StepMetrics(epoch, b + 1, batches.BatchCount, loss, norm, batchSize, lossSum / samples, seconds > 0 ? samples / seconds : 0));
                 }
             }
             long epochTicks = Stopwatch.GetTimestamp() - epochStart;
+            group?.CheckReplicas(model, optimizer, epoch);
             totalTicks += epochTicks;
             totalSteps += steps;
 
@@ -100,8 +109,8 @@ public static class Trainer
                 var metrics = new EpochMetrics(
                     epoch,
                     lossSum / samples,
-                    options.MeasureTrainAccuracy ? evaluator.Accuracy(train) : double.NaN,
-                    validation is null ? double.NaN : evaluator.Accuracy(validation),
+                    options.MeasureTrainAccuracy ? Accuracy(train) : double.NaN,
+                    validation is null ? double.NaN : Accuracy(validation),
                     steps,
                     elapsed,
                     elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0);
@@ -131,9 +140,18 @@ public static class Trainer
         }
         return Result(StopReason.EpochLimit, $"Trained to epoch {options.Epochs}.", Math.Max(options.Epochs, options.StartEpoch));
 
+        double Accuracy(LabeledSet data) => group is null ? evaluator.Accuracy(data) : group.Accuracy(evaluator, data);
+
         TrainingResult Result(StopReason reason, string message, int lastEpoch) =>
-            new(history, reason, message, lastEpoch, totalSteps, Stopwatch.GetElapsedTime(0, totalTicks));
+            new(history, reason, message, lastEpoch, totalSteps, Stopwatch.GetElapsedTime(0, totalTicks))
+            {
+                Ranks = options.Communicator?.Size ?? 1,
+                CommunicationTime = group?.CommunicationTime ?? TimeSpan.Zero,
+            };
     }
+
+    private static float LossAndGradient(ITrainableModel model, MiniBatch batch, Span<float> gradient) =>
+        model.LossAndGradient(batch.Inputs, batch.Labels, batch.Size, gradient);
 
     private static void Validate(ITrainableModel model, Optimizer optimizer, LabeledSet train, LabeledSet? validation, TrainingOptions options)
     {
