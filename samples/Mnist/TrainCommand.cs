@@ -32,12 +32,14 @@ internal static class TrainCommand
         var init = new Option<string>("--init") { Description = "Weight initialisation: fan-in (±3/√n), uniform (±0.3), glorot, he (uniform) or he-normal.", DefaultValueFactory = _ => "fan-in" };
         var seed = new Option<int>("--seed") { Description = "Seeds initialisation and shuffling.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Continue from --model (parameters, optimizer state and epoch)." };
-        var summary = new Option<string?>("--summary") { Description = "Write a JSON summary (epochs, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
+        var summary = new Option<string?>("--summary") { Description = "Write a JSON summary (epochs, learning_rate of the last step, schedule, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
         var plot = new Option<string?>("--plot") { Description = "Write training curves (training.csv, training.svg) into this folder." };
         var patience = new Option<int?>("--patience") { Description = "Stop when the training loss has not improved for this many epochs." };
         var target = new Option<double?>("--target-accuracy") { Description = "Stop once test accuracy reaches this fraction, e.g. 0.95." };
         foreach (var option in new Option[] { epochs, batchSize, learningRate, optimizer, hidden, activation, init, seed, resume, summary, plot, patience, target })
             command.Options.Add(option);
+        var schedule = new ScheduleOptions();
+        schedule.AddTo(command);
 
         command.SetAction(parse =>
         {
@@ -45,14 +47,16 @@ internal static class TrainCommand
                 parse.GetValue(common.Data), parse.GetValue(common.Prefix)!, parse.GetValue(common.Model),
                 parse.GetValue(epochs), parse.GetValue(batchSize), parse.GetValue(learningRate), parse.GetValue(optimizer)!,
                 parse.GetValue(hidden)!, parse.GetValue(activation)!, parse.GetValue(init)!, parse.GetValue(seed), parse.GetValue(resume),
-                parse.GetValue(summary), parse.GetValue(plot), parse.GetValue(patience), parse.GetValue(target));
+                parse.GetValue(summary), parse.GetValue(plot), parse.GetValue(patience), parse.GetValue(target),
+                (rate, epochCount, stepsPerEpoch) => schedule.Create(parse, rate, epochCount, stepsPerEpoch), schedule.IsGiven(parse));
             return Output.Run(() => Train(settings, world));
         });
     }
 
     private sealed record TrainSettings(
         string? Data, string Prefix, string? Model, int Epochs, int BatchSize, float LearningRate, string Optimizer,
-        string Hidden, string Activation, string Init, int Seed, bool Resume, string? Summary, string? Plot, int? Patience, double? TargetAccuracy);
+        string Hidden, string Activation, string Init, int Seed, bool Resume, string? Summary, string? Plot, int? Patience, double? TargetAccuracy,
+        Func<float, int, int, LearningRateSchedule> Schedule, bool ScheduleGiven);
 
     private static int Train(TrainSettings settings, MpiCommunicator? world)
     {
@@ -74,7 +78,12 @@ internal static class TrainCommand
             optimizer = AutoGrad.NN.Optimizer.Create(saved.Kind, model.Parameters.Length, settings.LearningRate);
             checkpoint.RestoreInto(model, optimizer);
             startEpoch = checkpoint.Epoch;
-            Output.Info($"Resuming {architecture} with {saved.Kind} from epoch {startEpoch} ({settings.Model}).");
+            Output.Info($"Resuming {architecture} with {saved.Kind} from epoch {startEpoch} ({settings.Model})" +
+                        (saved.Schedule is null || settings.ScheduleGiven ? "." : $", continuing its schedule at step {optimizer.StepCount:N0} (rate {optimizer.LearningRate:G4})."));
+            // The saved schedule continues from the saved step. One named on the command line replaces it: it is planned
+            // for epochs 1 to --epochs, as if the run had used it from the start, and read from the saved step on.
+            if (settings.ScheduleGiven || optimizer.Schedule is null)
+                optimizer.Schedule = settings.Schedule(settings.LearningRate, settings.Epochs, StepsPerEpoch(train.Count, settings.BatchSize));
         }
         else
         {
@@ -82,9 +91,10 @@ internal static class TrainCommand
             var activation = ModelFactory.ParseActivation(settings.Activation);
             architecture = ModelFactory.Architecture(train.FeatureCount, hidden, data.Train.ClassCount, activation);
             model = ModelFactory.Create(train.FeatureCount, hidden, data.Train.ClassCount, activation, ModelFactory.ParseInitialization(settings.Init), settings.Seed);
-            optimizer = AutoGrad.NN.Optimizer.Create(settings.Optimizer, model.Parameters.Length, settings.LearningRate);
+            optimizer = AutoGrad.NN.Optimizer.Create(settings.Optimizer, model.Parameters.Length,
+                settings.Schedule(settings.LearningRate, settings.Epochs, StepsPerEpoch(train.Count, settings.BatchSize)));
         }
-        Output.Info($"{architecture}: {model.Parameters.Length:N0} parameters; {optimizer.Kind} lr {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
+        Output.Info($"{architecture}: {model.Parameters.Length:N0} parameters; {optimizer.Kind} lr {optimizer.Schedule?.ToString() ?? optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
                      $"batch {settings.BatchSize}{(world is null ? "" : $" over {world.Size} ranks")}; {train.Count:N0} training and {test.Count:N0} test digits.");
 
         var options = new TrainingOptions
@@ -124,6 +134,9 @@ internal static class TrainCommand
         }
         return result.Diverged ? 2 : 0;
     }
+
+    private static int StepsPerEpoch(int samples, int batchSize) =>
+        batchSize > 0 ? (samples + batchSize - 1) / batchSize : throw new ArgumentException($"--batch-size must be positive, not {batchSize}.");
 
     private static TrainingResult FitWithLines(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options) =>
         Trainer.Fit(model, optimizer, train, test, new TrainingOptions
@@ -181,6 +194,11 @@ internal static class TrainCommand
         json.WriteString("model", architecture);
         json.WriteString("optimizer", optimizer.Kind);
         json.WriteNumber("learning_rate", optimizer.LearningRate);
+        if (optimizer.Schedule is { } schedule)
+        {
+            json.WritePropertyName("schedule");
+            schedule.WriteJson(json);
+        }
         json.WriteNumber("batch_size", settings.BatchSize);
         json.WriteNumber("seed", settings.Seed);
         json.WriteNumber("ranks", result.Ranks);

@@ -18,60 +18,53 @@ namespace AutoGrad.Distributed;
 internal sealed class DataParallel
 {
     private readonly ICommunicator _communicator;
+    private readonly TrainingSession _session;
     private readonly int _parameterCount;
 
-    /// <summary>The gradient, then the loss, then the number of ranks asked to cancel: one buffer, so one allreduce per step.</summary>
+    /// <summary>The weighted gradient, then the weighted loss, then the number of ranks asked to stop: one buffer, so one allreduce per step.</summary>
     private readonly float[] _reduced;
     private readonly double[] _correct = new double[1];
     private readonly long[] _replicaCheck = new long[2];
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _communicationTicks;
 
-    public DataParallel(ICommunicator communicator, int parameterCount)
+    public DataParallel(ICommunicator communicator, TrainingSession session)
     {
         if (communicator.Size < 1 || communicator.Rank < 0 || communicator.Rank >= communicator.Size)
             throw new ArgumentException($"The communicator says rank {communicator.Rank} of {communicator.Size}.", nameof(communicator));
         _communicator = communicator;
-        _parameterCount = parameterCount;
-        _reduced = new float[parameterCount + 2];
+        _session = session;
+        _parameterCount = session.HostGradient.Length;
+        _reduced = new float[_parameterCount + 2];
     }
-
-    /// <summary>The buffer the summed gradient arrives in; pass it to the optimizer.</summary>
-    public Span<float> Gradient => _reduced.AsSpan(0, _parameterCount);
 
     /// <summary>Time spent in the per-step sums, waiting for slower ranks included.</summary>
     public TimeSpan CommunicationTime => Stopwatch.GetElapsedTime(0, _communicationTicks);
 
     /// <summary>
-    /// The mean loss of global batch <paramref name="index"/>, with its gradient in <see cref="Gradient"/>.
-    /// Each rank's mean over its slice is weighted by the slice's share of the batch, so the sum is the
-    /// mean over the whole batch, as one process would compute it.
+    /// Turns this rank's mean loss and gradient over its slice of a global batch into the whole batch's, on
+    /// every rank: each slice's mean is weighted by the slice's share of the batch, so the sum is the mean over
+    /// the batch that one process would compute. The summed gradient replaces the session's.
     /// </summary>
-    /// <param name="model">This rank's replica.</param>
-    /// <param name="batches">The global batches, in the same order on every rank.</param>
-    /// <param name="index">Which batch.</param>
+    /// <param name="loss">The mean loss over this rank's slice (anything when the slice is empty).</param>
+    /// <param name="sliceSize">Samples in this rank's slice; may be zero when the batch has fewer samples than there are ranks.</param>
+    /// <param name="batchSize">Samples in the global batch.</param>
     /// <param name="cancel">In: whether this rank was asked to stop. Out: whether any rank was, so all stop at the same step.</param>
-    public float LossAndGradient(ITrainableModel model, MiniBatcher batches, int index, ref bool cancel)
+    /// <returns>The mean loss over the global batch.</returns>
+    public float Sum(float loss, int sliceSize, int batchSize, ref bool cancel)
     {
-        int batchSize = batches.SizeOf(index);
-        var slice = batches.Batch(index, _communicator.Rank, _communicator.Size);
-        var gradient = Gradient;
-        float loss = 0;
-        if (slice.Size > 0)
-        {
-            float weight = (float)slice.Size / batchSize;
-            loss = weight * model.LossAndGradient(slice.Inputs, slice.Labels, slice.Size, gradient);
-            if (slice.Size != batchSize) TensorPrimitives.Multiply(gradient, weight, gradient);
-        }
-        else
-        {
-            gradient.Clear();
-        }
-        _reduced[_parameterCount] = loss;
+        var gradient = _session.HostGradient;
+        var weighted = _reduced.AsSpan(0, _parameterCount);
+        float weight = (float)sliceSize / batchSize;
+        // An empty slice computed nothing: the session's buffer still holds the last step's gradient.
+        if (sliceSize > 0) TensorPrimitives.Multiply(gradient, weight, weighted);
+        else weighted.Clear();
+        _reduced[_parameterCount] = sliceSize > 0 ? weight * loss : 0;
         _reduced[_parameterCount + 1] = cancel ? 1 : 0;
         long start = Stopwatch.GetTimestamp();
         _communicator.SumInPlace(_reduced);
         _communicationTicks += Stopwatch.GetTimestamp() - start;
+        weighted.CopyTo(gradient);
         cancel = _reduced[_parameterCount + 1] > 0;
         return _reduced[_parameterCount];
     }

@@ -82,9 +82,9 @@ public sealed class CheckpointFileTests : IDisposable
     {
         string path = SaveSmall();
         var bytes = File.ReadAllBytes(path);
-        bytes[4] = 2;
+        bytes[4] = 3;
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("has format version 2; this build reads version 1", Assert.Throws<CheckpointFormatException>(() => CheckpointFile.Load(path)).Message);
+        Assert.Contains("has format version 3; this build reads versions 1 and 2", Assert.Throws<CheckpointFormatException>(() => CheckpointFile.Load(path)).Message);
 
         File.WriteAllText(path, "epoch,train_loss\n");
         Assert.Contains("is not an AutoGrad checkpoint", Assert.Throws<CheckpointFormatException>(() => CheckpointFile.Load(path)).Message);

@@ -5,10 +5,12 @@ namespace AutoGrad.NN;
 /// for a fixed number of parameters; its state (moment estimates, velocities) is preallocated,
 /// so <see cref="Step"/> allocates nothing. The state is exposed through <see cref="State"/>,
 /// <see cref="StepCount"/> and <see cref="Restore"/> so a checkpoint can save and resume it.
+/// The step size is fixed (<see cref="LearningRate"/>) or follows a <see cref="Schedule"/>.
 /// </summary>
 public abstract class Optimizer
 {
     private float _learningRate;
+    private LearningRateSchedule? _schedule;
 
     /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">The length of the parameter vector it will update.</param>
@@ -26,14 +28,34 @@ public abstract class Optimizer
     /// <summary>The number of parameters this optimizer updates.</summary>
     public int ParameterCount { get; }
 
-    /// <summary>The step size η; it may be changed between steps (a schedule).</summary>
+    /// <summary>
+    /// The step size η. Without a <see cref="Schedule"/> it may be changed between steps; with one, it is the
+    /// rate of the latest step (before the first step, the rate the first step will use) and cannot be set.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set while a <see cref="Schedule"/> is attached.</exception>
     public float LearningRate
     {
         get => _learningRate;
         set
         {
+            if (_schedule is not null) throw new InvalidOperationException($"The learning rate follows the schedule ({_schedule}); set Schedule to null before setting it by hand.");
             if (!float.IsFinite(value) || value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be a positive finite number.");
             _learningRate = value;
+        }
+    }
+
+    /// <summary>
+    /// The learning-rate schedule, or null for the fixed <see cref="LearningRate"/>. Every <see cref="Step"/> first sets
+    /// <see cref="LearningRate"/> to <c>Schedule.RateAt(StepCount)</c>, so the schedule counts the steps this optimizer has
+    /// taken, resumed ones included. Setting it to null keeps the latest rate.
+    /// </summary>
+    public LearningRateSchedule? Schedule
+    {
+        get => _schedule;
+        set
+        {
+            _schedule = value;
+            if (value is not null) _learningRate = value.RateAt(StepCount);
         }
     }
 
@@ -55,15 +77,17 @@ public abstract class Optimizer
             throw new ArgumentException($"This {Kind} optimizer was made for {ParameterCount} parameters, not {parameters.Length}.", nameof(parameters));
         if (gradient.Length != ParameterCount)
             throw new ArgumentException($"The gradient has {gradient.Length} elements but there are {ParameterCount} parameters.", nameof(gradient));
+        if (_schedule is not null) _learningRate = _schedule.RateAt(StepCount);
         StepCount++;
         Update(parameters, gradient);
     }
 
-    /// <summary>Forgets all state: zero buffers, zero steps.</summary>
+    /// <summary>Forgets all state: zero buffers, zero steps (a schedule starts again).</summary>
     public void Reset()
     {
         foreach (var buffer in State) Array.Clear(buffer);
         StepCount = 0;
+        if (_schedule is not null) _learningRate = _schedule.RateAt(0);
     }
 
     /// <summary>Puts back state saved from an optimizer of the same kind and size.</summary>
@@ -84,6 +108,7 @@ public abstract class Optimizer
         }
         for (int i = 0; i < own.Count; i++) state[i].CopyTo(own[i], 0);
         StepCount = stepCount;
+        if (_schedule is not null) _learningRate = _schedule.RateAt(stepCount);
     }
 
     /// <summary>Creates an optimizer by its <see cref="Kind"/> name, with default hyperparameters.</summary>
@@ -99,6 +124,19 @@ public abstract class Optimizer
         VarioEta.KindName or "varioeta" => new VarioEta(parameterCount, learningRate),
         _ => throw new ArgumentException($"Unknown optimizer '{kind}'; expected sgd, momentum, adam or vario-eta.", nameof(kind)),
     };
+
+    /// <summary>Creates an optimizer by its <see cref="Kind"/> name, with default hyperparameters, whose rate follows <paramref name="schedule"/>.</summary>
+    /// <param name="kind"><c>sgd</c>, <c>momentum</c>, <c>adam</c> or <c>vario-eta</c> (case-insensitive).</param>
+    /// <param name="parameterCount">The number of parameters.</param>
+    /// <param name="schedule">The learning-rate schedule.</param>
+    /// <exception cref="ArgumentException">The kind is unknown.</exception>
+    public static Optimizer Create(string kind, int parameterCount, LearningRateSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var optimizer = Create(kind, parameterCount, schedule.RateAt(0));
+        optimizer.Schedule = schedule;
+        return optimizer;
+    }
 
     /// <summary>Updates <paramref name="parameters"/> in place; <see cref="StepCount"/> already counts this step.</summary>
     /// <param name="parameters">The parameters, <see cref="ParameterCount"/> long.</param>

@@ -5,17 +5,21 @@ namespace AutoGrad.NN;
 /// <param name="LearningRate">Its learning rate when saved.</param>
 /// <param name="StepCount">Its <see cref="Optimizer.StepCount"/>.</param>
 /// <param name="State">Copies of its <see cref="Optimizer.State"/> buffers.</param>
-public sealed record OptimizerSnapshot(string Kind, float LearningRate, long StepCount, IReadOnlyList<float[]> State)
+/// <param name="Schedule">Its <see cref="Optimizer.Schedule"/>, or null for a fixed learning rate.</param>
+public sealed record OptimizerSnapshot(string Kind, float LearningRate, long StepCount, IReadOnlyList<float[]> State, LearningRateSchedule? Schedule = null)
 {
     /// <summary>Copies the state of <paramref name="optimizer"/>.</summary>
     /// <param name="optimizer">The optimizer to snapshot.</param>
     public static OptimizerSnapshot Of(Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        return new OptimizerSnapshot(optimizer.Kind, optimizer.LearningRate, optimizer.StepCount, optimizer.State.Select(b => (float[])b.Clone()).ToArray());
+        return new OptimizerSnapshot(optimizer.Kind, optimizer.LearningRate, optimizer.StepCount, optimizer.State.Select(b => (float[])b.Clone()).ToArray(), optimizer.Schedule);
     }
 
-    /// <summary>Puts this state into <paramref name="optimizer"/>, which must be of the same kind and size; its learning rate is kept.</summary>
+    /// <summary>
+    /// Puts this state into <paramref name="optimizer"/>, which must be of the same kind and size. A saved schedule is
+    /// attached too, and continues from the saved step; without one, the optimizer keeps its own learning rate.
+    /// </summary>
     /// <param name="optimizer">The optimizer to restore.</param>
     /// <exception cref="ArgumentException">The kinds or sizes differ.</exception>
     public void RestoreInto(Optimizer optimizer)
@@ -24,6 +28,7 @@ public sealed record OptimizerSnapshot(string Kind, float LearningRate, long Ste
         if (!string.Equals(optimizer.Kind, Kind, StringComparison.Ordinal))
             throw new ArgumentException($"The saved optimizer state is for {Kind}, not {optimizer.Kind}.", nameof(optimizer));
         optimizer.Restore(StepCount, State);
+        if (Schedule is not null) optimizer.Schedule = Schedule;
     }
 }
 

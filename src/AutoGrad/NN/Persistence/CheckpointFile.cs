@@ -9,7 +9,7 @@ namespace AutoGrad.NN;
 /// Saves and loads <see cref="Checkpoint"/>s in a versioned, checksummed binary format.
 /// </summary>
 /// <remarks>
-/// <para>Layout (little-endian), version 1:</para>
+/// <para>Layout (little-endian), version 2 (version 1, still read, ends after the buffers):</para>
 /// <code>
 /// "AGCK"                     4 bytes  magic
 /// version                    int32    1
@@ -23,6 +23,7 @@ namespace AutoGrad.NN;
 ///   learning rate            float32
 ///   step count               int64
 ///   buffers                  int32 count, then each: int32 length + float32[length]
+///   schedule                 int32 byte count + UTF-8 JSON (<see cref="LearningRateSchedule.ToJson"/>); 0 bytes: none
 /// SHA-256                    32 bytes over everything before it
 /// </code>
 /// <para>Saving writes a temporary file beside the target and moves it over the target, so a
@@ -30,8 +31,8 @@ namespace AutoGrad.NN;
 /// </remarks>
 public static class CheckpointFile
 {
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int Version = 1;
+    /// <summary>The format version this code writes; it also reads version 1, written before schedules existed.</summary>
+    public const int Version = 2;
 
     private static ReadOnlySpan<byte> Magic => "AGCK"u8;
     private const int HashLength = 32;
@@ -98,6 +99,7 @@ public static class CheckpointFile
                 writer.Write(optimizer.StepCount);
                 writer.Write(optimizer.State.Count);
                 foreach (var buffer in optimizer.State) WriteFloats(writer, buffer);
+                WriteString(writer, optimizer.Schedule?.ToJson() ?? "");
             }
         }
         long length = stream.Length + HashLength;
@@ -117,8 +119,8 @@ public static class CheckpointFile
         if (bytes.Length < HeaderLength)
             throw new CheckpointFormatException(fileName, $"is truncated: {bytes.Length} bytes is shorter than the {HeaderLength}-byte header.");
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
-        if (version != Version)
-            throw new CheckpointFormatException(fileName, $"has format version {version}; this build reads version {Version}.");
+        if (version is not (1 or Version))
+            throw new CheckpointFormatException(fileName, $"has format version {version}; this build reads versions 1 and {Version}.");
         long declared = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
         if (bytes.Length < declared)
             throw new CheckpointFormatException(fileName, $"is truncated: its header declares {declared} bytes but the file has {bytes.Length}.");
@@ -144,7 +146,19 @@ public static class CheckpointFile
             if (bufferCount < 0) throw new CheckpointFormatException(fileName, $"is corrupt: {bufferCount} optimizer buffers.");
             var state = new float[bufferCount][];
             for (int i = 0; i < bufferCount; i++) state[i] = reader.Floats();
-            optimizer = new OptimizerSnapshot(kind, learningRate, steps, state);
+            LearningRateSchedule? schedule = null;
+            if (version >= 2 && reader.String() is { Length: > 0 } scheduleJson)
+            {
+                try
+                {
+                    schedule = LearningRateSchedule.FromJson(scheduleJson);
+                }
+                catch (FormatException e)
+                {
+                    throw new CheckpointFormatException(fileName, $"is corrupt: its learning-rate schedule cannot be read. {e.Message}");
+                }
+            }
+            optimizer = new OptimizerSnapshot(kind, learningRate, steps, state, schedule);
         }
         reader.ExpectEnd();
         return new Checkpoint(architecture, inputSize, outputSize, epoch, parameters, optimizer);

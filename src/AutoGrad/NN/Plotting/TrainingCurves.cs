@@ -4,14 +4,15 @@ using System.Text;
 
 namespace AutoGrad.NN;
 
-/// <summary>Writes a training history as a CSV table and as an SVG chart (loss above, accuracy below, epochs along the bottom).</summary>
+/// <summary>Writes a training history as a CSV table and as an SVG chart (loss, accuracy and, when known, the learning rate, over the epochs).</summary>
 public static class TrainingCurves
 {
     private const string TrainColour = "#1f77b4";
     private const string ValidationColour = "#d62728";
+    private const string RateColour = "#2ca02c";
 
     /// <summary>
-    /// Writes one row per epoch: <c>epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second</c>.
+    /// Writes one row per epoch: <c>epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second,learning_rate</c>.
     /// Unmeasured values are empty cells.
     /// </summary>
     /// <param name="path">The CSV file to write.</param>
@@ -27,11 +28,11 @@ public static class TrainingCurves
     public static string ToCsv(IReadOnlyList<EpochMetrics> history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var csv = new StringBuilder("epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second\n");
+        var csv = new StringBuilder("epoch,train_loss,train_accuracy,validation_accuracy,steps,seconds,samples_per_second,learning_rate\n");
         foreach (var e in history)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{e.Epoch},{Cell(e.TrainLoss)},{Cell(e.TrainAccuracy)},{Cell(e.ValidationAccuracy)},{e.Steps},{Cell(e.Elapsed.TotalSeconds)},{Cell(e.SamplesPerSecond)}\n");
+                $"{e.Epoch},{Cell(e.TrainLoss)},{Cell(e.TrainAccuracy)},{Cell(e.ValidationAccuracy)},{e.Steps},{Cell(e.Elapsed.TotalSeconds)},{Cell(e.SamplesPerSecond)},{Cell(e.LearningRate)}\n");
         }
         return csv.ToString();
 
@@ -49,8 +50,9 @@ public static class TrainingCurves
     }
 
     /// <summary>
-    /// A self-contained SVG document with two panels sharing the epoch axis: training loss, and
-    /// training and validation accuracy; each with axes, tick labels, grid lines and a legend.
+    /// A self-contained SVG document with panels sharing the epoch axis: training loss; training and
+    /// validation accuracy; and, when the history records it, the learning rate at each epoch's end.
+    /// Each panel has axes, tick labels, grid lines and a legend.
     /// </summary>
     /// <param name="history">The epochs, in order.</param>
     /// <param name="title">The chart's title.</param>
@@ -58,7 +60,9 @@ public static class TrainingCurves
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(title);
-        const int width = 760, height = 620, left = 80, right = 30, panelHeight = 220;
+        bool showRate = history.Any(e => double.IsFinite(e.LearningRate));
+        const int width = 760, left = 80, right = 30, panelHeight = 220, panelPitch = 280;
+        int height = showRate ? 620 + panelPitch : 620;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture,
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n");
@@ -76,6 +80,11 @@ public static class TrainingCurves
         if (history.Any(e => double.IsFinite(e.TrainAccuracy))) accuracies.Add(new Series("train accuracy", TrainColour, history.Select(e => e.TrainAccuracy).ToArray()));
         if (history.Any(e => double.IsFinite(e.ValidationAccuracy))) accuracies.Add(new Series("validation accuracy", ValidationColour, history.Select(e => e.ValidationAccuracy).ToArray()));
         DrawPanel(svg, frame with { Top = 340, Bottom = 340 + panelHeight }, "Accuracy", epochs, xRange, accuracies, clampUnit: true);
+        if (showRate)
+        {
+            var rate = new Series("learning rate", RateColour, history.Select(e => e.LearningRate).ToArray());
+            DrawPanel(svg, frame with { Top = 340 + panelPitch, Bottom = 340 + panelPitch + panelHeight }, "Learning rate", epochs, xRange, [rate], clampUnit: false);
+        }
 
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{(left + width - right) / 2}\" y=\"{height - 12}\" text-anchor=\"middle\" font-size=\"13\">Epoch</text>\n");
         svg.Append("</svg>\n");
@@ -92,7 +101,8 @@ public static class TrainingCurves
         double yMin = finite.Length == 0 ? 0 : finite.Min(), yMax = finite.Length == 0 ? 1 : finite.Max();
         if (yMax - yMin < 1e-9)
         {
-            double pad = Math.Max(Math.Abs(yMax) * 0.1, 0.01);
+            // A flat line of small values (a constant learning rate) keeps its own scale.
+            double pad = yMax != 0 ? Math.Abs(yMax) * 0.1 : 0.01;
             yMin -= pad;
             yMax += pad;
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using AutoGrad.Distributed;
 
 namespace AutoGrad.NN;
@@ -7,7 +6,9 @@ namespace AutoGrad.NN;
 /// <summary>
 /// The one-call training loop: epochs of shuffled mini-batches, each step the model's
 /// <see cref="ITrainableModel.LossAndGradient"/> followed by <see cref="Optimizer.Step"/>,
-/// with per-epoch metrics, callbacks and stopping criteria. All buffers are allocated before
+/// with per-epoch metrics, callbacks and stopping criteria. The steps run on
+/// <see cref="TrainingOptions.Device"/> (the host's SIMD kernels by default); the host model is
+/// brought up to date after every epoch and at the end. All buffers are allocated before
 /// the first step, so steps allocate nothing (as long as the model's own step does not).
 /// With <see cref="TrainingOptions.Communicator"/> it trains data-parallel: every rank runs this
 /// same loop on its own replica and slice of each batch, and the ranks' gradients are summed.
@@ -31,18 +32,16 @@ public static class Trainer
         options ??= new TrainingOptions();
         Validate(model, optimizer, train, validation, options);
 
-        int parameterCount = model.Parameters.Length;
         var batches = new MiniBatcher(train, options.BatchSize, options.Seed, options.Shuffle);
-        var group = options.Communicator is { } communicator ? new DataParallel(communicator, parameterCount) : null;
-        Span<float> gradient = group is null ? new float[parameterCount] : group.Gradient;
-        var lastGood = new float[parameterCount];
+        using var session = options.Device.Open(model, optimizer);
+        var group = options.Communicator is { } communicator ? new DataParallel(communicator, session) : null;
+        int rank = options.Communicator?.Rank ?? 0, ranks = options.Communicator?.Size ?? 1;
         var evaluator = new Evaluator(model);
         var history = new List<EpochMetrics>(Math.Max(0, options.Epochs - options.StartEpoch));
         double bestLoss = double.PositiveInfinity;
         int epochsWithoutImprovement = 0;
         long totalSteps = 0, totalTicks = 0;
         int lastGoodEpoch = options.StartEpoch, lastGoodStep = 0;
-        model.Parameters.CopyTo(lastGood);
         group?.CheckAgreement(model, optimizer, train, validation, options);
 
         for (int epoch = options.StartEpoch + 1; epoch <= options.Epochs; epoch++)
@@ -57,29 +56,38 @@ public static class Trainer
             {
                 // Ranks decide together, through the step's sum, whether to stop: none may wait for a step the others skip.
                 bool cancel = options.CancellationToken.IsCancellationRequested;
-                float loss = group is not null ? group.LossAndGradient(model, batches, b, ref cancel)
-                    : cancel ? 0 : LossAndGradient(model, batches.Batch(b), gradient);
-                if (cancel)
+                if (cancel && group is null)
                 {
                     stop = StopReason.Cancelled;
                     message = $"Training was cancelled in epoch {epoch} before step {b + 1} of {batches.BatchCount}.";
                     break;
                 }
                 int batchSize = batches.SizeOf(b);
-                double norm = TensorPrimitives.Norm<float>(gradient);
+                var slice = batches.Batch(b, rank, ranks); // the whole batch in one process
+                float loss = slice.Size > 0 ? session.LossAndGradient(slice.Inputs, slice.Labels, slice.Size) : 0;
+                if (group is not null)
+                {
+                    loss = group.Sum(loss, slice.Size, batchSize, ref cancel);
+                    if (cancel)
+                    {
+                        stop = StopReason.Cancelled;
+                        message = $"Training was cancelled in epoch {epoch} before step {b + 1} of {batches.BatchCount}.";
+                        break;
+                    }
+                }
                 // The norm of a huge but finite gradient can overflow; only a NaN or infinite element means divergence.
-                bool gradientFinite = double.IsFinite(norm) || float.IsFinite(TensorPrimitives.MaxMagnitude<float>(gradient));
+                var (norm, gradientFinite) = session.SummarizeGradient();
                 if (!float.IsFinite(loss) || !gradientFinite)
                 {
                     string what = float.IsFinite(loss) ? "The gradient became non-finite" : $"The loss became {loss}";
-                    lastGood.CopyTo(model.Parameters);
+                    session.RestoreKeptParameters();
                     stop = StopReason.NonFiniteLoss;
                     message = $"{what} at epoch {epoch}, step {b + 1} of {batches.BatchCount}; training stopped and the parameters were restored to "
                         + (lastGoodStep == 0 ? "their starting values." : $"those of epoch {lastGoodEpoch}, step {lastGoodStep}, the last step with a finite loss.")
                         + " Try a smaller learning rate.";
                     break;
                 }
-                model.Parameters.CopyTo(lastGood);
+                session.KeepParameters();
                 lastGoodEpoch = epoch;
                 lastGoodStep = b + 1;
                 if (options.GradientNormEpsilon is { } epsilon && norm < epsilon)
@@ -88,7 +96,7 @@ public static class Trainer
                     message = $"The gradient norm {norm:G4} fell below {epsilon:G4} at epoch {epoch}, step {b + 1}.";
                     break;
                 }
-                optimizer.Step(model.Parameters, gradient);
+                session.Step();
                 lossSum += (double)loss * batchSize;
                 samples += batchSize;
                 steps++;
@@ -99,9 +107,10 @@ public static class Trainer
                 }
             }
             long epochTicks = Stopwatch.GetTimestamp() - epochStart;
-            group?.CheckReplicas(model, optimizer, epoch);
             totalTicks += epochTicks;
             totalSteps += steps;
+            session.Synchronize(); // the metrics, callbacks and the caller read the host model
+            group?.CheckReplicas(model, optimizer, epoch);
 
             if (samples > 0)
             {
@@ -113,7 +122,8 @@ public static class Trainer
                     validation is null ? double.NaN : Accuracy(validation),
                     steps,
                     elapsed,
-                    elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0);
+                    elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0,
+                    optimizer.LearningRate);
                 history.Add(metrics);
                 options.OnEpochEnd?.Invoke(metrics);
 
@@ -145,13 +155,10 @@ public static class Trainer
         TrainingResult Result(StopReason reason, string message, int lastEpoch) =>
             new(history, reason, message, lastEpoch, totalSteps, Stopwatch.GetElapsedTime(0, totalTicks))
             {
-                Ranks = options.Communicator?.Size ?? 1,
+                Ranks = ranks,
                 CommunicationTime = group?.CommunicationTime ?? TimeSpan.Zero,
             };
     }
-
-    private static float LossAndGradient(ITrainableModel model, MiniBatch batch, Span<float> gradient) =>
-        model.LossAndGradient(batch.Inputs, batch.Labels, batch.Size, gradient);
 
     private static void Validate(ITrainableModel model, Optimizer optimizer, LabeledSet train, LabeledSet? validation, TrainingOptions options)
     {
@@ -163,6 +170,7 @@ public static class Trainer
             throw new ArgumentException($"The validation samples have {validation.FeatureCount} features but the model takes {model.InputSize}.", nameof(validation));
         if (options.TargetValidationAccuracy is not null && validation is null)
             throw new ArgumentException("A validation-accuracy target needs validation data.", nameof(validation));
+        if (options.Device is null) throw new ArgumentException("TrainingOptions.Device is null; use Device.Simd for the host.", nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegative(options.StartEpoch, nameof(options.StartEpoch));
         if (options.PlateauPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.PlateauPatience), options.PlateauPatience, "Patience must be at least one epoch.");

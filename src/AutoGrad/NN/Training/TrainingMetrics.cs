@@ -8,8 +8,9 @@ namespace AutoGrad.NN;
 /// <param name="Steps">Optimizer steps taken in the epoch.</param>
 /// <param name="Elapsed">Time spent in the epoch's steps (not in measuring accuracy).</param>
 /// <param name="SamplesPerSecond">Training samples processed per second of <paramref name="Elapsed"/>.</param>
+/// <param name="LearningRate">The optimizer's learning rate at the epoch's last step (it changes within an epoch when a schedule is attached), or NaN when unknown.</param>
 public readonly record struct EpochMetrics(
-    int Epoch, double TrainLoss, double TrainAccuracy, double ValidationAccuracy, int Steps, TimeSpan Elapsed, double SamplesPerSecond);
+    int Epoch, double TrainLoss, double TrainAccuracy, double ValidationAccuracy, int Steps, TimeSpan Elapsed, double SamplesPerSecond, double LearningRate = double.NaN);
 
 /// <summary>What one step did.</summary>
 /// <param name="Epoch">The epoch number, from 1.</param>
