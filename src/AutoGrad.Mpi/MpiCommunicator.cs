@@ -30,6 +30,8 @@ public sealed unsafe class MpiCommunicator : ICommunicator, IDisposable
     /// <summary>MPI_IN_PLACE in the MPICH ABI (and Microsoft MPI's): <c>(void*)-1</c>. MPI.NET does not name it.</summary>
     private static readonly IntPtr InPlace = new(-1);
 
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
+
     private const string FinalizeOperation = "MPI_Finalize (waiting for the other ranks to finish)";
 
     private readonly Watchdog _watchdog;
@@ -86,6 +88,9 @@ public sealed unsafe class MpiCommunicator : ICommunicator, IDisposable
     public void Abort(int exitCode)
     {
         _ended = true;
+        // MPI_Abort kills the other ranks at once, and the launcher drops output it has not yet forwarded: a
+        // moment's pause lets the error messages through (of this rank, and of others that failed alike).
+        Thread.Sleep(AbortGrace);
         MPI_Abort(MPI_COMM_WORLD, exitCode);
     }
 
