@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AutoGrad.Gpu;
+using AutoGrad.Mpi;
 using AutoGrad.NN;
 using AutoGrad.Plotting;
 using Spectre.Console;
@@ -12,15 +13,15 @@ namespace Mnist;
 /// <summary><c>train</c>: fits a model to the training split and reports test accuracy; also the root command's default action.</summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create(MpiCommunicator? world)
     {
         var command = new Command("train", "Train a model (the default command).");
-        Configure(command);
+        Configure(command, world);
         return command;
     }
 
-    /// <summary>Adds the training options and action to <paramref name="command"/>.</summary>
-    public static void Configure(Command command)
+    /// <summary>Adds the training options and action to <paramref name="command"/>; with <paramref name="world"/> (under mpiexec) the ranks train data-parallel.</summary>
+    public static void Configure(Command command, MpiCommunicator? world)
     {
         var common = new CommonOptions();
         common.AddTo(command);
@@ -57,7 +58,7 @@ internal static class TrainCommand
                 parse.GetValue(summary), parse.GetValue(plot), parse.GetValue(patience), parse.GetValue(target),
                 (rate, epochCount, stepsPerEpoch) => schedule.Create(parse, rate, epochCount, stepsPerEpoch), schedule.IsGiven(parse),
                 parse.GetValue(device)!);
-            return Output.Run(() => Train(settings));
+            return Output.Run(() => Train(settings, world));
         });
     }
 
@@ -66,7 +67,7 @@ internal static class TrainCommand
         string Hidden, string Activation, string Init, int Seed, bool Resume, string? Summary, string? Plot, int? Patience, double? TargetAccuracy,
         Func<float, int, int, LearningRateSchedule> Schedule, bool ScheduleGiven, string Device);
 
-    private static int Train(TrainSettings settings)
+    private static int Train(TrainSettings settings, MpiCommunicator? world)
     {
         var data = DataSource.Load(settings.Data, settings.Prefix);
         var train = LabeledSet.From(data.Train);
@@ -103,7 +104,7 @@ internal static class TrainCommand
                 settings.Schedule(settings.LearningRate, settings.Epochs, StepsPerEpoch(train.Count, settings.BatchSize)));
         }
         Output.Info($"{architecture}: {model.Parameters.Length:N0} parameters; {optimizer.Kind} lr {optimizer.Schedule?.ToString() ?? optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
-                     $"batch {settings.BatchSize}; {train.Count:N0} training and {test.Count:N0} test digits.");
+                     $"batch {settings.BatchSize}{(world is null ? "" : $" over {world.Size} ranks")}; {train.Count:N0} training and {test.Count:N0} test digits.");
 
         using var device = Devices.FromName(settings.Device);
         Output.Info(device is IlgpuDevice accelerator ? $"device {device.Name}: {accelerator.AcceleratorName}" : $"device {device.Name}");
@@ -116,6 +117,7 @@ internal static class TrainCommand
             Seed = settings.Seed,
             PlateauPatience = settings.Patience,
             TargetValidationAccuracy = settings.TargetAccuracy,
+            Communicator = world,
         };
         var result = Output.IsInteractive ? FitWithProgress(model, optimizer, train, test, options) : FitWithLines(model, optimizer, train, test, options);
 
@@ -125,12 +127,12 @@ internal static class TrainCommand
         var last = result.History.Count > 0 ? result.History[^1] : default;
         Output.Info($"test accuracy {testAccuracy:P2}; {result.SamplesPerSecond:N0} samples/s, {result.MillisecondsPerStep:F3} ms per step over {result.TotalSteps:N0} steps.");
 
-        if (settings.Model is not null)
+        if (settings.Model is not null && Output.IsRoot)
         {
             CheckpointFile.Save(settings.Model, Checkpoint.Capture(architecture, model, optimizer, result.LastEpoch));
             Output.Info($"saved {settings.Model} (epoch {result.LastEpoch}).");
         }
-        if (settings.Plot is not null)
+        if (settings.Plot is not null && Output.IsRoot)
         {
             Directory.CreateDirectory(settings.Plot);
             TrainingCurves.WriteCsv(Path.Combine(settings.Plot, "training.csv"), result.History);
@@ -139,7 +141,7 @@ internal static class TrainCommand
             TrainingCurves.Save(Path.Combine(settings.Plot, "training.png"), result.History, title);
             Output.Info($"wrote {Path.Combine(settings.Plot, "training.csv")}, training.svg and training.png.");
         }
-        if (settings.Summary is not null)
+        if (settings.Summary is not null && Output.IsRoot)
         {
             WriteSummary(settings.Summary, architecture, optimizer, settings, result, last, testAccuracy, device.Name);
             Output.Info($"wrote {settings.Summary}.");
@@ -154,8 +156,8 @@ internal static class TrainCommand
         Trainer.Fit(model, optimizer, train, test, new TrainingOptions
         {
             Device = options.Device, Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
-            PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
-            OnEpochEnd = e => System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy, Communicator = options.Communicator,
+            OnEpochEnd = e => Output.Info(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch,3}  loss {e.TrainLoss:F4}  train {e.TrainAccuracy:P2}  test {e.ValidationAccuracy:P2}  {e.SamplesPerSecond,9:N0} samples/s  {e.Elapsed.TotalSeconds:F2} s")),
         });
 
@@ -172,7 +174,7 @@ internal static class TrainCommand
                 result = Trainer.Fit(model, optimizer, train, test, new TrainingOptions
                 {
                     Device = options.Device, Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
-                    PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
+                    PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy, Communicator = options.Communicator,
                     OnStepEnd = s =>
                     {
                         if (task is null || s.Step == 1)
@@ -214,11 +216,13 @@ internal static class TrainCommand
         }
         json.WriteNumber("batch_size", settings.BatchSize);
         json.WriteNumber("seed", settings.Seed);
+        json.WriteNumber("ranks", result.Ranks);
         json.WriteNumber("epochs", result.LastEpoch);
         json.WriteNumber("steps", result.TotalSteps);
         json.WriteNumber("training_seconds", Math.Round(result.TrainingTime.TotalSeconds, 3));
         json.WriteNumber("samples_per_second", Math.Round(result.SamplesPerSecond, 1));
         json.WriteNumber("ms_per_step", Math.Round(result.MillisecondsPerStep, 4));
+        json.WriteNumber("allreduce_ms_per_step", result.TotalSteps > 0 ? Math.Round(result.CommunicationTime.TotalMilliseconds / result.TotalSteps, 4) : 0);
         json.WriteNumber("final_train_loss", result.History.Count > 0 ? Math.Round(last.TrainLoss, 6) : double.NaN);
         json.WriteNumber("final_train_accuracy", result.History.Count > 0 ? Math.Round(last.TrainAccuracy, 6) : double.NaN);
         json.WriteNumber("test_accuracy", Math.Round(testAccuracy, 6));

@@ -54,4 +54,28 @@ public sealed class MiniBatcherTests
         full.Shuffle(3);
         Assert.Equal(s_data.Labels, full.Batch(0).Labels.ToArray());
     }
+
+    [Theory]
+    [InlineData(4, 3)]
+    [InlineData(4, 5)]
+    [InlineData(1000, 4)]
+    public void The_parts_of_a_batch_are_the_batch_in_order(int batchSize, int parts)
+    {
+        var batches = new MiniBatcher(s_data, batchSize, seed: 2);
+        batches.Shuffle(1);
+        for (int b = 0; b < batches.BatchCount; b++)
+        {
+            byte[] whole = batches.Batch(b).Labels.ToArray();
+            Assert.Equal(whole.Length, batches.SizeOf(b));
+            var joined = new List<byte>();
+            for (int part = 0; part < parts; part++)
+            {
+                var slice = batches.Batch(b, part, parts);
+                Assert.InRange(slice.Size, whole.Length / parts, (whole.Length + parts - 1) / parts);
+                for (int i = 0; i < slice.Size; i++) Assert.Equal(2 * slice.Labels[i], slice.Inputs[2 * i]);
+                joined.AddRange(slice.Labels.ToArray());
+            }
+            Assert.Equal(whole, joined);
+        }
+    }
 }

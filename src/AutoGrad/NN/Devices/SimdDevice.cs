@@ -18,6 +18,8 @@ internal sealed class SimdDevice : Device
         public override float LossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<byte> labels, int batchSize) =>
             Model.LossAndGradient(inputs, labels, batchSize, _gradient);
 
+        public override Span<float> HostGradient => _gradient;
+
         public override GradientSummary SummarizeGradient()
         {
             double norm = TensorPrimitives.Norm<float>(_gradient);

@@ -31,6 +31,13 @@ public abstract class TrainingSession : IDisposable
     /// <summary>Computes the mean loss of the batch and its gradient at the current parameters; the gradient stays on the device.</summary>
     public abstract float LossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<byte> labels, int batchSize);
 
+    /// <summary>
+    /// The last gradient in host memory, where data-parallel training (<see cref="TrainingOptions.Communicator"/>)
+    /// sums it over the ranks before <see cref="Step"/>. A device that keeps the gradient elsewhere throws
+    /// <see cref="NotSupportedException"/>.
+    /// </summary>
+    public virtual Span<float> HostGradient => throw new NotSupportedException($"Data-parallel training sums gradients in host memory; {GetType().Name} keeps them on its device. Train data-parallel on the cpu device.");
+
     /// <summary>The norm of the last gradient and whether it is finite.</summary>
     public abstract GradientSummary SummarizeGradient();
 

@@ -27,14 +27,27 @@ public sealed class Evaluator
     public double Accuracy(LabeledSet data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        int correct = CountCorrect(data, 0, data.Count);
+        return data.Count == 0 ? 0 : (double)correct / data.Count;
+    }
+
+    /// <summary>How many of the samples <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1 have their largest logit at their label.</summary>
+    /// <param name="data">The samples; their feature count must be the model's input size.</param>
+    /// <param name="start">The first sample to count.</param>
+    /// <param name="count">How many samples to count.</param>
+    public int CountCorrect(LabeledSet data, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         if (data.FeatureCount != _model.InputSize)
             throw new ArgumentException($"The samples have {data.FeatureCount} features but the model takes {_model.InputSize}.", nameof(data));
-        if (data.Count == 0) return 0;
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, data.Count - count);
         int classes = _model.OutputSize;
         int correct = 0;
-        for (int start = 0; start < data.Count; start += _batchSize)
+        for (int end = start + count; start < end; start += _batchSize)
         {
-            int size = Math.Min(_batchSize, data.Count - start);
+            int size = Math.Min(_batchSize, end - start);
             var logits = _logits.AsSpan(0, size * classes);
             _model.Predict(data.Features.AsSpan(start * data.FeatureCount, size * data.FeatureCount), size, logits);
             for (int i = 0; i < size; i++)
@@ -42,7 +55,7 @@ public sealed class Evaluator
                 if (TensorPrimitives.IndexOfMax<float>(logits.Slice(i * classes, classes)) == data.Labels[start + i]) correct++;
             }
         }
-        return (double)correct / data.Count;
+        return correct;
     }
 
     /// <summary>The class probabilities (softmax of the logits) of one sample.</summary>

@@ -1,6 +1,8 @@
+using AutoGrad.Distributed;
+
 namespace AutoGrad.NN;
 
-/// <summary>One mini-batch: views into the <see cref="MiniBatcher"/>'s buffers, valid until the next <see cref="MiniBatcher.Batch"/> call.</summary>
+/// <summary>One mini-batch: views into the <see cref="MiniBatcher"/>'s buffers, valid until the next <see cref="MiniBatcher.Batch(int)"/> call.</summary>
 /// <param name="Inputs">The samples' features, <see cref="Size"/> × feature count, row-major.</param>
 /// <param name="Labels">The samples' labels.</param>
 /// <param name="Size">The number of samples; the last batch of an epoch may be smaller than the batch size.</param>
@@ -91,14 +93,32 @@ public sealed class MiniBatcher
         random.Shuffle(_order);
     }
 
-    /// <summary>Gathers batch <paramref name="index"/> of the current order into the batch buffers.</summary>
+    /// <summary>The number of samples in batch <paramref name="index"/>: <see cref="BatchSize"/>, or fewer for the last batch.</summary>
     /// <param name="index">From 0 to <see cref="BatchCount"/> − 1.</param>
-    public MiniBatch Batch(int index)
+    public int SizeOf(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, BatchCount);
-        int start = index * BatchSize;
-        int size = Math.Min(BatchSize, _order.Length - start);
+        return Math.Min(BatchSize, _order.Length - index * BatchSize);
+    }
+
+    /// <summary>Gathers batch <paramref name="index"/> of the current order into the batch buffers.</summary>
+    /// <param name="index">From 0 to <see cref="BatchCount"/> − 1.</param>
+    public MiniBatch Batch(int index) => Batch(index, part: 0, parts: 1);
+
+    /// <summary>
+    /// Gathers only part <paramref name="part"/> of <paramref name="parts"/> of batch <paramref name="index"/>
+    /// (a contiguous run of its samples, see <see cref="Share.Of"/>): a rank's slice of the global batch in
+    /// data-parallel training. The parts of all ranks together are the whole batch.
+    /// </summary>
+    /// <param name="index">From 0 to <see cref="BatchCount"/> − 1.</param>
+    /// <param name="part">Which part, from 0.</param>
+    /// <param name="parts">Into how many parts the batch is cut.</param>
+    public MiniBatch Batch(int index, int part, int parts)
+    {
+        var share = Share.Of(SizeOf(index), part, parts);
+        int start = index * BatchSize + share.Start;
+        int size = share.Count;
         int features = _data.FeatureCount;
         var source = _data.Features.AsSpan();
         for (int i = 0; i < size; i++)

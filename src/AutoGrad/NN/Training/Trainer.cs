@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AutoGrad.Distributed;
 
 namespace AutoGrad.NN;
 
@@ -9,6 +10,8 @@ namespace AutoGrad.NN;
 /// <see cref="TrainingOptions.Device"/> (the host's SIMD kernels by default); the host model is
 /// brought up to date after every epoch and at the end. All buffers are allocated before
 /// the first step, so steps allocate nothing (as long as the model's own step does not).
+/// With <see cref="TrainingOptions.Communicator"/> it trains data-parallel: every rank runs this
+/// same loop on its own replica and slice of each batch, and the ranks' gradients are summed.
 /// </summary>
 public static class Trainer
 {
@@ -31,12 +34,15 @@ public static class Trainer
 
         var batches = new MiniBatcher(train, options.BatchSize, options.Seed, options.Shuffle);
         using var session = options.Device.Open(model, optimizer);
+        var group = options.Communicator is { } communicator ? new DataParallel(communicator, session) : null;
+        int rank = options.Communicator?.Rank ?? 0, ranks = options.Communicator?.Size ?? 1;
         var evaluator = new Evaluator(model);
         var history = new List<EpochMetrics>(Math.Max(0, options.Epochs - options.StartEpoch));
         double bestLoss = double.PositiveInfinity;
         int epochsWithoutImprovement = 0;
         long totalSteps = 0, totalTicks = 0;
         int lastGoodEpoch = options.StartEpoch, lastGoodStep = 0;
+        group?.CheckAgreement(model, optimizer, train, validation, options);
 
         for (int epoch = options.StartEpoch + 1; epoch <= options.Epochs; epoch++)
         {
@@ -48,14 +54,27 @@ public static class Trainer
             long epochStart = Stopwatch.GetTimestamp();
             for (int b = 0; b < batches.BatchCount; b++)
             {
-                if (options.CancellationToken.IsCancellationRequested)
+                // Ranks decide together, through the step's sum, whether to stop: none may wait for a step the others skip.
+                bool cancel = options.CancellationToken.IsCancellationRequested;
+                if (cancel && group is null)
                 {
                     stop = StopReason.Cancelled;
                     message = $"Training was cancelled in epoch {epoch} before step {b + 1} of {batches.BatchCount}.";
                     break;
                 }
-                var batch = batches.Batch(b);
-                float loss = session.LossAndGradient(batch.Inputs, batch.Labels, batch.Size);
+                int batchSize = batches.SizeOf(b);
+                var slice = batches.Batch(b, rank, ranks); // the whole batch in one process
+                float loss = slice.Size > 0 ? session.LossAndGradient(slice.Inputs, slice.Labels, slice.Size) : 0;
+                if (group is not null)
+                {
+                    loss = group.Sum(loss, slice.Size, batchSize, ref cancel);
+                    if (cancel)
+                    {
+                        stop = StopReason.Cancelled;
+                        message = $"Training was cancelled in epoch {epoch} before step {b + 1} of {batches.BatchCount}.";
+                        break;
+                    }
+                }
                 // The norm of a huge but finite gradient can overflow; only a NaN or infinite element means divergence.
                 var (norm, gradientFinite) = session.SummarizeGradient();
                 if (!float.IsFinite(loss) || !gradientFinite)
@@ -78,19 +97,20 @@ public static class Trainer
                     break;
                 }
                 session.Step();
-                lossSum += (double)loss * batch.Size;
-                samples += batch.Size;
+                lossSum += (double)loss * batchSize;
+                samples += batchSize;
                 steps++;
                 if (options.OnStepEnd is { } onStep)
                 {
                     double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
-                    onStep(new StepMetrics(epoch, b + 1, batches.BatchCount, loss, norm, batch.Size, lossSum / samples, seconds > 0 ? samples / seconds : 0));
+                    onStep(new StepMetrics(epoch, b + 1, batches.BatchCount, loss, norm, batchSize, lossSum / samples, seconds > 0 ? samples / seconds : 0));
                 }
             }
             long epochTicks = Stopwatch.GetTimestamp() - epochStart;
             totalTicks += epochTicks;
             totalSteps += steps;
             session.Synchronize(); // the metrics, callbacks and the caller read the host model
+            group?.CheckReplicas(model, optimizer, epoch);
 
             if (samples > 0)
             {
@@ -98,8 +118,8 @@ public static class Trainer
                 var metrics = new EpochMetrics(
                     epoch,
                     lossSum / samples,
-                    options.MeasureTrainAccuracy ? evaluator.Accuracy(train) : double.NaN,
-                    validation is null ? double.NaN : evaluator.Accuracy(validation),
+                    options.MeasureTrainAccuracy ? Accuracy(train) : double.NaN,
+                    validation is null ? double.NaN : Accuracy(validation),
                     steps,
                     elapsed,
                     elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0,
@@ -130,8 +150,14 @@ public static class Trainer
         }
         return Result(StopReason.EpochLimit, $"Trained to epoch {options.Epochs}.", Math.Max(options.Epochs, options.StartEpoch));
 
+        double Accuracy(LabeledSet data) => group is null ? evaluator.Accuracy(data) : group.Accuracy(evaluator, data);
+
         TrainingResult Result(StopReason reason, string message, int lastEpoch) =>
-            new(history, reason, message, lastEpoch, totalSteps, Stopwatch.GetElapsedTime(0, totalTicks));
+            new(history, reason, message, lastEpoch, totalSteps, Stopwatch.GetElapsedTime(0, totalTicks))
+            {
+                Ranks = ranks,
+                CommunicationTime = group?.CommunicationTime ?? TimeSpan.Zero,
+            };
     }
 
     private static void Validate(ITrainableModel model, Optimizer optimizer, LabeledSet train, LabeledSet? validation, TrainingOptions options)

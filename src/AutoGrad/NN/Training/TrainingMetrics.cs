@@ -51,6 +51,12 @@ public enum StopReason
 public sealed record TrainingResult(
     IReadOnlyList<EpochMetrics> History, StopReason StopReason, string Message, int LastEpoch, long TotalSteps, TimeSpan TrainingTime)
 {
+    /// <summary>The number of data-parallel ranks that trained the model together (1: one process).</summary>
+    public int Ranks { get; init; } = 1;
+
+    /// <summary>Time spent summing gradients over the ranks, waiting for slower ranks included (zero in one process).</summary>
+    public TimeSpan CommunicationTime { get; init; }
+
     /// <summary>Whether training ended because the loss diverged.</summary>
     public bool Diverged => StopReason == StopReason.NonFiniteLoss;
 

@@ -50,4 +50,15 @@ public sealed class TrainingOptions
 
     /// <summary>Stops training between steps when cancelled; the result then says <see cref="StopReason.Cancelled"/>.</summary>
     public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
+    /// Trains data-parallel over the ranks of this communicator (for example <c>AutoGrad.Mpi</c>'s, under
+    /// <c>mpiexec</c>); null (default): one process. Every rank calls <see cref="Trainer.Fit"/> with the same
+    /// model, optimizer, data and options (checked before the first step); each computes the gradient of its
+    /// slice of every batch of <see cref="BatchSize"/> samples, the slices' gradients are summed, and every
+    /// rank takes the same step, so the run is the one a single process would make with this batch size,
+    /// up to rounding. The callbacks run on every rank with the same metrics; let one rank (rank 0) print
+    /// and write files.
+    /// </summary>
+    public AutoGrad.Distributed.ICommunicator? Communicator { get; init; }
 }
