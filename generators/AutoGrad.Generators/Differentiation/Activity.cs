@@ -63,7 +63,7 @@ internal sealed class Activity
         Binary binary => binary.Type.IsReal() && (Depends(binary.Left) || Depends(binary.Right)),
         Conditional conditional => conditional.Type.IsReal() && (Depends(conditional.WhenTrue) || Depends(conditional.WhenFalse)),
         Cast cast => cast.Type.IsReal() && Depends(cast.Operand),
-        MathCall math => math.Type.IsReal() && !MathFunctions.IsPiecewiseConstant(math.Function) && math.Arguments.Any(Depends),
+        MathCall math => math.Type.IsReal() && !DerivativeRules.IsPiecewiseConstant(math) && math.Arguments.Any(Depends),
         Call call => call.Type.IsReal() && DependsOnArguments(call.Arguments),
         _ => false,
     };

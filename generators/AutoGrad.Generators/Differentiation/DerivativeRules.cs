@@ -1,93 +1,133 @@
 using System;
+using System.Collections.Generic;
 using AutoGrad.Generators.Model;
 using static AutoGrad.Generators.Differentiation.ExprFactory;
 
 namespace AutoGrad.Generators.Differentiation;
 
 /// <summary>
-/// The one table of derivative rules for Math/MathF functions: for y = f(u, v, ...), the partial
-/// derivative with respect to each argument, written in terms of the argument values and y.
-/// Non-differentiable points take the conventional one-sided value (Abs'(0) = 0, Max picks the
-/// first argument on ties), as PyTorch and JAX do.
+/// The one table of derivative rules for Math/MathF functions, keyed by name and arity: for
+/// y = f(u, v, ...), the partial derivative with respect to each argument, written in terms of the
+/// argument values and y. Every mode reads it (the reverse sweep multiplies an adjoint by it, the
+/// tangent sweep a tangent), and lowering accepts exactly the functions it lists, so a new function
+/// is one entry here. Non-differentiable points take the conventional one-sided value (Abs'(0) = 0,
+/// Max picks the first argument on ties), as PyTorch and JAX do.
 /// </summary>
 internal static class DerivativeRules
 {
+    /// <summary>The values a partial derivative is written in: each argument and the result, each evaluated once.</summary>
+    public sealed class Operands(MathCall call, Func<int, Expr> arg, Func<Expr> result)
+    {
+        public MathCall Call { get; } = call;
+        public Expr Arg(int index) => arg(index);
+        public Expr Result() => result();
+        public Expr One() => ExprFactory.Number(Call.Type, 1);
+        public Expr Zero() => ExprFactory.Number(Call.Type, 0);
+        public Expr Number(double value) => ExprFactory.Number(Call.Type, value);
+        public Expr Math(string function, params Expr[] arguments) => ExprFactory.Math(Call, function, arguments);
+        public Expr Indicator(Expr condition) => Choose(condition, One(), Zero());
+    }
+
+    /// <summary>A function's rule: the partial with respect to argument i, and whether it reads the result (so a saved result is worth reusing).</summary>
+    private sealed record Rule(Func<Operands, int, Expr>? Partial, bool ReadsResult = false)
+    {
+        /// <summary>Piecewise constant (Sign, Floor, ...): the derivative is zero wherever it exists.</summary>
+        public bool IsPiecewiseConstant => Partial is null;
+    }
+
+    private static Expr Square(Expr e) => Mul(e, e);
+
+    private static readonly Dictionary<string, Rule> s_rules = new()
+    {
+        ["Sin/1"] = new((o, _) => o.Math("Cos", o.Arg(0))),
+        ["Cos/1"] = new((o, _) => Neg(o.Math("Sin", o.Arg(0)))),
+        ["Tan/1"] = new((o, _) => Add(o.One(), Square(o.Result())), ReadsResult: true),
+        ["Asin/1"] = new((o, _) => Div(o.One(), o.Math("Sqrt", Sub(o.One(), Square(o.Arg(0)))))),
+        ["Acos/1"] = new((o, _) => Neg(Div(o.One(), o.Math("Sqrt", Sub(o.One(), Square(o.Arg(0))))))),
+        ["Atan/1"] = new((o, _) => Div(o.One(), Add(o.One(), Square(o.Arg(0))))),
+        // atan2(y, x): d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2)
+        ["Atan2/2"] = new((o, i) =>
+        {
+            var radius = Add(Square(o.Arg(0)), Square(o.Arg(1)));
+            return i == 0 ? Div(o.Arg(1), radius) : Neg(Div(o.Arg(0), radius));
+        }),
+        ["Sinh/1"] = new((o, _) => o.Math("Cosh", o.Arg(0))),
+        ["Cosh/1"] = new((o, _) => o.Math("Sinh", o.Arg(0))),
+        ["Tanh/1"] = new((o, _) => Sub(o.One(), Square(o.Result())), ReadsResult: true),
+        ["Exp/1"] = new((o, _) => o.Result(), ReadsResult: true),
+        ["Log/1"] = new((o, _) => Div(o.One(), o.Arg(0))),
+        // log_b(a) = ln a / ln b
+        ["Log/2"] = new((o, i) =>
+        {
+            var lnBase = o.Math("Log", o.Arg(1));
+            return i == 0
+                ? Div(o.One(), Mul(o.Arg(0), lnBase))
+                : Neg(Div(o.Math("Log", o.Arg(0)), Mul(o.Arg(1), Square(lnBase))));
+        }),
+        ["Log10/1"] = new((o, _) => Div(o.One(), Mul(o.Arg(0), o.Number(2.302585092994046)))),
+        ["Log2/1"] = new((o, _) => Div(o.One(), Mul(o.Arg(0), o.Number(0.6931471805599453)))),
+        ["Sqrt/1"] = new((o, _) => Div(o.Number(0.5), o.Result()), ReadsResult: true),
+        ["Cbrt/1"] = new((o, _) => Div(o.One(), Mul(o.Number(3), Square(o.Result()))), ReadsResult: true),
+        ["Pow/2"] = new((o, i) => i == 0
+            ? PowerRule(o)
+            : Choose(Compare(BinaryOp.Greater, o.Arg(0), o.Zero()), Mul(o.Result(), o.Math("Log", o.Arg(0))), o.Zero())),
+        ["Abs/1"] = new((o, _) => Choose(Compare(BinaryOp.Greater, o.Arg(0), o.Zero()), o.One(),
+            Choose(Compare(BinaryOp.Less, o.Arg(0), o.Zero()), o.Number(-1), o.Zero()))),
+        ["Max/2"] = new((o, i) => i == 0
+            ? o.Indicator(Compare(BinaryOp.GreaterOrEqual, o.Arg(0), o.Arg(1)))
+            : Choose(Compare(BinaryOp.GreaterOrEqual, o.Arg(0), o.Arg(1)), o.Zero(), o.One())),
+        ["Min/2"] = new((o, i) => i == 0
+            ? o.Indicator(Compare(BinaryOp.LessOrEqual, o.Arg(0), o.Arg(1)))
+            : Choose(Compare(BinaryOp.LessOrEqual, o.Arg(0), o.Arg(1)), o.Zero(), o.One())),
+        ["Clamp/3"] = new((o, i) =>
+        {
+            var below = Compare(BinaryOp.Less, o.Arg(0), o.Arg(1));
+            var above = Compare(BinaryOp.Greater, o.Arg(0), o.Arg(2));
+            return i switch { 0 => Choose(Or(below, above), o.Zero(), o.One()), 1 => o.Indicator(below), _ => o.Indicator(above) };
+        }),
+        ["FusedMultiplyAdd/3"] = new((o, i) => i switch { 0 => o.Arg(1), 1 => o.Arg(0), _ => o.One() }),
+        ["Sign/1"] = new(Partial: null),
+        ["Floor/1"] = new(Partial: null),
+        ["Ceiling/1"] = new(Partial: null),
+        ["Round/1"] = new(Partial: null),
+        ["Round/2"] = new(Partial: null),
+        ["Truncate/1"] = new(Partial: null),
+    };
+
+    /// <summary>Whether System.Math / System.MathF's <paramref name="name"/> with this many arguments has a rule.</summary>
+    public static bool IsKnown(string name, int arity) => s_rules.ContainsKey(Key(name, arity));
+
+    /// <inheritdoc cref="Rule.IsPiecewiseConstant"/>
+    public static bool IsPiecewiseConstant(MathCall call) => Of(call).IsPiecewiseConstant;
+
+    /// <summary>Whether the call's partial derivatives are written in terms of its result (tanh' = 1 - tanh²).</summary>
+    public static bool ReadsResult(MathCall call) => Of(call).ReadsResult;
+
+    /// <summary>The partial derivative of <paramref name="call"/> with respect to argument <paramref name="index"/>.</summary>
     /// <param name="call">The call being differentiated.</param>
     /// <param name="arg">The value of argument i, evaluated once.</param>
     /// <param name="result">The value of the call, evaluated once.</param>
     /// <param name="index">The argument to differentiate against.</param>
-    public static Expr Partial(MathCall call, Func<int, Expr> arg, Func<Expr> result, int index)
-    {
-        var t = call.Type;
-        Expr One() => Number(t, 1);
-        Expr Zero() => Number(t, 0);
-        Expr Square(Expr e) => Mul(e, e);
-        Expr Indicator(Expr condition) => Choose(condition, One(), Zero());
+    public static Expr Partial(MathCall call, Func<int, Expr> arg, Func<Expr> result, int index) =>
+        Of(call).Partial is { } partial ? partial(new Operands(call, arg, result), index) : Number(call.Type, 0);
 
-        switch (call.Function)
-        {
-            case "Sin": return Math(call, "Cos", arg(0));
-            case "Cos": return Neg(Math(call, "Sin", arg(0)));
-            case "Tan": return Add(One(), Square(result()));
-            case "Asin": return Div(One(), Math(call, "Sqrt", Sub(One(), Square(arg(0)))));
-            case "Acos": return Neg(Div(One(), Math(call, "Sqrt", Sub(One(), Square(arg(0))))));
-            case "Atan": return Div(One(), Add(One(), Square(arg(0))));
-            case "Atan2":
-                // atan2(y, x): d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2)
-                var radius = Add(Square(arg(0)), Square(arg(1)));
-                return index == 0 ? Div(arg(1), radius) : Neg(Div(arg(0), radius));
-            case "Sinh": return Math(call, "Cosh", arg(0));
-            case "Cosh": return Math(call, "Sinh", arg(0));
-            case "Tanh": return Sub(One(), Square(result()));
-            case "Exp": return result();
-            case "Log" when call.Arguments.Count == 1: return Div(One(), arg(0));
-            case "Log":
-                // log_b(a) = ln a / ln b
-                var lnBase = Math(call, "Log", arg(1));
-                return index == 0
-                    ? Div(One(), Mul(arg(0), lnBase))
-                    : Neg(Div(Math(call, "Log", arg(0)), Mul(arg(1), Square(lnBase))));
-            case "Log10": return Div(One(), Mul(arg(0), Number(t, 2.302585092994046)));
-            case "Log2": return Div(One(), Mul(arg(0), Number(t, 0.6931471805599453)));
-            case "Sqrt": return Div(Number(t, 0.5), result());
-            case "Cbrt": return Div(One(), Mul(Number(t, 3), Square(result())));
-            case "Pow":
-                return index == 0 ? PowerRule(call, arg) : Choose(Compare(BinaryOp.Greater, arg(0), Zero()), Mul(result(), Math(call, "Log", arg(0))), Zero());
-            case "Abs":
-                return Choose(Compare(BinaryOp.Greater, arg(0), Zero()), One(),
-                    Choose(Compare(BinaryOp.Less, arg(0), Zero()), Number(t, -1), Zero()));
-            case "Max":
-                var firstIsMax = Compare(BinaryOp.GreaterOrEqual, arg(0), arg(1));
-                return index == 0 ? Indicator(firstIsMax) : Choose(firstIsMax, Zero(), One());
-            case "Min":
-                var firstIsMin = Compare(BinaryOp.LessOrEqual, arg(0), arg(1));
-                return index == 0 ? Indicator(firstIsMin) : Choose(firstIsMin, Zero(), One());
-            case "Clamp":
-                var below = Compare(BinaryOp.Less, arg(0), arg(1));
-                var above = Compare(BinaryOp.Greater, arg(0), arg(2));
-                return index switch
-                {
-                    0 => Choose(Or(below, above), Zero(), One()),
-                    1 => Indicator(below),
-                    _ => Indicator(above),
-                };
-            case "FusedMultiplyAdd":
-                return index switch { 0 => arg(1), 1 => arg(0), _ => One() };
-            default:
-                throw new InvalidOperationException($"No derivative rule for {call.Function}.");
-        }
-    }
+    private static Rule Of(MathCall call) =>
+        s_rules.TryGetValue(Key(call.Function, call.Arguments.Count), out var rule)
+            ? rule
+            : throw new InvalidOperationException($"No derivative rule for {call.Function} with {call.Arguments.Count} arguments.");
+
+    private static string Key(string name, int arity) => name + "/" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>d/du u^v = v u^(v-1), folded for constant exponents so that Pow(u, 2) differentiates to 2u.</summary>
-    private static Expr PowerRule(MathCall call, Func<int, Expr> arg)
+    private static Expr PowerRule(Operands o)
     {
-        var exponent = call.Arguments[1];
+        var exponent = o.Call.Arguments[1];
         if (exponent is Constant constant && Literals.TryValue(constant, out var n))
         {
-            if (n == 1) return Number(call.Type, 1);
-            if (n == 2) return Mul(Number(call.Type, 2), arg(0));
-            return Mul(constant, Math(call, "Pow", arg(0), Number(call.Type, n - 1)));
+            if (n == 1) return o.One();
+            if (n == 2) return Mul(o.Number(2), o.Arg(0));
+            return Mul(constant, o.Math("Pow", o.Arg(0), o.Number(n - 1)));
         }
-        return Mul(arg(1), Math(call, "Pow", arg(0), Sub(arg(1), Number(call.Type, 1))));
+        return Mul(o.Arg(1), o.Math("Pow", o.Arg(0), Sub(o.Arg(1), o.One())));
     }
 }

@@ -165,7 +165,7 @@ internal sealed partial class ReverseModeTransform
         {
             _recordPassedToCallees = true;
             seeds.Insert(0, new CallArgument(new External(invoke.Target.Element(), _record), ByRef: false));
-            EmitPullback(invoke.Target with { Pullback = invoke.Target.Method + "Reverse" }, invoke.Arguments, seeds, output, scope);
+            EmitPullback(invoke.Target with { Pullback = GeneratedNames.Reverse(invoke.Target.Method) }, invoke.Arguments, seeds, output, scope);
         }
         else
         {
@@ -249,7 +249,7 @@ internal sealed partial class ReverseModeTransform
     /// Whether the derivative of the expression's outermost operation is written in terms of its
     /// result (tanh' = 1 - tanh²), so the value the statement stored is worth reusing.
     /// </summary>
-    private static bool UsesOwnResult(Expr e) => e is MathCall { Function: "Exp" or "Tanh" or "Tan" or "Sqrt" or "Cbrt" } or Binary { Op: BinaryOp.Divide };
+    private static bool UsesOwnResult(Expr e) => e is MathCall math && DerivativeRules.ReadsResult(math) || e is Binary { Op: BinaryOp.Divide };
 
     /// <summary>An adjoint used more than once is computed once.</summary>
     private Expr Materialize(Expr adjoint, List<Code> output)

@@ -167,7 +167,7 @@ internal sealed partial class ReverseModeTransform
                 case Invoke invoke when UsesSplitSweeps(invoke):
                     // The callee saves its state in our record; its reverse half consumes it in ours.
                     _recordPassedToCallees = true;
-                    output.Add(new InvokeCode(invoke.Target.Method + "Forward", invoke.Arguments, _record));
+                    output.Add(new InvokeCode(GeneratedNames.Forward(invoke.Target.Method), invoke.Arguments, _record));
                     break;
                 case Invoke invoke:
                     output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments, null));

@@ -16,8 +16,6 @@ namespace AutoGrad.Generators.Differentiation;
 /// </summary>
 internal sealed partial class ReverseModeTransform
 {
-    private const string RecordType = "global::AutoGrad.Differentiation.ForwardRecord";
-
     private readonly MethodModel _method;
     private readonly Activity _activity;
     private readonly NameScope _names;
@@ -137,7 +135,7 @@ internal sealed partial class ReverseModeTransform
         public GradientProgram Program(MethodModel model, EquatableArray<Code> core, EquatableArray<Code> forward, EquatableArray<Code> reverse, string? failure) =>
             new(model.Namespace, model.ContainingTypes, model.Name, model.Accessibility, model.ReturnType, model.Parameters,
                 Gradients.ToEquatableArray(), OutputAdjoints.ToEquatableArray(), model.ReturnsVoid, Seed, Record,
-                "__" + model.Name + "ValueAndPullback", core, forward, reverse, failure);
+                GeneratedNames.Core(model.Name), core, forward, reverse, failure);
     }
 
     /// <summary>The body of NameValueAndPullback: forward and reverse sweep in one method, state in locals and a pooled record.</summary>
@@ -173,7 +171,7 @@ internal sealed partial class ReverseModeTransform
         body.AddRange(_slotDeclarations);
         // Straight-line code and loops whose values are all recomputed save nothing: no record to rent.
         var usesRecord = _stacks.Count > 0 || _recordPassedToCallees;
-        if (usesRecord) body.Add(new Line($"var {_record} = {RecordType}.Rent();"));
+        if (usesRecord) body.Add(new RentRecord(_record));
         body.AddRange(StackAliases());
         body.Add(new Comment("Forward sweep: the method as written, saving what the reverse sweep needs."));
         body.AddRange(forward);
@@ -181,7 +179,7 @@ internal sealed partial class ReverseModeTransform
         body.Add(new Comment("Reverse sweep: statements in reverse order, accumulating adjoints."));
         body.AddRange(reverse);
         body.AddRange(ReverseEpilogue());
-        if (usesRecord) body.Add(new Line($"{RecordType}.Return({_record});"));
+        if (usesRecord) body.Add(new ReturnRecord(_record));
         foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
         if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
         return Peephole.Optimize(body);
@@ -212,12 +210,12 @@ internal sealed partial class ReverseModeTransform
         forward.AddRange(StackAliases());
         forward.AddRange(forwardSweep);
         foreach (var variable in carried) forward.Add(new Push(Stack(variable.Type), new VarRef(variable.Type, variable.Name)));
-        foreach (var buffer in _method.Buffers) forward.Add(new Line($"{_record}.PushBuffer({buffer.Name});"));
+        foreach (var buffer in _method.Buffers) forward.Add(new SaveBuffer(_record, buffer.Name));
         if (!_method.ReturnsVoid) forward.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
 
         var reverse = Declarations(withAdjoints: true, only: new HashSet<string>(carried.Select(v => v.Name)));
         reverse.AddRange(StackAliases());
-        foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new Line($"{buffer.Name} = {_record}.PopBuffer<{buffer.Element.Keyword()}>();"));
+        foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new RestoreBuffer(_record, buffer.Element, buffer.Name));
         for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, Stack(carried[i].Type))));
         reverse.AddRange(ReversePrologue());
         reverse.AddRange(reverseSweep);
@@ -246,7 +244,7 @@ internal sealed partial class ReverseModeTransform
     }
 
     private IEnumerable<Code> StackAliases() =>
-        _stacks.Select(stack => (Code)new Line($"var {stack.Value} = {_record}.{StackProperty(stack.Key)};"));
+        _stacks.Select(stack => (Code)new AliasStack(stack.Value, _record, stack.Key));
 
     /// <summary>Adjoints of local buffers, sized like the buffers the forward sweep allocated.</summary>
     private IEnumerable<Code> ReversePrologue() =>
@@ -259,15 +257,6 @@ internal sealed partial class ReverseModeTransform
             yield return new Accumulate(new VarRef(gradient.Element, _gradientNames[gradient.Name]), new VarRef(gradient.Element, _adjoints[gradient.Name]));
         foreach (var (element, name) in _rentedBuffers) yield return new ReturnBuffer(element, name);
     }
-
-    private static string StackProperty(ScalarType type) => type switch
-    {
-        ScalarType.Double => "Doubles",
-        ScalarType.Float => "Floats",
-        ScalarType.Int => "Ints",
-        ScalarType.Long => "Longs",
-        _ => "Bools",
-    };
 
     /// <summary>The adjoint variable of an active variable; locals get theirs on first use.</summary>
     private string Adjoint(string variable)

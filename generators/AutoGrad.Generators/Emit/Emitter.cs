@@ -7,7 +7,7 @@ namespace AutoGrad.Generators.Emit;
 /// <summary>Writes the generated methods of one [Differentiable] method: NameGradient, NamePullback and their shared core.</summary>
 internal static class Emitter
 {
-    private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoGrad.Generators\", \"1.0.0\")]";
+    private const string GeneratedCode = RuntimeNames.GeneratedCodeAttribute;
 
     public static string Emit(GradientProgram program)
     {
@@ -44,8 +44,8 @@ internal static class Emitter
         var t = program.Type.Keyword();
         writer.Line($"/// <summary>Returns <c>{program.Name}</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>");
         writer.Line(GeneratedCode);
-        var gradients = program.Gradients.Select(g => g.Input.Shape == ParameterShape.Scalar ? $"out {t} {Id(g.Name)}" : $"global::System.Span<{t}> {Id(g.Name)}");
-        writer.Open($"{program.Accessibility} static {t} {program.Name}Gradient({Join(UserParameters(program).Concat(gradients))})");
+        var gradients = program.Gradients.Select(g => g.Input.Shape == ParameterShape.Scalar ? $"out {t} {Id(g.Name)}" : $"{RuntimeNames.Span(program.Type)} {Id(g.Name)}");
+        writer.Open($"{program.Accessibility} static {t} {GeneratedNames.Gradient(program.Name)}({Join(UserParameters(program).Concat(gradients))})");
         if (program.Failure is { } failure)
         {
             foreach (var gradient in program.Gradients.Where(g => g.Input.Shape == ParameterShape.Scalar)) writer.Line($"{Id(gradient.Name)} = 0;");
@@ -69,7 +69,7 @@ internal static class Emitter
             ? $"/// <summary>Given the adjoints of the outputs of <c>{program.Name}</c>, accumulates the adjoints of its inputs into the <c>d</c> arguments (a vector-Jacobian product).</summary>"
             : $"/// <summary>Accumulates <c>{Id(program.Seed)}</c> times the gradient of <c>{program.Name}</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>");
         writer.Line(GeneratedCode);
-        writer.Open($"{program.Accessibility} static void {program.Name}Pullback({Join(UserParameters(program).Concat(SeedParameters(program)).Concat(GradientParameters(program)))})");
+        writer.Open($"{program.Accessibility} static void {GeneratedNames.Pullback(program.Name)}({Join(UserParameters(program).Concat(SeedParameters(program)).Concat(GradientParameters(program)))})");
         if (program.Failure is { } failure) writer.Line(Throw(program, failure));
         else
         {
@@ -82,9 +82,9 @@ internal static class Emitter
     private static void WriteForward(SourceWriter writer, GradientProgram program)
     {
         var t = program.Type.Keyword();
-        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and saves in <c>{Id(program.Record)}</c> what <c>{program.Name}Reverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>");
+        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and saves in <c>{Id(program.Record)}</c> what <c>{GeneratedNames.Reverse(program.Name)}</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>");
         writer.Line(GeneratedCode);
-        writer.Open($"{program.Accessibility} static {(program.ReturnsVoid ? "void" : t)} {program.Name}Forward({Join(UserParameters(program).Append(RecordParameter(program)))})");
+        writer.Open($"{program.Accessibility} static {(program.ReturnsVoid ? "void" : t)} {GeneratedNames.Forward(program.Name)}({Join(UserParameters(program).Append(RecordParameter(program)))})");
         if (program.Failure is { } failure) writer.Line(Throw(program, failure));
         else WriteCode(writer, program.ForwardBody);
         writer.Close();
@@ -92,10 +92,10 @@ internal static class Emitter
 
     private static void WriteReverse(SourceWriter writer, GradientProgram program)
     {
-        writer.Line($"/// <summary>The reverse half of <c>{program.Name}Pullback</c>, after <c>{program.Name}Forward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>");
+        writer.Line($"/// <summary>The reverse half of <c>{GeneratedNames.Pullback(program.Name)}</c>, after <c>{GeneratedNames.Forward(program.Name)}</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>");
         writer.Line(GeneratedCode);
         var parameters = UserParameters(program).Append(RecordParameter(program)).Concat(SeedParameters(program)).Concat(GradientParameters(program));
-        writer.Open($"{program.Accessibility} static void {program.Name}Reverse({Join(parameters)})");
+        writer.Open($"{program.Accessibility} static void {GeneratedNames.Reverse(program.Name)}({Join(parameters)})");
         if (program.Failure is { } failure) writer.Line(Throw(program, failure));
         else
         {
@@ -105,14 +105,14 @@ internal static class Emitter
         writer.Close();
     }
 
-    private static string RecordParameter(GradientProgram program) => $"global::AutoGrad.Differentiation.ForwardRecord {Id(program.Record)}";
+    private static string RecordParameter(GradientProgram program) => $"{RuntimeNames.ForwardRecord} {Id(program.Record)}";
 
     private static void WriteCore(SourceWriter writer, GradientProgram program)
     {
         var t = program.Type.Keyword();
         writer.Line(GeneratedCode);
         // Into NameGradient and NamePullback, its only callers: a call's cost shows on short inputs.
-        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        writer.Line(RuntimeNames.AggressiveInlining);
         var returnType = program.ReturnsVoid ? "void" : t;
         writer.Open($"private static {returnType} {program.CoreName}({Join(UserParameters(program).Concat(SeedParameters(program)).Concat(GradientParameters(program)))})");
         WriteCode(writer, program.CoreBody);
@@ -123,20 +123,20 @@ internal static class Emitter
     {
         var t = program.Type.Keyword();
         return program.ReturnsVoid
-            ? program.OutputAdjoints.Select(o => $"global::System.ReadOnlySpan<{t}> {Id(o.Name)}")
+            ? program.OutputAdjoints.Select(o => $"{RuntimeNames.ReadOnlySpan(program.Type)} {Id(o.Name)}")
             : new[] { $"{t} {Id(program.Seed)}" };
     }
 
     private static void WriteLengthChecks(SourceWriter writer, GradientProgram program)
     {
         foreach (var output in program.OutputAdjoints)
-            writer.Line($"global::AutoGrad.Differentiation.GradientChecks.SameLength({Id(output.Input.Name)}.Length, {Id(output.Name)}.Length, \"{output.Name}\");");
+            writer.Line($"{RuntimeNames.GradientChecks}.SameLength({Id(output.Input.Name)}.Length, {Id(output.Name)}.Length, \"{output.Name}\");");
         foreach (var gradient in program.Gradients.Where(g => g.Input.Shape != ParameterShape.Scalar))
-            writer.Line($"global::AutoGrad.Differentiation.GradientChecks.SameLength({Id(gradient.Input.Name)}.Length, {Id(gradient.Name)}.Length, \"{gradient.Name}\");");
+            writer.Line($"{RuntimeNames.GradientChecks}.SameLength({Id(gradient.Input.Name)}.Length, {Id(gradient.Name)}.Length, \"{gradient.Name}\");");
     }
 
     private static string Throw(GradientProgram program, string why) =>
-        $"throw new global::System.NotSupportedException(\"AutoGrad could not differentiate '{program.Name}': {why.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");";
+        $"throw new {RuntimeNames.NotSupportedException}(\"AutoGrad could not differentiate '{program.Name}': {why.Replace("\\", "\\\\").Replace("\"", "\\\"")}\");";
 
     private static IEnumerable<string> UserParameters(GradientProgram program) =>
         program.Parameters.Select(p => $"{p.TypeText} {Id(p.Name)}");
@@ -144,7 +144,7 @@ internal static class Emitter
     private static IEnumerable<string> GradientParameters(GradientProgram program)
     {
         var t = program.Type.Keyword();
-        return program.Gradients.Select(g => g.Input.Shape == ParameterShape.Scalar ? $"ref {t} {Id(g.Name)}" : $"global::System.Span<{t}> {Id(g.Name)}");
+        return program.Gradients.Select(g => g.Input.Shape == ParameterShape.Scalar ? $"ref {t} {Id(g.Name)}" : $"{RuntimeNames.Span(program.Type)} {Id(g.Name)}");
     }
 
     private static IEnumerable<string> CoreArguments(GradientProgram program, string? seed) =>
@@ -183,14 +183,14 @@ internal static class Emitter
                 writer.Line($"{Print(set.Target)} = {Print(set.Value)};");
                 break;
             case DeclareBuffer declare:
-                writer.Line($"{declare.Element.Keyword()}[] {Id(declare.Name)} = global::System.Array.Empty<{declare.Element.Keyword()}>();");
+                writer.Line($"{declare.Element.Keyword()}[] {Id(declare.Name)} = {RuntimeNames.EmptyArray(declare.Element)};");
                 break;
             case RentBuffer rent:
-                writer.Line($"{Id(rent.Name)} = global::AutoGrad.Differentiation.BufferPool<{rent.Element.Keyword()}>.Rent({Print(rent.Length)});");
+                writer.Line($"{Id(rent.Name)} = {RuntimeNames.BufferPool(rent.Element)}.Rent({Print(rent.Length)});");
                 if (rent.CopyFrom is { } source) writer.Line($"{Id(source)}.CopyTo({Id(rent.Name)});");
                 break;
             case ReturnBuffer returned:
-                writer.Line($"global::AutoGrad.Differentiation.BufferPool<{returned.Element.Keyword()}>.Return({Id(returned.Name)});");
+                writer.Line($"{RuntimeNames.BufferPool(returned.Element)}.Return({Id(returned.Name)});");
                 break;
             case InvokeCode invoke:
                 var invokeArguments = invoke.Arguments.Select(a => a.Array is { } array ? ExprPrinter.Array(array) : Print(a.Value!));
@@ -235,12 +235,26 @@ internal static class Emitter
             case StatementComment statement:
                 writer.Line($"// {Print(statement.Target)} = {Print(statement.Value)}");
                 break;
-            case Line line:
-                writer.Line(line.Text);
+            case RentRecord rent:
+                writer.Line($"var {Id(rent.Name)} = {RuntimeNames.ForwardRecord}.Rent();");
+                break;
+            case ReturnRecord returned:
+                writer.Line($"{RuntimeNames.ForwardRecord}.Return({Id(returned.Name)});");
+                break;
+            case AliasStack alias:
+                writer.Line($"var {Id(alias.Name)} = {Id(alias.Record)}.{RuntimeNames.RecordStack(alias.Type)};");
+                break;
+            case SaveBuffer save:
+                writer.Line($"{Id(save.Record)}.PushBuffer({Id(save.Buffer)});");
+                break;
+            case RestoreBuffer restore:
+                writer.Line($"{Id(restore.Buffer)} = {Id(restore.Record)}.PopBuffer<{restore.Element.Keyword()}>();");
                 break;
             case ReturnCode ret:
                 writer.Line($"return {Print(ret.Value)};");
                 break;
+            default:
+                throw new System.InvalidOperationException("The emitter cannot write " + code.GetType().Name);
         }
     }
 

@@ -51,10 +51,9 @@ internal static class ExprPrinter
                 return ($"{Print(conditional.Condition, Precedence.Or)} ? {Print(conditional.WhenTrue)} : {Print(conditional.WhenFalse)}", Precedence.Conditional);
             case MathCall { Function: "Pow" } square when Literals.TryValue(square.Arguments[1], out var exponent) && exponent == 2:
                 // x * x is the correctly rounded square; the JIT would otherwise call libm's pow.
-                return ($"global::AutoGrad.Differentiation.GeneratedMath.Square({Print(square.Arguments[0])})", Precedence.Primary);
+                return ($"{RuntimeNames.GeneratedMath}.Square({Print(square.Arguments[0])})", Precedence.Primary);
             case MathCall math:
-                var type = math.Single ? "global::System.MathF" : "global::System.Math";
-                return ($"{type}.{math.Function}({string.Join(", ", math.Arguments.Select(Print))})", Precedence.Primary);
+                return ($"{RuntimeNames.Math(math.Single)}.{math.Function}({string.Join(", ", math.Arguments.Select(Print))})", Precedence.Primary);
             case Call call:
                 var arguments = call.Arguments.Select(a => a.Array is { } array ? Array(array) : Print(a.Value!));
                 return ($"{call.Target.Method}({string.Join(", ", arguments)})", Precedence.Primary);

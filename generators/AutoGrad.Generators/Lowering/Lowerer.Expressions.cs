@@ -229,7 +229,7 @@ internal sealed partial class Lowerer
         }
 
         var containing = callee.ContainingType.ToDisplayString();
-        if (containing is "System.Math" or "System.MathF" && MathFunctions.IsKnown(callee.Name, callee.Parameters.Length))
+        if (containing is "System.Math" or "System.MathF" && Differentiation.DerivativeRules.IsKnown(callee.Name, callee.Parameters.Length))
             return (null, arguments.Select(a => new Argument(a, null)).ToEquatableArray(), -1, (callee.Name, containing == "System.MathF"));
 
         var signatures = callee.Parameters.Select(Symbols.Signature).ToArray();
@@ -244,7 +244,7 @@ internal sealed partial class Lowerer
             RuleKey: Symbols.RuleKey(callee),
             Parameters: signatures.Select(s => s!).ToEquatableArray(),
             Kind: isDifferentiable ? CallKind.Differentiable : CallKind.None,
-            Pullback: isDifferentiable ? qualifiedType + "." + callee.Name + "Pullback" : null);
+            Pullback: isDifferentiable ? GeneratedNames.Pullback(qualifiedType + "." + callee.Name) : null);
 
         var site = _callSites.Count;
         _callSites.Add(new CallSite(site, LocationInfo.From(invocation)));

@@ -49,8 +49,20 @@ public sealed record Comment(string Text) : Code;
 /// <summary>A comment naming the source statement whose reverse follows: <c>// target = value</c>.</summary>
 public sealed record StatementComment(Expr Target, Expr Value) : Code;
 
-/// <summary>A fixed line of support code (renting and returning stacks and scratch buffers).</summary>
-public sealed record Line(string Text) : Code;
+/// <summary><c>var name = ForwardRecord.Rent();</c>: the record a combined sweep saves into.</summary>
+public sealed record RentRecord(string Name) : Code;
+
+/// <summary><c>ForwardRecord.Return(name);</c></summary>
+public sealed record ReturnRecord(string Name) : Code;
+
+/// <summary><c>var name = record.Doubles;</c> (or the record's stack of another type): a local alias of one of its stacks.</summary>
+public sealed record AliasStack(string Name, string Record, ScalarType Type) : Code;
+
+/// <summary><c>record.PushBuffer(buffer);</c>: a local buffer handed from a split forward sweep to its reverse sweep.</summary>
+public sealed record SaveBuffer(string Record, string Buffer) : Code;
+
+/// <summary><c>buffer = record.PopBuffer&lt;T&gt;();</c></summary>
+public sealed record RestoreBuffer(string Record, ScalarType Element, string Buffer) : Code;
 
 public sealed record ReturnCode(Expr Value) : Code;
 

@@ -1,0 +1,49 @@
+namespace AutoGrad.Generators.Model;
+
+/// <summary>The names of the methods the generator adds next to a [Differentiable] method, in one place.</summary>
+internal static class GeneratedNames
+{
+    public static string Gradient(string method) => method + "Gradient";
+    public static string Pullback(string method) => method + "Pullback";
+    public static string Forward(string method) => method + "Forward";
+    public static string Reverse(string method) => method + "Reverse";
+    public static string Tangent(string method) => method + "Tangent";
+    public static string HessianVectorProduct(string method) => method + "HessianVectorProduct";
+    public static string Jacobian(string method) => method + "Jacobian";
+
+    /// <summary>The private method NameGradient and NamePullback share: forward and reverse sweep in one.</summary>
+    public static string Core(string method) => "__" + method + "ValueAndPullback";
+}
+
+/// <summary>The runtime types and members generated code uses, <c>global::</c>-qualified, in one place.</summary>
+internal static class RuntimeNames
+{
+    private const string Differentiation = "global::AutoGrad.Differentiation.";
+
+    public const string ForwardRecord = Differentiation + "ForwardRecord";
+    public const string GradientChecks = Differentiation + "GradientChecks";
+    public const string GeneratedMath = Differentiation + "GeneratedMath";
+    public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoGrad.Generators\", \"1.0.0\")]";
+    public const string AggressiveInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+    public const string NotSupportedException = "global::System.NotSupportedException";
+
+    public static string BufferPool(ScalarType element) => $"{Differentiation}BufferPool<{element.Keyword()}>";
+
+    public static string EmptyArray(ScalarType element) => $"global::System.Array.Empty<{element.Keyword()}>()";
+
+    public static string Span(ScalarType element) => $"global::System.Span<{element.Keyword()}>";
+
+    public static string ReadOnlySpan(ScalarType element) => $"global::System.ReadOnlySpan<{element.Keyword()}>";
+
+    public static string Math(bool single) => single ? "global::System.MathF" : "global::System.Math";
+
+    /// <summary>The <see cref="ForwardRecord"/> property that holds the stack of values of this type.</summary>
+    public static string RecordStack(ScalarType type) => type switch
+    {
+        ScalarType.Double => "Doubles",
+        ScalarType.Float => "Floats",
+        ScalarType.Int => "Ints",
+        ScalarType.Long => "Longs",
+        _ => "Bools",
+    };
+}
