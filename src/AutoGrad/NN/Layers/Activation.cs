@@ -38,6 +38,9 @@ public sealed class Activation(int size, ActivationKind kind, float parameter = 
     /// <summary>The function applied.</summary>
     public ActivationKind Kind => kind;
 
+    /// <summary>The fixed slope of the leaky ReLUs, the alpha of ELU, the initial slope of the parametric ReLU; unused by the others.</summary>
+    public float Parameter => parameter;
+
     /// <inheritdoc />
     public override int InputSize => size;
 

@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 
 namespace AutoGrad.NN;
 
 /// <summary>
 /// The one-call training loop: epochs of shuffled mini-batches, each step the model's
 /// <see cref="ITrainableModel.LossAndGradient"/> followed by <see cref="Optimizer.Step"/>,
-/// with per-epoch metrics, callbacks and stopping criteria. All buffers are allocated before
+/// with per-epoch metrics, callbacks and stopping criteria. The steps run on
+/// <see cref="TrainingOptions.Device"/> (the host's SIMD kernels by default); the host model is
+/// brought up to date after every epoch and at the end. All buffers are allocated before
 /// the first step, so steps allocate nothing (as long as the model's own step does not).
 /// </summary>
 public static class Trainer
@@ -28,17 +29,14 @@ public static class Trainer
         options ??= new TrainingOptions();
         Validate(model, optimizer, train, validation, options);
 
-        int parameterCount = model.Parameters.Length;
         var batches = new MiniBatcher(train, options.BatchSize, options.Seed, options.Shuffle);
-        var gradient = new float[parameterCount];
-        var lastGood = new float[parameterCount];
+        using var session = options.Device.Open(model, optimizer);
         var evaluator = new Evaluator(model);
         var history = new List<EpochMetrics>(Math.Max(0, options.Epochs - options.StartEpoch));
         double bestLoss = double.PositiveInfinity;
         int epochsWithoutImprovement = 0;
         long totalSteps = 0, totalTicks = 0;
         int lastGoodEpoch = options.StartEpoch, lastGoodStep = 0;
-        model.Parameters.CopyTo(lastGood);
 
         for (int epoch = options.StartEpoch + 1; epoch <= options.Epochs; epoch++)
         {
@@ -57,21 +55,20 @@ public static class Trainer
                     break;
                 }
                 var batch = batches.Batch(b);
-                float loss = model.LossAndGradient(batch.Inputs, batch.Labels, batch.Size, gradient);
-                double norm = TensorPrimitives.Norm<float>(gradient);
+                float loss = session.LossAndGradient(batch.Inputs, batch.Labels, batch.Size);
                 // The norm of a huge but finite gradient can overflow; only a NaN or infinite element means divergence.
-                bool gradientFinite = double.IsFinite(norm) || float.IsFinite(TensorPrimitives.MaxMagnitude<float>(gradient));
+                var (norm, gradientFinite) = session.SummarizeGradient();
                 if (!float.IsFinite(loss) || !gradientFinite)
                 {
                     string what = float.IsFinite(loss) ? "The gradient became non-finite" : $"The loss became {loss}";
-                    lastGood.CopyTo(model.Parameters);
+                    session.RestoreKeptParameters();
                     stop = StopReason.NonFiniteLoss;
                     message = $"{what} at epoch {epoch}, step {b + 1} of {batches.BatchCount}; training stopped and the parameters were restored to "
                         + (lastGoodStep == 0 ? "their starting values." : $"those of epoch {lastGoodEpoch}, step {lastGoodStep}, the last step with a finite loss.")
                         + " Try a smaller learning rate.";
                     break;
                 }
-                model.Parameters.CopyTo(lastGood);
+                session.KeepParameters();
                 lastGoodEpoch = epoch;
                 lastGoodStep = b + 1;
                 if (options.GradientNormEpsilon is { } epsilon && norm < epsilon)
@@ -80,7 +77,7 @@ public static class Trainer
                     message = $"The gradient norm {norm:G4} fell below {epsilon:G4} at epoch {epoch}, step {b + 1}.";
                     break;
                 }
-                optimizer.Step(model.Parameters, gradient);
+                session.Step();
                 lossSum += (double)loss * batch.Size;
                 samples += batch.Size;
                 steps++;
@@ -93,6 +90,7 @@ public static class Trainer
             long epochTicks = Stopwatch.GetTimestamp() - epochStart;
             totalTicks += epochTicks;
             totalSteps += steps;
+            session.Synchronize(); // the metrics, callbacks and the caller read the host model
 
             if (samples > 0)
             {
@@ -146,6 +144,7 @@ public static class Trainer
             throw new ArgumentException($"The validation samples have {validation.FeatureCount} features but the model takes {model.InputSize}.", nameof(validation));
         if (options.TargetValidationAccuracy is not null && validation is null)
             throw new ArgumentException("A validation-accuracy target needs validation data.", nameof(validation));
+        if (options.Device is null) throw new ArgumentException("TrainingOptions.Device is null; use Device.Simd for the host.", nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegative(options.StartEpoch, nameof(options.StartEpoch));
         if (options.PlateauPatience is < 1) throw new ArgumentOutOfRangeException(nameof(options.PlateauPatience), options.PlateauPatience, "Patience must be at least one epoch.");

@@ -39,6 +39,9 @@ public sealed class TrainingOptions
     /// <summary>Whether to measure accuracy on the whole training set after each epoch (one extra forward pass). Default true.</summary>
     public bool MeasureTrainAccuracy { get; init; } = true;
 
+    /// <summary>Where the steps run: <see cref="Device.Simd"/> (default), or an accelerator from AutoGrad.Gpu. The caller owns (and disposes) the device.</summary>
+    public Device Device { get; init; } = Device.Simd;
+
     /// <summary>Called after every epoch with its metrics.</summary>
     public Action<EpochMetrics>? OnEpochEnd { get; init; }
 
