@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AutoGrad.NN;
+using AutoGrad.Plotting;
 using Spectre.Console;
 
 namespace Mnist;
@@ -32,7 +33,7 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seeds initialisation and shuffling.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Continue from --model (parameters, optimizer state and epoch)." };
         var summary = new Option<string?>("--summary") { Description = "Write a JSON summary (epochs, learning_rate of the last step, schedule, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
-        var plot = new Option<string?>("--plot") { Description = "Write training curves (training.csv, training.svg) into this folder." };
+        var plot = new Option<string?>("--plot") { Description = "Write training curves (training.csv, training.svg, training.png) into this folder." };
         var patience = new Option<int?>("--patience") { Description = "Stop when the training loss has not improved for this many epochs." };
         var target = new Option<double?>("--target-accuracy") { Description = "Stop once test accuracy reaches this fraction, e.g. 0.95." };
         foreach (var option in new Option[] { epochs, batchSize, learningRate, optimizer, hidden, activation, init, seed, resume, summary, plot, patience, target })
@@ -122,8 +123,10 @@ internal static class TrainCommand
         {
             Directory.CreateDirectory(settings.Plot);
             TrainingCurves.WriteCsv(Path.Combine(settings.Plot, "training.csv"), result.History);
-            TrainingCurves.WriteSvg(Path.Combine(settings.Plot, "training.svg"), result.History, $"MNIST {architecture}, {optimizer.Kind}");
-            Output.Info($"wrote {Path.Combine(settings.Plot, "training.csv")} and training.svg.");
+            string title = $"{settings.Prefix}: {architecture}, {optimizer.Kind}";
+            TrainingCurves.Save(Path.Combine(settings.Plot, "training.svg"), result.History, title);
+            TrainingCurves.Save(Path.Combine(settings.Plot, "training.png"), result.History, title);
+            Output.Info($"wrote {Path.Combine(settings.Plot, "training.csv")}, training.svg and training.png.");
         }
         if (settings.Summary is not null)
         {
