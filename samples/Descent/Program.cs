@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AutoGrad.NN;
+using AutoGrad.Plotting;
 using Descent;
 
 var function = new Option<string>("--function") { Description = $"The surface: {string.Join(", ", Surface.All.Select(s => s.Name))}.", DefaultValueFactory = _ => "himmelblau" };
@@ -13,9 +14,10 @@ var decayFactor = new Option<double>("--decay-factor") { Description = "step/exp
 var decaySteps = new Option<int>("--decay-steps") { Description = "step/exponential: steps per decay.", DefaultValueFactory = _ => 100 };
 var minLearningRate = new Option<double>("--min-learning-rate") { Description = "cosine: the final rate, as a fraction of the starting rate.", DefaultValueFactory = _ => 0 };
 var warmup = new Option<int>("--warmup") { Description = "Steps of linear warm-up before the schedule.", DefaultValueFactory = _ => 0 };
+var output = new Option<string>("--out") { Description = "Folder for descent.svg, descent.png and descent-animated.svg.", DefaultValueFactory = _ => "descent-output" };
 
 var root = new RootCommand("Walk 2-D loss surfaces with the runtime's optimizers on generated gradients, and draw the walks over the contour map.");
-foreach (var option in new Option[] { function, optimizers, learningRate, starts, steps, schedule, decayFactor, decaySteps, minLearningRate, warmup })
+foreach (var option in new Option[] { function, optimizers, learningRate, starts, steps, schedule, decayFactor, decaySteps, minLearningRate, warmup, output })
     root.Options.Add(option);
 root.SetAction(parse =>
 {
@@ -44,7 +46,22 @@ root.SetAction(parse =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{path.Optimizer,-9} from {path.Start,-14} to {path.End,-14} loss {path.FinalLoss,10:G3} in {path.Steps,5} steps{(path.Converged ? "" : path.Diverged ? " (diverged)" : " (budget)")}"));
         }
+        string folder = parse.GetValue(output)!;
+        Directory.CreateDirectory(folder);
+        var scene = Pictures.Scene(surface, paths, plan);
+        foreach (var name in new[] { "descent.svg", "descent.png" })
+        {
+            var (width, height) = DescentMap.Save(Path.Combine(folder, name), scene);
+            Console.WriteLine($"wrote {Path.Combine(folder, name)} ({width} x {height})");
+        }
+        DescentAnimation.SaveSvg(Path.Combine(folder, "descent-animated.svg"), scene);
+        Console.WriteLine($"wrote {Path.Combine(folder, "descent-animated.svg")}");
         return 0;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
     }
     catch (ArgumentException e)
     {
