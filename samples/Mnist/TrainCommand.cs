@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using AutoGrad.Gpu;
 using AutoGrad.NN;
 using AutoGrad.Plotting;
 using Spectre.Console;
@@ -32,7 +33,7 @@ internal static class TrainCommand
         var init = new Option<string>("--init") { Description = "Weight initialisation: fan-in (±3/√n), uniform (±0.3), glorot, he (uniform) or he-normal.", DefaultValueFactory = _ => "fan-in" };
         var seed = new Option<int>("--seed") { Description = "Seeds initialisation and shuffling.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Continue from --model (parameters, optimizer state and epoch)." };
-        var summary = new Option<string?>("--summary") { Description = "Write a JSON summary (epochs, learning_rate of the last step, schedule, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
+        var summary = new Option<string?>("--summary") { Description = "Write a JSON summary (device, epochs, learning_rate of the last step, schedule, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
         var plot = new Option<string?>("--plot") { Description = "Write training curves (training.csv, training.svg, training.png) into this folder." };
         var patience = new Option<int?>("--patience") { Description = "Stop when the training loss has not improved for this many epochs." };
         var target = new Option<double?>("--target-accuracy") { Description = "Stop once test accuracy reaches this fraction, e.g. 0.95." };
@@ -40,6 +41,12 @@ internal static class TrainCommand
             command.Options.Add(option);
         var schedule = new ScheduleOptions();
         schedule.AddTo(command);
+        var device = new Option<string>("--device")
+        {
+            Description = "Where training runs: cpu (the SIMD runtime), ilgpu-cpu (ILGPU's CPU accelerator: slow, for tests), cuda (ILGPU on an NVIDIA GPU), auto (cuda when present, else cpu).",
+            DefaultValueFactory = _ => "cpu",
+        };
+        command.Options.Add(device);
 
         command.SetAction(parse =>
         {
@@ -48,7 +55,8 @@ internal static class TrainCommand
                 parse.GetValue(epochs), parse.GetValue(batchSize), parse.GetValue(learningRate), parse.GetValue(optimizer)!,
                 parse.GetValue(hidden)!, parse.GetValue(activation)!, parse.GetValue(init)!, parse.GetValue(seed), parse.GetValue(resume),
                 parse.GetValue(summary), parse.GetValue(plot), parse.GetValue(patience), parse.GetValue(target),
-                (rate, epochCount, stepsPerEpoch) => schedule.Create(parse, rate, epochCount, stepsPerEpoch), schedule.IsGiven(parse));
+                (rate, epochCount, stepsPerEpoch) => schedule.Create(parse, rate, epochCount, stepsPerEpoch), schedule.IsGiven(parse),
+                parse.GetValue(device)!);
             return Output.Run(() => Train(settings));
         });
     }
@@ -56,7 +64,7 @@ internal static class TrainCommand
     private sealed record TrainSettings(
         string? Data, string Prefix, string? Model, int Epochs, int BatchSize, float LearningRate, string Optimizer,
         string Hidden, string Activation, string Init, int Seed, bool Resume, string? Summary, string? Plot, int? Patience, double? TargetAccuracy,
-        Func<float, int, int, LearningRateSchedule> Schedule, bool ScheduleGiven);
+        Func<float, int, int, LearningRateSchedule> Schedule, bool ScheduleGiven, string Device);
 
     private static int Train(TrainSettings settings)
     {
@@ -97,8 +105,11 @@ internal static class TrainCommand
         Output.Info($"{architecture}: {model.Parameters.Length:N0} parameters; {optimizer.Kind} lr {optimizer.Schedule?.ToString() ?? optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
                      $"batch {settings.BatchSize}; {train.Count:N0} training and {test.Count:N0} test digits.");
 
+        using var device = Devices.FromName(settings.Device);
+        Output.Info(device is IlgpuDevice accelerator ? $"device {device.Name}: {accelerator.AcceleratorName}" : $"device {device.Name}");
         var options = new TrainingOptions
         {
+            Device = device,
             Epochs = settings.Epochs,
             StartEpoch = startEpoch,
             BatchSize = settings.BatchSize,
@@ -130,7 +141,7 @@ internal static class TrainCommand
         }
         if (settings.Summary is not null)
         {
-            WriteSummary(settings.Summary, architecture, optimizer, settings, result, last, testAccuracy);
+            WriteSummary(settings.Summary, architecture, optimizer, settings, result, last, testAccuracy, device.Name);
             Output.Info($"wrote {settings.Summary}.");
         }
         return result.Diverged ? 2 : 0;
@@ -142,7 +153,7 @@ internal static class TrainCommand
     private static TrainingResult FitWithLines(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options) =>
         Trainer.Fit(model, optimizer, train, test, new TrainingOptions
         {
-            Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
+            Device = options.Device, Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
             PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
             OnEpochEnd = e => System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch,3}  loss {e.TrainLoss:F4}  train {e.TrainAccuracy:P2}  test {e.ValidationAccuracy:P2}  {e.SamplesPerSecond,9:N0} samples/s  {e.Elapsed.TotalSeconds:F2} s")),
@@ -160,7 +171,7 @@ internal static class TrainCommand
                 long lastRefresh = 0;
                 result = Trainer.Fit(model, optimizer, train, test, new TrainingOptions
                 {
-                    Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
+                    Device = options.Device, Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
                     PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
                     OnStepEnd = s =>
                     {
@@ -185,7 +196,7 @@ internal static class TrainCommand
         return result!;
     }
 
-    private static void WriteSummary(string path, string architecture, Optimizer optimizer, TrainSettings settings, TrainingResult result, EpochMetrics last, double testAccuracy)
+    private static void WriteSummary(string path, string architecture, Optimizer optimizer, TrainSettings settings, TrainingResult result, EpochMetrics last, double testAccuracy, string device)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
@@ -193,6 +204,7 @@ internal static class TrainCommand
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("model", architecture);
+        json.WriteString("device", device);
         json.WriteString("optimizer", optimizer.Kind);
         json.WriteNumber("learning_rate", optimizer.LearningRate);
         if (optimizer.Schedule is { } schedule)
