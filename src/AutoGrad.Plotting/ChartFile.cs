@@ -58,27 +58,33 @@ public static class ChartFile
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         UseProjectFont();
+        WriteAtomically(path, stream =>
+        {
+            var rect = new PixelRect(0, width, height, 0);
+            if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))
+            {
+                using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
+                render(canvas, rect);
+            }
+            else
+            {
+                using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"Could not create a {width}x{height} drawing surface.");
+                render(surface.Canvas, rect);
+                using var image = surface.Snapshot();
+                using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+                png.SaveTo(stream);
+            }
+        });
+    }
+
+    /// <summary>Writes a file through <paramref name="write"/> into a temporary file beside <paramref name="path"/>, then moves it over <paramref name="path"/>.</summary>
+    internal static void WriteAtomically(string path, Action<Stream> write)
+    {
         string full = Path.GetFullPath(path);
         string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                var rect = new PixelRect(0, width, height, 0);
-                if (Path.GetExtension(full).Equals(".svg", StringComparison.OrdinalIgnoreCase))
-                {
-                    using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
-                    render(canvas, rect);
-                }
-                else
-                {
-                    using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"Could not create a {width}x{height} drawing surface.");
-                    render(surface.Canvas, rect);
-                    using var image = surface.Snapshot();
-                    using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-                    png.SaveTo(stream);
-                }
-            }
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None)) write(stream);
             File.Move(temporary, full, overwrite: true);
         }
         finally
