@@ -8,4 +8,7 @@ TrainCommand.Configure(root);
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
-return root.Parse(args).Invoke();
+var parse = root.Parse(args);
+// A bad value gets its one-line message, not the whole help text after it.
+if (parse.Action is System.CommandLine.Invocation.ParseErrorAction error) error.ShowHelp = false;
+return parse.Invoke();

@@ -1,11 +1,12 @@
+using AutoGrad.IO;
 using ScottPlot;
 using SkiaSharp;
 
 namespace AutoGrad.Plotting;
 
 /// <summary>
-/// Saves ScottPlot figures as SVG or PNG (chosen by the file's extension), written to a temporary
-/// file beside the target and moved over it, so a reader never sees half a chart.
+/// Saves ScottPlot figures as SVG or PNG (chosen by the file's extension) through <see cref="AtomicFile"/>,
+/// so a reader never sees half a chart.
 /// </summary>
 public static class ChartFile
 {
@@ -58,32 +59,21 @@ public static class ChartFile
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         UseProjectFont();
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
+        bool svg = Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase);
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            var rect = new PixelRect(0, width, height, 0);
+            if (svg)
             {
-                var rect = new PixelRect(0, width, height, 0);
-                if (Path.GetExtension(full).Equals(".svg", StringComparison.OrdinalIgnoreCase))
-                {
-                    using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
-                    render(canvas, rect);
-                }
-                else
-                {
-                    using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"Could not create a {width}x{height} drawing surface.");
-                    render(surface.Canvas, rect);
-                    using var image = surface.Snapshot();
-                    using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-                    png.SaveTo(stream);
-                }
+                using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
+                render(canvas, rect);
+                return;
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+            using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"Could not create a {width}x{height} drawing surface.");
+            render(surface.Canvas, rect);
+            using var image = surface.Snapshot();
+            using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+            png.SaveTo(stream);
+        });
     }
 }
