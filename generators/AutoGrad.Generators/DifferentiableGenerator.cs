@@ -65,8 +65,9 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             output.AddSource(HintName(program), SourceText.From(source, Encoding.UTF8));
         });
 
-        context.RegisterSourceOutput(differentiated.Select(static (r, _) => r.Diagnostics), Report);
-        context.RegisterSourceOutput(rules.Select(static (r, _) => r.Diagnostics), Report);
+        // Diagnostics are reported against the compilation's own syntax trees, so #pragma and .editorconfig severities apply.
+        context.RegisterSourceOutput(differentiated.Select(static (r, _) => r.Diagnostics).Combine(context.CompilationProvider), Report);
+        context.RegisterSourceOutput(rules.Select(static (r, _) => r.Diagnostics).Combine(context.CompilationProvider), Report);
     }
 
     private static LoweredMethod Lower(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
@@ -103,9 +104,9 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
         }
     }
 
-    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    private static void Report(SourceProductionContext context, (EquatableArray<DiagnosticInfo> Diagnostics, Compilation Compilation) input)
     {
-        foreach (var diagnostic in diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        foreach (var diagnostic in input.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(input.Compilation));
     }
 
     private static string HintName(GradientProgram program)

@@ -33,7 +33,7 @@ public class DiagnosticsTests
     [InlineData("AG0012", "static partial class C { static double Helper(double v) => v * v; [Differentiable] public static double F(double x) => 2 * [|Helper(x)|]; }")]
     [InlineData("AG0013", "static partial class C { [Differentiable] public static double F(double x) => x < 1 ? x : [|F(x / 2)|]; }")]
     [InlineData("AG0014", "static partial class C { [Differentiable] public static double F(double[] x) { [|x[0]|] = 1; return x[0]; } }")]
-    [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double x) { double[] [|buffer|] = { x }; return x; } }")]
+    [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double x) { object [|boxed|] = x; return x; } }")]
     [InlineData("AG0016", "static partial class C { [Differentiable] public static double [|F|](double x, int n) => n * 2.0; }")]
     [InlineData("AG0017", "static partial class C { [Differentiable] static double G([NoGradient] double v, double u) => v * u; [Differentiable] public static double F(double x) => [|G(x, x)|]; }")]
     [InlineData("AG0018", "static partial class C { static void Fill(ReadOnlySpan<double> x, Span<double> y) { } [Differentiable] public static void F(ReadOnlySpan<double> x, Span<double> y) { Fill(x, y); [|Fill(x, y)|]; } }")]
@@ -83,6 +83,51 @@ public class DiagnosticsTests
     {
         var (result, _) = GeneratorHarness.Run(Usings + body);
         Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AG0099");
+    }
+
+    /// <summary>Issue 8: one unsupported construct is one diagnostic, at the construct, however often its result is used.</summary>
+    [Theory]
+    [InlineData("AG0011", "static partial class C { static (double, double) SinCos(double x) => (Math.Sin(x), Math.Cos(x)); [Differentiable] public static double F(double x) { [|var (s, c) = SinCos(x)|]; return s * c + s + c; } }")]
+    [InlineData("AG0010", "static partial class C { [Differentiable] public static double F(double x) { static double Square(double v) => v * v; return Square(x) + Square(2 * x); } }", "Square")]
+    [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double[] x) { ReadOnlySpan<double> [|tail|] = x.AsSpan().Slice(1); double s = 0; for (int i = 0; i < tail.Length; i++) s += tail[i] * tail[i]; return s + tail[0]; } }")]
+    [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double x) { System.Collections.Generic.List<double> [|list|] = new(); list.Add(x); return list[0] * list.Count; } }")]
+    [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double[] x) { double[] [|copy|] = x; copy[0] = 1; return copy[0] + copy[1] * x[0]; } }")]
+    public void One_root_cause_is_one_diagnostic(string id, string marked, string? markedText = null)
+    {
+        var source = markedText is null ? MarkedSource.Parse(Usings + marked) : MarkAt(Usings + marked, markedText);
+        var (result, _) = GeneratorHarness.Run(source.Text);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+    }
+
+    /// <summary>Issue 8: messages name what to write instead, outside the quoted code.</summary>
+    [Theory]
+    [InlineData("static partial class C { [Differentiable] public static void F(double[] x, double[] [|y|]) { for (int i = 0; i < x.Length; i++) y[i] = x[i]; } }",
+        "AG0003", "declare it 'Span<double> y'")]
+    [InlineData("static partial class C { [Differentiable] public static double F(double x) { string [|s|] = \"a\"; return x * s.Length; } }",
+        "AG0015", "Local 's' of type 'string' is not supported: use double, float")]
+    [InlineData("static partial class C { [Differentiable] public static double F(double[] x) { double[] [|b|]; b = new double[2]; return x[0]; } }",
+        "AG0015", "Local 'b' of type 'double[]' is not supported: create a local array where it is declared")]
+    public void Messages_say_what_to_write_instead(string marked, string id, string expected)
+    {
+        var source = MarkedSource.Parse(Usings + marked);
+        var (result, _) = GeneratorHarness.Run(source.Text);
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id && d.Location.SourceSpan == source.Span);
+        Assert.Contains(expected, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Issue 8: diagnostics sit in the compilation's own syntax tree, which is what #pragma and .editorconfig severities need.</summary>
+    [Fact]
+    public void Diagnostics_carry_source_locations()
+    {
+        var source = Usings + "static partial class C { [Differentiable] public static double F(double x, int n) => n * 2.0; }";
+        var compilation = GeneratorHarness.Compilation(source);
+        GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("AG0016", diagnostic.Id);
+        Assert.Equal(LocationKind.SourceFile, diagnostic.Location.Kind);
+        Assert.Same(compilation.SyntaxTrees.Single(), diagnostic.Location.SourceTree);
     }
 
     private static MarkedSource MarkAt(string text, string markedText)

@@ -31,8 +31,8 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
         "AG0004", "Unsupported return type",
-        "'{0}' returns '{1}'; a [Differentiable] method must return double or float",
-        "Return the scalar whose gradient you want as double or float.");
+        "'{0}' returns '{1}'; a [Differentiable] method returns double or float, or is void and writes Span<T> outputs",
+        "Return the scalar whose gradient you want as double or float, or make the method void and write its results into Span<double> or Span<float> parameters.");
 
     public static readonly DiagnosticDescriptor UnsupportedMethodShape = Error(
         "AG0005", "Unsupported method shape",
@@ -66,8 +66,8 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedLocalType = Error(
         "AG0015", "Unsupported local variable type",
-        "Local '{0}' has type '{1}'; locals in a [Differentiable] method may be double, float, int, long or bool",
-        "Keep arrays and objects as parameters; use scalar locals inside the method.");
+        "Local '{0}' of type '{1}' is not supported: {2}",
+        "Locals may be double, float, int, long or bool, or arrays of double or float created in the method ('new T[n]', an array initialiser, or 'stackalloc T[n]' into a Span<T>). Keep objects as parameters.");
 
     public static readonly DiagnosticDescriptor ConstantResult = new(
         "AG0016", "Result does not depend on any differentiable input",

@@ -14,8 +14,9 @@ public sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatable
 
     public DiagnosticDescriptor Descriptor => DescriptorsById.Get(Id);
 
-    public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Descriptor, Location?.ToLocation(), Arguments.Cast<object>().ToArray());
+    /// <summary>The diagnostic at its place in one of the compilation's syntax trees (a source location, not an external file).</summary>
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
+        Diagnostic.Create(Descriptor, Location?.ToLocation(compilation), Arguments.Cast<object>().ToArray());
 }
 
 internal static class DescriptorsById

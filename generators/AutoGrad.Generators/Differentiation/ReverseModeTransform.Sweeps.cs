@@ -24,21 +24,23 @@ internal sealed partial class ReverseModeTransform
                 case Store store when _activity.IsActive(store.Array.Code):
                     CollectReverseReads(store.Value, _needed);
                     break;
-                case Invoke invoke when HasWork(invoke, 0):
+                case Invoke invoke when HasGradientWork(invoke):
                     for (var i = 0; i < invoke.Arguments.Count; i++)
                     {
                         var argument = invoke.Arguments[i];
                         var writes = invoke.Target.Parameters[i].Shape == ParameterShape.Output;
                         if (argument.Value is not null) CollectVariables(argument.Value, _needed);
-                        else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array && (!writes || invoke.Target.PullbackReadsOutputs))
+                        // A split callee's reverse half may read what its forward half wrote (its stored results).
+                        else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array && (!writes || invoke.Target.PullbackReadsOutputs || UsesSplitSweeps(invoke)))
                             _needed.Add(array.Code);
                     }
                     break;
             }
         });
-        for (var before = -1; before != _needed.Count;)
+        for (var before = -1; before != _needed.Count + _savedOutputs.Count;)
         {
-            before = _needed.Count;
+            before = _needed.Count + _savedOutputs.Count;
+            FindOverwrittenOutputs(_method.Body, new HashSet<string>());
             VisitStatements(_method.Body, statement =>
             {
                 if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
@@ -106,7 +108,7 @@ internal sealed partial class ReverseModeTransform
         Assign assign => IsActiveAssignment(assign) || NeedsSave(assign, depth),
         Increment increment => _needed.Contains(increment.Target),
         Store store => _activity.IsActive(store.Array.Code) || _needed.Contains(store.Array.Code),
-        Invoke invoke => OutputsOf(invoke).Any(o => _activity.IsActive(o.Code)),
+        Invoke invoke => HasGradientWork(invoke) || _savedOutputs.ContainsKey(invoke),
         If branch => HasWork(branch.Then, depth) || HasWork(branch.Else, depth),
         While loop => HasWork(loop.Body, depth + 1) || _savedAroundLoop.ContainsKey(loop),
         _ => false,
@@ -115,7 +117,10 @@ internal sealed partial class ReverseModeTransform
     private bool HasWork(Block block, int depth) => block.Statements.Any(s => HasWork(s, depth));
 
     /// <summary>A differentiable callee whose gradient is needed runs as NameForward and NameReverse, so its forward sweep runs once.</summary>
-    private bool UsesSplitSweeps(Invoke invoke) => invoke.Target.Kind == CallKind.Differentiable && HasWork(invoke, 0);
+    private bool UsesSplitSweeps(Invoke invoke) => invoke.Target.Kind == CallKind.Differentiable && HasGradientWork(invoke);
+
+    /// <summary>Whether a call statement writes an output that has an adjoint, so its pullback must run.</summary>
+    private bool HasGradientWork(Invoke invoke) => OutputsOf(invoke).Any(o => _activity.IsActive(o.Code));
 
     private static IEnumerable<ArraySource> OutputsOf(Invoke invoke) =>
         invoke.Arguments.Where((a, i) => invoke.Target.Parameters[i].Shape == ParameterShape.Output && a.Array is not null).Select(a => a.Array!);
@@ -167,9 +172,11 @@ internal sealed partial class ReverseModeTransform
                 case Invoke invoke when UsesSplitSweeps(invoke):
                     // The callee saves its state in our record; its reverse half consumes it in ours.
                     _recordPassedToCallees = true;
+                    output.AddRange(SaveOutputs(invoke));
                     output.Add(new InvokeCode(GeneratedNames.Forward(invoke.Target.Method), invoke.Arguments, _record));
                     break;
                 case Invoke invoke:
+                    output.AddRange(SaveOutputs(invoke));
                     output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments, null));
                     break;
                 case If branch:
@@ -245,7 +252,8 @@ internal sealed partial class ReverseModeTransform
                     ReverseStore(store, depth, output);
                     break;
                 case Invoke invoke:
-                    BackpropagateInvoke(invoke, output);
+                    if (HasGradientWork(invoke)) BackpropagateInvoke(invoke, output);
+                    output.AddRange(RestoreOutputs(invoke));
                     break;
                 case If branch:
                     Expr decision = CanRecompute(branch) ? branch.Condition
@@ -281,9 +289,8 @@ internal sealed partial class ReverseModeTransform
             }
             output.Add(new Set(assign.Target, depth == 0 ? new VarRef(type, _slots[assign]) : new Pop(type, Stack(type))));
         }
-        else if (reuse && assign.Target != _method.ResultVariable && (!_split || _needed.Contains(assign.Target)))
+        else if (reuse && assign.Target != _method.ResultVariable && HoldsOwnResult(assign))
         {
-            // (A split reverse sweep only has the variables the record carried.)
             scope.Add(assign.Value, new VarRef(type, assign.Target));
         }
         if (!IsActiveAssignment(assign)) return;
@@ -342,7 +349,7 @@ internal sealed partial class ReverseModeTransform
         var element = new ElementRead(store.Array.Element, store.Array, index);
         if (_needed.Contains(store.Array.Code))
             output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, Stack(store.Array.Element))));
-        else if (UsesOwnResult(store.Value))
+        else if (UsesOwnResult(store.Value) && HoldsOwnResult(store))
             cache.Add(store.Value, element); // not restored: the element still holds what this statement computed
         if (!_activity.IsActive(store.Array.Code)) return;
         var type = store.Array.Element;

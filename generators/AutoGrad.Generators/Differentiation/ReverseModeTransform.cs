@@ -50,6 +50,7 @@ internal sealed partial class ReverseModeTransform
         _variables = method.Variables.ToDictionary(v => v.Name);
         var assigned = new HashSet<string>();
         CollectAssigned(method.Body, assigned);
+        FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
         foreach (var gradient in gradients)
         {
             _gradientNames[gradient.Input.Name] = gradient.Name;
@@ -366,7 +367,13 @@ internal sealed partial class ReverseModeTransform
             case Conditional c: CollectVariables(c.Condition, names); CollectVariables(c.WhenTrue, names); CollectVariables(c.WhenFalse, names); break;
             case Cast cast: CollectVariables(cast.Operand, names); break;
             case MathCall math: foreach (var a in math.Arguments) CollectVariables(a, names); break;
-            case Call call: foreach (var a in call.Arguments) if (a.Value is not null) CollectVariables(a.Value, names); break;
+            case Call call:
+                foreach (var a in call.Arguments)
+                {
+                    if (a.Value is not null) CollectVariables(a.Value, names);
+                    else if (a.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array) names.Add(array.Code); // the callee reads its contents
+                }
+                break;
         }
     }
 }

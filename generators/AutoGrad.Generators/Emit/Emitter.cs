@@ -250,6 +250,12 @@ internal static class Emitter
             case RestoreBuffer restore:
                 writer.Line($"{Id(restore.Buffer)} = {Id(restore.Record)}.PopBuffer<{restore.Element.Keyword()}>();");
                 break;
+            case SaveContents save:
+                writer.Line($"{save.Stack}.PushRange({Id(save.Array)});");
+                break;
+            case RestoreContents restore:
+                writer.Line($"{restore.Stack}.PopRange({Id(restore.Array)});");
+                break;
             case ReturnCode ret:
                 writer.Line($"return {Print(ret.Value)};");
                 break;

@@ -79,9 +79,15 @@ internal sealed partial class Lowerer
         }
     }
 
+    /// <summary>Whether the expression is (an element of) a local whose declaration was already reported.</summary>
+    private bool IsUnlowered(ExpressionSyntax syntax) =>
+        _model.GetSymbolInfo(syntax is ElementAccessExpressionSyntax element ? element.Expression : syntax, _cancellation).Symbol is ILocalSymbol local
+        && _unlowered.Contains(local);
+
     private Expr? LowerName(ExpressionSyntax syntax, ScalarType type)
     {
         var symbol = _model.GetSymbolInfo(syntax, _cancellation).Symbol;
+        if (IsUnlowered(syntax) || syntax is MemberAccessExpressionSyntax memberOf && IsUnlowered(memberOf.Expression)) return null;
         switch (symbol)
         {
             case ILocalSymbol or IParameterSymbol when _names.TryGetValue(symbol, out var name):
@@ -98,6 +104,8 @@ internal sealed partial class Lowerer
     /// <summary>An array or span the method can read elements of: an array/span parameter or a static array field.</summary>
     private ArraySource? LowerArray(ExpressionSyntax syntax)
     {
+        while (syntax is ParenthesizedExpressionSyntax or CastExpressionSyntax)
+            syntax = syntax is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((CastExpressionSyntax)syntax).Expression;
         var symbol = _model.GetSymbolInfo(syntax, _cancellation).Symbol;
         if (symbol is IParameterSymbol parameter && _arrays.TryGetValue(parameter.Name, out var info)) return info;
         if (symbol is ILocalSymbol && _buffers.TryGetValue(symbol, out var buffer)) return buffer;
@@ -112,6 +120,7 @@ internal sealed partial class Lowerer
     private Expr? LowerElementAccess(ElementAccessExpressionSyntax access, ScalarType type)
     {
         var array = LowerArray(access.Expression);
+        if (array is null && IsUnlowered(access.Expression)) return null;
         if (array is null)
             return Unsupported(access.Expression, $"indexing '{access.Expression}': only array and span parameters and static arrays can be indexed");
         if (access.ArgumentList.Arguments.Count != 1 || access.ArgumentList.Arguments[0].Expression is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression } or RangeExpressionSyntax)
@@ -185,6 +194,8 @@ internal sealed partial class Lowerer
         if (_model.GetOperation(invocation, _cancellation) is not IInvocationOperation operation)
             return UnsupportedCall(invocation, $"the call '{invocation.Expression}'");
         var callee = operation.TargetMethod;
+        if (operation.Instance?.Syntax is ExpressionSyntax receiver && IsUnlowered(receiver)) return null; // reported at the local's declaration
+        if (callee.MethodKind == MethodKind.LocalFunction) return null; // reported at its declaration
         if (!callee.IsStatic || callee.MethodKind != MethodKind.Ordinary)
             return UnsupportedCall(invocation, $"the call to '{callee.Name}': only static methods can be called");
         if (SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, _method))
@@ -212,7 +223,8 @@ internal sealed partial class Lowerer
                     return UnsupportedCall(invocation, $"the omitted argument '{parameter.Name}' of '{callee.Name}'");
                 continue;
             }
-            var argumentSyntax = ((ArgumentSyntax)argument.Syntax).Expression;
+            // An argument is an ArgumentSyntax, except an extension method's receiver (v in v.Squared()), which is the expression itself.
+            var argumentSyntax = argument.Syntax is ArgumentSyntax written ? written.Expression : (ExpressionSyntax)argument.Syntax;
             if (Symbols.ScalarOf(parameter.Type) is { } parameterType)
             {
                 arguments[parameter.Ordinal] = LowerValue(argumentSyntax, parameterType);
@@ -228,7 +240,13 @@ internal sealed partial class Lowerer
             }
         }
 
-        var containing = callee.ContainingType.ToDisplayString();
+        // double.Sqrt and float.Tanh (generic math) are Math.Sqrt and MathF.Tanh.
+        var containing = callee.ContainingType.SpecialType switch
+        {
+            SpecialType.System_Double => "System.Math",
+            SpecialType.System_Single => "System.MathF",
+            _ => callee.ContainingType.ToDisplayString(),
+        };
         if (containing is "System.Math" or "System.MathF" && Differentiation.DerivativeRules.IsKnown(callee.Name, callee.Parameters.Length))
             return (null, arguments.Select(a => new Argument(a, null)).ToEquatableArray(), -1, (callee.Name, containing == "System.MathF"));
 

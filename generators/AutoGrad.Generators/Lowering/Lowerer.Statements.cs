@@ -116,14 +116,14 @@ internal sealed partial class Lowerer
         foreach (var declarator in declaration.Variables)
         {
             if (_model.GetDeclaredSymbol(declarator, _cancellation) is not ILocalSymbol local) continue;
-            if (Symbols.ArrayOf(local.Type) is { Shape: ParameterShape.Array } array)
+            if (Symbols.LocalArrayOf(local.Type) is { } element)
             {
-                LowerBuffer(declarator, local, array.Element, output);
+                LowerBuffer(declarator, local, element, output);
                 continue;
             }
             if (Symbols.ScalarOf(local.Type) is not { } type)
             {
-                Report(DiagnosticDescriptors.UnsupportedLocalType, LocationInfo.From(declarator.Identifier), local.Name, local.Type.ToDisplayString());
+                ReportLocal(declarator.Identifier, local, Symbols.ArrayOf(local.Type) is null ? LocalTypeAdvice : SliceAdvice);
                 continue;
             }
             var name = DeclareLocal(local, type);
@@ -132,28 +132,71 @@ internal sealed partial class Lowerer
         }
     }
 
-    /// <summary><c>T[] name = new T[length];</c> declares a buffer, which generated code takes from a pool.</summary>
+    private const string LocalTypeAdvice =
+        "use double, float, int, long or bool, or an array of double or float created here (new T[n], an initialiser, or stackalloc into a Span<T>)";
+
+    private const string SliceAdvice =
+        "a span local may only be a new array (stackalloc T[n]); to work on part of an array, pass the slice (x.AsSpan(i, n), x[a..b], x.Slice(i, n)) straight to a call";
+
+    /// <summary>Reports a local that cannot be lowered; its later uses stay silent, since they share this one cause.</summary>
+    private void ReportLocal(SyntaxToken identifier, ILocalSymbol local, string advice)
+    {
+        _unlowered.Add(local);
+        Report(DiagnosticDescriptors.UnsupportedLocalType, LocationInfo.From(identifier), local.Name, local.Type.ToDisplayString(), advice);
+    }
+
+    /// <summary>
+    /// A local array: <c>new T[n]</c>, <c>stackalloc T[n]</c>, or an initialiser (<c>[a, b]</c>, <c>{ a, b }</c>,
+    /// <c>new T[] { a, b }</c>). Generated code takes it from a pool, zeroed, and stores the initial elements.
+    /// </summary>
     private void LowerBuffer(VariableDeclaratorSyntax declarator, ILocalSymbol local, ScalarType element, List<Stmt> output)
     {
-        var location = LocationInfo.From(declarator.Identifier);
-        if (declarator.Initializer?.Value is not ArrayCreationExpressionSyntax { Initializer: null } creation
-            || creation.Type.RankSpecifiers.Count != 1 || creation.Type.RankSpecifiers[0].Sizes.Count != 1)
+        if (declarator.Initializer?.Value is not { } creation || BufferShape(creation) is not { } shape)
         {
-            Report(DiagnosticDescriptors.UnsupportedLocalType, location, local.Name, local.Type.ToDisplayString() + " (a local array must be created as 'new T[length]')");
+            ReportLocal(declarator.Identifier, local, declarator.Initializer is null
+                ? $"create a local array where it is declared, as 'new {element.Keyword()}[n]', 'stackalloc {element.Keyword()}[n]' or with an initialiser such as '[1.0, 2.0]'"
+                : $"{SliceAdvice}; or create a new array as 'new {element.Keyword()}[n]' or with an initialiser such as '[1.0, 2.0]'");
             return;
         }
         if (_loopDepth > 0)
         {
-            Report(DiagnosticDescriptors.UnsupportedLocalType, location, local.Name, local.Type.ToDisplayString() + " (allocate local arrays outside loops)");
+            ReportLocal(declarator.Identifier, local, "allocate local arrays outside loops and reuse them in each iteration");
             return;
         }
-        var length = LowerValue(creation.Type.RankSpecifiers[0].Sizes[0], ScalarType.Int);
-        if (length is null) return;
+        var length = shape.Length is { } size ? LowerValue(size, ScalarType.Int) : ConstantOf(ScalarType.Int, shape.Elements!.Count);
+        var values = shape.Elements?.Select(e => LowerValue(e, element)).ToList() ?? new List<Expr?>();
         var name = _assignedNames.Contains(local.Name) ? Fresh(local.Name) : local.Name;
         _assignedNames.Add(name);
-        _buffers[local] = new ArraySource(name, element, ArrayKind.Buffer);
+        var buffer = new ArraySource(name, element, ArrayKind.Buffer);
+        _buffers[local] = buffer;
         _bufferInfos.Add(new BufferInfo(name, element));
+        if (length is null || values.Any(v => v is null)) return;
         output.Add(new Allocate(name, element, length));
+        if (values.Count > 0) _written.Add(name);
+        for (var i = 0; i < values.Count; i++) output.Add(new Store(buffer, ConstantOf(ScalarType.Int, i)!, values[i]!));
+    }
+
+    /// <summary>The length or the initial elements of an array creation; null for any other initial value.</summary>
+    private static (ExpressionSyntax? Length, IReadOnlyList<ExpressionSyntax>? Elements)? BufferShape(ExpressionSyntax creation)
+    {
+        static (ExpressionSyntax?, IReadOnlyList<ExpressionSyntax>?)? Sized(ArrayTypeSyntax type, InitializerExpressionSyntax? initializer)
+        {
+            if (initializer is not null) return (null, initializer.Expressions);
+            return type.RankSpecifiers.Count == 1 && type.RankSpecifiers[0].Sizes is { Count: 1 } sizes && sizes[0] is not OmittedArraySizeExpressionSyntax
+                ? (sizes[0], null)
+                : null;
+        }
+        return creation switch
+        {
+            ArrayCreationExpressionSyntax array => Sized(array.Type, array.Initializer),
+            StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax type } stackAllocation => Sized(type, stackAllocation.Initializer),
+            ImplicitArrayCreationExpressionSyntax implicitArray => (null, implicitArray.Initializer.Expressions),
+            ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc => (null, implicitStackalloc.Initializer.Expressions),
+            InitializerExpressionSyntax initializer => (null, initializer.Expressions),
+            CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax) =>
+                (null, collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression).ToList()),
+            _ => null,
+        };
     }
 
     private void LowerExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
@@ -200,6 +243,11 @@ internal sealed partial class Lowerer
             LowerStore(assignment, element, written, output);
             return;
         }
+        if (assignment.Left is DeclarationExpressionSyntax or TupleExpressionSyntax)
+        {
+            LowerDeconstruction(assignment, output);
+            return;
+        }
         if (AssignmentTarget(assignment.Left) is not { } target) return;
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
         {
@@ -244,6 +292,68 @@ internal sealed partial class Lowerer
         output.Add(new Store(array, index, new Binary(array.Element, op, current, right)));
     }
 
+    /// <summary>
+    /// <c>var (s, c) = (a, b);</c> and <c>(x, y) = (a, b);</c>: every value is computed before any target is
+    /// written (as C# does), so <c>(x, y) = (y, x)</c> swaps.
+    /// </summary>
+    private void LowerDeconstruction(AssignmentExpressionSyntax assignment, List<Stmt> output)
+    {
+        var targets = new List<ExpressionSyntax>();
+        var designations = new List<SyntaxNode>();
+        void Flatten(SyntaxNode node)
+        {
+            switch (node)
+            {
+                case TupleExpressionSyntax tuple: foreach (var argument in tuple.Arguments) Flatten(argument.Expression); break;
+                case DeclarationExpressionSyntax declaration: Flatten(declaration.Designation); break;
+                case ParenthesizedVariableDesignationSyntax designation: foreach (var variable in designation.Variables) Flatten(variable); break;
+                case SingleVariableDesignationSyntax or DiscardDesignationSyntax: designations.Add(node); break;
+                case ExpressionSyntax expression: targets.Add(expression); designations.Add(node); break;
+            }
+        }
+        Flatten(assignment.Left);
+        var values = assignment.Right is TupleExpressionSyntax tupleValue && tupleValue.Arguments.Count == designations.Count
+            ? tupleValue.Arguments.Select(a => a.Expression).ToList()
+            : null;
+        if (values is null || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            foreach (var designation in designations)
+                if (_model.GetDeclaredSymbol(designation, _cancellation) is ILocalSymbol local) _unlowered.Add(local);
+            Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(assignment),
+                "deconstructing anything but a tuple literal such as (a, b); assign each variable in its own statement");
+            return;
+        }
+        var temporaries = new List<(string Target, Expr Value)>();
+        for (var i = 0; i < designations.Count; i++)
+        {
+            string? name = null;
+            ScalarType type;
+            if (designations[i] is DiscardDesignationSyntax || designations[i] is IdentifierNameSyntax { Identifier.ValueText: "_" } && _model.GetSymbolInfo(designations[i], _cancellation).Symbol is null)
+                continue;
+            if (_model.GetDeclaredSymbol(designations[i], _cancellation) is ILocalSymbol local)
+            {
+                if (Symbols.ScalarOf(local.Type) is not { } localType)
+                {
+                    ReportLocal(((SingleVariableDesignationSyntax)designations[i]).Identifier, local, LocalTypeAdvice);
+                    continue;
+                }
+                name = DeclareLocal(local, localType);
+                type = localType;
+            }
+            else if (AssignmentTarget((ExpressionSyntax)designations[i]) is { } target)
+            {
+                name = target.Name;
+                type = target.Type;
+            }
+            else continue;
+            if (LowerValue(values[i], type) is not { } value) continue;
+            var temporary = NewVariable("value", type);
+            output.Add(new Assign(temporary, value, IsDeclaration: true));
+            temporaries.Add((name, new VarRef(type, temporary)));
+        }
+        foreach (var (target, value) in temporaries) output.Add(new Assign(target, value, IsDeclaration: false));
+    }
+
     /// <summary>The operator of <c>x op= y</c>, or null (reported) for one AutoGrad does not differentiate.</summary>
     private BinaryOp? CompoundOperator(AssignmentExpressionSyntax assignment)
     {
@@ -264,6 +374,7 @@ internal sealed partial class Lowerer
     private VarRef? AssignmentTarget(ExpressionSyntax target)
     {
         var symbol = _model.GetSymbolInfo(target, _cancellation).Symbol;
+        if (IsUnlowered(target)) return null;
         if (target is IdentifierNameSyntax && symbol is ILocalSymbol or IParameterSymbol && _names.TryGetValue(symbol, out var name)
             && _variables.FirstOrDefault(v => v.Name == name) is { } variable)
         {
@@ -314,7 +425,7 @@ internal sealed partial class Lowerer
         if (_model.GetDeclaredSymbol(forEach, _cancellation) is not ILocalSymbol local) return;
         if (Symbols.ScalarOf(local.Type) is not { } type)
         {
-            Report(DiagnosticDescriptors.UnsupportedLocalType, LocationInfo.From(forEach.Identifier), local.Name, local.Type.ToDisplayString());
+            ReportLocal(forEach.Identifier, local, LocalTypeAdvice);
             return;
         }
         var element = DeclareLocal(local, type);

@@ -40,6 +40,7 @@ internal sealed partial class Lowerer
     private readonly Dictionary<ISymbol, ArraySource> _buffers = new(SymbolEqualityComparer.Default);
     private readonly List<BufferInfo> _bufferInfos = new();
     private readonly HashSet<string> _written = new(); // outputs and buffers written so far, in statement order
+    private readonly HashSet<ISymbol> _unlowered = new(SymbolEqualityComparer.Default); // locals already reported at their declaration
     private int _loopDepth;
 
     private Lowerer(SemanticModel model, IMethodSymbol method, CancellationToken cancellation)
@@ -160,6 +161,14 @@ internal sealed partial class Lowerer
         else if (_method.ReturnsVoid && _method.Parameters.FirstOrDefault(p => Symbols.ArrayOf(p.Type) is { Shape: ParameterShape.Output }) is { } output)
         {
             returnType = Symbols.ArrayOf(output.Type)!.Value.Element; // a void method computes its Span outputs
+        }
+        else if (_method.ReturnsVoid && _method.Parameters.LastOrDefault(p => Symbols.ArrayOf(p.Type) is { Shape: ParameterShape.Array }) is { } array)
+        {
+            // A void method meant to fill an array: the parameter is what to change.
+            var element = Symbols.ArrayOf(array.Type)!.Value.Element.Keyword();
+            Report(DiagnosticDescriptors.UnsupportedParameter, LocationInfo.From(array.Locations.FirstOrDefault() ?? Location.None), array.Name, array.Type.ToDisplayString(),
+                $"a void [Differentiable] method writes its results into Span<{element}> outputs, and arrays are read-only inputs; declare it 'Span<{element}> {array.Name}'");
+            ok = false;
         }
         else
         {

@@ -64,6 +64,12 @@ public sealed record SaveBuffer(string Record, string Buffer) : Code;
 /// <summary><c>buffer = record.PopBuffer&lt;T&gt;();</c></summary>
 public sealed record RestoreBuffer(string Record, ScalarType Element, string Buffer) : Code;
 
+/// <summary><c>stack.PushRange(array);</c>: the contents of an array a call is about to overwrite.</summary>
+public sealed record SaveContents(string Stack, string Array) : Code;
+
+/// <summary><c>stack.PopRange(array);</c>: puts back what <see cref="SaveContents"/> saved.</summary>
+public sealed record RestoreContents(string Stack, string Array) : Code;
+
 public sealed record ReturnCode(Expr Value) : Code;
 
 /// <summary>A gradient parameter of the generated methods and the input (or, for output adjoints, the output) it belongs to.</summary>

@@ -43,6 +43,10 @@ internal static class Symbols
         return null;
     }
 
+    /// <summary>The element type of a local array the method may allocate: <c>T[]</c> or <c>Span&lt;T&gt;</c> of double or float.</summary>
+    public static ScalarType? LocalArrayOf(ITypeSymbol type) =>
+        ArrayOf(type) is { Shape: ParameterShape.Array or ParameterShape.Output } array ? array.Element : null;
+
     public static bool HasAttribute(ISymbol symbol, string metadataName)
     {
         foreach (var attribute in symbol.GetAttributes())

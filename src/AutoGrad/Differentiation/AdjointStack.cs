@@ -58,6 +58,21 @@ public sealed class AdjointStack<T> where T : unmanaged
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Pop() => _items[--_count];
 
+    /// <summary>Pushes a whole span (the contents of a buffer a call is about to overwrite).</summary>
+    public void PushRange(ReadOnlySpan<T> values)
+    {
+        while (_count + values.Length > _items.Length) Grow();
+        values.CopyTo(_items.AsSpan(_count));
+        _count += values.Length;
+    }
+
+    /// <summary>Pops what <see cref="PushRange"/> pushed into a span of the same length.</summary>
+    public void PopRange(Span<T> destination)
+    {
+        _count -= destination.Length;
+        _items.AsSpan(_count, destination.Length).CopyTo(destination);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow() => Array.Resize(ref _items, _items.Length * 2);
 }
