@@ -34,15 +34,28 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(Symbols.DerivativeOfAttribute, static (node, _) => node is MethodDeclarationSyntax, RuleReader.Read)
             .WithTrackingName(TrackingNames.Rules);
 
+        // Rules of referenced assemblies come from metadata; the compilation's own rules override them.
+        var referencedRules = context.CompilationProvider
+            .Select(RuleReader.ReadReferenced)
+            .WithTrackingName(TrackingNames.ReferencedRules);
+
         var ruleSet = rules
             .SelectMany(static (result, _) => result.Rules)
             .Collect()
-            .Select(static (all, _) => all.OrderBy(r => r.TargetKey, StringComparer.Ordinal).ToEquatableArray())
+            .Combine(referencedRules)
+            .Select(static (all, _) => all.Right.Concat(all.Left).OrderBy(r => r.TargetKey, StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.RuleSet);
+
+        var recursiveCalls = methods
+            .Select(static (method, _) => method.Calls)
+            .Collect()
+            .Select(static (all, _) => CallGraph.RecursiveCalls(all))
+            .WithTrackingName(TrackingNames.RecursiveCalls);
 
         var differentiated = methods
             .Combine(ruleSet)
-            .Select(static (pair, _) => Differentiate(pair.Left, pair.Right))
+            .Combine(recursiveCalls)
+            .Select(static (pair, _) => Differentiate(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Differentiate);
 
         var programs = differentiated
@@ -82,15 +95,21 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
         {
             var location = LocationInfo.From(syntax.Identifier);
             var failure = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, location, method.Name, exception.Message);
-            return new LoweredMethod(null, null, EquatableArray.Of(failure), EquatableArray<CallSite>.Empty, method.Name, location);
+            return new LoweredMethod(null, null, EquatableArray.Of(failure), EquatableArray<CallSite>.Empty, method.Name, location, new MethodCalls(Symbols.RuleKey(method), EquatableArray<DifferentiableCall>.Empty));
         }
     }
 
-    private static DifferentiationResult Differentiate(LoweredMethod lowered, EquatableArray<RuleInfo> rules)
+    private static DifferentiationResult Differentiate(LoweredMethod lowered, EquatableArray<RuleInfo> rules, EquatableArray<RecursiveCall> recursiveCalls)
     {
         try
         {
             if (lowered.Model is null) return new DifferentiationResult(null, lowered.Diagnostics);
+            var recursion = recursiveCalls
+                .Where(c => c.Caller == lowered.Calls.Method)
+                .Select(c => DiagnosticInfo.Create(DiagnosticDescriptors.Recursion, c.Location, lowered.MethodName, $" through '{c.Callee}'"))
+                .ToList();
+            if (recursion.Count > 0)
+                return new DifferentiationResult(ReverseModeTransform.Failed(lowered.Model, "it is recursive (see AG0013)"), lowered.Diagnostics.Concat(recursion).ToEquatableArray());
             if (lowered.Failure is { } failure)
                 return new DifferentiationResult(ReverseModeTransform.Failed(lowered.Model, failure), lowered.Diagnostics);
             var (program, diagnostics) = ReverseModeTransform.Run(lowered, rules);

@@ -32,6 +32,8 @@ public class DiagnosticsTests
     [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double[] x) => x[[|^1|]]; }")]
     [InlineData("AG0012", "static partial class C { static double Helper(double v) => v * v; [Differentiable] public static double F(double x) => 2 * [|Helper(x)|]; }")]
     [InlineData("AG0013", "static partial class C { [Differentiable] public static double F(double x) => x < 1 ? x : [|F(x / 2)|]; }")]
+    [InlineData("AG0013", "static partial class C { [Differentiable] public static double F(double x) => x < 1 ? x : [|G(x / 2)|]; [Differentiable] static double G(double x) => 2 * F(x); }")]
+    [InlineData("AG0013", "static partial class C { [Differentiable] static double G(double x) => 2 * H(x); [Differentiable] static double H(double x) => x < 1 ? x : [|F(x)|]; [Differentiable] public static double F(double x) => G(x) + x; }")]
     [InlineData("AG0014", "static partial class C { [Differentiable] public static double F(double[] x) { [|x[0]|] = 1; return x[0]; } }")]
     [InlineData("AG0015", "static partial class C { [Differentiable] public static double F(double x) { object [|boxed|] = x; return x; } }")]
     [InlineData("AG0016", "static partial class C { [Differentiable] public static double [|F|](double x, int n) => n * 2.0; }")]

@@ -56,8 +56,8 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor Recursion = Error(
         "AG0013", "Recursion is not supported",
-        "'{0}' calls itself; recursive [Differentiable] methods are not supported",
-        "Rewrite the recursion as a loop, which AutoGrad differentiates with a value stack.");
+        "'{0}' calls itself{1}; recursive [Differentiable] methods are not supported",
+        "Rewrite the recursion (direct, or through other [Differentiable] methods) as a loop, which AutoGrad differentiates with a value stack.");
 
     public static readonly DiagnosticDescriptor WriteToInput = Error(
         "AG0014", "Write to an input array",

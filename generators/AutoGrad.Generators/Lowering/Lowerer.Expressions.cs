@@ -200,7 +200,7 @@ internal sealed partial class Lowerer
             return UnsupportedCall(invocation, $"the call to '{callee.Name}': only static methods can be called");
         if (SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, _method))
         {
-            Report(DiagnosticDescriptors.Recursion, LocationInfo.From(invocation), _method.Name);
+            Report(DiagnosticDescriptors.Recursion, LocationInfo.From(invocation), _method.Name, "");
             return null;
         }
         if (callee.IsGenericMethod)
@@ -266,6 +266,7 @@ internal sealed partial class Lowerer
 
         var site = _callSites.Count;
         _callSites.Add(new CallSite(site, LocationInfo.From(invocation)));
+        if (isDifferentiable) _differentiableCalls.Add(new DifferentiableCall(Symbols.RuleKey(callee.OriginalDefinition), target.DisplayName, LocationInfo.From(invocation)));
         var callArguments = arguments.Select((value, i) => new Argument(value, arrays[i])).ToEquatableArray();
         return (target, callArguments, site, null);
     }

@@ -215,6 +215,9 @@ internal sealed partial class Lowerer
             case InvocationExpressionSyntax invocation when _model.GetSymbolInfo(invocation, _cancellation).Symbol is IMethodSymbol { ReturnsVoid: true }:
                 LowerInvocationStatement(invocation, output);
                 break;
+            case InvocationExpressionSyntax when _model.GetSymbolInfo(expression, _cancellation).Symbol is null:
+                _compilerErrors = true;
+                break;
             case InvocationExpressionSyntax:
                 UnsupportedStatement(expression.GetFirstToken(), "call", "a call whose result is discarded has no effect on the gradient; use its result or remove it", expression);
                 break;

@@ -18,7 +18,8 @@ public sealed record LoweredMethod(
     EquatableArray<DiagnosticInfo> Diagnostics,
     EquatableArray<CallSite> CallSites,
     string MethodName,
-    LocationInfo? MethodLocation);
+    LocationInfo? MethodLocation,
+    MethodCalls Calls);
 
 /// <summary>
 /// Lowers the C# syntax of one [Differentiable] method to the IR: checks the method's shape,
@@ -32,6 +33,7 @@ internal sealed partial class Lowerer
     private readonly CancellationToken _cancellation;
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly List<CallSite> _callSites = new();
+    private readonly List<DifferentiableCall> _differentiableCalls = new();
     private readonly List<VariableInfo> _variables = new();
     private readonly Dictionary<ISymbol, string> _names = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> _usedNames = new();     // every name the user wrote
@@ -42,6 +44,7 @@ internal sealed partial class Lowerer
     private readonly HashSet<string> _written = new(); // outputs and buffers written so far, in statement order
     private readonly HashSet<ISymbol> _unlowered = new(SymbolEqualityComparer.Default); // locals already reported at their declaration
     private int _loopDepth;
+    private bool _compilerErrors; // code the compiler itself rejects: it reports why, so lowering fails without a diagnostic of its own
 
     private Lowerer(SemanticModel model, IMethodSymbol method, CancellationToken cancellation)
     {
@@ -54,14 +57,15 @@ internal sealed partial class Lowerer
     {
         var lowerer = new Lowerer(model, method, cancellation);
         var result = lowerer.LowerMethod(syntax);
-        var bodyFailed = result is not null && lowerer._diagnostics.Any(d => d.IsError);
+        var bodyFailed = result is not null && (lowerer._diagnostics.Any(d => d.IsError) || lowerer._compilerErrors);
         return new LoweredMethod(
             result,
-            bodyFailed ? "its body uses constructs AutoGrad does not support (see the AG diagnostics)" : null,
+            bodyFailed ? "its body has errors (see the AG and CS diagnostics)" : null,
             lowerer._diagnostics.ToEquatableArray(),
             lowerer._callSites.ToEquatableArray(),
             method.Name,
-            LocationInfo.From(syntax.Identifier));
+            LocationInfo.From(syntax.Identifier),
+            new MethodCalls(Symbols.RuleKey(method), lowerer._differentiableCalls.ToEquatableArray()));
     }
 
     private MethodModel? LowerMethod(MethodDeclarationSyntax syntax)
@@ -101,7 +105,7 @@ internal sealed partial class Lowerer
         }
 
         // The signature is fine but the body is not: keep the signature so callers of the gradient still compile.
-        if (_diagnostics.Any(d => d.IsError)) body.Clear();
+        if (_diagnostics.Any(d => d.IsError) || _compilerErrors) body.Clear();
         var normalized = new ControlFlowNormalizer(result, NewVariable).Normalize(new Block(body.ToEquatableArray()));
 
         return new MethodModel(

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using AutoGrad.Generators.Diagnostics;
@@ -16,11 +17,61 @@ internal static class RuleReader
 {
     public static RuleResult Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        var rules = new List<RuleInfo>();
-        var diagnostics = new List<DiagnosticInfo>();
         if (context.TargetSymbol is not IMethodSymbol rule) return new RuleResult(EquatableArray<RuleInfo>.Empty, EquatableArray<DiagnosticInfo>.Empty);
         var location = LocationInfo.From(((MethodDeclarationSyntax)context.TargetNode).Identifier);
-        foreach (var attribute in context.Attributes)
+        return Read(rule, context.Attributes, location, cancellation);
+    }
+
+    /// <summary>
+    /// The rules of referenced assemblies (the runtime's primitives, a library's own rules), read from
+    /// their metadata: those of every assembly that references AutoGrad, and AutoGrad's own.
+    /// Rules the compilation cannot call are skipped; a referenced assembly's invalid rules were reported when it was built.
+    /// </summary>
+    public static EquatableArray<RuleInfo> ReadReferenced(Compilation compilation, CancellationToken cancellation)
+    {
+        var attributeType = compilation.GetTypeByMetadataName(Symbols.DerivativeOfAttribute);
+        if (attributeType is null) return EquatableArray<RuleInfo>.Empty;
+        var autoGrad = attributeType.ContainingAssembly;
+        var rules = new List<RuleInfo>();
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(assembly, autoGrad)
+                && !assembly.Modules.Any(m => m.ReferencedAssemblySymbols.Any(r => SymbolEqualityComparer.Default.Equals(r, autoGrad))))
+            {
+                continue;
+            }
+            foreach (var method in Methods(assembly.GlobalNamespace, cancellation))
+            {
+                var attributes = method.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)).ToImmutableArray();
+                if (attributes.Length == 0 || !compilation.IsSymbolAccessibleWithin(method, compilation.Assembly)) continue;
+                rules.AddRange(Read(method, attributes, null, cancellation).Rules);
+            }
+        }
+        return rules.OrderBy(r => r.TargetKey, System.StringComparer.Ordinal).ToEquatableArray();
+    }
+
+    private static IEnumerable<IMethodSymbol> Methods(INamespaceOrTypeSymbol container, CancellationToken cancellation)
+    {
+        foreach (var member in container.GetMembers())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            switch (member)
+            {
+                case INamespaceOrTypeSymbol inner:
+                    foreach (var method in Methods(inner, cancellation)) yield return method;
+                    break;
+                case IMethodSymbol { IsStatic: true, MethodKind: MethodKind.Ordinary } method:
+                    yield return method;
+                    break;
+            }
+        }
+    }
+
+    private static RuleResult Read(IMethodSymbol rule, ImmutableArray<AttributeData> attributes, LocationInfo? location, CancellationToken cancellation)
+    {
+        var rules = new List<RuleInfo>();
+        var diagnostics = new List<DiagnosticInfo>();
+        foreach (var attribute in attributes)
         {
             cancellation.ThrowIfCancellationRequested();
             if (attribute.ConstructorArguments.Length != 2
