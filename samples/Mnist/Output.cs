@@ -28,7 +28,7 @@ internal static class Output
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or IdxFormatException or CheckpointFormatException or ArgumentException or FormatException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or IdxFormatException or CheckpointFormatException or ArgumentException or NotSupportedException or FormatException or UnauthorizedAccessException or OutOfMemoryException)
         {
             // An ArgumentException's message ends in "(Parameter 'x')", which means nothing to someone at the command line.
             Error(e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message);

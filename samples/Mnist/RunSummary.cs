@@ -7,7 +7,7 @@ namespace Mnist;
 /// <summary>The JSON summary of a training run (<c>--summary</c>): written atomically, and always valid JSON (an unmeasured number is null).</summary>
 internal static class RunSummary
 {
-    public static void Write(string path, DataSource data, string architecture, Optimizer optimizer, int batchSize, int seed, TrainingResult result, double testAccuracy, bool interrupted)
+    public static void Write(string path, DataSource data, string device, string architecture, Optimizer optimizer, int batchSize, int seed, TrainingResult result, double testAccuracy, bool interrupted)
     {
         AtomicFile.Write(path, stream =>
         {
@@ -18,6 +18,7 @@ internal static class RunSummary
             json.WriteNumber("train_samples", data.Set.Train.Count);
             json.WriteNumber("test_samples", data.Set.Test.Count);
             json.WriteString("model", architecture);
+            json.WriteString("device", device);
             json.WriteString("optimizer", optimizer.Kind);
             if (float.IsFinite(optimizer.LearningRate)) json.WriteNumber("learning_rate", optimizer.LearningRate);
             else json.WriteNull("learning_rate");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using AutoGrad.Gpu;
 using AutoGrad.NN;
 using AutoGrad.Plotting;
 using Spectre.Console;
@@ -87,9 +88,12 @@ internal static class TrainCommand
 
         var settings = ResumeRules.Settings(data.Prefix, batchSize, seed, initialization);
         string? savedAt = checkpoint is null ? null : $"epoch {checkpoint.Epoch}";
+        using var device = Devices.FromName(parse.GetValue(o.Device)!);
+        Output.Info(device is IlgpuDevice accelerator ? $"device {device.Name}: {accelerator.AcceleratorName}" : $"device {device.Name}");
         using var interruption = new Interruption();
         var options = new TrainingOptions
         {
+            Device = device,
             Epochs = epochs,
             StartEpoch = checkpoint?.Epoch ?? 0,
             BatchSize = batchSize,
@@ -138,7 +142,7 @@ internal static class TrainCommand
         }
         if (outputs.Summary is not null)
         {
-            RunSummary.Write(outputs.Summary, data, architecture, optimizer, batchSize, seed, result, testAccuracy, interrupted);
+            RunSummary.Write(outputs.Summary, data, device.Name, architecture, optimizer, batchSize, seed, result, testAccuracy, interrupted);
             Output.Info($"wrote {outputs.Summary}.");
         }
         return interrupted ? Interruption.ExitCode : result.Diverged ? 2 : 0;

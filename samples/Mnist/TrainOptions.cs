@@ -30,7 +30,7 @@ internal sealed class TrainOptions
 
     public Option<bool> Force { get; } = new("--force") { Description = "Replace an existing checkpoint in --model with a new model (without it, the run refuses)." };
 
-    public Option<string?> Summary { get; } = new("--summary") { Description = "Write a JSON summary (data set, epochs, learning_rate of the last step, schedule, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
+    public Option<string?> Summary { get; } = new("--summary") { Description = "Write a JSON summary (data set, device, epochs, learning_rate of the last step, schedule, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
 
     public Option<string?> Plot { get; } = new("--plot") { Description = "Write training curves (training.csv, training.svg, training.png) into this folder." };
 
@@ -40,12 +40,19 @@ internal sealed class TrainOptions
 
     public ScheduleOptions Schedule { get; } = new();
 
+    public Option<string> Device { get; } = new("--device")
+    {
+        Description = "Where training runs: cpu (the SIMD runtime), ilgpu-cpu (ILGPU's CPU accelerator: slow, for tests), cuda (ILGPU on an NVIDIA GPU), auto (cuda when present, else cpu).",
+        DefaultValueFactory = _ => "cpu",
+    };
+
     public void AddTo(Command command)
     {
         Common.AddTo(command);
         foreach (var option in new Option[] { Epochs, BatchSize, LearningRate, Optimizer, Hidden, Activation, Init, Seed, Resume, Force, Summary, Plot, Patience, TargetAccuracy })
             command.Options.Add(option);
         Schedule.AddTo(command);
+        command.Options.Add(Device);
     }
 
     /// <summary>Whether the command line gives <paramref name="option"/> (rather than leaving it at its default).</summary>

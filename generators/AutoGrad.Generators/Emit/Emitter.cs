@@ -69,6 +69,7 @@ internal static class Emitter
             ? $"/// <summary>Given the adjoints of the outputs of <c>{program.Name}</c>, accumulates the adjoints of its inputs into the <c>d</c> arguments (a vector-Jacobian product).</summary>"
             : $"/// <summary>Accumulates <c>{Id(program.Seed)}</c> times the gradient of <c>{program.Name}</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>");
         writer.Line(GeneratedCode);
+        if (KernelSafety.IsKernelSafe(program)) writer.Line(RuntimeNames.KernelSafeAttribute);
         writer.Open($"{program.Accessibility} static void {GeneratedNames.Pullback(program.Name)}({Join(UserParameters(program).Concat(SeedParameters(program)).Concat(GradientParameters(program)))})");
         if (program.Failure is { } failure) writer.Line(Throw(program, failure));
         else

@@ -26,6 +26,7 @@ internal static class RuntimeNames
     public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoGrad.Generators\", \"1.0.0\")]";
     public const string AggressiveInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
     public const string NotSupportedException = "global::System.NotSupportedException";
+    public const string KernelSafeAttribute = "[" + Differentiation + "KernelSafe]";
 
     public static string BufferPool(ScalarType element) => $"{Differentiation}BufferPool<{element.Keyword()}>";
 

@@ -14,6 +14,7 @@ partial class Branches
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Piecewise</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::AutoGrad.Differentiation.KernelSafe]
     public static void PiecewisePullback(double x, double y, bool clamp, double seed, ref double dx, ref double dy)
     {
         __PiecewiseValueAndPullback(x, y, clamp, seed, ref dx, ref dy);

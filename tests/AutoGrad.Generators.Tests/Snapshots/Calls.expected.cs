@@ -186,6 +186,7 @@ partial class Calls
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Square</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::AutoGrad.Differentiation.KernelSafe]
     public static void SquarePullback(double v, double seed, ref double dv)
     {
         __SquareValueAndPullback(v, seed, ref dv);

@@ -15,6 +15,7 @@ partial class Single
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Gaussian</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::AutoGrad.Differentiation.KernelSafe]
     public static void GaussianPullback(float x, float mu, float sigma, float seed, ref float dx, ref float dmu, ref float dsigma)
     {
         __GaussianValueAndPullback(x, mu, sigma, seed, ref dx, ref dmu, ref dsigma);

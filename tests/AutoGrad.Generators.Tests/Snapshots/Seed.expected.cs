@@ -18,6 +18,7 @@ namespace Samples
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>F</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::AutoGrad.Differentiation.KernelSafe]
         public static void FPullback(double a, double b, double c, double d, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
             __FValueAndPullback(a, b, c, d, seed, ref da, ref db, ref dc, ref dd);
