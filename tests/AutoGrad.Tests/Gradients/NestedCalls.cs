@@ -199,4 +199,11 @@ public class NestedCalls
         (p, g) => N.PassesSpanToSpanGradient(p, g),
         (p, s, g) => N.PassesSpanToSpanPullback(p, s, g),
         RandomPoint(9, 5), RandomPoint(10, 3));
+
+    [Fact]
+    public void LocalArrayRewrittenInLoopAndPassedToCallee() => GradientCheck.Verify(
+        p => N.PassesRewrittenLocalArray(p, 3),
+        (p, g) => N.PassesRewrittenLocalArrayGradient(p, 3, g),
+        (p, s, g) => N.PassesRewrittenLocalArrayPullback(p, 3, s, g),
+        RandomPoint(11, 4), RandomPoint(12, 2));
 }

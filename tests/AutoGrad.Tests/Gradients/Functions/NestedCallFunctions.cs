@@ -95,6 +95,21 @@ public static partial class NestedCallFunctions
         return s;
     }
 
+    // A local array rewritten in every iteration and passed to a callee: the callee's pullback must
+    // see each iteration's contents (ADBench's GMM passes its per-point terms to a log-sum-exp so).
+    [Differentiable]
+    public static double PassesRewrittenLocalArray(double[] x, int rounds)
+    {
+        double[] terms = new double[x.Length];
+        double s = 0;
+        for (int r = 0; r < rounds; r++)
+        {
+            for (int i = 0; i < x.Length; i++) terms[i] = x[i] * (r + 1) - 0.5 * r;
+            s += MathHelpers.DotSpan(terms, terms);
+        }
+        return s;
+    }
+
     [Differentiable]
     public static double WeightedHelper(double x, [NoGradient] double w) => w * x * x;
 
