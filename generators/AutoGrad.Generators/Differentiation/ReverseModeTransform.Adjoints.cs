@@ -200,10 +200,11 @@ internal sealed partial class ReverseModeTransform
                 }
                 else
                 {
-                    // The callee wants somewhere to accumulate a gradient nobody reads: a pooled buffer.
+                    // The callee wants somewhere to accumulate a gradient nobody reads: a pooled buffer,
+                    // not cleared, since clearing it would pass over the whole array at every call.
                     var buffer = _names.Numbered("scratch");
                     output.Add(new DeclareBuffer(array.Element, buffer));
-                    output.Add(new RentBuffer(array.Element, buffer, new LengthOf(array)));
+                    output.Add(new RentBuffer(array.Element, buffer, new LengthOf(array), Cleared: false));
                     gradients.Add(new CallArgument(new External(array.Element, buffer), ByRef: false));
                     scratch.Add(new ReturnBuffer(array.Element, buffer));
                 }

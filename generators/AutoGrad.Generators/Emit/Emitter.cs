@@ -187,7 +187,7 @@ internal static class Emitter
                 writer.Line($"{declare.Element.Keyword()}[] {Id(declare.Name)} = {RuntimeNames.EmptyArray(declare.Element)};");
                 break;
             case RentBuffer rent:
-                writer.Line($"{Id(rent.Name)} = {RuntimeNames.BufferPool(rent.Element)}.Rent({Print(rent.Length)});");
+                writer.Line($"{Id(rent.Name)} = {RuntimeNames.BufferPool(rent.Element)}.{(rent.Cleared ? "Rent" : "RentUncleared")}({Print(rent.Length)});");
                 if (rent.CopyFrom is { } source) writer.Line($"{Id(source)}.CopyTo({Id(rent.Name)});");
                 break;
             case ReturnBuffer returned:

@@ -21,8 +21,11 @@ public sealed record SetElement(ElementRead Target, Expr Value) : Code;
 /// <summary><c>T[] name = System.Array.Empty&lt;T&gt;();</c>: a buffer variable, rented where the method allocates it.</summary>
 public sealed record DeclareBuffer(ScalarType Element, string Name) : Code;
 
-/// <summary><c>name = BufferPool&lt;T&gt;.Rent(length);</c> (zeroed), optionally copying <paramref name="CopyFrom"/> into it.</summary>
-public sealed record RentBuffer(ScalarType Element, string Name, Expr Length, string? CopyFrom = null) : Code;
+/// <summary>
+/// <c>name = BufferPool&lt;T&gt;.Rent(length);</c> (zeroed), optionally copying <paramref name="CopyFrom"/> into it;
+/// <c>RentUncleared</c> when <paramref name="Cleared"/> is false, for a buffer that is written and never read.
+/// </summary>
+public sealed record RentBuffer(ScalarType Element, string Name, Expr Length, string? CopyFrom = null, bool Cleared = true) : Code;
 
 /// <summary><c>BufferPool&lt;T&gt;.Return(name);</c></summary>
 public sealed record ReturnBuffer(ScalarType Element, string Name) : Code;

@@ -27,6 +27,17 @@ public static class BufferPool<T> where T : unmanaged
         return new T[length];
     }
 
+    /// <summary>
+    /// An array of exactly <paramref name="length"/> elements holding whatever its last user left:
+    /// for a gradient that a callee accumulates into and nobody reads (an argument that is not
+    /// differentiated), where clearing would cost a pass over the whole array per call.
+    /// </summary>
+    public static T[] RentUncleared(int length)
+    {
+        if (length == 0) return [];
+        return s_free is not null && s_free.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new T[length];
+    }
+
     /// <summary>Gives an array back to this thread's pool.</summary>
     public static void Return(T[] array)
     {

@@ -241,7 +241,7 @@ partial class Layers
         ds = 0.0;
         global::Layers.ReluReverse(h, a, record, da, dh);
         double[] scratch1 = global::System.Array.Empty<double>();
-        scratch1 = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
+        scratch1 = global::AutoGrad.Differentiation.BufferPool<double>.RentUncleared(x.Length);
         global::Layers.DenseReverse(x, w1, b1, h, batch, inputs, hidden, record, dh, scratch1, dw1, db1);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(scratch1);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dh);
@@ -295,7 +295,7 @@ partial class Layers
         ds = 0.0;
         global::Layers.ReluReverse(h, a, record, da, dh);
         double[] scratch1 = global::System.Array.Empty<double>();
-        scratch1 = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
+        scratch1 = global::AutoGrad.Differentiation.BufferPool<double>.RentUncleared(x.Length);
         global::Layers.DenseReverse(x, w1, b1, h, batch, inputs, hidden, record, dh, scratch1, dw1, db1);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(scratch1);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dh);

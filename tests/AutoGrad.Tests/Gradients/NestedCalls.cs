@@ -139,6 +139,21 @@ public class NestedCalls
             [1, 2, 3, 4], [-0.5, 0.1, 0.7, 1.3]);
     }
 
+    // The callee's gradient for w goes to a pooled scratch buffer that is not cleared: whatever a
+    // previous user left in it (NaN here) must not reach the gradient that is returned.
+    [Fact]
+    public void NoGradientArrayScratchIsNeverRead()
+    {
+        double[] x = [1, 2, 3, 4], w = [0.5, -1.5, 2.0, 0.25];
+        var poisoned = AutoGrad.Differentiation.BufferPool<double>.Rent(w.Length);
+        Array.Fill(poisoned, double.NaN);
+        AutoGrad.Differentiation.BufferPool<double>.Return(poisoned);
+
+        var dx = new double[4];
+        N.PassesNoGradientArrayGradient(x, w, dx);
+        Assert.Equal([1.0, -3.0, 4.0, 0.5], dx);
+    }
+
     [Fact]
     public void PassesStaticArray() => GradientCheck.Verify(
         N.PassesStaticArray,
