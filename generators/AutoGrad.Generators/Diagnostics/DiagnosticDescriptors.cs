@@ -27,7 +27,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameter = Error(
         "AG0003", "Unsupported parameter",
         "Parameter '{0}' of type '{1}' is not supported: {2}",
-        "Parameters may be double or float (or arrays / ReadOnlySpan<T> of them), which are differentiated unless marked [NoGradient], or int, long and bool, which are constants. Pass other state another way or mark it [NoGradient].");
+        "Parameters may be double or float (or arrays / ReadOnlySpan<T> of them), which are differentiated unless marked [NoGradient], or int, long and bool and arrays / ReadOnlySpan<T> of int and long, which are constants. Pass other state another way or mark it [NoGradient].");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
         "AG0004", "Unsupported return type",
@@ -80,11 +80,6 @@ public static class DiagnosticDescriptors
         "'{0}' depends on a differentiable input, but parameter '{1}' of '{2}' is [NoGradient], so no gradient flows through it",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "Remove [NoGradient] from the callee's parameter, or mark the caller's input [NoGradient] too if a zero gradient is intended.");
-
-    public static readonly DiagnosticDescriptor OutputWrittenTwice = Error(
-        "AG0018", "Span written whole more than once",
-        "'{0}' is written whole by '{1}' inside a loop or after an earlier write; the reverse sweep needs the values each call wrote",
-        "Write each output span or buffer with one call outside loops, then update it element by element if needed, or give each call its own buffer.");
 
     public static readonly DiagnosticDescriptor InvalidDerivativeRule = Error(
         "AG0030", "Invalid derivative rule",

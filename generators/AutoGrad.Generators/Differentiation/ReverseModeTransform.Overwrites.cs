@@ -153,6 +153,52 @@ internal sealed partial class ReverseModeTransform
         }
     }
 
+    /// <summary>Per call statement: the outputs it writes whole that an earlier statement (or iteration) may have written too.</summary>
+    private readonly Dictionary<Stmt, List<ArraySource>> _rewrittenOutputs = new(ReferenceComparer<Stmt>.Instance);
+
+    /// <summary>
+    /// Finds the call statements that write an output an earlier write (a store, a call, the same call in
+    /// an earlier iteration) may have filled: the values it replaces have no influence on the result,
+    /// so after the call's pullback the reverse sweep clears the output's adjoint before it reaches
+    /// the earlier write.
+    /// </summary>
+    private void FindRewrittenOutputs(Block block, HashSet<string> writtenBefore)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Invoke invoke:
+                    var rewritten = OutputsOf(invoke).Where(o => writtenBefore.Contains(o.Code)).ToList();
+                    if (rewritten.Count > 0) _rewrittenOutputs[invoke] = rewritten;
+                    break;
+                case If branch:
+                    FindRewrittenOutputs(branch.Then, new HashSet<string>(writtenBefore));
+                    FindRewrittenOutputs(branch.Else, new HashSet<string>(writtenBefore));
+                    break;
+                case While loop:
+                    var inLoop = new HashSet<string>(writtenBefore);
+                    CollectArrayWrites(loop.Body, inLoop);
+                    FindRewrittenOutputs(loop.Body, inLoop);
+                    break;
+            }
+            CollectArrayWrites(new Block(EquatableArray.Of(statement)), writtenBefore);
+        }
+    }
+
+    /// <summary>The arrays whose elements the block writes (element stores and call outputs; a new array holds constants).</summary>
+    private static void CollectArrayWrites(Block block, HashSet<string> arrays) => VisitStatements(block, statement =>
+    {
+        if (statement is Store store) arrays.Add(store.Array.Code);
+        else if (statement is Invoke invoke) foreach (var output in OutputsOf(invoke)) arrays.Add(output.Code);
+    });
+
+    /// <summary>After a call's pullback: the adjoints of what it wrote over, which earlier writes must not see.</summary>
+    private IEnumerable<Code> ClearRewrittenAdjoints(Invoke invoke) =>
+        _rewrittenOutputs.TryGetValue(invoke, out var outputs)
+            ? outputs.Where(o => _arrayAdjoints.ContainsKey(o.Code)).Select(o => (Code)new ClearContents(_arrayAdjoints[o.Code]))
+            : Enumerable.Empty<Code>();
+
     private IEnumerable<Code> SaveOutputs(Invoke invoke) =>
         _savedOutputs.TryGetValue(invoke, out var outputs)
             ? outputs.Select(o => (Code)new SaveContents(Stack(o.Element), o.Code))

@@ -252,7 +252,11 @@ internal sealed partial class ReverseModeTransform
                     ReverseStore(store, depth, output);
                     break;
                 case Invoke invoke:
-                    if (HasGradientWork(invoke)) BackpropagateInvoke(invoke, output);
+                    if (HasGradientWork(invoke))
+                    {
+                        BackpropagateInvoke(invoke, output);
+                        output.AddRange(ClearRewrittenAdjoints(invoke));
+                    }
                     output.AddRange(RestoreOutputs(invoke));
                     break;
                 case If branch:

@@ -51,6 +51,7 @@ internal sealed partial class ReverseModeTransform
         var assigned = new HashSet<string>();
         CollectAssigned(method.Body, assigned);
         FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
+        FindRewrittenOutputs(method.Body, new HashSet<string>());
         foreach (var gradient in gradients)
         {
             _gradientNames[gradient.Input.Name] = gradient.Name;
@@ -61,7 +62,7 @@ internal sealed partial class ReverseModeTransform
         }
         foreach (var output in outputAdjoints)
         {
-            if (!IsReadOrStored(method.Body, output.Input.Name))
+            if (!IsReadOrStored(method.Body, output.Input.Name) && !_rewrittenOutputs.Values.Any(outputs => outputs.Any(o => o.Code == output.Input.Name)))
             {
                 // Written only by calls, whose pullbacks just read its adjoint: use the caller's.
                 _arrayAdjoints[output.Input.Name] = output.Name;

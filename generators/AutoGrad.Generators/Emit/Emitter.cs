@@ -251,6 +251,9 @@ internal static class Emitter
             case RestoreBuffer restore:
                 writer.Line($"{Id(restore.Buffer)} = {Id(restore.Record)}.PopBuffer<{restore.Element.Keyword()}>();");
                 break;
+            case ClearContents clear:
+                writer.Line($"global::System.Array.Clear({Id(clear.Array)});");
+                break;
             case SaveContents save:
                 writer.Line($"{save.Stack}.PushRange({Id(save.Array)});");
                 break;

@@ -110,7 +110,7 @@ internal sealed partial class Lowerer
         if (symbol is IParameterSymbol parameter && _arrays.TryGetValue(parameter.Name, out var info)) return info;
         if (symbol is ILocalSymbol && _buffers.TryGetValue(symbol, out var buffer)) return buffer;
         if (symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }
-            && Symbols.ArrayOf(((symbol as IFieldSymbol)?.Type ?? ((IPropertySymbol)symbol).Type)) is { } external)
+            && Symbols.ReadableArrayOf(((symbol as IFieldSymbol)?.Type ?? ((IPropertySymbol)symbol).Type)) is { } external)
         {
             return new ArraySource(Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name, external.Element, ArrayKind.External);
         }
@@ -179,14 +179,25 @@ internal sealed partial class Lowerer
                 Report(DiagnosticDescriptors.WriteToInput, location, written.Code);
                 return;
             }
-            // The reverse sweep needs the values the call wrote, so they may not be overwritten whole.
-            if (_loopDepth > 0 || !_written.Add(written.Code))
-            {
-                Report(DiagnosticDescriptors.OutputWrittenTwice, location, written.Code, target.DisplayName);
-                return;
-            }
         }
-        output.Add(new Invoke(target, arguments, site));
+        // A scalar argument that reads what the call writes (Scale(x, y[0], y)) is taken into a local first:
+        // the reverse sweep reads the argument's value, which the call's outputs no longer hold.
+        var outputs = new HashSet<string>(arguments.Where((a, i) => target.Parameters[i].Shape == ParameterShape.Output && a.Array is not null).Select(a => a.Array!.Code));
+        var taken = arguments.Select(argument =>
+        {
+            if (argument.Value is not { } value || !ReadsAny(value, outputs)) return argument;
+            var local = NewVariable("argument", value.Type);
+            output.Add(new Assign(local, value, IsDeclaration: true));
+            return argument with { Value = new VarRef(value.Type, local) };
+        }).ToEquatableArray();
+        output.Add(new Invoke(target, taken, site));
+    }
+
+    private static bool ReadsAny(Expr value, HashSet<string> arrays)
+    {
+        var reads = false;
+        Differentiation.IrRewriter.Visit(value, e => reads |= e is ElementRead read && arrays.Contains(read.Array.Code));
+        return reads;
     }
 
     private (CallTarget? Target, EquatableArray<Argument> Arguments, int Site, (string Name, bool Single)? Math)? LowerCall(InvocationExpressionSyntax invocation)
@@ -230,7 +241,7 @@ internal sealed partial class Lowerer
                 arguments[parameter.Ordinal] = LowerValue(argumentSyntax, parameterType);
                 if (arguments[parameter.Ordinal] is null) return null;
             }
-            else if (Symbols.ArrayOf(parameter.Type) is not null && LowerArray(argumentSyntax) is { } array)
+            else if (Symbols.ReadableArrayOf(parameter.Type) is not null && LowerArray(argumentSyntax) is { } array)
             {
                 arrays[parameter.Ordinal] = array;
             }

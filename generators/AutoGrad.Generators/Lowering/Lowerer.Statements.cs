@@ -172,7 +172,6 @@ internal sealed partial class Lowerer
         _bufferInfos.Add(new BufferInfo(name, element));
         if (length is null || values.Any(v => v is null)) return;
         output.Add(new Allocate(name, element, length));
-        if (values.Count > 0) _written.Add(name);
         for (var i = 0; i < values.Count; i++) output.Add(new Store(buffer, ConstantOf(ScalarType.Int, i)!, values[i]!));
     }
 
@@ -203,6 +202,9 @@ internal sealed partial class Lowerer
     {
         switch (expression)
         {
+            case InvocationExpressionSyntax when _model.GetSymbolInfo(expression, _cancellation).Symbol is IMethodSymbol { Name: "Assert", ContainingType: var type }
+                && type.ToDisplayString() is "System.Diagnostics.Debug" or "System.Diagnostics.Trace":
+                break; // a check of the primal code: the generated derivative neither needs nor repeats it
             case AssignmentExpressionSyntax assignment:
                 LowerAssignment(assignment, output);
                 break;
@@ -284,7 +286,6 @@ internal sealed partial class Lowerer
         var index = LowerValue(element.ArgumentList.Arguments[0].Expression, ScalarType.Int);
         var right = LowerValue(assignment.Right, array.Element);
         if (index is null || right is null) return;
-        _written.Add(array.Code);
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
         {
             output.Add(new Store(array, index, right));

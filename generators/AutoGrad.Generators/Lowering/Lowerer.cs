@@ -41,7 +41,6 @@ internal sealed partial class Lowerer
     private readonly Dictionary<string, ArraySource> _arrays = new();
     private readonly Dictionary<ISymbol, ArraySource> _buffers = new(SymbolEqualityComparer.Default);
     private readonly List<BufferInfo> _bufferInfos = new();
-    private readonly HashSet<string> _written = new(); // outputs and buffers written so far, in statement order
     private readonly HashSet<ISymbol> _unlowered = new(SymbolEqualityComparer.Default); // locals already reported at their declaration
     private int _loopDepth;
     private bool _compilerErrors; // code the compiler itself rejects: it reports why, so lowering fails without a diagnostic of its own
@@ -196,7 +195,7 @@ internal sealed partial class Lowerer
         {
             var why = parameter.Type is INamedTypeSymbol { Name: "Span" }
                 ? "a differentiable input is read-only; use ReadOnlySpan<T>"
-                : "use double or float, an array or ReadOnlySpan<T> of them, or int, long or bool";
+                : "use double or float, an array or ReadOnlySpan<T> of them, int, long or bool, or an int or long array or ReadOnlySpan<T> (read as constants)";
             Report(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, typeName, why);
             return null;
         }

@@ -67,6 +67,9 @@ public sealed record SaveBuffer(string Record, string Buffer) : Code;
 /// <summary><c>buffer = record.PopBuffer&lt;T&gt;();</c></summary>
 public sealed record RestoreBuffer(string Record, ScalarType Element, string Buffer) : Code;
 
+/// <summary><c>System.Array.Clear(array);</c>: zeroes an adjoint array (what a call wrote over has no influence).</summary>
+public sealed record ClearContents(string Array) : Code;
+
 /// <summary><c>stack.PushRange(array);</c>: the contents of an array a call is about to overwrite.</summary>
 public sealed record SaveContents(string Stack, string Array) : Code;
 

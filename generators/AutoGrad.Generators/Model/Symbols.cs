@@ -43,6 +43,24 @@ internal static class Symbols
         return null;
     }
 
+    /// <summary>
+    /// Integer arrays and ReadOnlySpan of them (class labels, indices): inputs the method reads but never
+    /// differentiates, in any method, and elements any call may read.
+    /// </summary>
+    public static (ScalarType Element, ParameterShape Shape)? ConstantArrayOf(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol { Rank: 1 } array && ScalarOf(array.ElementType) is ScalarType.Int or ScalarType.Long)
+            return (ScalarOf(array.ElementType)!.Value, ParameterShape.Array);
+        if (type is INamedTypeSymbol { IsGenericType: true, Name: "ReadOnlySpan" } named
+            && named.ContainingNamespace?.ToDisplayString() == "System"
+            && ScalarOf(named.TypeArguments[0]) is ScalarType.Int or ScalarType.Long)
+            return (ScalarOf(named.TypeArguments[0])!.Value, ParameterShape.Span);
+        return null;
+    }
+
+    /// <summary>An array or span whose elements the method may read: real (differentiable) or integer (constant).</summary>
+    public static (ScalarType Element, ParameterShape Shape)? ReadableArrayOf(ITypeSymbol type) => ArrayOf(type) ?? ConstantArrayOf(type);
+
     /// <summary>The element type of a local array the method may allocate: <c>T[]</c> or <c>Span&lt;T&gt;</c> of double or float.</summary>
     public static ScalarType? LocalArrayOf(ITypeSymbol type) =>
         ArrayOf(type) is { Shape: ParameterShape.Array or ParameterShape.Output } array ? array.Element : null;
@@ -65,6 +83,8 @@ internal static class Symbols
             return new ParameterSignature(parameter.Name, scalar, ParameterShape.Scalar, scalar.IsReal() && !noGradient);
         if (ArrayOf(parameter.Type) is { } array)
             return new ParameterSignature(parameter.Name, array.Element, array.Shape, array.Shape != ParameterShape.Output && !noGradient);
+        if (ConstantArrayOf(parameter.Type) is { } constants)
+            return new ParameterSignature(parameter.Name, constants.Element, constants.Shape, Differentiable: false);
         return null;
     }
 

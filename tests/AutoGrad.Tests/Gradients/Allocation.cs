@@ -32,6 +32,17 @@ public class Allocation
         Assert.NotNull(kept);
     }
 
+    /// <summary>Issue 8's constructs: local initialisers, stackalloc scratch, helpers rewriting one buffer in a loop.</summary>
+    [Fact]
+    public void LocalArraysAndRewrittenOutputs()
+    {
+        double[] x = [0.7, 1.3, -0.2], dx = new double[3];
+        Assert.Equal(0, AllocatedBytes(() => LocalArrayFunctions.WeightedGradient(x, dx)));
+        Assert.Equal(0, AllocatedBytes(() => LocalArrayFunctions.StackScratchGradient(x, dx)));
+        Assert.Equal(0, AllocatedBytes(() => RewrittenOutputFunctions.TwiceOnOneBufferGradient(x, 0.5, dx, out _)));
+        Assert.Equal(0, AllocatedBytes(() => RewrittenOutputFunctions.CalledInLoopGradient(x, 0.5, 4, dx, out _)));
+    }
+
     [Fact]
     public void ScalarGradient()
     {
