@@ -37,7 +37,7 @@ internal static class Output
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or IdxFormatException or CheckpointFormatException or ArgumentException or NotSupportedException or FormatException or UnauthorizedAccessException
+        catch (Exception e) when (e is IOException or IdxFormatException or CheckpointFormatException or ArgumentException or NotSupportedException or FormatException or UnauthorizedAccessException or OutOfMemoryException
                                        or ReplicaMismatchException or MpiException)
         {
             // An ArgumentException's message ends in "(Parameter 'x')", which means nothing to someone at the command line.

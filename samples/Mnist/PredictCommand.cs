@@ -13,14 +13,14 @@ internal static class PredictCommand
         var command = new Command("predict", "Show a test digit, the predicted class and the probability of each class.");
         var common = new CommonOptions();
         common.AddTo(command);
-        var index = new Option<int>("--index") { Description = "Which test digit, from 0.", DefaultValueFactory = _ => 0 };
+        var index = OptionKinds.Integer("--index", "Which test image, from 0.", 0, minimum: 0);
         command.Options.Add(index);
         command.SetAction(parse => Output.Run(() =>
         {
-            var model = EvaluateCommand.LoadModel(parse.GetValue(common.Model));
-            var test = DataSource.Load(parse.GetValue(common.Data), parse.GetValue(common.Prefix)!).Test;
+            var (model, data) = EvaluateCommand.Load(parse, common);
+            var test = data.Set.Test;
             int i = parse.GetValue(index);
-            if (i < 0 || i >= test.Count) throw new ArgumentException($"--index must lie in 0..{test.Count - 1}.");
+            if (i < 0 || i >= test.Count) throw new ArgumentException($"--index {i} is past the last of the {test.Count:N0} test images of {data.Name}; give 0 to {test.Count - 1}.");
             var image = test.Images.Image(i);
             var probabilities = new float[model.OutputSize];
             int predicted = new Evaluator(model, batchSize: 1).Probabilities(image, probabilities);

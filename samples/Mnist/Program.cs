@@ -24,7 +24,10 @@ using (world)
     root.Subcommands.Add(TrainCommand.Create(world));
     root.Subcommands.Add(EvaluateCommand.Create());
     root.Subcommands.Add(PredictCommand.Create());
-    int exitCode = root.Parse(args).Invoke();
+    var parse = root.Parse(args);
+    // A bad value gets its one-line message, not the whole help text after it.
+    if (parse.Action is System.CommandLine.Invocation.ParseErrorAction error) error.ShowHelp = false;
+    int exitCode = parse.Invoke();
     // A rank that failed alone would leave the others waiting for it: end them all.
     if (exitCode != 0 && world is { Size: > 1 }) world.Abort(exitCode);
     return exitCode;

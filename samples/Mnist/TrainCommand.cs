@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using AutoGrad.Gpu;
 using AutoGrad.Mpi;
 using AutoGrad.NN;
@@ -10,7 +9,11 @@ using Spectre.Console;
 
 namespace Mnist;
 
-/// <summary><c>train</c>: fits a model to the training split and reports test accuracy; also the root command's default action.</summary>
+/// <summary>
+/// <c>train</c>: fits a model to the training split and reports test accuracy; also the root command's default action.
+/// It never loses work: outputs are checked before training, a checkpoint is saved at the end of every epoch, and
+/// Ctrl-C stops after the current step, keeps the last epoch's checkpoint and writes the summary (exit code 130).
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create(MpiCommunicator? world)
@@ -23,211 +26,187 @@ internal static class TrainCommand
     /// <summary>Adds the training options and action to <paramref name="command"/>; with <paramref name="world"/> (under mpiexec) the ranks train data-parallel.</summary>
     public static void Configure(Command command, MpiCommunicator? world)
     {
-        var common = new CommonOptions();
-        common.AddTo(command);
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train (the last epoch number when resuming).", DefaultValueFactory = _ => 10 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per step: 1 = pattern by pattern, the training set's size = full batch.", DefaultValueFactory = _ => 256 };
-        var learningRate = new Option<float>("--learning-rate") { Description = "Step size.", DefaultValueFactory = _ => 0.003f };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum, adam or vario-eta.", DefaultValueFactory = _ => "adam" };
-        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes, e.g. 64,64,64; 'none' for softmax regression.", DefaultValueFactory = _ => "64,64,64" };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation: relu, sigmoid, tanh, leaky-relu, elu, selu, gelu, swish, mish, relu6, ...", DefaultValueFactory = _ => "relu" };
-        var init = new Option<string>("--init") { Description = "Weight initialisation: fan-in (±3/√n), uniform (±0.3), glorot, he (uniform) or he-normal.", DefaultValueFactory = _ => "fan-in" };
-        var seed = new Option<int>("--seed") { Description = "Seeds initialisation and shuffling.", DefaultValueFactory = _ => 1 };
-        var resume = new Option<bool>("--resume") { Description = "Continue from --model (parameters, optimizer state and epoch)." };
-        var summary = new Option<string?>("--summary") { Description = "Write a JSON summary (device, epochs, learning_rate of the last step, schedule, samples_per_second, ms_per_step, final_train_loss, test_accuracy) here." };
-        var plot = new Option<string?>("--plot") { Description = "Write training curves (training.csv, training.svg, training.png) into this folder." };
-        var patience = new Option<int?>("--patience") { Description = "Stop when the training loss has not improved for this many epochs." };
-        var target = new Option<double?>("--target-accuracy") { Description = "Stop once test accuracy reaches this fraction, e.g. 0.95." };
-        foreach (var option in new Option[] { epochs, batchSize, learningRate, optimizer, hidden, activation, init, seed, resume, summary, plot, patience, target })
-            command.Options.Add(option);
-        var schedule = new ScheduleOptions();
-        schedule.AddTo(command);
-        var device = new Option<string>("--device")
-        {
-            Description = "Where training runs: cpu (the SIMD runtime), ilgpu-cpu (ILGPU's CPU accelerator: slow, for tests), cuda (ILGPU on an NVIDIA GPU), auto (cuda when present, else cpu).",
-            DefaultValueFactory = _ => "cpu",
-        };
-        command.Options.Add(device);
-
-        command.SetAction(parse =>
-        {
-            var settings = new TrainSettings(
-                parse.GetValue(common.Data), parse.GetValue(common.Prefix)!, parse.GetValue(common.Model),
-                parse.GetValue(epochs), parse.GetValue(batchSize), parse.GetValue(learningRate), parse.GetValue(optimizer)!,
-                parse.GetValue(hidden)!, parse.GetValue(activation)!, parse.GetValue(init)!, parse.GetValue(seed), parse.GetValue(resume),
-                parse.GetValue(summary), parse.GetValue(plot), parse.GetValue(patience), parse.GetValue(target),
-                (rate, epochCount, stepsPerEpoch) => schedule.Create(parse, rate, epochCount, stepsPerEpoch), schedule.IsGiven(parse),
-                parse.GetValue(device)!);
-            return Output.Run(() => Train(settings, world));
-        });
+        var options = new TrainOptions();
+        options.AddTo(command);
+        command.SetAction(parse => Output.Run(() => Train(parse, options, world)));
     }
 
-    private sealed record TrainSettings(
-        string? Data, string Prefix, string? Model, int Epochs, int BatchSize, float LearningRate, string Optimizer,
-        string Hidden, string Activation, string Init, int Seed, bool Resume, string? Summary, string? Plot, int? Patience, double? TargetAccuracy,
-        Func<float, int, int, LearningRateSchedule> Schedule, bool ScheduleGiven, string Device);
-
-    private static int Train(TrainSettings settings, MpiCommunicator? world)
+    private static int Train(ParseResult parse, TrainOptions o, MpiCommunicator? world)
     {
-        var data = DataSource.Load(settings.Data, settings.Prefix);
-        var train = LabeledSet.From(data.Train);
-        var test = LabeledSet.From(data.Test);
+        bool resume = parse.GetValue(o.Resume);
+        var outputs = RunOutputs.Check(parse.GetValue(o.Common.Model), parse.GetValue(o.Summary), parse.GetValue(o.Plot), resume, parse.GetValue(o.Force));
+        var checkpoint = resume ? CheckpointFile.Load(outputs.Model!) : null;
+        if (checkpoint is not null) ResumeRules.Check(parse, o, checkpoint, outputs.Model!);
+
+        // A resumed run continues with what its checkpoint recorded; the command line may only repeat it (checked above).
+        int batchSize = checkpoint is null || TrainOptions.IsGiven(parse, o.BatchSize) ? parse.GetValue(o.BatchSize) : ResumeRules.IntSetting(checkpoint, ResumeRules.BatchSizeKey, parse.GetValue(o.BatchSize));
+        int seed = checkpoint is null || TrainOptions.IsGiven(parse, o.Seed) ? parse.GetValue(o.Seed) : ResumeRules.IntSetting(checkpoint, ResumeRules.SeedKey, parse.GetValue(o.Seed));
+        string prefix = checkpoint is not null && !TrainOptions.IsGiven(parse, o.Common.Prefix) && checkpoint.Settings.TryGetValue(ResumeRules.DataSetKey, out var savedPrefix)
+            ? savedPrefix : parse.GetValue(o.Common.Prefix)!;
+        int epochs = parse.GetValue(o.Epochs);
+        if (checkpoint is not null && epochs <= checkpoint.Epoch)
+            throw new ArgumentException($"--epochs {epochs}: the checkpoint {outputs.Model} is already at epoch {checkpoint.Epoch}; give a later last epoch, such as --epochs {checkpoint.Epoch + 5}.");
+
+        var data = DataSource.Load(parse.GetValue(o.Common.Data), prefix);
+        var train = LabeledSet.From(data.Set.Train);
+        var test = LabeledSet.From(data.Set.Test);
+        int stepsPerEpoch = (int)(((long)train.Count + batchSize - 1) / batchSize);
+        LearningRateSchedule NewSchedule(float rate) => o.Schedule.Create(parse, rate, epochs, stepsPerEpoch);
 
         Sequential model;
-        string architecture;
-        int startEpoch = 0;
         Optimizer optimizer;
-        if (settings.Resume)
+        string architecture;
+        var initialization = ModelFactory.ParseInitialization(parse.GetValue(o.Init)!);
+        if (checkpoint is not null)
         {
-            if (settings.Model is null) throw new ArgumentException("--resume needs --model PATH, the checkpoint to continue from.");
-            var checkpoint = CheckpointFile.Load(settings.Model);
             architecture = checkpoint.Architecture;
-            model = ModelFactory.FromArchitecture(architecture);
-            var saved = checkpoint.Optimizer ?? throw new ArgumentException($"{settings.Model} holds no optimizer state to resume from.");
-            optimizer = AutoGrad.NN.Optimizer.Create(saved.Kind, model.Parameters.Length, settings.LearningRate);
+            model = ModelFactory.FromArchitecture(architecture, Math.Min(batchSize, train.Count));
+            var saved = checkpoint.Optimizer ?? throw new ArgumentException($"{outputs.Model} holds no optimizer state to resume from.");
+            optimizer = AutoGrad.NN.Optimizer.Create(saved.Kind, model.Parameters.Length, saved.LearningRate);
             checkpoint.RestoreInto(model, optimizer);
-            startEpoch = checkpoint.Epoch;
-            Output.Info($"Resuming {architecture} with {saved.Kind} from epoch {startEpoch} ({settings.Model})" +
-                        (saved.Schedule is null || settings.ScheduleGiven ? "." : $", continuing its schedule at step {optimizer.StepCount:N0} (rate {optimizer.LearningRate:G4})."));
+            if (checkpoint.Settings.TryGetValue(ResumeRules.InitKey, out var savedInit)) initialization = Enum.Parse<Initialization>(savedInit);
+            bool scheduleGiven = o.Schedule.IsGiven(parse);
+            Output.Info($"Resuming {architecture} with {saved.Kind} from epoch {checkpoint.Epoch} ({outputs.Model})" +
+                        (saved.Schedule is null || scheduleGiven ? "." : $", continuing its schedule at step {optimizer.StepCount:N0} (rate {optimizer.LearningRate:G4})."));
             // The saved schedule continues from the saved step. One named on the command line replaces it: it is planned
             // for epochs 1 to --epochs, as if the run had used it from the start, and read from the saved step on.
-            if (settings.ScheduleGiven || optimizer.Schedule is null)
-                optimizer.Schedule = settings.Schedule(settings.LearningRate, settings.Epochs, StepsPerEpoch(train.Count, settings.BatchSize));
+            if (scheduleGiven)
+                optimizer.Schedule = NewSchedule(TrainOptions.IsGiven(parse, o.LearningRate) ? parse.GetValue(o.LearningRate) : saved.LearningRate);
         }
         else
         {
-            var hidden = ModelFactory.ParseHidden(settings.Hidden);
-            var activation = ModelFactory.ParseActivation(settings.Activation);
-            architecture = ModelFactory.Architecture(train.FeatureCount, hidden, data.Train.ClassCount, activation);
-            model = ModelFactory.Create(train.FeatureCount, hidden, data.Train.ClassCount, activation, ModelFactory.ParseInitialization(settings.Init), settings.Seed);
-            optimizer = AutoGrad.NN.Optimizer.Create(settings.Optimizer, model.Parameters.Length,
-                settings.Schedule(settings.LearningRate, settings.Epochs, StepsPerEpoch(train.Count, settings.BatchSize)));
+            var hidden = ModelFactory.ParseHidden(parse.GetValue(o.Hidden)!);
+            var activation = ModelFactory.ParseActivation(parse.GetValue(o.Activation)!);
+            int[] sizes = [train.FeatureCount, .. hidden, data.Set.Train.ClassCount];
+            if (ModelFactory.SizeProblem(sizes, Math.Min(batchSize, train.Count)) is { } problem)
+                throw new ArgumentException($"--hidden {parse.GetValue(o.Hidden)} with --batch-size {batchSize}: the model {problem}");
+            architecture = ModelFactory.Architecture(train.FeatureCount, hidden, data.Set.Train.ClassCount, activation);
+            model = ModelFactory.Create(train.FeatureCount, hidden, data.Set.Train.ClassCount, activation, initialization, seed);
+            optimizer = AutoGrad.NN.Optimizer.Create(parse.GetValue(o.Optimizer)!, model.Parameters.Length, NewSchedule(parse.GetValue(o.LearningRate)));
         }
         Output.Info($"{architecture}: {model.Parameters.Length:N0} parameters; {optimizer.Kind} lr {optimizer.Schedule?.ToString() ?? optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
-                     $"batch {settings.BatchSize}{(world is null ? "" : $" over {world.Size} ranks")}; {train.Count:N0} training and {test.Count:N0} test digits.");
+                    $"batch {batchSize}{(world is null ? "" : $" over {world.Size} ranks")}; {data.Describe()}.");
 
-        using var device = Devices.FromName(settings.Device);
+        var settings = ResumeRules.Settings(data.Prefix, batchSize, seed, initialization);
+        string? savedAt = checkpoint is null ? null : $"epoch {checkpoint.Epoch}";
+        using var device = Devices.FromName(parse.GetValue(o.Device)!);
         Output.Info(device is IlgpuDevice accelerator ? $"device {device.Name}: {accelerator.AcceleratorName}" : $"device {device.Name}");
+        using var interruption = new Interruption();
         var options = new TrainingOptions
         {
             Device = device,
-            Epochs = settings.Epochs,
-            StartEpoch = startEpoch,
-            BatchSize = settings.BatchSize,
-            Seed = settings.Seed,
-            PlateauPatience = settings.Patience,
-            TargetValidationAccuracy = settings.TargetAccuracy,
+            Epochs = epochs,
+            StartEpoch = checkpoint?.Epoch ?? 0,
+            BatchSize = batchSize,
+            Seed = seed,
+            PlateauPatience = parse.GetValue(o.Patience),
+            TargetValidationAccuracy = parse.GetValue(o.TargetAccuracy),
+            CancellationToken = interruption.Token,
             Communicator = world,
         };
-        var result = Output.IsInteractive ? FitWithProgress(model, optimizer, train, test, options) : FitWithLines(model, optimizer, train, test, options);
+        // Every completed epoch is saved at once (atomically), so an interrupted run loses at most the epoch in progress.
+        void SaveEpoch(EpochMetrics e)
+        {
+            // Every rank holds the same model; only rank 0 writes it.
+            if (outputs.Model is null || !Output.IsRoot || e.Steps != stepsPerEpoch) return;
+            CheckpointFile.Save(outputs.Model, Checkpoint.Capture(architecture, model, optimizer, e.Epoch, settings));
+            savedAt = $"epoch {e.Epoch}";
+        }
+        var result = Output.IsInteractive
+            ? FitWithProgress(model, optimizer, train, test, options, SaveEpoch)
+            : FitWithLines(model, optimizer, train, test, options, stepsPerEpoch, SaveEpoch);
+        bool interrupted = result.StopReason == StopReason.Cancelled;
 
         if (result.Diverged) Output.Error(result.Message);
-        else Output.Info(result.Message);
+        else Output.Info(interrupted ? $"Interrupted by Ctrl-C: {result.Message}" : result.Message);
         double testAccuracy = new Evaluator(model).Accuracy(test);
-        var last = result.History.Count > 0 ? result.History[^1] : default;
-        Output.Info($"test accuracy {testAccuracy:P2}; {result.SamplesPerSecond:N0} samples/s, {result.MillisecondsPerStep:F3} ms per step over {result.TotalSteps:N0} steps.");
+        Output.Info($"test accuracy {testAccuracy:P2} on {data.Name}; {result.SamplesPerSecond:N0} samples/s, {result.MillisecondsPerStep:F3} ms per step over {result.TotalSteps:N0} steps.");
 
-        if (settings.Model is not null && Output.IsRoot)
+        if (outputs.Model is not null && Output.IsRoot)
         {
-            CheckpointFile.Save(settings.Model, Checkpoint.Capture(architecture, model, optimizer, result.LastEpoch));
-            Output.Info($"saved {settings.Model} (epoch {result.LastEpoch}).");
+            if (!interrupted)
+            {
+                // Also after a stop inside an epoch (a plateau, a converged gradient, restored parameters after divergence).
+                CheckpointFile.Save(outputs.Model, Checkpoint.Capture(architecture, model, optimizer, result.LastEpoch, settings));
+                savedAt = $"epoch {result.LastEpoch}";
+            }
+            Output.Info(savedAt is null
+                ? $"No epoch was completed, so nothing was saved to {outputs.Model}."
+                : $"{outputs.Model} holds the model at the end of {savedAt}{(interrupted ? " (the interrupted epoch's steps are not in it)" : "")}.");
         }
-        if (settings.Plot is not null && Output.IsRoot)
+        if (outputs.Plot is not null && Output.IsRoot)
         {
-            Directory.CreateDirectory(settings.Plot);
-            TrainingCurves.WriteCsv(Path.Combine(settings.Plot, "training.csv"), result.History);
-            string title = $"{settings.Prefix}: {architecture}, {optimizer.Kind}";
-            TrainingCurves.Save(Path.Combine(settings.Plot, "training.svg"), result.History, title);
-            TrainingCurves.Save(Path.Combine(settings.Plot, "training.png"), result.History, title);
-            Output.Info($"wrote {Path.Combine(settings.Plot, "training.csv")}, training.svg and training.png.");
+            string title = $"{data.Name}: {architecture}, {optimizer.Kind}";
+            var files = outputs.CurveFiles.ToArray();
+            TrainingCurves.WriteCsv(files[0], result.History);
+            TrainingCurves.Save(files[1], result.History, title);
+            TrainingCurves.Save(files[2], result.History, title);
+            Output.Info($"wrote {string.Join(", ", files)}.");
         }
-        if (settings.Summary is not null && Output.IsRoot)
+        if (outputs.Summary is not null && Output.IsRoot)
         {
-            WriteSummary(settings.Summary, architecture, optimizer, settings, result, last, testAccuracy, device.Name);
-            Output.Info($"wrote {settings.Summary}.");
+            RunSummary.Write(outputs.Summary, data, device.Name, architecture, optimizer, batchSize, seed, result, testAccuracy, interrupted);
+            Output.Info($"wrote {outputs.Summary}.");
         }
-        return result.Diverged ? 2 : 0;
+        return interrupted ? Interruption.ExitCode : result.Diverged ? 2 : 0;
     }
 
-    private static int StepsPerEpoch(int samples, int batchSize) =>
-        batchSize > 0 ? (samples + batchSize - 1) / batchSize : throw new ArgumentException($"--batch-size must be positive, not {batchSize}.");
-
-    private static TrainingResult FitWithLines(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options) =>
-        Trainer.Fit(model, optimizer, train, test, new TrainingOptions
+    private static TrainingResult FitWithLines(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options, int stepsPerEpoch, Action<EpochMetrics> onEpochEnd) =>
+        Trainer.Fit(model, optimizer, train, test, With(options, onEpochEnd: e =>
         {
-            Device = options.Device, Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
-            PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy, Communicator = options.Communicator,
-            OnEpochEnd = e => Output.Info(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {e.Epoch,3}  loss {e.TrainLoss:F4}  train {e.TrainAccuracy:P2}  test {e.ValidationAccuracy:P2}  {e.SamplesPerSecond,9:N0} samples/s  {e.Elapsed.TotalSeconds:F2} s")),
-        });
+            onEpochEnd(e);
+            Output.Info(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {e.Epoch,3}  loss {e.TrainLoss:F4}  train {e.TrainAccuracy:P2}  test {e.ValidationAccuracy:P2}  {e.SamplesPerSecond,9:N0} samples/s  {e.Elapsed.TotalSeconds:F2} s") +
+                (e.Steps == stepsPerEpoch ? "" : $"  (stopped after {e.Steps} of {stepsPerEpoch} steps)"));
+        }));
 
-    private static TrainingResult FitWithProgress(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options)
+    private static TrainingResult FitWithProgress(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options, Action<EpochMetrics> onEpochEnd)
     {
         TrainingResult? result = null;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new PercentageColumn())
-            .Start(context =>
-            {
-                ProgressTask? task = null;
-                long lastRefresh = 0;
-                result = Trainer.Fit(model, optimizer, train, test, new TrainingOptions
+        try
+        {
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new PercentageColumn())
+                .Start(context =>
                 {
-                    Device = options.Device, Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
-                    PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy, Communicator = options.Communicator,
-                    OnStepEnd = s =>
-                    {
-                        if (task is null || s.Step == 1)
-                            task = context.AddTask($"epoch {s.Epoch}", maxValue: s.StepsPerEpoch);
-                        task.Value = s.Step;
-                        // Redraw the text ten times a second, not every step.
-                        if (Stopwatch.GetElapsedTime(lastRefresh).TotalMilliseconds < 100 && s.Step != s.StepsPerEpoch) return;
-                        lastRefresh = Stopwatch.GetTimestamp();
-                        task.Description = string.Create(CultureInfo.InvariantCulture,
-                            $"epoch {s.Epoch,3}  loss [yellow]{s.EpochLoss:F4}[/]  {s.EpochSamplesPerSecond,8:N0}/s");
-                    },
-                    OnEpochEnd = e =>
-                    {
-                        if (task is null) return;
-                        task.Description = string.Create(CultureInfo.InvariantCulture,
-                            $"epoch {e.Epoch,3}  loss [yellow]{e.TrainLoss:F4}[/]  train [green]{100 * e.TrainAccuracy:F1}%[/]  test [green]{100 * e.ValidationAccuracy:F1}%[/]  {e.SamplesPerSecond,8:N0}/s");
-                        task.StopTask();
-                    },
+                    ProgressTask? task = null;
+                    long lastRefresh = 0;
+                    result = Trainer.Fit(model, optimizer, train, test, With(options,
+                        onStepEnd: s =>
+                        {
+                            if (task is null || s.Step == 1)
+                                task = context.AddTask($"epoch {s.Epoch}", maxValue: s.StepsPerEpoch);
+                            task.Value = s.Step;
+                            // Redraw the text ten times a second, not every step.
+                            if (Stopwatch.GetElapsedTime(lastRefresh).TotalMilliseconds < 100 && s.Step != s.StepsPerEpoch) return;
+                            lastRefresh = Stopwatch.GetTimestamp();
+                            task.Description = string.Create(CultureInfo.InvariantCulture,
+                                $"epoch {s.Epoch,3}  loss [yellow]{s.EpochLoss:F4}[/]  {s.EpochSamplesPerSecond,8:N0}/s{(options.CancellationToken.IsCancellationRequested ? "  [red]stopping[/]" : "")}");
+                        },
+                        onEpochEnd: e =>
+                        {
+                            onEpochEnd(e);
+                            if (task is null) return;
+                            task.Description = string.Create(CultureInfo.InvariantCulture,
+                                $"epoch {e.Epoch,3}  loss [yellow]{e.TrainLoss:F4}[/]  train [green]{100 * e.TrainAccuracy:F1}%[/]  test [green]{100 * e.ValidationAccuracy:F1}%[/]  {e.SamplesPerSecond,8:N0}/s");
+                            task.StopTask();
+                        }));
                 });
-            });
+        }
+        finally
+        {
+            // The progress display hides the cursor; an exception must not leave it hidden.
+            AnsiConsole.Cursor.Show();
+        }
         return result!;
     }
 
-    private static void WriteSummary(string path, string architecture, Optimizer optimizer, TrainSettings settings, TrainingResult result, EpochMetrics last, double testAccuracy, string device)
+    private static TrainingOptions With(TrainingOptions options, Action<EpochMetrics>? onEpochEnd = null, Action<StepMetrics>? onStepEnd = null) => new()
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        using var stream = File.Create(path);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteString("model", architecture);
-        json.WriteString("device", device);
-        json.WriteString("optimizer", optimizer.Kind);
-        json.WriteNumber("learning_rate", optimizer.LearningRate);
-        if (optimizer.Schedule is { } schedule)
-        {
-            json.WritePropertyName("schedule");
-            schedule.WriteJson(json);
-        }
-        json.WriteNumber("batch_size", settings.BatchSize);
-        json.WriteNumber("seed", settings.Seed);
-        json.WriteNumber("ranks", result.Ranks);
-        json.WriteNumber("epochs", result.LastEpoch);
-        json.WriteNumber("steps", result.TotalSteps);
-        json.WriteNumber("training_seconds", Math.Round(result.TrainingTime.TotalSeconds, 3));
-        json.WriteNumber("samples_per_second", Math.Round(result.SamplesPerSecond, 1));
-        json.WriteNumber("ms_per_step", Math.Round(result.MillisecondsPerStep, 4));
-        json.WriteNumber("allreduce_ms_per_step", result.TotalSteps > 0 ? Math.Round(result.CommunicationTime.TotalMilliseconds / result.TotalSteps, 4) : 0);
-        json.WriteNumber("final_train_loss", result.History.Count > 0 ? Math.Round(last.TrainLoss, 6) : double.NaN);
-        json.WriteNumber("final_train_accuracy", result.History.Count > 0 ? Math.Round(last.TrainAccuracy, 6) : double.NaN);
-        json.WriteNumber("test_accuracy", Math.Round(testAccuracy, 6));
-        json.WriteString("stop_reason", result.StopReason.ToString());
-        json.WriteString("stop_message", result.Message);
-        json.WriteEndObject();
-    }
+        Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
+        PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
+        CancellationToken = options.CancellationToken, Device = options.Device, Communicator = options.Communicator,
+        OnEpochEnd = onEpochEnd, OnStepEnd = onStepEnd,
+    };
 }

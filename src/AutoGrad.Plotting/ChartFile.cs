@@ -1,11 +1,12 @@
+using AutoGrad.IO;
 using ScottPlot;
 using SkiaSharp;
 
 namespace AutoGrad.Plotting;
 
 /// <summary>
-/// Saves ScottPlot figures as SVG or PNG (chosen by the file's extension), written to a temporary
-/// file beside the target and moved over it, so a reader never sees half a chart.
+/// Saves ScottPlot figures as SVG or PNG (chosen by the file's extension) through <see cref="AtomicFile"/>,
+/// so a reader never sees half a chart.
 /// </summary>
 public static class ChartFile
 {
@@ -58,38 +59,21 @@ public static class ChartFile
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         UseProjectFont();
-        WriteAtomically(path, stream =>
+        bool svg = Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase);
+        AtomicFile.Write(path, stream =>
         {
             var rect = new PixelRect(0, width, height, 0);
-            if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))
+            if (svg)
             {
                 using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
                 render(canvas, rect);
+                return;
             }
-            else
-            {
-                using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"Could not create a {width}x{height} drawing surface.");
-                render(surface.Canvas, rect);
-                using var image = surface.Snapshot();
-                using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-                png.SaveTo(stream);
-            }
+            using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"Could not create a {width}x{height} drawing surface.");
+            render(surface.Canvas, rect);
+            using var image = surface.Snapshot();
+            using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+            png.SaveTo(stream);
         });
-    }
-
-    /// <summary>Writes a file through <paramref name="write"/> into a temporary file beside <paramref name="path"/>, then moves it over <paramref name="path"/>.</summary>
-    internal static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None)) write(stream);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 }

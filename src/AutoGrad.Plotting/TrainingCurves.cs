@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AutoGrad.IO;
 using AutoGrad.NN;
 using ScottPlot;
 
@@ -21,7 +22,7 @@ public static class TrainingCurves
     public static void WriteCsv(string path, IReadOnlyList<EpochMetrics> history)
     {
         ArgumentNullException.ThrowIfNull(path);
-        File.WriteAllText(path, ToCsv(history));
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes(ToCsv(history)));
     }
 
     /// <summary>The CSV text that <see cref="WriteCsv"/> writes.</summary>

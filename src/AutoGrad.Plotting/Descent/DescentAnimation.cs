@@ -1,3 +1,4 @@
+using AutoGrad.IO;
 using System.Globalization;
 using System.Security;
 using System.Text;
@@ -35,7 +36,7 @@ public static class DescentAnimation
         int end = background.LastIndexOf("</svg>", StringComparison.Ordinal);
         if (end < 0) throw new InvalidOperationException("The rendered background is not a complete SVG document.");
         string document = string.Concat(background.AsSpan(0, end), walks, background.AsSpan(end));
-        ChartFile.WriteAtomically(path, stream => stream.Write(Encoding.UTF8.GetBytes(document)));
+        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(document)));
         return (width, height);
     }
 

@@ -18,12 +18,14 @@ public static class IdxReader
     /// <exception cref="IdxFormatException">The file is not an idx3-ubyte file, or is truncated.</exception>
     public static IdxImages ReadImages(string path)
     {
-        using var stream = OpenDecoded(path);
+        var (stream, decodedLength) = OpenDecoded(path);
+        using var _ = stream;
         var dimensions = ReadHeader(stream, path, expectedDimensions: 3);
         int count = dimensions[0], rows = dimensions[1], columns = dimensions[2];
         if (rows == 0 || columns == 0) throw new IdxFormatException(path, $"has images of {rows}x{columns} pixels.");
         long pixelCount = (long)count * rows * columns;
-        if (pixelCount > Array.MaxLength) throw new IdxFormatException(path, $"declares {pixelCount} pixels, more than one array can hold.");
+        CheckLength(path, decodedLength, HeaderLength(3), pixelCount, $"{count:N0} images of {rows}x{columns} pixels");
+        if (pixelCount > Array.MaxLength) throw new IdxFormatException(path, $"declares {pixelCount:N0} pixels, more than one array can hold.");
 
         var bytes = ReadPayload(stream, path, (int)pixelCount);
         var pixels = new float[pixelCount];
@@ -39,8 +41,10 @@ public static class IdxReader
     public static byte[] ReadLabels(string path, int classCount = 10)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
-        using var stream = OpenDecoded(path);
+        var (stream, decodedLength) = OpenDecoded(path);
+        using var _ = stream;
         int count = ReadHeader(stream, path, expectedDimensions: 1)[0];
+        CheckLength(path, decodedLength, HeaderLength(1), count, $"{count:N0} labels");
         var labels = ReadPayload(stream, path, count);
         if (classCount <= byte.MaxValue)
         {
@@ -50,22 +54,50 @@ public static class IdxReader
         return labels;
     }
 
-    /// <summary>Opens the file, through a gzip decoder when it starts with the gzip magic.</summary>
-    private static Stream OpenDecoded(string path)
+    private static int HeaderLength(int dimensions) => 4 + 4 * dimensions;
+
+    /// <summary>
+    /// Opens the file, through a gzip decoder when it starts with the gzip magic, and says how long its decoded
+    /// contents are: the file's length, or for gzip the length its trailer records (modulo 2^32, as gzip keeps it).
+    /// </summary>
+    private static (Stream Stream, DecodedLength Length) OpenDecoded(string path)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         try
         {
             Span<byte> magic = stackalloc byte[2];
             int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            if (read < 2 || magic[0] != 0x1f || magic[1] != 0x8b)
+            {
+                file.Position = 0;
+                return (file, new DecodedLength(file.Length, Gzip: false));
+            }
+            Span<byte> trailer = stackalloc byte[4];
+            if (file.Length < 18) throw new IdxFormatException(path, $"is truncated: {file.Length} bytes is too short for a gzip file.");
+            file.Position = file.Length - 4;
+            file.ReadExactly(trailer);
             file.Position = 0;
-            return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
+            return (new GZipStream(file, CompressionMode.Decompress), new DecodedLength(BinaryPrimitives.ReadUInt32LittleEndian(trailer), Gzip: true));
         }
         catch
         {
             file.Dispose();
             throw;
         }
+    }
+
+    private readonly record struct DecodedLength(long Bytes, bool Gzip);
+
+    /// <summary>Checks the sizes a header declares against the bytes the file holds, before anything that size is allocated.</summary>
+    private static void CheckLength(string path, DecodedLength actual, int headerLength, long payloadLength, string declared)
+    {
+        long expected = headerLength + payloadLength;
+        bool matches = actual.Gzip ? (uint)expected == actual.Bytes : expected == actual.Bytes;
+        if (matches) return;
+        string holds = actual.Gzip ? $"its gzip trailer records {actual.Bytes:N0} bytes of data" : $"the file holds {actual.Bytes:N0} bytes";
+        throw new IdxFormatException(path, expected > actual.Bytes
+            ? $"is truncated or has a wrong header: the header declares {declared}, which take {expected:N0} bytes, but {holds}."
+            : $"has a wrong header or trailing data: the header declares {declared}, which take {expected:N0} bytes, but {holds}.");
     }
 
     private static int[] ReadHeader(Stream stream, string path, int expectedDimensions)
@@ -107,7 +139,7 @@ public static class IdxReader
         }
         catch (InvalidDataException e)
         {
-            throw new IdxFormatException(path, $"cannot be decompressed while reading {what}: {e.Message}", e);
+            throw new IdxFormatException(path, $"is corrupt: its gzip-compressed data cannot be decompressed (while reading {what}, the decoder reported: {e.Message}).", e);
         }
         if (read < buffer.Length)
             throw new IdxFormatException(path, $"is truncated: {what} needs {buffer.Length} bytes, but only {read} remain.");

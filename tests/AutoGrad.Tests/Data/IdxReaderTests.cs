@@ -85,6 +85,47 @@ public sealed class IdxReaderTests : IDisposable
         Assert.Equal(path, error.FileName);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_header_declaring_more_than_the_file_holds_is_refused_before_allocating(bool gzip)
+    {
+        var bytes = Idx(1, [3], [1, 2, 3]);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), int.MaxValue);
+        string path = Write("labels", bytes, gzip);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        var error = Assert.Throws<IdxFormatException>(() => IdxReader.ReadLabels(path));
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the declared size was allocated");
+        Assert.Contains(path, error.Message);
+        Assert.Contains("declares 2,147,483,647 labels, which take 2,147,483,655 bytes", error.Message);
+        Assert.Contains(gzip ? "its gzip trailer records 11 bytes" : "the file holds 11 bytes", error.Message);
+    }
+
+    [Fact]
+    public void Trailing_bytes_after_the_declared_data_are_named()
+    {
+        string path = Write("images", [.. Idx(3, [1, 2, 2], [1, 2, 3, 4]), 99], gzip: false);
+
+        var error = Assert.Throws<IdxFormatException>(() => IdxReader.ReadImages(path));
+
+        Assert.Contains("trailing data: the header declares 1 images of 2x2 pixels, which take 20 bytes, but the file holds 21 bytes", error.Message);
+    }
+
+    [Fact]
+    public void A_corrupt_gzip_body_says_the_compressed_data_is_corrupt()
+    {
+        string path = Write("images", Idx(3, [50, 28, 28], Enumerable.Range(0, 50 * 784).Select(i => (byte)(i * 7919 % 251)).ToArray()), gzip: true);
+        var compressed = File.ReadAllBytes(path);
+        for (int i = 20; i < compressed.Length - 8; i += 3) compressed[i] ^= 0x5a;
+        File.WriteAllBytes(path, compressed);
+
+        var error = Assert.Throws<IdxFormatException>(() => IdxReader.ReadImages(path));
+
+        Assert.StartsWith(path + ": is corrupt: its gzip-compressed data cannot be decompressed", error.Message);
+    }
+
     [Fact]
     public void Label_out_of_range_names_the_file_and_the_label()
     {

@@ -82,9 +82,9 @@ public sealed class CheckpointFileTests : IDisposable
     {
         string path = SaveSmall();
         var bytes = File.ReadAllBytes(path);
-        bytes[4] = 3;
+        bytes[4] = 4;
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("has format version 3; this build reads versions 1 and 2", Assert.Throws<CheckpointFormatException>(() => CheckpointFile.Load(path)).Message);
+        Assert.Contains("has format version 4; this build reads versions 1 to 3", Assert.Throws<CheckpointFormatException>(() => CheckpointFile.Load(path)).Message);
 
         File.WriteAllText(path, "epoch,train_loss\n");
         Assert.Contains("is not an AutoGrad checkpoint", Assert.Throws<CheckpointFormatException>(() => CheckpointFile.Load(path)).Message);
@@ -98,6 +98,42 @@ public sealed class CheckpointFileTests : IDisposable
         var checkpoint = CheckpointFile.Load(SaveSmall());
         var error = Assert.Throws<ArgumentException>(() => checkpoint.RestoreInto(Sequential.Perceptron(2, [4], 2)));
         Assert.Contains("mlp 2-8-2 relu", error.Message);
+    }
+
+    [Fact]
+    public void Run_settings_round_trip_and_a_version_2_file_still_reads_with_none()
+    {
+        var model = TestData.PlaneModel(1);
+        var settings = new Dictionary<string, string> { ["data_set"] = "fashion", ["batch_size"] = "256", ["note"] = "ünïcode \"quoted\"" };
+        string path = Path.Combine(_directory, "settings.agck");
+        CheckpointFile.Save(path, Checkpoint.Capture("mlp 2-8-2 relu", model, new Adam(model.Parameters.Length, 0.01f), 1, settings));
+        Assert.Equal(settings, CheckpointFile.Load(path).Settings);
+
+        // Version 2 ended after the schedule: drop the settings field, then fix the version, length and checksum.
+        var bytes = File.ReadAllBytes(path);
+        int settingsLength = 4 + System.Text.Encoding.UTF8.GetByteCount(System.Text.Json.JsonSerializer.Serialize(settings));
+        var body = bytes[..(bytes.Length - 32 - settingsLength)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(4), 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(body.AsSpan(8), body.Length + 32);
+        File.WriteAllBytes(path, [.. body, .. System.Security.Cryptography.SHA256.HashData(body)]);
+        var old = CheckpointFile.Load(path);
+        Assert.Empty(old.Settings);
+        Assert.Equal(model.Parameters.ToArray(), old.Parameters);
+        Assert.Equal("adam", old.Optimizer?.Kind);
+    }
+
+    [Fact]
+    public void Saving_removes_temporaries_that_killed_writes_left_but_not_those_of_a_running_process()
+    {
+        string path = SaveSmall();
+        string dead = Path.Combine(_directory, $".small.agck.{int.MaxValue - 7}.0123456789abcdef.tmp");
+        string alive = Path.Combine(_directory, $".small.agck.{Environment.ProcessId}.fedcba9876543210.tmp");
+        string other = Path.Combine(_directory, $".other.agck.{int.MaxValue - 7}.0123456789abcdef.tmp");
+        foreach (var file in new[] { dead, alive, other }) File.WriteAllText(file, "half a checkpoint");
+        SaveSmall();
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(alive));
+        Assert.True(File.Exists(other));
     }
 
     private string SaveSmall()

@@ -185,10 +185,13 @@ public sealed class LearningRateScheduleTests : IDisposable
     {
         var model = TestData.PlaneModel(1);
         var optimizer = new MomentumSgd(model.Parameters.Length, 0.1f);
-        var version2 = CheckpointFile.Serialize(Checkpoint.Capture("mlp 2-8-2 relu", model, optimizer, 3));
-        // Version 1 is version 2 without the schedule field (an empty string: four zero bytes before the checksum).
-        var body = version2.AsSpan(0, version2.Length - 32 - 4).ToArray();
-        Assert.Equal(new byte[4], version2.AsSpan(version2.Length - 36, 4).ToArray());
+        var version3 = CheckpointFile.Serialize(Checkpoint.Capture("mlp 2-8-2 relu", model, optimizer, 3));
+        // Version 1 is version 3 without the schedule field (an empty string: four zero bytes) and the
+        // run settings (none: the four-byte length 2 and "{}") before the checksum.
+        const int settingsLength = 4 + 2;
+        var body = version3.AsSpan(0, version3.Length - 32 - settingsLength - 4).ToArray();
+        Assert.Equal(new byte[4], version3.AsSpan(version3.Length - 32 - settingsLength - 4, 4).ToArray());
+        Assert.Equal("{}"u8.ToArray(), version3.AsSpan(version3.Length - 32 - 2, 2).ToArray());
         BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(4), 1);
         BinaryPrimitives.WriteInt64LittleEndian(body.AsSpan(8), body.Length + 32);
         string path = Path.Combine(_directory, "v1.agck");

@@ -18,6 +18,23 @@ public sealed class TrainerTests
         Assert.Equal(MathF.Pow(0.8f, 3), model.Parameters[0], 6);
     }
 
+    [Theory]
+    [InlineData(2, 4, 1)] // after epoch 2's last step: epoch 3 stops before its first
+    [InlineData(3, 2, 3)] // mid-epoch: epoch 3 does not count as completed
+    public void Cancellation_stops_between_steps_and_reports_the_last_completed_epoch(int cancelAtEpoch, int cancelAtStep, int stoppedBeforeStep)
+    {
+        using var cancel = new CancellationTokenSource();
+        var model = TestData.PlaneModel(3);
+        var result = Trainer.Fit(model, new Sgd(model.Parameters.Length, 0.1f), TestData.Plane(40, 2), null, new TrainingOptions
+        {
+            Epochs = 10, BatchSize = 10, CancellationToken = cancel.Token,
+            OnStepEnd = s => { if ((s.Epoch, s.Step) == (cancelAtEpoch, cancelAtStep)) cancel.Cancel(); },
+        });
+        Assert.Equal(StopReason.Cancelled, result.StopReason);
+        Assert.Equal(2, result.LastEpoch);
+        Assert.Contains($"epoch 3 before step {stoppedBeforeStep} of 4", result.Message);
+    }
+
     [Fact]
     public void Stops_on_a_loss_plateau()
     {

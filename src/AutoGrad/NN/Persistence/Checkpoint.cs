@@ -39,18 +39,29 @@ public sealed record OptimizerSnapshot(string Kind, float LearningRate, long Ste
 /// <param name="Epoch">The last completed epoch.</param>
 /// <param name="Parameters">A copy of the parameters.</param>
 /// <param name="Optimizer">The optimizer state, or null when only the model was saved.</param>
-public sealed record Checkpoint(string Architecture, int InputSize, int OutputSize, int Epoch, float[] Parameters, OptimizerSnapshot? Optimizer)
+/// <param name="Settings">
+/// What else the application that trained the model wants to remember about the run (its data set, batch size,
+/// seed, ...), by name; the keys are the application's own. Empty when none were saved, and in files written
+/// before settings existed (format versions 1 and 2).
+/// </param>
+public sealed record Checkpoint(string Architecture, int InputSize, int OutputSize, int Epoch, float[] Parameters, OptimizerSnapshot? Optimizer,
+    IReadOnlyDictionary<string, string>? Settings = null)
 {
+    /// <summary>The saved run settings (never null; empty when none were saved).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = Settings ?? new Dictionary<string, string>();
+
     /// <summary>Copies the state of a model and, optionally, its optimizer.</summary>
     /// <param name="architecture">A description of the model.</param>
     /// <param name="model">The model.</param>
     /// <param name="optimizer">Its optimizer, or null.</param>
     /// <param name="epoch">The last completed epoch.</param>
-    public static Checkpoint Capture(string architecture, ITrainableModel model, Optimizer? optimizer, int epoch)
+    /// <param name="settings">The run's settings to remember (see <see cref="Settings"/>), or null for none.</param>
+    public static Checkpoint Capture(string architecture, ITrainableModel model, Optimizer? optimizer, int epoch, IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(model);
-        return new Checkpoint(architecture, model.InputSize, model.OutputSize, epoch, model.Parameters.ToArray(), optimizer is null ? null : OptimizerSnapshot.Of(optimizer));
+        return new Checkpoint(architecture, model.InputSize, model.OutputSize, epoch, model.Parameters.ToArray(), optimizer is null ? null : OptimizerSnapshot.Of(optimizer),
+            settings is null ? null : new Dictionary<string, string>(settings));
     }
 
     /// <summary>Copies the saved parameters into <paramref name="model"/> and, when both exist, the optimizer state into <paramref name="optimizer"/>.</summary>

@@ -2,17 +2,23 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AutoGrad.IO;
 
 namespace AutoGrad.NN;
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class SettingsJson : JsonSerializerContext;
 
 /// <summary>
 /// Saves and loads <see cref="Checkpoint"/>s in a versioned, checksummed binary format.
 /// </summary>
 /// <remarks>
-/// <para>Layout (little-endian), version 2 (version 1, still read, ends after the buffers):</para>
+/// <para>Layout (little-endian), version 3 (still read: version 2, which ends after the schedule, and version 1, which ends after the buffers):</para>
 /// <code>
 /// "AGCK"                     4 bytes  magic
-/// version                    int32    1
+/// version                    int32    3
 /// file length                int64    the whole file, checksum included
 /// architecture               int32 byte count + UTF-8
 /// input size, output size    int32, int32
@@ -24,15 +30,18 @@ namespace AutoGrad.NN;
 ///   step count               int64
 ///   buffers                  int32 count, then each: int32 length + float32[length]
 ///   schedule                 int32 byte count + UTF-8 JSON (<see cref="LearningRateSchedule.ToJson"/>); 0 bytes: none
+/// settings                   int32 byte count + UTF-8 JSON object of strings (<see cref="Checkpoint.Settings"/>)
 /// SHA-256                    32 bytes over everything before it
 /// </code>
-/// <para>Saving writes a temporary file beside the target and moves it over the target, so a
-/// crash mid-write never leaves a half-written checkpoint under the real name.</para>
+/// <para>Saving goes through <see cref="AtomicFile"/>: a crash mid-write never leaves a half-written
+/// checkpoint under the real name, and the temporaries of earlier crashed writes are removed.</para>
+/// <para>New run settings go into the settings object, which needs no new version; a new field outside it
+/// gets a new version, and the reader keeps reading every older one.</para>
 /// </remarks>
 public static class CheckpointFile
 {
-    /// <summary>The format version this code writes; it also reads version 1, written before schedules existed.</summary>
-    public const int Version = 2;
+    /// <summary>The format version this code writes; it also reads version 2 (before run settings) and 1 (before schedules).</summary>
+    public const int Version = 3;
 
     private static ReadOnlySpan<byte> Magic => "AGCK"u8;
     private const int HashLength = 32;
@@ -45,25 +54,7 @@ public static class CheckpointFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var bytes = Serialize(checkpoint);
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        AtomicFile.Write(path, Serialize(checkpoint));
     }
 
     /// <summary>Reads a checkpoint, checking its magic number, version, length and checksum.</summary>
@@ -101,6 +92,7 @@ public static class CheckpointFile
                 foreach (var buffer in optimizer.State) WriteFloats(writer, buffer);
                 WriteString(writer, optimizer.Schedule?.ToJson() ?? "");
             }
+            WriteString(writer, JsonSerializer.Serialize(checkpoint.Settings.ToDictionary(), SettingsJson.Default.DictionaryStringString));
         }
         long length = stream.Length + HashLength;
         stream.Position = 8;
@@ -119,8 +111,8 @@ public static class CheckpointFile
         if (bytes.Length < HeaderLength)
             throw new CheckpointFormatException(fileName, $"is truncated: {bytes.Length} bytes is shorter than the {HeaderLength}-byte header.");
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
-        if (version is not (1 or Version))
-            throw new CheckpointFormatException(fileName, $"has format version {version}; this build reads versions 1 and {Version}.");
+        if (version is < 1 or > Version)
+            throw new CheckpointFormatException(fileName, $"has format version {version}; this build reads versions 1 to {Version}.");
         long declared = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
         if (bytes.Length < declared)
             throw new CheckpointFormatException(fileName, $"is truncated: its header declares {declared} bytes but the file has {bytes.Length}.");
@@ -160,8 +152,20 @@ public static class CheckpointFile
             }
             optimizer = new OptimizerSnapshot(kind, learningRate, steps, state, schedule);
         }
+        Dictionary<string, string>? settings = null;
+        if (version >= 3)
+        {
+            try
+            {
+                settings = JsonSerializer.Deserialize(reader.String(), SettingsJson.Default.DictionaryStringString);
+            }
+            catch (JsonException e)
+            {
+                throw new CheckpointFormatException(fileName, $"is corrupt: its run settings cannot be read. {e.Message}");
+            }
+        }
         reader.ExpectEnd();
-        return new Checkpoint(architecture, inputSize, outputSize, epoch, parameters, optimizer);
+        return new Checkpoint(architecture, inputSize, outputSize, epoch, parameters, optimizer, settings);
     }
 
     private static void WriteString(BinaryWriter writer, string value)

@@ -146,7 +146,8 @@ public static class Trainer
                     }
                 }
             }
-            if (stop is { } reason) return Result(reason, message, epoch);
+            // A cancelled epoch did not finish: the last completed one is the one before it.
+            if (stop is { } reason) return Result(reason, message, reason == StopReason.Cancelled ? epoch - 1 : epoch);
         }
         return Result(StopReason.EpochLimit, $"Trained to epoch {options.Epochs}.", Math.Max(options.Epochs, options.StartEpoch));
 
