@@ -152,13 +152,13 @@ internal static class TrainCommand
     }
 
     private static TrainingResult FitWithLines(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options, int stepsPerEpoch, Action<EpochMetrics> onEpochEnd) =>
-        Trainer.Fit(model, optimizer, train, test, With(options, onEpochEnd: e =>
+        Trainer.Fit(model, optimizer, train, test, options with { OnEpochEnd = e =>
         {
             onEpochEnd(e);
             Output.Info(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch,3}  loss {e.TrainLoss:F4}  train {e.TrainAccuracy:P2}  test {e.ValidationAccuracy:P2}  {e.SamplesPerSecond,9:N0} samples/s  {e.Elapsed.TotalSeconds:F2} s") +
                 (e.Steps == stepsPerEpoch ? "" : $"  (stopped after {e.Steps} of {stepsPerEpoch} steps)"));
-        }));
+        } });
 
     private static TrainingResult FitWithProgress(Sequential model, Optimizer optimizer, LabeledSet train, LabeledSet test, TrainingOptions options, Action<EpochMetrics> onEpochEnd)
     {
@@ -172,8 +172,9 @@ internal static class TrainCommand
                 {
                     ProgressTask? task = null;
                     long lastRefresh = 0;
-                    result = Trainer.Fit(model, optimizer, train, test, With(options,
-                        onStepEnd: s =>
+                    result = Trainer.Fit(model, optimizer, train, test, options with
+                    {
+                        OnStepEnd = s =>
                         {
                             if (task is null || s.Step == 1)
                                 task = context.AddTask($"epoch {s.Epoch}", maxValue: s.StepsPerEpoch);
@@ -184,14 +185,15 @@ internal static class TrainCommand
                             task.Description = string.Create(CultureInfo.InvariantCulture,
                                 $"epoch {s.Epoch,3}  loss [yellow]{s.EpochLoss:F4}[/]  {s.EpochSamplesPerSecond,8:N0}/s{(options.CancellationToken.IsCancellationRequested ? "  [red]stopping[/]" : "")}");
                         },
-                        onEpochEnd: e =>
+                        OnEpochEnd = e =>
                         {
                             onEpochEnd(e);
                             if (task is null) return;
                             task.Description = string.Create(CultureInfo.InvariantCulture,
                                 $"epoch {e.Epoch,3}  loss [yellow]{e.TrainLoss:F4}[/]  train [green]{100 * e.TrainAccuracy:F1}%[/]  test [green]{100 * e.ValidationAccuracy:F1}%[/]  {e.SamplesPerSecond,8:N0}/s");
                             task.StopTask();
-                        }));
+                        },
+                    });
                 });
         }
         finally
@@ -201,12 +203,4 @@ internal static class TrainCommand
         }
         return result!;
     }
-
-    private static TrainingOptions With(TrainingOptions options, Action<EpochMetrics>? onEpochEnd = null, Action<StepMetrics>? onStepEnd = null) => new()
-    {
-        Epochs = options.Epochs, StartEpoch = options.StartEpoch, BatchSize = options.BatchSize, Seed = options.Seed,
-        PlateauPatience = options.PlateauPatience, TargetValidationAccuracy = options.TargetValidationAccuracy,
-        CancellationToken = options.CancellationToken, Device = options.Device, Communicator = options.Communicator,
-        OnEpochEnd = onEpochEnd, OnStepEnd = onStepEnd,
-    };
 }

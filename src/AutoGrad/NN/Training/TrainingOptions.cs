@@ -1,7 +1,7 @@
 namespace AutoGrad.NN;
 
 /// <summary>How <see cref="Trainer.Fit"/> trains: batch size, shuffling seed, stopping criteria and callbacks.</summary>
-public sealed class TrainingOptions
+public sealed record TrainingOptions
 {
     /// <summary>The last epoch to train (a count when starting from 0). Default 10.</summary>
     public int Epochs { get; init; } = 10;
