@@ -7,7 +7,7 @@ namespace AutoGrad.Generators.Emit;
 /// <summary>Writes the generated methods of one [Differentiable] method: NameGradient, NamePullback and their shared core.</summary>
 internal static partial class Emitter
 {
-    private const string GeneratedCode = RuntimeNames.GeneratedCodeAttribute;
+    private static readonly string GeneratedCode = RuntimeNames.GeneratedCodeAttribute;
 
     public static string Emit(GradientProgram program)
     {

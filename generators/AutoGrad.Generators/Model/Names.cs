@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace AutoGrad.Generators.Model;
 
 /// <summary>The names of the methods the generator adds next to a [Differentiable] method, in one place.</summary>
@@ -23,10 +25,24 @@ internal static class RuntimeNames
     public const string ForwardRecord = Differentiation + "ForwardRecord";
     public const string GradientChecks = Differentiation + "GradientChecks";
     public const string GeneratedMath = Differentiation + "GeneratedMath";
-    public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoGrad.Generators\", \"1.0.0\")]";
+
+    /// <summary>The generator's version as the build stamped it (Version in Directory.Build.props), without the "+commit" suffix.</summary>
+    public static readonly string GeneratorVersion = ReadGeneratorVersion();
+
+    public static readonly string GeneratedCodeAttribute = $"[global::System.CodeDom.Compiler.GeneratedCode(\"AutoGrad.Generators\", \"{GeneratorVersion}\")]";
     public const string AggressiveInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
     public const string NotSupportedException = "global::System.NotSupportedException";
     public const string KernelSafeAttribute = "[" + Differentiation + "KernelSafe]";
+
+    private static string ReadGeneratorVersion()
+    {
+        // The informational version is the package version (0.1.0, 0.2.0-beta, ...) plus, from a git
+        // checkout, "+<commit>"; the commit would change the generated code on every commit.
+        string? version = typeof(RuntimeNames).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (string.IsNullOrEmpty(version)) return typeof(RuntimeNames).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+        int metadata = version!.IndexOf('+');
+        return metadata < 0 ? version : version.Substring(0, metadata);
+    }
 
     public static string BufferPool(ScalarType element) => $"{Differentiation}BufferPool<{element.Keyword()}>";
 

@@ -4,7 +4,7 @@
 partial class Branches
 {
     /// <summary>Returns <c>Piecewise</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double PiecewiseGradient(double x, double y, bool clamp, out double dx, out double dy)
     {
         dx = 0;
@@ -13,7 +13,7 @@ partial class Branches
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Piecewise</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::AutoGrad.Differentiation.KernelSafe]
     public static void PiecewisePullback(double x, double y, bool clamp, double seed, ref double dx, ref double dy)
     {
@@ -21,7 +21,7 @@ partial class Branches
     }
 
     /// <summary>Runs <c>Piecewise</c> and saves in <c>record</c> what <c>PiecewiseReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double PiecewiseForward(double x, double y, bool clamp, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -59,7 +59,7 @@ partial class Branches
     }
 
     /// <summary>The reverse half of <c>PiecewisePullback</c>, after <c>PiecewiseForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void PiecewiseReverse(double x, double y, bool clamp, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dx, ref double dy)
     {
         double z = 0.0;
@@ -110,7 +110,7 @@ partial class Branches
         returned = boolStack.Pop();
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __PiecewiseValueAndPullback(double x, double y, bool clamp, double seed, ref double dx, ref double dy)
     {

@@ -4,7 +4,7 @@
 partial class Calls
 {
     /// <summary>Returns <c>Dot</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double DotGradient(double[] weights, double[] x, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -13,7 +13,7 @@ partial class Calls
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Dot</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void DotPullback(double[] weights, double[] x, double seed, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -21,7 +21,7 @@ partial class Calls
     }
 
     /// <summary>Runs <c>Dot</c> and saves in <c>record</c> what <c>DotReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double DotForward(double[] weights, double[] x, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -46,7 +46,7 @@ partial class Calls
     }
 
     /// <summary>The reverse half of <c>DotPullback</c>, after <c>DotForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void DotReverse(double[] weights, double[] x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -68,7 +68,7 @@ partial class Calls
         ds = 0.0;
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __DotValueAndPullback(double[] weights, double[] x, double seed, global::System.Span<double> dx)
     {
@@ -105,7 +105,7 @@ partial class Calls
 partial class Calls
 {
     /// <summary>Returns <c>Loss</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double LossGradient(double[] w, double[] x, double bias, global::System.Span<double> dx, out double dbias)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -115,7 +115,7 @@ partial class Calls
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Loss</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void LossPullback(double[] w, double[] x, double bias, double seed, global::System.Span<double> dx, ref double dbias)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -123,7 +123,7 @@ partial class Calls
     }
 
     /// <summary>Runs <c>Loss</c> and saves in <c>record</c> what <c>LossReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double LossForward(double[] w, double[] x, double bias, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -132,7 +132,7 @@ partial class Calls
     }
 
     /// <summary>The reverse half of <c>LossPullback</c>, after <c>LossForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void LossReverse(double[] w, double[] x, double bias, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx, ref double dbias)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -148,7 +148,7 @@ partial class Calls
         dbias += dx_1;
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __LossValueAndPullback(double[] w, double[] x, double bias, double seed, global::System.Span<double> dx, ref double dbias)
     {
@@ -177,7 +177,7 @@ partial class Calls
 partial class Calls
 {
     /// <summary>Returns <c>Square</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double SquareGradient(double v, out double dv)
     {
         dv = 0;
@@ -185,7 +185,7 @@ partial class Calls
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Square</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::AutoGrad.Differentiation.KernelSafe]
     public static void SquarePullback(double v, double seed, ref double dv)
     {
@@ -193,7 +193,7 @@ partial class Calls
     }
 
     /// <summary>Runs <c>Square</c> and saves in <c>record</c> what <c>SquareReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double SquareForward(double v, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -202,14 +202,14 @@ partial class Calls
     }
 
     /// <summary>The reverse half of <c>SquarePullback</c>, after <c>SquareForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void SquareReverse(double v, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dv)
     {
         // result = v * v
         dv += seed * (2.0 * v);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __SquareValueAndPullback(double v, double seed, ref double dv)
     {

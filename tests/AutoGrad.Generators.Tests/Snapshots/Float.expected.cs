@@ -4,7 +4,7 @@
 partial class Single
 {
     /// <summary>Returns <c>Gaussian</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static float GaussianGradient(float x, float mu, float sigma, out float dx, out float dmu, out float dsigma)
     {
         dx = 0;
@@ -14,7 +14,7 @@ partial class Single
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Gaussian</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::AutoGrad.Differentiation.KernelSafe]
     public static void GaussianPullback(float x, float mu, float sigma, float seed, ref float dx, ref float dmu, ref float dsigma)
     {
@@ -22,7 +22,7 @@ partial class Single
     }
 
     /// <summary>Runs <c>Gaussian</c> and saves in <c>record</c> what <c>GaussianReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static float GaussianForward(float x, float mu, float sigma, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         float result = 0f;
@@ -41,7 +41,7 @@ partial class Single
     }
 
     /// <summary>The reverse half of <c>GaussianPullback</c>, after <c>GaussianForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void GaussianReverse(float x, float mu, float sigma, global::AutoGrad.Differentiation.ForwardRecord record, float seed, ref float dx, ref float dmu, ref float dsigma)
     {
         float z = 0f;
@@ -81,7 +81,7 @@ partial class Single
         dsigma += -(g7 * t6 / sigma);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static float __GaussianValueAndPullback(float x, float mu, float sigma, float seed, ref float dx, ref float dmu, ref float dsigma)
     {

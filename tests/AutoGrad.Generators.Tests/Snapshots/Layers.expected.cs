@@ -4,7 +4,7 @@
 partial class Layers
 {
     /// <summary>Given the adjoints of the outputs of <c>Dense</c>, accumulates the adjoints of its inputs into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void DensePullback(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dbias)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(y.Length, dy.Length, "dy");
@@ -15,7 +15,7 @@ partial class Layers
     }
 
     /// <summary>Runs <c>Dense</c> and saves in <c>record</c> what <c>DenseReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void DenseForward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         int r = 0;
@@ -50,7 +50,7 @@ partial class Layers
     }
 
     /// <summary>The reverse half of <c>DensePullback</c>, after <c>DenseForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void DenseReverse(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::AutoGrad.Differentiation.ForwardRecord record, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dbias)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(y.Length, dy.Length, "dy");
@@ -90,7 +90,7 @@ partial class Layers
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void __DenseValueAndPullback(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> bias, global::System.Span<double> y, int batch, int inputs, int outputs, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dbias)
     {
@@ -156,7 +156,7 @@ partial class Layers
 partial class Layers
 {
     /// <summary>Returns <c>Loss</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double LossGradient(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, global::System.Span<double> dw1, global::System.Span<double> db1)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w1.Length, dw1.Length, "dw1");
@@ -167,7 +167,7 @@ partial class Layers
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Loss</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void LossPullback(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, double seed, global::System.Span<double> dw1, global::System.Span<double> db1)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w1.Length, dw1.Length, "dw1");
@@ -176,7 +176,7 @@ partial class Layers
     }
 
     /// <summary>Runs <c>Loss</c> and saves in <c>record</c> what <c>LossReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double LossForward(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -209,7 +209,7 @@ partial class Layers
     }
 
     /// <summary>The reverse half of <c>LossPullback</c>, after <c>LossForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void LossReverse(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dw1, global::System.Span<double> db1)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w1.Length, dw1.Length, "dw1");
@@ -250,7 +250,7 @@ partial class Layers
         global::AutoGrad.Differentiation.BufferPool<double>.Return(a);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __LossValueAndPullback(double[] w1, double[] b1, double[] x, int batch, int inputs, int hidden, double seed, global::System.Span<double> dw1, global::System.Span<double> db1)
     {
@@ -314,7 +314,7 @@ partial class Layers
 partial class Layers
 {
     /// <summary>Given the adjoints of the outputs of <c>Relu</c>, accumulates the adjoints of its inputs into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void ReluPullback(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(y.Length, dy.Length, "dy");
@@ -323,7 +323,7 @@ partial class Layers
     }
 
     /// <summary>Runs <c>Relu</c> and saves in <c>record</c> what <c>ReluReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void ReluForward(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         int i = 0;
@@ -343,7 +343,7 @@ partial class Layers
     }
 
     /// <summary>The reverse half of <c>ReluPullback</c>, after <c>ReluForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void ReluReverse(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::AutoGrad.Differentiation.ForwardRecord record, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(y.Length, dy.Length, "dy");
@@ -371,7 +371,7 @@ partial class Layers
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void __ReluValueAndPullback(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
     {

@@ -4,7 +4,7 @@
 partial class Loops
 {
     /// <summary>Returns <c>Halve</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double HalveGradient(double x, out double dx)
     {
         dx = 0;
@@ -12,14 +12,14 @@ partial class Loops
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Halve</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void HalvePullback(double x, double seed, ref double dx)
     {
         __HalveValueAndPullback(x, seed, ref dx);
     }
 
     /// <summary>Runs <c>Halve</c> and saves in <c>record</c> what <c>HalveReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double HalveForward(double x, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -56,7 +56,7 @@ partial class Loops
     }
 
     /// <summary>The reverse half of <c>HalvePullback</c>, after <c>HalveForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void HalveReverse(double x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dx)
     {
         int count = 0;
@@ -93,7 +93,7 @@ partial class Loops
         dx += dx_1;
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __HalveValueAndPullback(double x, double seed, ref double dx)
     {
@@ -158,7 +158,7 @@ partial class Loops
 partial class Loops
 {
     /// <summary>Returns <c>Recurrence</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double RecurrenceGradient(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, out double dw, out double du, global::System.Span<double> dinputs)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(inputs.Length, dinputs.Length, "dinputs");
@@ -169,7 +169,7 @@ partial class Loops
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Recurrence</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void RecurrencePullback(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, double seed, ref double dw, ref double du, global::System.Span<double> dinputs)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(inputs.Length, dinputs.Length, "dinputs");
@@ -177,7 +177,7 @@ partial class Loops
     }
 
     /// <summary>Runs <c>Recurrence</c> and saves in <c>record</c> what <c>RecurrenceReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double RecurrenceForward(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -234,7 +234,7 @@ partial class Loops
     }
 
     /// <summary>The reverse half of <c>RecurrencePullback</c>, after <c>RecurrenceForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void RecurrenceReverse(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double dw, ref double du, global::System.Span<double> dinputs)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(inputs.Length, dinputs.Length, "dinputs");
@@ -296,7 +296,7 @@ partial class Loops
         dh = 0.0;
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __RecurrenceValueAndPullback(double w, double u, global::System.ReadOnlySpan<double> inputs, int steps, double seed, ref double dw, ref double du, global::System.Span<double> dinputs)
     {

@@ -6,7 +6,7 @@ namespace Samples
     partial class Objectives
     {
         /// <summary>Returns <c>LogisticLoss</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double LogisticLossGradient(double[] w, double b, double[] x, double[] y, int features, global::System.Span<double> dw, out double db)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -16,7 +16,7 @@ namespace Samples
         }
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>LogisticLoss</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void LogisticLossPullback(double[] w, double b, double[] x, double[] y, int features, double seed, global::System.Span<double> dw, ref double db)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -24,7 +24,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>LogisticLoss</c> and saves in <c>record</c> what <c>LogisticLossReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double LogisticLossForward(double[] w, double b, double[] x, double[] y, int features, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
@@ -72,7 +72,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>LogisticLossPullback</c>, after <c>LogisticLossForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void LogisticLossReverse(double[] w, double b, double[] x, double[] y, int features, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dw, ref double db)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -129,7 +129,7 @@ namespace Samples
         }
 
         /// <summary>Returns <c>LogisticLoss</c> at the given point and writes into <c>tangent</c> its derivative along the <c>t</c> direction arguments (forward mode: the sum of dF/dp times tp).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double LogisticLossTangent(double[] w, double b, double[] x, double[] y, int features, global::System.ReadOnlySpan<double> tw, double tb, out double tangent)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, tw.Length, "tw");
@@ -174,7 +174,7 @@ namespace Samples
         }
 
         /// <summary>Returns <c>LogisticLoss</c> at the given point, writes its gradient into the <c>d</c> arguments and the Hessian times the direction <c>v</c> into the <c>h</c> arguments, all overwritten (forward mode over the reverse sweep).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double LogisticLossHessianVectorProduct(double[] w, double b, double[] x, double[] y, int features, global::System.ReadOnlySpan<double> vw, double vb, global::System.Span<double> dw, out double db, global::System.Span<double> hw, out double hb)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, vw.Length, "vw");
@@ -260,7 +260,7 @@ namespace Samples
             return result;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __LogisticLossValueAndPullback(double[] w, double b, double[] x, double[] y, int features, double seed, global::System.Span<double> dw, ref double db)
         {
@@ -333,7 +333,7 @@ namespace Samples
     partial class Objectives
     {
         /// <summary>Returns <c>Mixed</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double MixedGradient(double a, double b, out double da, out double db)
         {
             da = 0;
@@ -342,7 +342,7 @@ namespace Samples
         }
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>Mixed</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::AutoGrad.Differentiation.KernelSafe]
         public static void MixedPullback(double a, double b, double seed, ref double da, ref double db)
         {
@@ -350,7 +350,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>Mixed</c> and saves in <c>record</c> what <c>MixedReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double MixedForward(double a, double b, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
@@ -374,7 +374,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>MixedPullback</c>, after <c>MixedForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void MixedReverse(double a, double b, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double da, ref double db)
         {
             double t = 0.0;
@@ -428,7 +428,7 @@ namespace Samples
         }
 
         /// <summary>Returns <c>Mixed</c> at the given point and writes into <c>tangent</c> its derivative along the <c>t</c> direction arguments (forward mode: the sum of dF/dp times tp).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double MixedTangent(double a, double b, double ta, double tb, out double tangent)
         {
             double tResult = 0.0;
@@ -472,7 +472,7 @@ namespace Samples
         }
 
         /// <summary>Returns <c>Mixed</c> at the given point, writes its gradient into the <c>d</c> arguments and the Hessian times the direction <c>v</c> into the <c>h</c> arguments, all overwritten (forward mode over the reverse sweep).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double MixedHessianVectorProduct(double a, double b, double va, double vb, out double da, out double db, out double ha, out double hb)
         {
             da = 0;
@@ -605,7 +605,7 @@ namespace Samples
             return result;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __MixedValueAndPullback(double a, double b, double seed, ref double da, ref double db)
         {
@@ -684,7 +684,7 @@ namespace Samples
     partial class Objectives
     {
         /// <summary>Given the adjoints of the outputs of <c>Residuals</c>, accumulates the adjoints of its inputs into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void ResidualsPullback(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.ReadOnlySpan<double> dr, ref double damplitude, ref double drate)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(r.Length, dr.Length, "dr");
@@ -692,7 +692,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>Residuals</c> and saves in <c>record</c> what <c>ResidualsReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void ResidualsForward(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             int i = 0;
@@ -712,7 +712,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>ResidualsPullback</c>, after <c>ResidualsForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void ResidualsReverse(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::AutoGrad.Differentiation.ForwardRecord record, global::System.ReadOnlySpan<double> dr, ref double damplitude, ref double drate)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(r.Length, dr.Length, "dr");
@@ -743,7 +743,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>Residuals</c> and writes the derivative of each output along the <c>t</c> direction arguments into its <c>t</c> span (forward mode: a Jacobian-vector product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void ResidualsTangent(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, double tamplitude, double trate, global::System.Span<double> tr)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(r.Length, tr.Length, "tr");
@@ -761,7 +761,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>Residuals</c> and writes the Jacobian of <c>r</c>, row-major: <c>jamplitude[r]</c> = dr[r]/damplitude, <c>jrate[r]</c> = dr[r]/drate. With no more outputs than inputs it runs reverse mode, one pullback per row; otherwise forward mode, one tangent per column.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void ResidualsJacobian(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, global::System.Span<double> jrate)
         {
             int rows = r.Length;
@@ -798,7 +798,7 @@ namespace Samples
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void __ResidualsValueAndPullback(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.ReadOnlySpan<double> dr, ref double damplitude, ref double drate)
         {
@@ -846,7 +846,7 @@ namespace Samples
     partial class Objectives
     {
         /// <summary>Returns <c>Rosenbrock</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double RosenbrockGradient(double[] x, global::System.Span<double> dx)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -855,7 +855,7 @@ namespace Samples
         }
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>Rosenbrock</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void RosenbrockPullback(double[] x, double seed, global::System.Span<double> dx)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -863,7 +863,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>Rosenbrock</c> and saves in <c>record</c> what <c>RosenbrockReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double RosenbrockForward(double[] x, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
@@ -895,7 +895,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>RosenbrockPullback</c>, after <c>RosenbrockForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void RosenbrockReverse(double[] x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -941,7 +941,7 @@ namespace Samples
         }
 
         /// <summary>Returns <c>Rosenbrock</c> at the given point and writes into <c>tangent</c> its derivative along the <c>t</c> direction arguments (forward mode: the sum of dF/dp times tp).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double RosenbrockTangent(double[] x, global::System.ReadOnlySpan<double> tx, out double tangent)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, tx.Length, "tx");
@@ -976,7 +976,7 @@ namespace Samples
         }
 
         /// <summary>Returns <c>Rosenbrock</c> at the given point, writes its gradient into the <c>d</c> arguments and the Hessian times the direction <c>v</c> into the <c>h</c> arguments, all overwritten (forward mode over the reverse sweep).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double RosenbrockHessianVectorProduct(double[] x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> dx, global::System.Span<double> hx)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, vx.Length, "vx");
@@ -1048,7 +1048,7 @@ namespace Samples
             return result;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __RosenbrockValueAndPullback(double[] x, double seed, global::System.Span<double> dx)
         {

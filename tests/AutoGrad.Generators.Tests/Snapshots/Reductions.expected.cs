@@ -6,7 +6,7 @@ namespace Samples
     partial class Reductions
     {
         /// <summary>Returns <c>Hinge</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double HingeGradient(double[] x, double[] y, double w, global::System.Span<double> dx, out double dw)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -16,7 +16,7 @@ namespace Samples
         }
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>Hinge</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void HingePullback(double[] x, double[] y, double w, double seed, global::System.Span<double> dx, ref double dw)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -24,7 +24,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>Hinge</c> and saves in <c>record</c> what <c>HingeReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double HingeForward(double[] x, double[] y, double w, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
@@ -56,7 +56,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>HingePullback</c>, after <c>HingeForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void HingeReverse(double[] x, double[] y, double w, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx, ref double dw)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -95,7 +95,7 @@ namespace Samples
             dloss = 0.0;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __HingeValueAndPullback(double[] x, double[] y, double w, double seed, global::System.Span<double> dx, ref double dw)
         {
@@ -152,7 +152,7 @@ namespace Samples
     partial class Reductions
     {
         /// <summary>Returns <c>LogisticLoss</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double LogisticLossGradient(double[] weights, double bias, double[] features, double[] labels, global::System.Span<double> dweights, out double dbias)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(weights.Length, dweights.Length, "dweights");
@@ -162,7 +162,7 @@ namespace Samples
         }
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>LogisticLoss</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void LogisticLossPullback(double[] weights, double bias, double[] features, double[] labels, double seed, global::System.Span<double> dweights, ref double dbias)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(weights.Length, dweights.Length, "dweights");
@@ -170,7 +170,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>LogisticLoss</c> and saves in <c>record</c> what <c>LogisticLossReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double LogisticLossForward(double[] weights, double bias, double[] features, double[] labels, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
@@ -221,7 +221,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>LogisticLossPullback</c>, after <c>LogisticLossForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void LogisticLossReverse(double[] weights, double bias, double[] features, double[] labels, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dweights, ref double dbias)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(weights.Length, dweights.Length, "dweights");
@@ -282,7 +282,7 @@ namespace Samples
             featureCount = intStack.Pop();
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __LogisticLossValueAndPullback(double[] weights, double bias, double[] features, double[] labels, double seed, global::System.Span<double> dweights, ref double dbias)
         {

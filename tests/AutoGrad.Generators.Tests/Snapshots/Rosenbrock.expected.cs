@@ -6,7 +6,7 @@ namespace Samples
     partial class Functions
     {
         /// <summary>Returns <c>Rosenbrock</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double RosenbrockGradient(double[] x, global::System.Span<double> dx)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -15,7 +15,7 @@ namespace Samples
         }
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>Rosenbrock</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void RosenbrockPullback(double[] x, double seed, global::System.Span<double> dx)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -23,7 +23,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>Rosenbrock</c> and saves in <c>record</c> what <c>RosenbrockReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double RosenbrockForward(double[] x, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
@@ -55,7 +55,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>RosenbrockPullback</c>, after <c>RosenbrockForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void RosenbrockReverse(double[] x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
         {
             global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -100,7 +100,7 @@ namespace Samples
             dsum = 0.0;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __RosenbrockValueAndPullback(double[] x, double seed, global::System.Span<double> dx)
         {

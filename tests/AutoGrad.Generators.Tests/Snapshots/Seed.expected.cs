@@ -6,7 +6,7 @@ namespace Samples
     partial class Losses
     {
         /// <summary>Returns <c>F</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double FGradient(double a, double b, double c, double d, out double da, out double db, out double dc, out double dd)
         {
             da = 0;
@@ -17,7 +17,7 @@ namespace Samples
         }
 
         /// <summary>Accumulates <c>seed</c> times the gradient of <c>F</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::AutoGrad.Differentiation.KernelSafe]
         public static void FPullback(double a, double b, double c, double d, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
@@ -25,7 +25,7 @@ namespace Samples
         }
 
         /// <summary>Runs <c>F</c> and saves in <c>record</c> what <c>FReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static double FForward(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             double result = 0.0;
@@ -34,7 +34,7 @@ namespace Samples
         }
 
         /// <summary>The reverse half of <c>FPullback</c>, after <c>FForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void FReverse(double a, double b, double c, double d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
             // result = global::AutoGrad.Differentiation.GeneratedMath.Square((a + b) * (c + d))
@@ -50,7 +50,7 @@ namespace Samples
             dd += g3;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __FValueAndPullback(double a, double b, double c, double d, double seed, ref double da, ref double db, ref double dc, ref double dd)
         {
