@@ -18,6 +18,7 @@ internal static class IrRewriter
         Return ret => new Return(ret.Value is null ? null : Rewrite(ret.Value, rewrite)),
         Store store => new Store(store.Array, Rewrite(store.Index, rewrite), Rewrite(store.Value, rewrite)),
         Allocate allocate => allocate with { Length = Rewrite(allocate.Length, rewrite) },
+        Check check => check with { Arguments = check.Arguments.Select(a => Rewrite(a, rewrite)).ToEquatableArray() },
         Invoke invoke => rewrite(new Call(ScalarType.Double, invoke.Target, invoke.Arguments, invoke.Site)) is Call call
             ? new Invoke(call.Target, RewriteArguments(call.Arguments, rewrite), invoke.Site)
             : invoke,
@@ -25,7 +26,16 @@ internal static class IrRewriter
     };
 
     private static EquatableArray<Argument> RewriteArguments(EquatableArray<Argument> arguments, Func<Expr, Expr> rewrite) =>
-        arguments.Select(a => a.Value is null ? a : a with { Value = Rewrite(a.Value, rewrite) }).ToEquatableArray();
+        MapArguments(arguments, e => Rewrite(e, rewrite));
+
+    /// <summary>Each argument's value, or the start and length of an array window.</summary>
+    private static EquatableArray<Argument> MapArguments(EquatableArray<Argument> arguments, Func<Expr, Expr> map) =>
+        arguments.Select(a => a switch
+        {
+            { Value: { } value } => a with { Value = map(value) },
+            { Array: { Start: { } start, Count: { } count } array } => a with { Array = array with { Start = map(start), Count = map(count) } },
+            _ => a,
+        }).ToEquatableArray();
 
     public static Expr Rewrite(Expr e, Func<Expr, Expr> rewrite) => rewrite(MapChildren(e, child => Rewrite(child, rewrite)));
 
@@ -38,7 +48,7 @@ internal static class IrRewriter
         Conditional c => c with { Condition = map(c.Condition), WhenTrue = map(c.WhenTrue), WhenFalse = map(c.WhenFalse) },
         Cast cast => cast with { Operand = map(cast.Operand) },
         MathCall math => math with { Arguments = math.Arguments.Select(map).ToEquatableArray() },
-        Call call => call with { Arguments = call.Arguments.Select(a => a.Value is null ? a : a with { Value = map(a.Value) }).ToEquatableArray() },
+        Call call => call with { Arguments = MapArguments(call.Arguments, map) },
         _ => e,
     };
 

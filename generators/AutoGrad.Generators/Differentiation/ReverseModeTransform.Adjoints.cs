@@ -150,15 +150,20 @@ internal sealed partial class ReverseModeTransform
         for (var i = 0; i < invoke.Arguments.Count; i++)
         {
             if (invoke.Target.Parameters[i].Shape != ParameterShape.Output || invoke.Arguments[i].Array is not { } written) continue;
-            if (!_arrayAdjoints.TryGetValue(written.Code, out var adjoint))
+            string seed;
+            if (_arrayAdjoints.TryGetValue(written.Code, out var adjoint))
             {
-                // An output nobody differentiates still needs an adjoint to pass: zeros.
-                adjoint = _names.Numbered("zeros");
-                output.Add(new DeclareBuffer(written.Element, adjoint));
-                output.Add(new RentBuffer(written.Element, adjoint, new LengthOf(written)));
-                scratch.Add(new ReturnBuffer(written.Element, adjoint));
+                seed = Emit.ExprPrinter.Array(written.Renamed(adjoint)); // a window's adjoint is that window of the array's
             }
-            seeds.Add(new CallArgument(new External(written.Element, adjoint), ByRef: false));
+            else
+            {
+                // An output nobody differentiates still needs an adjoint to pass: zeros, as long as the window.
+                seed = _names.Numbered("zeros");
+                output.Add(new DeclareBuffer(written.Element, seed));
+                output.Add(new RentBuffer(written.Element, seed, new LengthOf(written)));
+                scratch.Add(new ReturnBuffer(written.Element, seed));
+            }
+            seeds.Add(new CallArgument(new External(written.Element, seed), ByRef: false));
         }
         var scope = new ValueCache(null);
         if (UsesSplitSweeps(invoke))
@@ -187,11 +192,12 @@ internal sealed partial class ReverseModeTransform
             var parameter = target.Parameters[i];
             if (argument.Array is { } array)
             {
-                arguments.Add(new CallArgument(new External(array.Element, array.IsNamed ? Emit.ExprPrinter.Identifier(array.Code) : array.Code), ByRef: false));
+                arguments.Add(new CallArgument(new External(array.Element, Emit.ExprPrinter.Array(array)), ByRef: false));
                 if (!parameter.Differentiable) continue;
                 if (array.IsNamed && _arrayAdjoints.TryGetValue(array.Code, out var arrayAdjoint))
                 {
-                    gradients.Add(new CallArgument(new External(array.Element, arrayAdjoint), ByRef: false));
+                    // A window's adjoint is the same window of the array's adjoint: the callee accumulates into it.
+                    gradients.Add(new CallArgument(new External(array.Element, Emit.ExprPrinter.Array(array.Renamed(arrayAdjoint))), ByRef: false));
                 }
                 else if (target.Kind == CallKind.Rule)
                 {

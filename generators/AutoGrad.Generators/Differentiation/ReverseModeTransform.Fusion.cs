@@ -325,11 +325,13 @@ internal sealed partial class ReverseModeTransform
             case Increment increment: names.Add(increment.Target); break;
             case Store store: CollectVariables(store.Index, names); CollectVariables(store.Value, names); break;
             case Allocate allocate: CollectVariables(allocate.Length, names); break;
+            case Check check: foreach (var argument in check.Arguments) CollectVariables(argument, names); break;
             case Invoke invoke:
                 foreach (var argument in invoke.Arguments)
                 {
                     if (argument.Value is not null) CollectVariables(argument.Value, names);
                     if (argument.Array is { } array) names.Add(array.Code);
+                    CollectWindow(argument.Array, names);
                 }
                 break;
             case If branch:

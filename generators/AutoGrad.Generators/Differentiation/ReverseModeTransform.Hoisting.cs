@@ -67,7 +67,10 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case Invoke invoke when HasWork(invoke, 1):
                     foreach (var argument in invoke.Arguments)
+                    {
                         if (argument.Value is not null) CollectVariables(argument.Value, names);
+                        CollectWindow(argument.Array, names);
+                    }
                     break;
                 case If branch:
                     if (HasWork(branch, 1) && CanRecompute(branch)) CollectVariables(branch.Condition, names);

@@ -196,16 +196,16 @@ internal sealed partial class ReverseModeTransform
     /// <summary>After a call's pullback: the adjoints of what it wrote over, which earlier writes must not see.</summary>
     private IEnumerable<Code> ClearRewrittenAdjoints(Invoke invoke) =>
         _rewrittenOutputs.TryGetValue(invoke, out var outputs)
-            ? outputs.Where(o => _arrayAdjoints.ContainsKey(o.Code)).Select(o => (Code)new ClearContents(_arrayAdjoints[o.Code]))
+            ? outputs.Where(o => _arrayAdjoints.ContainsKey(o.Code)).Select(o => (Code)new ClearContents(o.Renamed(_arrayAdjoints[o.Code])))
             : Enumerable.Empty<Code>();
 
     private IEnumerable<Code> SaveOutputs(Invoke invoke) =>
         _savedOutputs.TryGetValue(invoke, out var outputs)
-            ? outputs.Select(o => (Code)new SaveContents(Stack(o.Element), o.Code))
+            ? outputs.Select(o => (Code)new SaveContents(Stack(o.Element), o))
             : Enumerable.Empty<Code>();
 
     private IEnumerable<Code> RestoreOutputs(Invoke invoke) =>
         _savedOutputs.TryGetValue(invoke, out var outputs)
-            ? Enumerable.Reverse(outputs).Select(o => (Code)new RestoreContents(Stack(o.Element), o.Code))
+            ? Enumerable.Reverse(outputs).Select(o => (Code)new RestoreContents(Stack(o.Element), o))
             : Enumerable.Empty<Code>();
 }

@@ -102,7 +102,13 @@ internal sealed partial class ReverseModeTransform
         {
             case Assign assign: CollectVariables(assign.Value, names); break;
             case Store store: CollectVariables(store.Index, names); CollectVariables(store.Value, names); break;
-            case Invoke invoke: foreach (var a in invoke.Arguments) if (a.Value is not null) CollectVariables(a.Value, names); break;
+            case Invoke invoke:
+                foreach (var a in invoke.Arguments)
+                {
+                    if (a.Value is not null) CollectVariables(a.Value, names);
+                    CollectWindow(a.Array, names);
+                }
+                break;
             case If branch:
                 CollectVariables(branch.Condition, names);
                 return names.Contains(variable) || branch.Then.Statements.Any(s => Reads(s, variable)) || branch.Else.Statements.Any(s => Reads(s, variable));

@@ -29,6 +29,7 @@ internal sealed partial class ReverseModeTransform
                     {
                         var argument = invoke.Arguments[i];
                         var writes = invoke.Target.Parameters[i].Shape == ParameterShape.Output;
+                        CollectWindow(argument.Array, _needed);
                         if (argument.Value is not null) CollectVariables(argument.Value, _needed);
                         // A split callee's reverse half may read what its forward half wrote (its stored results).
                         else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array && (!writes || invoke.Target.PullbackReadsOutputs || UsesSplitSweeps(invoke)))
@@ -41,6 +42,7 @@ internal sealed partial class ReverseModeTransform
         {
             before = _needed.Count + _savedOutputs.Count;
             FindOverwrittenOutputs(_method.Body, new HashSet<string>());
+            foreach (var saved in _savedOutputs.Values.SelectMany(outputs => outputs)) CollectWindow(saved, _needed); // restored where it was saved
             VisitStatements(_method.Body, statement =>
             {
                 if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
@@ -168,6 +170,9 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case Allocate allocate:
                     output.Add(new RentBuffer(allocate.Element, allocate.Name, allocate.Length));
+                    break;
+                case Check check:
+                    output.Add(new CheckCode(check.Callee, check.Arguments));
                     break;
                 case Invoke invoke when UsesSplitSweeps(invoke):
                     // The callee saves its state in our record; its reverse half consumes it in ours.

@@ -376,8 +376,19 @@ internal sealed partial class ReverseModeTransform
                 {
                     if (a.Value is not null) CollectVariables(a.Value, names);
                     else if (a.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array) names.Add(array.Code); // the callee reads its contents
+                    CollectWindow(a.Array, names);
                 }
                 break;
+        }
+    }
+
+    /// <summary>The variables that place an array window (its start and length), which its reverse reads again.</summary>
+    private static void CollectWindow(ArraySource? array, HashSet<string> names)
+    {
+        if (array is { Start: { } start, Count: { } count })
+        {
+            CollectVariables(start, names);
+            CollectVariables(count, names);
         }
     }
 }

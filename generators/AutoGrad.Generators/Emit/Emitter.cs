@@ -231,6 +231,9 @@ internal static partial class Emitter
             case PullbackCall call:
                 writer.Line($"{call.Method}({Join(call.Arguments.Select(a => (a.ByRef ? "ref " : "") + Print(a.Value)))});");
                 break;
+            case CheckCode check:
+                writer.Line($"{check.Callee}({Join(check.Arguments.Select(Print))});");
+                break;
             case Comment comment:
                 writer.Line("// " + comment.Text);
                 break;
@@ -252,14 +255,17 @@ internal static partial class Emitter
             case RestoreBuffer restore:
                 writer.Line($"{Id(restore.Buffer)} = {Id(restore.Record)}.PopBuffer<{restore.Element.Keyword()}>();");
                 break;
+            case ClearContents { Array.IsWindow: true } clear:
+                writer.Line($"{ExprPrinter.Array(clear.Array)}.Clear();");
+                break;
             case ClearContents clear:
-                writer.Line($"global::System.Array.Clear({Id(clear.Array)});");
+                writer.Line($"global::System.Array.Clear({ExprPrinter.Array(clear.Array)});");
                 break;
             case SaveContents save:
-                writer.Line($"{save.Stack}.PushRange({Id(save.Array)});");
+                writer.Line($"{save.Stack}.PushRange({ExprPrinter.Array(save.Array)});");
                 break;
             case RestoreContents restore:
-                writer.Line($"{restore.Stack}.PopRange({Id(restore.Array)});");
+                writer.Line($"{restore.Stack}.PopRange({ExprPrinter.Array(restore.Array)});");
                 break;
             case ReturnCode ret:
                 writer.Line($"return {Print(ret.Value)};");

@@ -34,6 +34,8 @@ internal static class ExprPrinter
                 return (pop.Stack + ".Pop()", Precedence.Primary);
             case ElementRead read:
                 return ($"{Array(read.Array)}[{Print(read.Index)}]", Precedence.Primary);
+            case LengthOf { Array.Count: { } count }:
+                return Format(count);
             case LengthOf length:
                 return (Array(length.Array) + ".Length", Precedence.Primary);
             case Unary unary:
@@ -62,7 +64,17 @@ internal static class ExprPrinter
         }
     }
 
-    public static string Array(ArraySource array) => array.IsNamed ? Identifier(array.Code) : array.Code;
+    /// <summary>
+    /// An array, or a window of it as a span: writable for what the method writes (and adjoints), read-only
+    /// otherwise. The cast serves arrays and spans alike, and is free.
+    /// </summary>
+    public static string Array(ArraySource array)
+    {
+        var name = array.IsNamed ? Identifier(array.Code) : array.Code;
+        if (array is not { Start: { } start, Count: { } count }) return name;
+        var span = array.Kind is ArrayKind.Input or ArrayKind.External ? "ReadOnlySpan" : "Span";
+        return $"((global::System.{span}<{array.Element.Keyword()}>){name}).Slice({Print(start)}, {Print(count)})";
+    }
 
     private static (string, Precedence) Operator(BinaryOp op) => op switch
     {

@@ -61,6 +61,8 @@ internal sealed partial class Lowerer
                 return Unsupported(syntax, "++ and -- inside an expression (write them as their own statement)");
             case BinaryExpressionSyntax binary:
                 return LowerBinary(binary, type.Value);
+            case ConditionalExpressionSyntax guarded when guarded.WhenTrue is ThrowExpressionSyntax || guarded.WhenFalse is ThrowExpressionSyntax:
+                return LowerGuardedValue(guarded, type.Value);
             case ConditionalExpressionSyntax conditional:
                 var condition = LowerValue(conditional.Condition, ScalarType.Bool);
                 var whenTrue = LowerValue(conditional.WhenTrue, type.Value);
@@ -79,6 +81,99 @@ internal sealed partial class Lowerer
         }
     }
 
+    /// <summary>
+    /// <c>x &gt; 0 ? Math.Log(x) : throw new ArgumentException(...)</c>: a guard checked before the statement,
+    /// then the value. The expression is pure, so checking first fails at the same point; a guard that
+    /// runs only on some paths of the statement (in a branch of another ?:, after &amp;&amp; or ||) is reported.
+    /// </summary>
+    private Expr? LowerGuardedValue(ConditionalExpressionSyntax conditional, ScalarType type)
+    {
+        for (SyntaxNode node = conditional; node.Parent is ExpressionSyntax or ArgumentSyntax or ArgumentListSyntax or EqualsValueClauseSyntax or VariableDeclaratorSyntax or ArrowExpressionClauseSyntax; node = node.Parent)
+        {
+            var parent = node.Parent;
+            if (parent is ConditionalExpressionSyntax outer && node != outer.Condition
+                || parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression } binary && node == binary.Right
+                || parent is LambdaExpressionSyntax)
+            {
+                return Unsupported(conditional, "a guard throw that runs only on some paths of its statement; check with an if statement before it");
+            }
+        }
+        var throwsWhenTrue = conditional.WhenTrue is ThrowExpressionSyntax;
+        var thrown = (ThrowExpressionSyntax)(throwsWhenTrue ? conditional.WhenTrue : conditional.WhenFalse);
+        var condition = LowerValue(conditional.Condition, ScalarType.Bool);
+        var check = LowerThrow(thrown.Expression);
+        if (condition is null || check is null) return null;
+        var fails = new Block(EquatableArray.Of<Stmt>(check));
+        _pending.Add(throwsWhenTrue ? new If(condition, fails, Block.Empty) : new If(condition, Block.Empty, fails));
+        return LowerValue(throwsWhenTrue ? conditional.WhenFalse : conditional.WhenTrue, type);
+    }
+
+    /// <summary><c>throw new E(arguments)</c> for an exception type E, its arguments constants or scalars.</summary>
+    private Check? LowerThrow(ExpressionSyntax thrown)
+    {
+        if (thrown is not ObjectCreationExpressionSyntax { Initializer: null } creation
+            || _model.GetSymbolInfo(creation, _cancellation).Symbol is not IMethodSymbol { ContainingType: var exception } constructor
+            || !IsException(exception))
+        {
+            Unsupported(thrown, "throwing anything but a new exception (throw new ArgumentException(\"...\"))");
+            return null;
+        }
+        var arguments = LowerCheckArguments(creation.ArgumentList?.Arguments ?? default, constructor);
+        return arguments is null ? null : new Check("throw new " + Symbols.FullyQualified(exception), arguments.Value);
+    }
+
+    /// <summary><c>ArgumentOutOfRangeException.ThrowIfNegative(n)</c> and the like: a static Throw... method of an exception type.</summary>
+    private Check? LowerThrowHelper(InvocationExpressionSyntax invocation, IMethodSymbol helper)
+    {
+        var arguments = LowerCheckArguments(invocation.ArgumentList.Arguments, helper);
+        return arguments is null ? null : new Check(Symbols.FullyQualified(helper.ContainingType) + "." + helper.Name, arguments.Value);
+    }
+
+    /// <summary>
+    /// The arguments of a guard: compile-time constants as literals (a message, nameof), scalars as expressions,
+    /// arrays by name. Omitted ones stay omitted, so [CallerArgumentExpression] names the same argument.
+    /// </summary>
+    private EquatableArray<Expr>? LowerCheckArguments(SeparatedSyntaxList<ArgumentSyntax> syntax, IMethodSymbol method)
+    {
+        var arguments = new List<Expr>();
+        foreach (var argument in syntax)
+        {
+            if (argument.NameColon is not null || !argument.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                Unsupported(argument, $"a named or ref argument of '{method.Name}'; pass its arguments in order");
+                return null;
+            }
+            var value = argument.Expression;
+            var constant = _model.GetConstantValue(value, _cancellation);
+            var typeInfo = _model.GetTypeInfo(value, _cancellation);
+            if (constant.HasValue && (constant.Value is string or null || Symbols.ScalarOf(typeInfo.Type) is null))
+            {
+                arguments.Add(new External(ScalarType.Int, constant.Value is null ? "null" : SymbolDisplay.FormatPrimitive(constant.Value, quoteStrings: true, useHexadecimalNumbers: false)));
+            }
+            else if (Symbols.ScalarOf(typeInfo.Type) is { } scalar && LowerValue(value, scalar) is { } lowered)
+            {
+                arguments.Add(lowered);
+            }
+            else if (LowerArray(value) is { IsWindow: false } array)
+            {
+                arguments.Add(new External(array.Element, Emit.ExprPrinter.Array(array)));
+            }
+            else
+            {
+                if (Symbols.ScalarOf(typeInfo.Type) is null) Unsupported(value, $"the argument '{value}' of '{method.Name}': a guard may pass constants (a message, nameof), scalars and arrays");
+                return null;
+            }
+        }
+        return arguments.ToEquatableArray();
+    }
+
+    private static bool IsException(ITypeSymbol? type)
+    {
+        for (; type is not null; type = type.BaseType)
+            if (type.ToDisplayString() == "System.Exception") return true;
+        return false;
+    }
+
     /// <summary>Whether the expression is (an element of) a local whose declaration was already reported.</summary>
     private bool IsUnlowered(ExpressionSyntax syntax) =>
         _model.GetSymbolInfo(syntax is ElementAccessExpressionSyntax element ? element.Expression : syntax, _cancellation).Symbol is ILocalSymbol local
@@ -93,12 +188,31 @@ internal sealed partial class Lowerer
             case ILocalSymbol or IParameterSymbol when _names.TryGetValue(symbol, out var name):
                 return new VarRef(type, name);
             case IPropertySymbol { Name: "Length" } when syntax is MemberAccessExpressionSyntax member && LowerArray(member.Expression) is { } array:
-                return new LengthOf(array);
+                return LengthOf(array);
             case IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true, Parameters.Length: 0 }:
                 return new External(type, Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name);
+            case IFieldSymbol or IPropertySymbol { Parameters.Length: 0 } when SettingsMember(syntax) is { } member:
+                return new External(type, member);
             default:
                 return Unsupported(syntax, $"'{syntax}': only locals, parameters, static fields and properties, and .Length can be read");
         }
+    }
+
+    /// <summary>
+    /// <c>h.Alpha</c> or <c>h.Inner.Beta</c> on a struct parameter of settings, as code to read (a constant: it
+    /// has no gradient); null for anything else.
+    /// </summary>
+    private string? SettingsMember(ExpressionSyntax syntax)
+    {
+        var path = new List<string>();
+        while (syntax is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } member
+            && _model.GetSymbolInfo(member, _cancellation).Symbol is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, Parameters.Length: 0 })
+        {
+            path.Insert(0, Emit.ExprPrinter.Identifier(member.Name.Identifier.ValueText));
+            syntax = member.Expression;
+        }
+        if (path.Count == 0 || _model.GetSymbolInfo(syntax, _cancellation).Symbol is not IParameterSymbol parameter || !_structs.Contains(parameter)) return null;
+        return Emit.ExprPrinter.Identifier(parameter.Name) + "." + string.Join(".", path);
     }
 
     /// <summary>An array or span the method can read elements of: an array/span parameter or a static array field.</summary>
@@ -109,13 +223,104 @@ internal sealed partial class Lowerer
         var symbol = _model.GetSymbolInfo(syntax, _cancellation).Symbol;
         if (symbol is IParameterSymbol parameter && _arrays.TryGetValue(parameter.Name, out var info)) return info;
         if (symbol is ILocalSymbol && _buffers.TryGetValue(symbol, out var buffer)) return buffer;
+        if (symbol is ILocalSymbol && _spans.TryGetValue(symbol, out var span)) return span;
         if (symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }
             && Symbols.ReadableArrayOf(((symbol as IFieldSymbol)?.Type ?? ((IPropertySymbol)symbol).Type)) is { } external)
         {
             return new ArraySource(Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name, external.Element, ArrayKind.External);
         }
-        return null;
+        return LowerWindow(syntax);
     }
+
+    /// <summary>
+    /// A window of an array or span, as C code passes <c>&amp;q[k*d]</c>: <c>q.AsSpan(start, length)</c>,
+    /// <c>q.AsSpan(start)</c>, <c>q.AsSpan(a..b)</c>, <c>s.Slice(start, length)</c>, <c>s.Slice(start)</c>,
+    /// <c>q[a..b]</c>, and windows of windows. Its start and length are computed once, here, into
+    /// variables when they are not constants, so the reverse sweep reads the values the call saw.
+    /// </summary>
+    private ArraySource? LowerWindow(ExpressionSyntax syntax)
+    {
+        ExpressionSyntax receiver;
+        SeparatedSyntaxList<ArgumentSyntax> arguments;
+        switch (syntax)
+        {
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsSpan" or "Slice" } member } invocation
+                when _model.GetSymbolInfo(invocation, _cancellation).Symbol is IMethodSymbol { ContainingType: var type }
+                    && (type.ToDisplayString() is "System.MemoryExtensions" || type.OriginalDefinition.ToDisplayString() is "System.Span<T>" or "System.ReadOnlySpan<T>"):
+                receiver = member.Expression;
+                arguments = invocation.ArgumentList.Arguments;
+                break;
+            case ElementAccessExpressionSyntax access when IsRange(access):
+                receiver = access.Expression;
+                arguments = access.ArgumentList.Arguments;
+                break;
+            default:
+                return null;
+        }
+        if (arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)) || arguments.Count > 2) return null;
+        if (LowerArray(receiver) is not { } whole) return null;
+        var baseStart = whole.Start;
+        var baseCount = whole.Count ?? new LengthOf(whole);
+        Expr? start, count;
+        if (arguments.Count == 0)
+        {
+            start = ConstantOf(ScalarType.Int, 0);
+            count = baseCount;
+        }
+        else if (arguments.Count == 1 && arguments[0].Expression is RangeExpressionSyntax range)
+        {
+            start = range.LeftOperand is { } from ? LowerIndex(from, baseCount) : ConstantOf(ScalarType.Int, 0);
+            var end = range.RightOperand is { } to ? LowerIndex(to, baseCount) : baseCount;
+            count = start is null || end is null ? null : Minus(end, start);
+        }
+        else
+        {
+            start = LowerIndex(arguments[0].Expression, baseCount);
+            count = arguments.Count == 2 ? LowerValue(arguments[1].Expression, ScalarType.Int) : start is null ? null : Minus(baseCount, start);
+        }
+        if (start is null || count is null) return null;
+        if (baseStart is not null) start = Plus(baseStart, start);
+        return whole with { Start = Fix(start, "start"), Count = Fix(count, "length") };
+    }
+
+    /// <summary><c>q[a..b]</c> on an array: a new array holding a copy of the range.</summary>
+    private bool IsArrayCopy(ExpressionSyntax syntax) =>
+        syntax is ElementAccessExpressionSyntax access && IsRange(access)
+        && _model.GetTypeInfo(access.Expression, _cancellation).Type is IArrayTypeSymbol;
+
+    private static bool IsRange(ElementAccessExpressionSyntax access) =>
+        access.ArgumentList.Arguments.Count == 1 && access.ArgumentList.Arguments[0].Expression is RangeExpressionSyntax;
+
+    /// <summary>An index of a window: <c>i</c>, or <c>^i</c> counted from the end.</summary>
+    private Expr? LowerIndex(ExpressionSyntax syntax, Expr length)
+    {
+        if (syntax is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression } fromEnd)
+            return LowerIndex(fromEnd.Operand, ConstantOf(ScalarType.Int, 0)!) is { } back ? Minus(length, back) : null;
+        // An operand of a range converts to System.Index: lower it as the int it is.
+        var constant = _model.GetConstantValue(syntax, _cancellation);
+        if (constant.HasValue && ConstantOf(ScalarType.Int, constant.Value) is { } folded) return folded;
+        return LowerNatural(syntax, Symbols.ScalarOf(_model.GetTypeInfo(syntax, _cancellation).Type)) is { } index ? Convert(index, ScalarType.Int) : null;
+    }
+
+    private static Expr Plus(Expr a, Expr b) => a is Constant { Text: "0" } ? b : b is Constant { Text: "0" } ? a : new Binary(ScalarType.Int, BinaryOp.Add, a, b);
+
+    private static Expr Minus(Expr a, Expr b) => b is Constant { Text: "0" } ? a : new Binary(ScalarType.Int, BinaryOp.Subtract, a, b);
+
+    /// <summary>A constant or variable as it is; anything else computed into a new variable before the statement.</summary>
+    private Expr Fix(Expr value, string name)
+    {
+        if (value is Constant or VarRef) return value;
+        var variable = NewVariable(name, ScalarType.Int);
+        _pending.Add(new Assign(variable, value, IsDeclaration: true));
+        return new VarRef(ScalarType.Int, variable);
+    }
+
+    /// <summary>An element of a window as the element of its whole array.</summary>
+    private static (ArraySource Array, Expr Index) InWhole(ArraySource array, Expr index) =>
+        array.Start is { } start ? (array with { Start = null, Count = null }, Plus(start, index)) : (array, index);
+
+    /// <summary>The length of an array, or of a window (its length variable).</summary>
+    private static Expr LengthOf(ArraySource array) => array.Count ?? new LengthOf(array);
 
     private Expr? LowerElementAccess(ElementAccessExpressionSyntax access, ScalarType type)
     {
@@ -126,7 +331,9 @@ internal sealed partial class Lowerer
         if (access.ArgumentList.Arguments.Count != 1 || access.ArgumentList.Arguments[0].Expression is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression } or RangeExpressionSyntax)
             return Unsupported(access.ArgumentList.Arguments.Count == 1 ? access.ArgumentList.Arguments[0] : access.ArgumentList, "only a single integer index is supported (no ranges or ^ indices)");
         var index = LowerValue(access.ArgumentList.Arguments[0].Expression, ScalarType.Int);
-        return index is null ? null : new ElementRead(type, array, index);
+        if (index is null) return null;
+        var (whole, at) = InWhole(array, index);
+        return new ElementRead(type, whole, at);
     }
 
     private Expr? LowerBinary(BinaryExpressionSyntax binary, ScalarType type)
@@ -240,6 +447,10 @@ internal sealed partial class Lowerer
             {
                 arguments[parameter.Ordinal] = LowerValue(argumentSyntax, parameterType);
                 if (arguments[parameter.Ordinal] is null) return null;
+            }
+            else if (Symbols.ReadableArrayOf(parameter.Type) is { Shape: ParameterShape.Output } && IsArrayCopy(argumentSyntax))
+            {
+                return UnsupportedCall(argumentSyntax, $"passing '{argumentSyntax}' to the output '{parameter.Name}' of '{callee.Name}': a range of an array is a copy, so the call's writes would be lost; pass a window, '{((ElementAccessExpressionSyntax)argumentSyntax).Expression}.AsSpan({((ElementAccessExpressionSyntax)argumentSyntax).ArgumentList.Arguments[0]})'");
             }
             else if (Symbols.ReadableArrayOf(parameter.Type) is not null && LowerArray(argumentSyntax) is { } array)
             {

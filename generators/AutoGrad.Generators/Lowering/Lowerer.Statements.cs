@@ -10,7 +10,41 @@ namespace AutoGrad.Generators.Lowering;
 
 internal sealed partial class Lowerer
 {
+    /// <summary>Lowers one statement, preceded by what its expressions need done first (<see cref="_pending"/>).</summary>
     private void LowerStatement(StatementSyntax statement, List<Stmt> output)
+    {
+        var outer = _pending;
+        _pending = new List<Stmt>();
+        var lowered = new List<Stmt>();
+        LowerStatementItself(statement, lowered);
+        if (_loopDepth == 0)
+        {
+            output.AddRange(_hoisted);
+            _hoisted.Clear();
+        }
+        output.AddRange(_pending);
+        output.AddRange(lowered);
+        _pending = outer;
+    }
+
+    /// <summary>
+    /// A loop condition or step runs at every iteration, so what its expressions would need done
+    /// first cannot be done once before the loop: reported.
+    /// </summary>
+    private T LowerEachIteration<T>(ExpressionSyntax syntax, System.Func<T> lower)
+    {
+        var before = _pending.Count;
+        var lowered = lower();
+        if (_pending.Count > before)
+        {
+            _pending.RemoveRange(before, _pending.Count - before);
+            Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(syntax),
+                "an array window or a guard throw in a loop condition or step; compute it in a local inside the loop body");
+        }
+        return lowered;
+    }
+
+    private void LowerStatementItself(StatementSyntax statement, List<Stmt> output)
     {
         _cancellation.ThrowIfCancellationRequested();
         switch (statement)
@@ -48,7 +82,7 @@ internal sealed partial class Lowerer
                 LowerFor(forStatement, output);
                 break;
             case WhileStatementSyntax whileStatement:
-                var whileCondition = LowerValue(whileStatement.Condition, ScalarType.Bool);
+                var whileCondition = LowerEachIteration(whileStatement.Condition, () => LowerValue(whileStatement.Condition, ScalarType.Bool));
                 var whileBody = LowerLoopBody(whileStatement.Statement);
                 if (whileCondition is not null) output.Add(new While(whileCondition, whileBody, Block.Empty));
                 break;
@@ -80,8 +114,11 @@ internal sealed partial class Lowerer
                 UnsupportedStatement(labeled.Identifier, "labeled", "labels only serve goto; use loops with break and continue");
                 LowerStatement(labeled.Statement, output);
                 break;
+            case ThrowStatementSyntax { Expression: { } thrown }:
+                if (LowerThrow(thrown) is { } check) output.Add(check);
+                break;
             case ThrowStatementSyntax throwStatement:
-                UnsupportedStatement(throwStatement.ThrowKeyword, "throw", "validate inputs before calling the differentiable method");
+                UnsupportedStatement(throwStatement.ThrowKeyword, "throw", "a rethrow has no exception to catch here; throw a new exception");
                 break;
             default:
                 UnsupportedStatement(statement.GetFirstToken(), StatementKindName(statement), "rewrite it with the supported statements");
@@ -100,6 +137,7 @@ internal sealed partial class Lowerer
 
     private Block LowerLoopBody(StatementSyntax statement)
     {
+        if (_loopDepth == 0) _outermostLoop = statement.Parent;
         _loopDepth++;
         try
         {
@@ -116,6 +154,12 @@ internal sealed partial class Lowerer
         foreach (var declarator in declaration.Variables)
         {
             if (_model.GetDeclaredSymbol(declarator, _cancellation) is not ILocalSymbol local) continue;
+            if (declarator.Initializer?.Value is { } initial && IsSpanType(local.Type) && LowerArray(initial) is { } window)
+            {
+                // var row = q.AsSpan(k * d, d): a name for a window, whose start and length are fixed here.
+                _spans[local] = window;
+                continue;
+            }
             if (Symbols.LocalArrayOf(local.Type) is { } element)
             {
                 LowerBuffer(declarator, local, element, output);
@@ -136,7 +180,10 @@ internal sealed partial class Lowerer
         "use double, float, int, long or bool, or an array of double or float created here (new T[n], an initialiser, or stackalloc into a Span<T>)";
 
     private const string SliceAdvice =
-        "a span local may only be a new array (stackalloc T[n]); to work on part of an array, pass the slice (x.AsSpan(i, n), x[a..b], x.Slice(i, n)) straight to a call";
+        "a span local may be a new array (stackalloc T[n]) or a window of one (x.AsSpan(i, n), x.Slice(i, n), span[a..b]); an array local x[a..b] is a copy, so take a window with x.AsSpan(a..b)";
+
+    private static bool IsSpanType(ITypeSymbol type) =>
+        type is INamedTypeSymbol { IsGenericType: true, Name: "Span" or "ReadOnlySpan" } named && named.ContainingNamespace?.ToDisplayString() == "System";
 
     /// <summary>Reports a local that cannot be lowered; its later uses stay silent, since they share this one cause.</summary>
     private void ReportLocal(SyntaxToken identifier, ILocalSymbol local, string advice)
@@ -158,9 +205,10 @@ internal sealed partial class Lowerer
                 : $"{SliceAdvice}; or create a new array as 'new {element.Keyword()}[n]' or with an initialiser such as '[1.0, 2.0]'");
             return;
         }
-        if (_loopDepth > 0)
+        if (_loopDepth > 0 && shape.Length is { } loopLength && ChangesInLoop(loopLength) is { } changing)
         {
-            ReportLocal(declarator.Identifier, local, "allocate local arrays outside loops and reuse them in each iteration");
+            ReportLocal(declarator.Identifier, local,
+                $"its length reads '{changing}', which changes inside the loop; allocate the largest size before the loop and use a window of it (t.AsSpan(0, m))");
             return;
         }
         var length = shape.Length is { } size ? LowerValue(size, ScalarType.Int) : ConstantOf(ScalarType.Int, shape.Elements!.Count);
@@ -171,8 +219,44 @@ internal sealed partial class Lowerer
         _buffers[local] = buffer;
         _bufferInfos.Add(new BufferInfo(name, element));
         if (length is null || values.Any(v => v is null)) return;
-        output.Add(new Allocate(name, element, length));
+        if (_loopDepth == 0)
+        {
+            output.Add(new Allocate(name, element, length));
+        }
+        else
+        {
+            // A new array in every iteration is one pooled array, rented before the loops and zeroed at every
+            // declaration: element stores, so the reverse sweep restores what an earlier iteration left in it.
+            _hoisted.Add(new Allocate(name, element, length));
+            if (values.Count == 0) output.AddRange(ZeroElements(buffer));
+        }
         for (var i = 0; i < values.Count; i++) output.Add(new Store(buffer, ConstantOf(ScalarType.Int, i)!, values[i]!));
+    }
+
+    /// <summary><c>for (int i = 0; i &lt; t.Length; i++) t[i] = 0;</c></summary>
+    private IEnumerable<Stmt> ZeroElements(ArraySource buffer)
+    {
+        var index = NewVariable("index", ScalarType.Int);
+        var at = new VarRef(ScalarType.Int, index);
+        yield return new Assign(index, ConstantOf(ScalarType.Int, 0)!, IsDeclaration: true);
+        yield return new While(
+            new Binary(ScalarType.Bool, BinaryOp.Less, at, new LengthOf(buffer)),
+            new Block(EquatableArray.Of<Stmt>(new Store(buffer, at, ConstantOf(buffer.Element, 0)!))),
+            new Block(EquatableArray.Of<Stmt>(new Increment(index, 1))));
+    }
+
+    /// <summary>A variable the expression reads that the outermost loop around it writes, or null.</summary>
+    private string? ChangesInLoop(ExpressionSyntax expression)
+    {
+        if (_outermostLoop is not StatementSyntax loop) return null;
+        var written = _model.AnalyzeDataFlow(loop)?.WrittenInside ?? default;
+        if (written.IsDefaultOrEmpty) return null;
+        foreach (var name in expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        {
+            var symbol = _model.GetSymbolInfo(name, _cancellation).Symbol;
+            if (symbol is ILocalSymbol or IParameterSymbol && written.Contains(symbol, SymbolEqualityComparer.Default)) return name.Identifier.ValueText;
+        }
+        return null;
     }
 
     /// <summary>The length or the initial elements of an array creation; null for any other initial value.</summary>
@@ -205,6 +289,10 @@ internal sealed partial class Lowerer
             case InvocationExpressionSyntax when _model.GetSymbolInfo(expression, _cancellation).Symbol is IMethodSymbol { Name: "Assert", ContainingType: var type }
                 && type.ToDisplayString() is "System.Diagnostics.Debug" or "System.Diagnostics.Trace":
                 break; // a check of the primal code: the generated derivative neither needs nor repeats it
+            case InvocationExpressionSyntax invocation when _model.GetSymbolInfo(expression, _cancellation).Symbol is IMethodSymbol { IsStatic: true, ReturnsVoid: true } helper
+                && helper.Name.StartsWith("Throw", System.StringComparison.Ordinal) && IsException(helper.ContainingType):
+                if (LowerThrowHelper(invocation, helper) is { } guard) output.Add(guard);
+                break;
             case AssignmentExpressionSyntax assignment:
                 LowerAssignment(assignment, output);
                 break;
@@ -286,6 +374,7 @@ internal sealed partial class Lowerer
         var index = LowerValue(element.ArgumentList.Arguments[0].Expression, ScalarType.Int);
         var right = LowerValue(assignment.Right, array.Element);
         if (index is null || right is null) return;
+        (array, index) = InWhole(array, index);
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
         {
             output.Add(new Store(array, index, right));
@@ -397,17 +486,17 @@ internal sealed partial class Lowerer
     {
         if (forStatement.Declaration is { } declaration) LowerDeclaration(declaration, output);
         foreach (var initializer in forStatement.Initializers) LowerExpressionStatement(initializer, output);
-        var condition = forStatement.Condition is { } c ? LowerValue(c, ScalarType.Bool) : ConstantOf(ScalarType.Bool, true);
+        var condition = forStatement.Condition is { } c ? LowerEachIteration(c, () => LowerValue(c, ScalarType.Bool)) : ConstantOf(ScalarType.Bool, true);
         var body = LowerLoopBody(forStatement.Statement);
         var step = new List<Stmt>();
-        foreach (var incrementor in forStatement.Incrementors) LowerExpressionStatement(incrementor, step);
+        foreach (var incrementor in forStatement.Incrementors) LowerEachIteration(incrementor, () => { LowerExpressionStatement(incrementor, step); return 0; });
         if (condition is not null) output.Add(new While(condition, body, new Block(step.ToEquatableArray())));
     }
 
     private void LowerDo(DoStatementSyntax doStatement, List<Stmt> output)
     {
         // do { body } while (c)  ==  first = true; while (first || c) { first = false; body }
-        var condition = LowerValue(doStatement.Condition, ScalarType.Bool);
+        var condition = LowerEachIteration(doStatement.Condition, () => LowerValue(doStatement.Condition, ScalarType.Bool));
         var body = LowerLoopBody(doStatement.Statement);
         if (condition is null) return;
         var first = NewVariable("firstIteration", ScalarType.Bool);
@@ -435,12 +524,13 @@ internal sealed partial class Lowerer
         var element = DeclareLocal(local, type);
         var index = NewVariable("index", ScalarType.Int);
         output.Add(new Assign(index, ConstantOf(ScalarType.Int, 0)!, IsDeclaration: true));
+        var (whole, at) = InWhole(source, new VarRef(ScalarType.Int, index));
         var body = new List<Stmt>
         {
-            new Assign(element, Convert(new ElementRead(source.Element, source, new VarRef(ScalarType.Int, index)), type), IsDeclaration: true),
+            new Assign(element, Convert(new ElementRead(source.Element, whole, at), type), IsDeclaration: true),
         };
         body.AddRange(LowerLoopBody(forEach.Statement).Statements);
-        var condition = new Binary(ScalarType.Bool, BinaryOp.Less, new VarRef(ScalarType.Int, index), new LengthOf(source));
+        var condition = new Binary(ScalarType.Bool, BinaryOp.Less, new VarRef(ScalarType.Int, index), LengthOf(source));
         output.Add(new While(condition, new Block(body.ToEquatableArray()), new Block(EquatableArray.Of<Stmt>(new Increment(index, 1)))));
     }
 

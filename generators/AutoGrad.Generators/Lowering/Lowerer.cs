@@ -42,6 +42,11 @@ internal sealed partial class Lowerer
     private readonly Dictionary<ISymbol, ArraySource> _buffers = new(SymbolEqualityComparer.Default);
     private readonly List<BufferInfo> _bufferInfos = new();
     private readonly HashSet<ISymbol> _unlowered = new(SymbolEqualityComparer.Default); // locals already reported at their declaration
+    private readonly Dictionary<ISymbol, ArraySource> _spans = new(SymbolEqualityComparer.Default); // span locals: windows of arrays
+    private List<Stmt> _pending = new(); // what the statement being lowered needs done first (window starts, guards)
+    private readonly HashSet<IParameterSymbol> _structs = new(SymbolEqualityComparer.Default); // struct parameters: constants
+    private readonly List<Stmt> _hoisted = new(); // allocations of arrays declared in loops, done before the outermost loop
+    private SyntaxNode? _outermostLoop;
     private int _loopDepth;
     private bool _compilerErrors; // code the compiler itself rejects: it reports why, so lowering fails without a diagnostic of its own
 
@@ -82,6 +87,7 @@ internal sealed partial class Lowerer
             _assignedNames.Add(parameter.Name);
             _names[parameter] = parameter.Name;
             if (info.Shape == ParameterShape.Scalar) _variables.Add(new VariableInfo(parameter.Name, info.Element, VariableKind.Parameter));
+            else if (info.Shape == ParameterShape.Value) _structs.Add(parameter);
             else _arrays[parameter.Name] = new ArraySource(info.Name, info.Element, info.Shape == ParameterShape.Output ? ArrayKind.Output : ArrayKind.Input);
         }
         if (parameters.Count != _method.Parameters.Length) return null;
@@ -93,10 +99,13 @@ internal sealed partial class Lowerer
         if (syntax.ExpressionBody is { } voidArrow && _method.ReturnsVoid)
         {
             LowerExpressionStatement(voidArrow.Expression, body);
+            body.InsertRange(0, _pending);
         }
         else if (syntax.ExpressionBody is { } arrow)
         {
-            if (LowerValue(arrow.Expression, returnType) is { } value) body.Add(new Assign(result, value, IsDeclaration: true));
+            var value = LowerValue(arrow.Expression, returnType);
+            body.AddRange(_pending);
+            if (value is not null) body.Add(new Assign(result, value, IsDeclaration: true));
         }
         else
         {
@@ -191,11 +200,13 @@ internal sealed partial class Lowerer
             return null;
         }
         var signature = Symbols.Signature(parameter);
+        if (signature is null && IsSettings(parameter.Type))
+            return new ParameterInfo(parameter.Name, Symbols.FullyQualified(parameter.Type), returnType, ParameterShape.Value, Differentiable: false);
         if (signature is null)
         {
             var why = parameter.Type is INamedTypeSymbol { Name: "Span" }
                 ? "a differentiable input is read-only; use ReadOnlySpan<T>"
-                : "use double or float, an array or ReadOnlySpan<T> of them, int, long or bool, or an int or long array or ReadOnlySpan<T> (read as constants)";
+                : "use double or float, an array or ReadOnlySpan<T> of them, int, long or bool, an int or long array or ReadOnlySpan<T>, or a struct of settings (read as constants)";
             Report(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, typeName, why);
             return null;
         }
@@ -213,6 +224,14 @@ internal sealed partial class Lowerer
         }
         return new ParameterInfo(parameter.Name, Symbols.FullyQualified(parameter.Type), signature.Element, signature.Shape, signature.Differentiable);
     }
+
+    /// <summary>
+    /// A struct of settings (<c>readonly struct Hyper { public double Alpha; public int N; }</c>, a record struct):
+    /// a constant input whose fields and properties the body reads. Spans and other ref structs are not.
+    /// </summary>
+    private static bool IsSettings(ITypeSymbol type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Struct, IsRefLikeType: false, SpecialType: SpecialType.None } named
+        && !named.IsGenericType;
 
     /// <summary>Local names stay as the user wrote them unless two scopes reuse one; generated names avoid them all.</summary>
     private void ReserveLocalNames(MethodDeclarationSyntax syntax)

@@ -47,6 +47,9 @@ public sealed record CallArgument(Expr Value, bool ByRef);
 /// <summary>A call statement of the forward sweep: the user's call to a void method, as written.</summary>
 public sealed record InvokeCode(string Method, EquatableArray<Argument> Arguments, string? Record) : Code;
 
+/// <summary>A guard of the primal code (<see cref="Check"/>), in the forward sweep.</summary>
+public sealed record CheckCode(string Callee, EquatableArray<Expr> Arguments) : Code;
+
 public sealed record Comment(string Text) : Code;
 
 /// <summary>A comment naming the source statement whose reverse follows: <c>// target = value</c>.</summary>
@@ -67,14 +70,14 @@ public sealed record SaveBuffer(string Record, string Buffer) : Code;
 /// <summary><c>buffer = record.PopBuffer&lt;T&gt;();</c></summary>
 public sealed record RestoreBuffer(string Record, ScalarType Element, string Buffer) : Code;
 
-/// <summary><c>System.Array.Clear(array);</c>: zeroes an adjoint array (what a call wrote over has no influence).</summary>
-public sealed record ClearContents(string Array) : Code;
+/// <summary><c>System.Array.Clear(array);</c>: zeroes an adjoint array or window (what a call wrote over has no influence).</summary>
+public sealed record ClearContents(ArraySource Array) : Code;
 
 /// <summary><c>stack.PushRange(array);</c>: the contents of an array a call is about to overwrite.</summary>
-public sealed record SaveContents(string Stack, string Array) : Code;
+public sealed record SaveContents(string Stack, ArraySource Array) : Code;
 
 /// <summary><c>stack.PopRange(array);</c>: puts back what <see cref="SaveContents"/> saved.</summary>
-public sealed record RestoreContents(string Stack, string Array) : Code;
+public sealed record RestoreContents(string Stack, ArraySource Array) : Code;
 
 public sealed record ReturnCode(Expr Value) : Code;
 

@@ -62,17 +62,28 @@ public enum ArrayKind
     External,
 }
 
-/// <summary>An array or span the method reads or writes.</summary>
-public sealed record ArraySource(string Code, ScalarType Element, ArrayKind Kind)
+/// <summary>
+/// An array or span the method reads or writes. As a call argument it may be a window of it
+/// (<c>q.AsSpan(k * d, d)</c>): elements <see cref="Start"/> to <see cref="Start"/> + <see cref="Count"/> - 1,
+/// each a constant or a variable, so the reverse sweep reads the values the forward sweep used.
+/// Analyses key arrays by <see cref="Code"/>, so a window counts as its whole array there (conservative).
+/// </summary>
+public sealed record ArraySource(string Code, ScalarType Element, ArrayKind Kind, Expr? Start = null, Expr? Count = null)
 {
     /// <summary>Whether <see cref="Code"/> is a name of the method (a parameter, local or generated adjoint).</summary>
     public bool IsNamed => Kind != ArrayKind.External;
+
+    public bool IsWindow => Start is not null;
+
+    /// <summary>The same window of another array of the same length (an adjoint).</summary>
+    public ArraySource Renamed(string code) => this with { Code = code, Kind = ArrayKind.Buffer };
 }
 
 /// <summary>A call argument: a scalar expression or a whole array.</summary>
 public sealed record Argument(Expr? Value, ArraySource? Array);
 
-public enum ParameterShape { Scalar, Array, Span, Output }
+/// <summary>How a parameter is passed; <see cref="Value"/> is a struct of settings the method reads members of, as constants.</summary>
+public enum ParameterShape { Scalar, Array, Span, Output, Value }
 
 /// <summary>How a callee's parameter takes part in its pullback.</summary>
 public sealed record ParameterSignature(string Name, ScalarType Element, ParameterShape Shape, bool Differentiable);
@@ -113,11 +124,18 @@ public sealed record While(Expr Condition, Block Body, Block Step) : Stmt;
 /// <summary><c>array[index] = value</c> on an output span or a local buffer.</summary>
 public sealed record Store(ArraySource Array, Expr Index, Expr Value) : Stmt;
 
-/// <summary><c>T[] name = new T[length]</c>: a local buffer, allocated outside loops.</summary>
+/// <summary><c>T[] name = new T[length]</c>: a local buffer, rented where it is declared (before the outermost loop, for one declared in a loop).</summary>
 public sealed record Allocate(string Name, ScalarType Element, Expr Length) : Stmt;
 
 /// <summary>A call to a void method that writes its Span outputs (a primitive or a differentiable void method).</summary>
 public sealed record Invoke(CallTarget Target, EquatableArray<Argument> Arguments, int Site) : Stmt;
+
+/// <summary>
+/// A guard of the primal code, repeated where it stands so the generated derivatives fail as the method does:
+/// <c>throw new global::System.ArgumentException("...")</c> or <c>global::System.ArgumentOutOfRangeException.ThrowIfNegative(n)</c>,
+/// written as <see cref="Callee"/> applied to the arguments (printed expressions or literal code).
+/// </summary>
+public sealed record Check(string Callee, EquatableArray<Expr> Arguments) : Stmt;
 
 public sealed record Break : Stmt;
 

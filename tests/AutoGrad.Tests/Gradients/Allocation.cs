@@ -43,6 +43,26 @@ public class Allocation
         Assert.Equal(0, AllocatedBytes(() => RewrittenOutputFunctions.CalledInLoopGradient(x, 0.5, 4, dx, out _)));
     }
 
+    /// <summary>Issue 8, point 1: windows of arrays as call inputs and outputs, and span locals naming them.</summary>
+    [Fact]
+    public void ArrayWindows()
+    {
+        double[] x = [0.7, 1.3, -0.2, 0.4, -0.9, 0.1], dx = new double[6];
+        Assert.Equal(0, AllocatedBytes(() => WindowFunctions.RowNormsGradient(x, 3, 2, dx)));
+        Assert.Equal(0, AllocatedBytes(() => WindowFunctions.ScratchPiecesGradient(x, 3, 2, dx)));
+        Assert.Equal(0, AllocatedBytes(() => WindowFunctions.MovingWindowGradient(x, 4, dx)));
+        Assert.Equal(0, AllocatedBytes(() => WindowFunctions.SpanLocalsGradient(x, 2, 3, dx)));
+    }
+
+    /// <summary>Issue 8, point 2: a new array in every iteration of a loop is one pooled array.</summary>
+    [Fact]
+    public void ArraysCreatedInLoops()
+    {
+        double[] x = [0.7, 1.3, -0.2, 0.4, -0.9, 0.1, 0.3, 0.8, -0.5], dx = new double[9];
+        Assert.Equal(0, AllocatedBytes(() => LoopArrayFunctions.PerRowGradient(x, 3, 3, dx)));
+        Assert.Equal(0, AllocatedBytes(() => LoopArrayFunctions.NestedGradient(x, 2, dx)));
+    }
+
     [Fact]
     public void ScalarGradient()
     {

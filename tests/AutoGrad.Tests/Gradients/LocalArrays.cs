@@ -32,3 +32,21 @@ public class LocalArrays
         (p, s, g) => L.StackScratchPullback(p, s, g),
         [0.7, 1.3, -0.2], [-1.1, 0.4, 0.9]);
 }
+
+/// <summary>Issue 8, point 2: a new array in every iteration of a loop, against finite differences.</summary>
+public class LoopArrays
+{
+    [Fact]
+    public void ScratchPerRow() => GradientCheck.Verify(
+        p => LoopArrayFunctions.PerRow(p, 3, 3),
+        (p, g) => LoopArrayFunctions.PerRowGradient(p, 3, 3, g),
+        (p, s, g) => LoopArrayFunctions.PerRowPullback(p, 3, 3, s, g),
+        [0.7, 1.3, -0.2, 0.4, -0.9, 0.1, 0.3, 0.8, -0.5], [-1.1, 0.4, 0.9, 0.2, 0.6, -0.3, -0.7, 0.5, 1.2]);
+
+    [Fact]
+    public void NestedLoopsWithInitialisers() => GradientCheck.Verify(
+        p => LoopArrayFunctions.Nested(p, 2),
+        (p, g) => LoopArrayFunctions.NestedGradient(p, 2, g),
+        (p, s, g) => LoopArrayFunctions.NestedPullback(p, 2, s, g),
+        [0.7, 1.3, -0.2, 0.4], [-1.1, 0.4, 0.9, 0.2]);
+}

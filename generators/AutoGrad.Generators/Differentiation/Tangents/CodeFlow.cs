@@ -160,7 +160,7 @@ internal sealed class CodeFlow
             case Repeat repeat:
                 foreach (var statement in repeat.Body) CollectWrites(statement, writes);
                 break;
-            case Step or RentBuffer or DeclareBuffer or ReturnBuffer or RentRecord or ReturnRecord or AliasStack or Comment or StatementComment:
+            case Step or RentBuffer or DeclareBuffer or ReturnBuffer or RentRecord or ReturnRecord or AliasStack or Comment or StatementComment or CheckCode:
                 break; // integers, storage and comments: no real-valued flow
             case Accumulate or InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
                 throw new InvalidOperationException($"Forward mode does not go through {code.GetType().Name}; the generator should have reported this.");

@@ -202,7 +202,7 @@ internal sealed class TangentTransform
             case Repeat repeat:
                 output.Add(repeat with { Body = Statements(repeat.Body).ToEquatableArray() });
                 break;
-            case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment:
+            case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment or CheckCode:
                 output.Add(code); // writes nothing with a tangent
                 break;
             case InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:

@@ -35,3 +35,48 @@ public static partial class LocalArrayFunctions
         return s;
     }
 }
+
+/// <summary>A new scratch array in every iteration of a loop (issue 8, point 2).</summary>
+public static partial class LoopArrayFunctions
+{
+    [Differentiable]
+    public static void TanhInto(ReadOnlySpan<double> x, Span<double> y)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = Math.Tanh(x[i]);
+    }
+
+    /// <summary>Each row gets a fresh scratch array, filled by element stores and by a call, then read.</summary>
+    [Differentiable]
+    public static double PerRow(double[] q, int k, int d)
+    {
+        double s = 0;
+        for (int j = 0; j < k; j++)
+        {
+            var t = new double[d];
+            t[0] = q[j * d] * s;
+            double[] u = new double[d];
+            TanhInto(q.AsSpan(j * d, d), u);
+            for (int i = 1; i < d; i++) t[i] = t[i - 1] * 0.5 + u[i] * q[j * d + i];
+            s += t[d - 1] + u[0] * t[0];
+        }
+        return s;
+    }
+
+    /// <summary>Nested loops, an array and an initialiser in the inner one, a partly written array read whole.</summary>
+    [Differentiable]
+    public static double Nested(double[] x, int n)
+    {
+        double s = 0;
+        for (int a = 0; a < n; a++)
+        {
+            for (int b = 0; b < x.Length; b++)
+            {
+                var w = new double[3];
+                double[] c = [x[b], 2.0, s];
+                w[b % 3] = Math.Sin(x[b] + a);
+                for (int i = 0; i < 3; i++) s += w[i] * c[i] * 0.5;
+            }
+        }
+        return s;
+    }
+}
