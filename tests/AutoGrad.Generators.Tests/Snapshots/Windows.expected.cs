@@ -4,7 +4,7 @@
 partial class Windows
 {
     /// <summary>Returns <c>Rows</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double RowsGradient(double[] q, int k, int d, global::System.Span<double> dq)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(q.Length, dq.Length, "dq");
@@ -13,7 +13,7 @@ partial class Windows
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Rows</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void RowsPullback(double[] q, int k, int d, double seed, global::System.Span<double> dq)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(q.Length, dq.Length, "dq");
@@ -21,7 +21,7 @@ partial class Windows
     }
 
     /// <summary>Runs <c>Rows</c> and saves in <c>record</c> what <c>RowsReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double RowsForward(double[] q, int k, int d, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -67,7 +67,7 @@ partial class Windows
     }
 
     /// <summary>The reverse half of <c>RowsPullback</c>, after <c>RowsForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void RowsReverse(double[] q, int k, int d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dq)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(q.Length, dq.Length, "dq");
@@ -118,7 +118,7 @@ partial class Windows
         global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __RowsValueAndPullback(double[] q, int k, int d, double seed, global::System.Span<double> dq)
     {
@@ -193,7 +193,7 @@ partial class Windows
 partial class Windows
 {
     /// <summary>Given the adjoints of the outputs of <c>SinInto</c>, accumulates the adjoints of its inputs into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void SinIntoPullback(global::System.ReadOnlySpan<double> v, global::System.Span<double> o, global::System.ReadOnlySpan<double> @do, global::System.Span<double> dv)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(o.Length, @do.Length, "do");
@@ -202,7 +202,7 @@ partial class Windows
     }
 
     /// <summary>Runs <c>SinInto</c> and saves in <c>record</c> what <c>SinIntoReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void SinIntoForward(global::System.ReadOnlySpan<double> v, global::System.Span<double> o, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         int i = 0;
@@ -222,7 +222,7 @@ partial class Windows
     }
 
     /// <summary>The reverse half of <c>SinIntoPullback</c>, after <c>SinIntoForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void SinIntoReverse(global::System.ReadOnlySpan<double> v, global::System.Span<double> o, global::AutoGrad.Differentiation.ForwardRecord record, global::System.ReadOnlySpan<double> @do, global::System.Span<double> dv)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(o.Length, @do.Length, "do");
@@ -246,7 +246,7 @@ partial class Windows
         global::AutoGrad.Differentiation.BufferPool<double>.Return(doLocal);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void __SinIntoValueAndPullback(global::System.ReadOnlySpan<double> v, global::System.Span<double> o, global::System.ReadOnlySpan<double> @do, global::System.Span<double> dv)
     {
@@ -284,7 +284,7 @@ partial class Windows
 partial class Windows
 {
     /// <summary>Returns <c>SquaredNorm</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double SquaredNormGradient(global::System.ReadOnlySpan<double> v, global::System.Span<double> dv)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(v.Length, dv.Length, "dv");
@@ -293,7 +293,7 @@ partial class Windows
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>SquaredNorm</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void SquaredNormPullback(global::System.ReadOnlySpan<double> v, double seed, global::System.Span<double> dv)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(v.Length, dv.Length, "dv");
@@ -301,7 +301,7 @@ partial class Windows
     }
 
     /// <summary>Runs <c>SquaredNorm</c> and saves in <c>record</c> what <c>SquaredNormReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double SquaredNormForward(global::System.ReadOnlySpan<double> v, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -326,7 +326,7 @@ partial class Windows
     }
 
     /// <summary>The reverse half of <c>SquaredNormPullback</c>, after <c>SquaredNormForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void SquaredNormReverse(global::System.ReadOnlySpan<double> v, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dv)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(v.Length, dv.Length, "dv");
@@ -348,7 +348,7 @@ partial class Windows
         ds = 0.0;
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __SquaredNormValueAndPullback(global::System.ReadOnlySpan<double> v, double seed, global::System.Span<double> dv)
     {
