@@ -47,14 +47,28 @@ def set_blas_threads(n):
 
 
 def blas_config():
+    """OpenBLAS's build string and the kernels ("core") it runs, which run.sh chooses."""
     for name in ("libblas.so.3", "libopenblas.so.0"):
         try:
             lib = ctypes.CDLL(name)
             lib.openblas_get_config.restype = ctypes.c_char_p
-            return lib.openblas_get_config().decode()
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return f"{lib.openblas_get_config().decode()}, core {lib.openblas_get_corename().decode()}"
         except (OSError, AttributeError):
             continue
     return "not OpenBLAS (reference BLAS?)"
+
+
+def blas_core():
+    """The OpenBLAS kernel set in use (e.g. Cooperlake, Prescott), or None."""
+    for name in ("libblas.so.3", "libopenblas.so.0"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return lib.openblas_get_corename().decode()
+        except (OSError, AttributeError):
+            continue
+    return None
 
 
 def measure(fn, repeats, min_time):
@@ -94,6 +108,7 @@ class Results:
         self.items = []
         self.threads = threads
         self.blas_threads = blas_threads
+        self.blas_core = blas_core()
 
     def add(self, workload, n, sec, calls, repeats, notes, **extra):
         rec = {
@@ -105,6 +120,7 @@ class Results:
             "repeats": repeats,
             "threads": self.threads,
             "blas_threads": self.blas_threads,
+            "blas_core": self.blas_core,
         }
         rec.update(extra)
         rec["notes"] = notes
