@@ -7,7 +7,8 @@ namespace AutoGrad.NN;
 /// <summary>
 /// Layers applied in order, ending in logits trained with softmax cross-entropy, like
 /// <c>torch.nn.Sequential</c> or Keras' <c>Sequential</c>. The backward pass calls each
-/// layer's generated pullback in reverse order; nothing here is differentiated by hand.
+/// layer's generated pullback in reverse order, except for a first <see cref="Dense"/> layer:
+/// see <see cref="Dense.WriteParameterGradient"/>.
 /// </summary>
 public sealed class Sequential : ITrainableModel
 {
@@ -96,12 +97,21 @@ public sealed class Sequential : ITrainableModel
         targets.Clear();
         for (int r = 0; r < batchSize; r++) targets[r * classes + labels[r]] = 1;
 
-        gradient.Clear();
+        // The pullbacks add into the gradient, so it starts at zero, except a first Dense layer's
+        // share, which that layer writes whole (at batch 1 clearing it, 200 KB in the seed MLP,
+        // and adding into it cost more than the rest of the backward pass).
+        var firstDense = _layers[0] as Dense;
+        gradient[(firstDense is null ? 0 : _offsets[1])..].Clear();
         var dlogits = Adjoints(_layers.Length - 1);
         var loss = Losses.SoftmaxCrossEntropyGradient(Activations(_layers.Length - 1), targets, batchSize, classes, dlogits);
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             var x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
+            if (i == 0 && firstDense is not null)
+            {
+                firstDense.WriteParameterGradient(x, Adjoints(0), LayerParameters(gradient, 0), batchSize);
+                break;
+            }
             var dx = i == 0 ? default : Adjoints(i - 1);
             dx.Clear();
             _layers[i].Backward(LayerParameters(_parameters, i), x, Activations(i), Adjoints(i), dx, LayerParameters(gradient, i), batchSize, _record);
@@ -117,7 +127,9 @@ public sealed class Sequential : ITrainableModel
         for (int i = 0; i < _layers.Length; i++)
         {
             ReadOnlySpan<float> x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
-            _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i), batchSize, record);
+            // A first Dense layer's gradient needs only its input and output adjoint: nothing to record.
+            if (i == 0 && _layers[0] is Dense dense) dense.ForwardUnrecorded(LayerParameters(_parameters, 0), x, Activations(0), batchSize);
+            else _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i), batchSize, record);
         }
     }
 

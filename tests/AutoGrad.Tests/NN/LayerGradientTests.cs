@@ -191,6 +191,57 @@ public class LayerGradientTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(1, false)]
+    [InlineData(7, true)]
+    [InlineData(7, false)]
+    public void Sequential_gradient_is_the_generated_pullbacks_whatever_the_buffer_held(int batch, bool bias)
+    {
+        // Sequential writes a first Dense layer's gradient directly instead of clearing it and
+        // calling the generated pullback, which adds: the result must be the same.
+        var model = new Sequential(new Dense(6, 5, bias), new Activation(5, ActivationKind.Tanh), new Dense(5, 3, bias)).Initialize(21);
+        var random = new Random(23);
+        var inputs = RandomVector(random, batch * 6);
+        var labels = Enumerable.Range(0, batch).Select(i => (byte)(i * 7 % 3)).ToArray();
+        var gradient = Enumerable.Repeat(float.NaN, model.Parameters.Length).ToArray();
+        float loss = model.LossAndGradient(inputs, labels, batch, gradient);
+
+        // The reference: every layer's Forward with a record and its generated Backward, adding into zeros.
+        var layers = model.Layers;
+        var offsets = new int[layers.Count + 1];
+        for (int i = 0; i < layers.Count; i++) offsets[i + 1] = offsets[i] + layers[i].ParameterCount;
+        var parameters = model.Parameters.ToArray();
+        var outputs = layers.Select(l => new float[batch * l.OutputSize]).ToArray();
+        var record = new ForwardRecord();
+        for (int i = 0; i < layers.Count; i++)
+            layers[i].Forward(parameters.AsSpan(offsets[i], layers[i].ParameterCount), i == 0 ? inputs : outputs[i - 1], outputs[i], batch, record);
+        var targets = new float[batch * 3];
+        for (int r = 0; r < batch; r++) targets[r * 3 + labels[r]] = 1;
+        var adjoint = new float[batch * 3];
+        float expectedLoss = Losses.SoftmaxCrossEntropyGradient(outputs[^1], targets, batch, 3, adjoint);
+        var expected = new float[parameters.Length];
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            var dx = i == 0 ? [] : new float[batch * layers[i].InputSize];
+            layers[i].Backward(parameters.AsSpan(offsets[i], layers[i].ParameterCount), i == 0 ? inputs : outputs[i - 1], outputs[i], adjoint, dx,
+                expected.AsSpan(offsets[i], layers[i].ParameterCount), batch, record);
+            adjoint = dx;
+        }
+
+        Assert.Equal(expectedLoss, loss, 6);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - gradient[i]) <= 1e-6 + 1e-5 * Math.Abs(expected[i]), $"element {i}: expected {expected[i]}, got {gradient[i]}");
+
+        var differences = FiniteDifferences(p =>
+        {
+            p.CopyTo(model.Parameters);
+            return model.LossAndGradient(inputs, labels, batch, new float[p.Length]);
+        }, parameters);
+        parameters.CopyTo(model.Parameters);
+        AssertClose(differences, gradient);
+    }
+
     private static float[] RandomVector(Random random, int length, double scale = 1) =>
         Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
 

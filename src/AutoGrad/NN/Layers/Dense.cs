@@ -1,4 +1,5 @@
 using AutoGrad.Differentiation;
+using AutoGrad.Kernels;
 
 namespace AutoGrad.NN.Layers;
 
@@ -41,6 +42,30 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
         }
         else if (bias) Functional.Layers.DenseForward(x, weights, biases, y, batch, inputs, outputs, record);
         else Functional.Layers.DenseWithoutBiasForward(x, weights, y, batch, inputs, outputs, record);
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> without a record and without the generated code's temporary (the
+    /// bias is added in place): all <see cref="WriteParameterGradient"/> needs later is the input.
+    /// </summary>
+    internal void ForwardUnrecorded(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch)
+    {
+        MatMul.MultiplyTransposedB(x, parameters[..(inputs * outputs)], y, batch, inputs, outputs);
+        if (bias) RowKernels.AddRowVector(y, parameters[(inputs * outputs)..], y, batch, outputs);
+    }
+
+    /// <summary>
+    /// Writes (does not add) the parameter gradient of this layer, <c>dW = dyᵀ · x</c> and
+    /// <c>db = Σ_rows dy</c>: what the generated pullback adds into a zeroed gradient, without
+    /// the zeroing and the read of the 200 KB first-layer weight gradient it adds into, which
+    /// at batch 1 cost more than the rest of the seed MLP's backward pass. <see cref="Sequential"/>
+    /// uses it for its first layer, whose input gradient nobody needs (the tests hold it to the
+    /// generated pullback and to finite differences); <see cref="Backward"/> keeps the adding contract.
+    /// </summary>
+    internal void WriteParameterGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dparameters, int batch)
+    {
+        MatMul.MultiplyTransposedA(dy, x, dparameters[..(inputs * outputs)], outputs, batch, inputs);
+        if (bias) RowKernels.SumColumns(dy, dparameters[(inputs * outputs)..], batch, outputs);
     }
 
     /// <inheritdoc />
