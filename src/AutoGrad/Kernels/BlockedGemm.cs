@@ -17,8 +17,11 @@ namespace AutoGrad.Kernels;
 /// </summary>
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Below about this many multiply-adds (some 20 µs on one core) a second thread costs more than it saves.</summary>
-    private const long ParallelThreshold = 1L << 20;
+    /// <summary>
+    /// Below this many multiply-adds a second thread costs more than it saves. Settable for
+    /// the benchmarks' <c>forkjoin</c> trace (<see cref="long.MaxValue"/>: always one thread).
+    /// </summary>
+    internal static long ParallelThreshold { get; set; } = 1L << 20;
 
     private const int AlignmentBytes = 64;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace AutoGrad.Kernels;
@@ -16,16 +17,36 @@ internal interface IBlockJob
 /// second. The caller waits for the blocks, not for the workers, so a worker that another
 /// process keeps off its core delays nothing; it joins whichever job is current when it wakes.
 /// </summary>
+/// <remarks>
+/// A worker that has finished a job spins on the claim counter for <see cref="SpinMicroseconds"/>
+/// before it sleeps. Waking a sleeping thread takes tens of microseconds (more in a virtual
+/// machine), longer than a whole matrix product of a small network's layer: with workers that
+/// slept after every job, the caller had usually run every block itself by the time a worker
+/// woke, and paid for the wake-up besides, so two cores were slower than one on small shapes.
+/// A training step calls the kernels back to back, so a spinning worker is there for the next
+/// call; the caller signals the semaphore only when a worker is actually asleep.
+/// </remarks>
 internal sealed class ForkJoin
 {
     /// <summary>The shared instance, or null on a single core.</summary>
     public static ForkJoin? Shared { get; } = Environment.ProcessorCount > 1 ? new ForkJoin(Environment.ProcessorCount - 1) : null;
+
+    /// <summary>
+    /// How long an idle worker keeps polling for the next job before it sleeps. Longer than the
+    /// gaps between the matrix products of a training step (the element-wise work between them),
+    /// short enough that an idle process gives its cores back within a tenth of a millisecond.
+    /// Settable for the benchmarks' <c>forkjoin</c> trace (0: sleep at once, as before).
+    /// </summary>
+    internal static int SpinMicroseconds { get; set; } = 100;
 
     private readonly int _workerCount;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly ManualResetEventSlim _done = new(false);
     private int _busy;
     private long _generation;
+
+    /// <summary>Workers blocked (or about to block) on <see cref="_wake"/> that no caller has signalled yet.</summary>
+    private int _sleepers;
 
     /// <summary>
     /// The job's generation (high half) and next unclaimed block (low half). Claiming a block
@@ -36,10 +57,15 @@ internal sealed class ForkJoin
     private IBlockJob? _job;
     private int _blockCount;
     private int _completedBlocks;
+    private int _workerBlocks;
     private ExceptionDispatchInfo? _failure;
+    private Counters _counters;
 
     /// <summary>A low half no block number reaches: nothing can be claimed.</summary>
     private const long Closed = int.MaxValue;
+
+    /// <summary>How long the caller polls for the workers' last blocks before it blocks: they are running, so this is short.</summary>
+    private const int CallerSpinMicroseconds = 200;
 
     private ForkJoin(int workerCount)
     {
@@ -51,6 +77,12 @@ internal sealed class ForkJoin
             new Thread(WorkerLoop) { IsBackground = true, Name = $"AutoGrad kernel worker {i + 1}" }.Start();
     }
 
+    /// <summary>Totals since the process started, for the benchmarks' <c>forkjoin</c> trace; kept by the caller, off the per-block path.</summary>
+    public readonly record struct Counters(long Jobs, long JobsJoined, long Blocks, long WorkerBlocks, long Wakes);
+
+    /// <summary>The totals so far (read them between calls).</summary>
+    public Counters Totals => _counters;
+
     /// <summary>
     /// Runs blocks 0 to <paramref name="blockCount"/> - 1 of <paramref name="job"/> and returns
     /// when all are done; returns false, having run nothing, when another call holds the
@@ -60,6 +92,7 @@ internal sealed class ForkJoin
     {
         if (blockCount <= 0) return true;
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
+        int wakes = 0;
         try
         {
             long generation = ++_generation << 32;
@@ -69,26 +102,62 @@ internal sealed class ForkJoin
             _job = job;
             _blockCount = blockCount;
             _completedBlocks = 0;
+            _workerBlocks = 0;
             _failure = null;
             _done.Reset();
             // Opening the claims publishes the job: a thread that claims a block sees every
-            // field written above.
+            // field written above. It is also a full fence, so the read of _sleepers below
+            // cannot move before it: a worker that counts itself a sleeper and then finds no
+            // open job is seen here and signalled.
             Interlocked.Exchange(ref _claim, generation);
-            if (blockCount > 1) _wake.Release(Math.Min(_workerCount, blockCount - 1));
-            RunBlocks();
-            _done.Wait();
+            if (blockCount > 1) wakes = WakeSleepers(Math.Min(_workerCount, blockCount - 1));
+            RunBlocks(isWorker: false);
+            WaitForBlocks(blockCount);
             _failure?.Throw();
             return true;
         }
         finally
         {
             Interlocked.Exchange(ref _claim, Closed);
+            _counters = new Counters(_counters.Jobs + 1, _counters.JobsJoined + (_workerBlocks > 0 ? 1 : 0),
+                _counters.Blocks + blockCount, _counters.WorkerBlocks + _workerBlocks, _counters.Wakes + wakes);
             _job = null;
             Volatile.Write(ref _busy, 0);
         }
     }
 
-    private void RunBlocks()
+    /// <summary>Signals up to <paramref name="wanted"/> sleeping workers, taking them off the sleeper count; returns how many.</summary>
+    private int WakeSleepers(int wanted)
+    {
+        while (true)
+        {
+            int sleepers = Volatile.Read(ref _sleepers);
+            if (sleepers == 0) return 0;
+            int woken = Math.Min(sleepers, wanted);
+            if (Interlocked.CompareExchange(ref _sleepers, sleepers - woken, sleepers) != sleepers) continue;
+            _wake.Release(woken);
+            return woken;
+        }
+    }
+
+    /// <summary>Polls for the blocks the workers still run, then blocks on the done event if they take long (a worker kept off its core).</summary>
+    private void WaitForBlocks(int blockCount)
+    {
+        if (Volatile.Read(ref _completedBlocks) == blockCount) return;
+        long deadline = Stopwatch.GetTimestamp() + CallerSpinMicroseconds * Stopwatch.Frequency / 1_000_000;
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _completedBlocks) != blockCount)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                _done.Wait();
+                return;
+            }
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    private void RunBlocks(bool isWorker)
     {
         while (true)
         {
@@ -108,17 +177,63 @@ internal sealed class ForkJoin
             }
             finally
             {
+                // Counted before the block is marked done, so the caller's totals include it.
+                if (isWorker) Interlocked.Increment(ref _workerBlocks);
                 if (Interlocked.Increment(ref _completedBlocks) == blockCount) _done.Set();
             }
         }
+    }
+
+    /// <summary>True when a job is installed with blocks left to claim.</summary>
+    private bool HasOpenBlocks()
+    {
+        long claim = Volatile.Read(ref _claim);
+        return (claim & int.MaxValue) < Volatile.Read(ref _blockCount) && Volatile.Read(ref _job) is not null;
     }
 
     private void WorkerLoop()
     {
         while (true)
         {
+            // Poll for the next job for a while: the next matrix product usually follows within microseconds.
+            long spinTicks = SpinMicroseconds * Stopwatch.Frequency / 1_000_000;
+            long deadline = Stopwatch.GetTimestamp() + spinTicks;
+            while (true)
+            {
+                if (HasOpenBlocks())
+                {
+                    RunBlocks(isWorker: true);
+                    deadline = Stopwatch.GetTimestamp() + spinTicks;
+                }
+                else if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    break;
+                }
+                else
+                {
+                    Thread.SpinWait(8);
+                }
+            }
+
+            // Sleep: count as a sleeper first (a full fence), then look once more, so a caller that
+            // opened a job before seeing the count is not missed.
+            Interlocked.Increment(ref _sleepers);
+            if (HasOpenBlocks() && TryUncountSleeper())
+                continue;
+            // Either no job was open, or a caller took this worker off the count and signalled it:
+            // then the wait returns at once.
             _wake.Wait();
-            RunBlocks();
+        }
+    }
+
+    /// <summary>Takes this worker off the sleeper count, unless a caller already did (and signalled the semaphore).</summary>
+    private bool TryUncountSleeper()
+    {
+        while (true)
+        {
+            int sleepers = Volatile.Read(ref _sleepers);
+            if (sleepers == 0) return false;
+            if (Interlocked.CompareExchange(ref _sleepers, sleepers - 1, sleepers) == sleepers) return true;
         }
     }
 }
