@@ -58,6 +58,7 @@ internal static unsafe partial class BlockedGemm<T>
     /// vectors and broadcasts one A value per row. <typeparamref name="TRows"/> is a constant in
     /// each instantiation, so the JIT drops the code of absent rows: 8 rows is the classic kernel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile512<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
@@ -115,6 +116,7 @@ internal static unsafe partial class BlockedGemm<T>
     /// use of each A value the JIT folds its broadcast into the multiply-add as an embedded
     /// broadcast, which measured about 25% faster than a separate broadcast here.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowTile512<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
@@ -166,6 +168,7 @@ internal static unsafe partial class BlockedGemm<T>
     }
 
     /// <summary>Up to 6 rows × 2 vectors of C in up to 12 of the 16 AVX2 registers; otherwise as <see cref="Tile512{TRows}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile256<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
@@ -211,6 +214,7 @@ internal static unsafe partial class BlockedGemm<T>
     }
 
     /// <summary>Up to 6 rows × 1 vector of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowTile256<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {

@@ -15,6 +15,14 @@ namespace AutoGrad.Kernels;
 /// either layout, since the kernel takes its row and depth strides. Nor is a row-major B when
 /// C has few rows (<see cref="ReadBInPlaceRows"/>): then only its ragged last panel is packed.
 /// </summary>
+/// <remarks>
+/// The methods with loops are compiled fully optimised on first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>). Under tiered compilation they ran as
+/// unoptimised tier-0 or on-stack-replaced code until the tier-up delay (100 ms, restarted by
+/// every newly compiled method, and ten times longer on a single processor) had passed: the
+/// 10-row weight gradient measured 20 GFLOP/s instead of 90 and the 10-column forward product
+/// 1.4 instead of 50 under DOTNET_PROCESSOR_COUNT=1, in benchmarks and in the first seconds of training.
+/// </remarks>
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
@@ -49,7 +57,12 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     private static int ReadBInPlaceRows => Vector512.IsHardwareAccelerated ? 8 * Mr : 2 * Mr;
 
     [ThreadStatic] private static T[]? t_packedB;
+    [ThreadStatic] private static T[]? t_packedA;
 
+    /// <summary>When A is packed: 0 by <see cref="ShouldPackA"/>, 1 always, 2 never (for the tests and benchmarks).</summary>
+    internal static int PackAMode { get; set; }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate)
     {
         if (m < 0) ThrowHelper.ThrowNegativeDimension(nameof(m));
@@ -80,14 +93,15 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             int depthStep = BalancedStep(k, Kc, 1);
             T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
             bool readBInPlace = !transposeB && m <= ReadBInPlaceRows;
+            bool packA = PackAMode switch { 1 => true, 2 => false, _ => ShouldPackA(m, k, n, transposeA) };
             if (workers > 1)
             {
                 var (rowStep, columnStep) = SplitForWorkers(m, n, workers);
-                ParallelJob.Run(new BlockedProblem(problem, packedB, readBInPlace, depthStep, rowStep, columnStep));
+                ParallelJob.Run(new BlockedProblem(problem, packedB, readBInPlace, packA, depthStep, rowStep, columnStep));
             }
             else
             {
-                var blocked = new BlockedProblem(problem, packedB, readBInPlace, depthStep, BalancedStep(m, Mc, Mr), n);
+                var blocked = new BlockedProblem(problem, packedB, readBInPlace, packA, depthStep, BalancedStep(m, Mc, Mr), n);
                 PackB(blocked, 0, n);
                 for (int ic = 0; ic < m; ic += blocked.RowStep) ComputeBlock(blocked, ic, Math.Min(ic + blocked.RowStep, m), 0, n);
             }
@@ -101,7 +115,22 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// </summary>
     private static bool IsThin(int m, int k) => m == 1 || k == 1;
 
+    /// <summary>
+    /// Whether each block of A is first copied into Mr-row panels, contiguous in depth order.
+    /// Read in place, A sends the micro-kernel to Mr rows (or kc depth steps, when transposed)
+    /// lda apart: at a stride that is a multiple of 1 KiB (such as 1024 floats) they all fall in
+    /// a few cache sets, so the mc × kc block meant to stay in L2 evicts itself (1024³ ran at
+    /// half of OpenBLAS's speed on one core). Packing costs a pass over A per column block,
+    /// which measured slower than reading in place at the seed MLP's shapes, whose strides do not alias.
+    /// </summary>
+    private static bool ShouldPackA(int m, int k, int n, bool transposeA)
+    {
+        long strideBytes = (long)(transposeA ? m : k) * sizeof(T);
+        return m > 2 * Mr && n >= 2 * Nr && strideBytes % 1024 == 0;
+    }
+
     /// <summary>The thin shapes, as dot products of contiguous rows or as scaled additions of B's rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunThin(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate)
     {
         if (k == 1)
@@ -154,6 +183,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary><c>c += f0 rows[0] + f1 rows[1] + f2 rows[2] + f3 rows[3]</c> for four consecutive rows, each as long as <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaledRows4(Span<T> c, ReadOnlySpan<T> rows, T f0, T f1, T f2, T f3)
     {
         int n = c.Length, w = Vector<T>.Count, j = 0;
@@ -171,6 +201,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>The dot products of <paramref name="x"/> with four consecutive rows of <paramref name="rows"/>, each <paramref name="k"/> long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (T, T, T, T) Dot4(ReadOnlySpan<T> x, ReadOnlySpan<T> rows, int k)
     {
         var r0 = rows[..k];
@@ -232,6 +263,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// one contiguous run per depth step (transposed A).
     /// </remarks>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeBlock(in BlockedProblem blocked, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         ref readonly var p = ref blocked.Problem;
@@ -241,10 +273,12 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         // so they never hold the slow denormals or NaNs stale stack memory might.
         new Span<T>(edgeTile, mr * nr).Clear();
         (nint rowStride, nint depthStride) = p.TransposeA ? (1, p.M) : (p.K, 1);
+        T* packedA = blocked.PackA ? AlignedBuffer(ref t_packedA, RoundUp(rowEnd - rowStart, mr) * blocked.DepthStep) : null;
 
         for (int pc = 0; pc < p.K; pc += blocked.DepthStep)
         {
             int kc = Math.Min(blocked.DepthStep, p.K - pc);
+            if (packedA != null) PackA(p, packedA, rowStart, rowEnd, pc, kc);
             // Only the first depth block may overwrite C; later ones add their share.
             bool load = p.Accumulate || pc > 0;
             T* depthBlockB = blocked.PackedB + (nint)pc * paddedN;
@@ -259,12 +293,14 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
                 for (int ir = rowStart; ir < rowEnd; ir += mr)
                 {
                     int rows = Math.Min(mr, rowEnd - ir);
-                    T* panelA = p.A + ir * rowStride + pc * depthStride;
                     T* tile = p.C + (nint)ir * p.N + jr;
+                    // A packed panel holds element (r, p) at r + p·Mr; rowStart is a multiple of Mr.
+                    T* panelA = packedA != null ? packedA + (nint)(ir - rowStart) * kc : p.A + ir * rowStride + pc * depthStride;
+                    nint rs = packedA != null ? 1 : rowStride, ds = packedA != null ? mr : depthStride;
                     if (columns == nr)
-                        MicroKernel(panelA, rowStride, depthStride, panelB, ldb, kc, tile, p.N, load, rows, narrow: false);
+                        MicroKernel(panelA, rs, ds, panelB, ldb, kc, tile, p.N, load, rows, narrow: false);
                     else
-                        EdgeKernel(panelA, rowStride, depthStride, panelB, kc, tile, p.N, load, rows, columns, edgeTile);
+                        EdgeKernel(panelA, rs, ds, panelB, kc, tile, p.N, load, rows, columns, edgeTile);
                 }
             }
         }
@@ -274,6 +310,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// A tile in a ragged last column panel: the packed B panel is zero-padded, so the kernel
     /// runs on a scratch tile and only the valid columns are copied back.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EdgeKernel(T* panelA, nint rowStride, nint depthStride, T* panelB, int kc, T* tile, int ldc, bool load, int rows, int columns, T* scratch)
     {
         int nr = Nr;
@@ -290,6 +327,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// AVX-512 that is a vector and a masked one, which neither reads nor writes past the row;
     /// a plain loop beats a general copy call at these few elements otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyShort(T* source, T* destination, int count)
     {
         if (Vector512.IsHardwareAccelerated)
@@ -318,12 +356,49 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>
+    /// Packs rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) × depths [pc, pc + kc)
+    /// of op(A) into Mr-row panels, element (r, p) of a panel at r + p·Mr; a ragged last
+    /// panel's missing rows are left unwritten, as the kernel for its row count never reads them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(in Problem p, T* packed, int rowStart, int rowEnd, int pc, int kc)
+    {
+        int mr = Mr;
+        for (int ir = rowStart; ir < rowEnd; ir += mr)
+        {
+            int rows = Math.Min(mr, rowEnd - ir);
+            T* panel = packed + (nint)(ir - rowStart) * kc;
+            if (p.TransposeA)
+            {
+                // Stored k × m: the rows of one depth step are adjacent.
+                T* source = p.A + (nint)pc * p.M + ir;
+                for (int kk = 0; kk < kc; kk++, source += p.M)
+                {
+                    T* d = panel + kk * mr;
+                    for (int r = 0; r < rows; r++) d[r] = source[r];
+                }
+            }
+            else
+            {
+                // Row by row: each read streams along a row of A.
+                for (int r = 0; r < rows; r++)
+                {
+                    T* source = p.A + (nint)(ir + r) * p.K + pc;
+                    T* d = panel + r;
+                    for (int kk = 0; kk < kc; kk++) d[kk * mr] = source[kk];
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Packs columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of op(B),
     /// depth block by depth block (those from <paramref name="depthStart"/> to <paramref name="depthEnd"/>), into panels of Nr columns, each stored depth-major (the Nr
     /// values of one depth step are adjacent), zero-padding the last panel. The block for depth
     /// offset pc starts at pc × paddedN, its panel for column jr at jr × kc past that. Full
     /// panels of a B read in place are skipped.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in BlockedProblem blocked, int columnStart, int columnEnd, int depthStart = 0, int depthEnd = int.MaxValue)
     {
         ref readonly var p = ref blocked.Problem;
@@ -406,12 +481,14 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>A problem with its B packed (or read in place), and the block sizes every worker uses.</summary>
-    private readonly struct BlockedProblem(in Problem problem, T* packedB, bool readBInPlace, int depthStep, int rowStep, int columnStep)
+    private readonly struct BlockedProblem(in Problem problem, T* packedB, bool readBInPlace, bool packA, int depthStep, int rowStep, int columnStep)
     {
         public readonly Problem Problem = problem;
         public readonly T* PackedB = packedB;
         /// <summary>Full panels of B are read in place; only a ragged last one is packed.</summary>
         public readonly bool ReadBInPlace = readBInPlace;
+        /// <summary>Each block of A is packed (by the thread computing it) before the micro-kernel reads it.</summary>
+        public readonly bool PackA = packA;
         public readonly int DepthStep = depthStep;
         public readonly int RowStep = rowStep;
         public readonly int ColumnStep = columnStep;

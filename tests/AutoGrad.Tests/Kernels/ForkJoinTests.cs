@@ -53,6 +53,39 @@ public class ForkJoinTests
         Assert.All(job.Counts, count => Assert.Equal(1, count));
     }
 
+    [Fact]
+    public void Wakes_sleeping_workers_and_runs_every_block()
+    {
+        var pool = ForkJoin.Shared;
+        if (pool is null) return;
+        int spin = ForkJoin.SpinMicroseconds;
+        ForkJoin.SpinMicroseconds = 0; // workers sleep as soon as a job is done
+        try
+        {
+            long wakesBefore = pool.Totals.Wakes;
+            for (int run = 0; run < 200 && pool.Totals.Wakes == wakesBefore; run++)
+            {
+                Thread.Sleep(2); // time for the workers to fall asleep
+                var job = new CountingJob(8);
+                RunWhenFree(pool, job, job.Counts.Length);
+                Assert.All(job.Counts, count => Assert.Equal(1, count));
+            }
+            Assert.True(pool.Totals.Wakes > wakesBefore, "no job found a sleeping worker to wake");
+        }
+        finally
+        {
+            ForkJoin.SpinMicroseconds = spin;
+        }
+
+        // And back to spinning: back-to-back jobs still run every block once.
+        for (int run = 0; run < 500; run++)
+        {
+            var job = new CountingJob(run % 9);
+            RunWhenFree(pool, job, job.Counts.Length);
+            Assert.All(job.Counts, count => Assert.Equal(1, count));
+        }
+    }
+
     /// <summary>Retries while other tests' matrix products hold the shared workers.</summary>
     private static void RunWhenFree(ForkJoin pool, IBlockJob job, int blockCount)
     {

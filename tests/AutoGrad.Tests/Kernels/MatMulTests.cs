@@ -55,6 +55,45 @@ public class MatMulTests
     [MemberData(nameof(Shapes))]
     public void Double_matches_reference(Variant variant, int m, int k, int n) => MatchesReference<double>(variant, m, k, n);
 
+    /// <summary>
+    /// Every shape again with A packed into panels, which the kernel otherwise does only for
+    /// large products at strides that are a multiple of 1 KiB.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Matches_reference_with_A_packed(Variant variant, int m, int k, int n)
+    {
+        BlockedGemm<float>.PackAMode = BlockedGemm<double>.PackAMode = 1;
+        try
+        {
+            MatchesReference<float>(variant, m, k, n);
+            MatchesReference<double>(variant, m, k, n);
+        }
+        finally
+        {
+            BlockedGemm<float>.PackAMode = BlockedGemm<double>.PackAMode = 0;
+        }
+    }
+
+    [Theory]
+    [InlineData(Variant.AB)]
+    [InlineData(Variant.AtB)]
+    public void Packs_A_by_itself_at_a_power_of_two_stride(Variant variant)
+    {
+        // Rows of A 1 KiB apart (256 floats, 128 doubles; A is k × m when transposed): the
+        // packing path without forcing it, with a ragged last row panel and column panel.
+        if (variant == Variant.AB)
+        {
+            MatchesReference<float>(variant, 41, 256, 70);
+            MatchesReference<double>(variant, 41, 128, 70);
+        }
+        else
+        {
+            MatchesReference<float>(variant, 256, 41, 70);
+            MatchesReference<double>(variant, 128, 41, 70);
+        }
+    }
+
     [Fact]
     public void Leaves_elements_past_the_matrix_untouched()
     {
