@@ -8,6 +8,8 @@
 #      and on one (DOTNET_PROCESSOR_COUNT=1) against bench.py's mlp group (Adam batch 256, SGD batch 1);
 #   5. sgemm: our MatMul (`matmul` mode) against torch.mm / OpenBLAS (bench.py's sgemm group) on
 #      1024^3 and the MLP's shapes, with 1 and 2 threads.
+# OpenBLAS runs the kernels run.sh chooses for this CPU (AUTOGRAD_OPENBLAS_CORETYPE=detect for
+# OpenBLAS's own choice, which is its SSE3 fallback on CPUs newer than it knows).
 # Usage: benchmarks/compare-pytorch.sh [OUTPUT_DIR]   (default: a fresh temporary folder)
 set -euo pipefail
 
@@ -84,29 +86,32 @@ two = {(r["workload"], r["batch"]): r for r in load("autograd-mlp.json")}
 one = {(r["workload"], r["batch"]): r for r in load("autograd-mlp-1core.json")}
 print()
 rows = []
-for name, batch, label, bar in [("mlp_adam_step", 256, "Adam 0.003, batch 256", 2), ("mlp_sgd_step", 1, "SGD 0.01, batch 1", 10)]:
+# Bars (issue #11): Adam >= 3x PyTorch on two cores and >= 2x on one; SGD batch 1 >= 10x on either.
+for name, batch, label, bar2, bar1 in [("mlp_adam_step", 256, "Adam 0.003, batch 256", 3, 2), ("mlp_sgd_step", 1, "SGD 0.01, batch 1", 10, 10)]:
     t = torch[(name, batch)]["us_per_call"]
     a2, a1 = two[(name, batch)]["us"], one[(name, batch)]["us"]
+    ok2, ok1 = t / a2 >= bar2, t / a1 >= bar1
     rows.append([label, f"{a2:.1f}", f"{a1:.1f}", f"{t:.1f}", f"{t / a2:.2f}x", f"{t / a1:.2f}x",
-                 f"{batch / a2 * 1e6:,.0f}", f"{batch / t * 1e6:,.0f}", f">= {bar}x",
-                 "pass" if min(t / a2, t / a1) >= bar else ("pass on 2 cores only" if t / a2 >= bar else "FAIL")])
+                 f"{batch / a2 * 1e6:,.0f}", f"{batch / t * 1e6:,.0f}", f">= {bar2}x / {bar1}x",
+                 "pass" if ok2 and ok1 else "FAIL on " + " and ".join(c for c, ok in (("2 cores", ok2), ("1 core", ok1)) if not ok)])
+print(f"PyTorch: OpenBLAS core {torch[('mlp_adam_step', 256)].get('blas_core')}")
 table(["seed MLP training step", "AutoGrad us (2 cores)", "AutoGrad us (1 core)", "PyTorch us (1 thread)",
-       "PyTorch / AutoGrad 2c", "PyTorch / AutoGrad 1c", "AutoGrad samples/s (2c)", "PyTorch samples/s", "bar", "result"], rows)
+       "PyTorch / AutoGrad 2c", "PyTorch / AutoGrad 1c", "AutoGrad samples/s (2c)", "PyTorch samples/s", "bar 2c / 1c", "result"], rows)
 
 print()
 rows = []
 ours = {t: {r["shape"]: r for r in load(f"autograd-matmul-{t}.json")} for t in (1, 2)}
 blas = {t: {r["shape"]: r for r in load(f"pytorch-sgemm-{t}.json")} for t in (1, 2)}
+# Bar (issue #11): ours on two cores >= 0.9x OpenBLAS with two threads.
 for shape, r in ours[1].items():
     cells = [shape, f'{r["m"]}x{r["k"]}x{r["n"]} {r["variant"]}']
-    ok = True
     for t in (1, 2):
         o, b = ours[t][shape]["gflops"], blas[t][shape]["gflops"]
-        ok &= o >= 0.5 * b
         cells += [f"{o:.1f}", f"{b:.1f}", f"{o / b:.2f}"]
-    cells.append("pass" if ok else "FAIL")
+    cells.append("pass" if ours[2][shape]["gflops"] >= 0.9 * blas[2][shape]["gflops"] else "FAIL")
     rows.append(cells)
+print(f"OpenBLAS core: {next(iter(blas[1].values())).get('blas_core')}")
 table(["sgemm (float32)", "m x k x n", "ours 1 core GFLOP/s", "OpenBLAS 1 thread", "ours/OpenBLAS",
-       "ours 2 cores", "OpenBLAS 2 threads", "ours/OpenBLAS", "bar >= 0.5"], rows)
+       "ours 2 cores", "OpenBLAS 2 threads", "ours/OpenBLAS", "bar 2c >= 0.9"], rows)
 PY
 echo "# raw results in $out" >&2
