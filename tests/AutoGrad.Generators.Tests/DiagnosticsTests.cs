@@ -31,6 +31,7 @@ public class DiagnosticsTests
     [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double x) { double y = 0; double z = [|y = x|]; return z; } }")]
     [InlineData("AG0011", "static partial class C { [Differentiable] public static double F(double[] x) => x[[|^1|]]; }")]
     [InlineData("AG0012", "static partial class C { static double Helper(double v) => v * v; [Differentiable] public static double F(double x) => 2 * [|Helper(x)|]; }")]
+    [InlineData("AG0018", "static partial class C { [Differentiable] public static double F(double x) => 2 * [|double.Exp2(x)|]; }")]
     [InlineData("AG0013", "static partial class C { [Differentiable] public static double F(double x) => x < 1 ? x : [|F(x / 2)|]; }")]
     [InlineData("AG0013", "static partial class C { [Differentiable] public static double F(double x) => x < 1 ? x : [|G(x / 2)|]; [Differentiable] static double G(double x) => 2 * F(x); }")]
     [InlineData("AG0013", "static partial class C { [Differentiable] static double G(double x) => 2 * H(x); [Differentiable] static double H(double x) => x < 1 ? x : [|F(x)|]; [Differentiable] public static double F(double x) => G(x) + x; }")]
@@ -115,6 +116,12 @@ public class DiagnosticsTests
         "AG0011", "a range of an array is a copy, so the call's writes would be lost; pass a window, 't.AsSpan(1..3)'")]
     [InlineData("static partial class C { [Differentiable] public static double F(double[] x) { double s = 0; for (int i = 0; [|i < x.AsSpan(1).Length|]; i++) s += x[i]; return s; } }",
         "AG0011", "an array window or a guard throw in a loop condition or step")]
+    [InlineData("static partial class C { [Differentiable] public static double F(double x, double y) => [|double.Hypot(x, y)|]; }",
+        "AG0018", "'Double.Hypot' has no derivative rule in AutoGrad; write Math.Sqrt(x * x + y * y)")]
+    [InlineData("static partial class C { [Differentiable] public static float F(float x) => [|MathF.ReciprocalEstimate(x)|]; }",
+        "AG0018", "write 1 / x")]
+    [InlineData("static partial class C { [Differentiable] public static float F(float x) => [|float.SinPi(x)|]; }",
+        "AG0018", "write MathF.Sin(MathF.PI * x)")]
     public void Messages_say_what_to_write_instead(string marked, string id, string expected)
     {
         var source = MarkedSource.Parse(Usings + marked);

@@ -54,6 +54,11 @@ public static class DiagnosticDescriptors
         "'{0}' has no derivative, and its result depends on a differentiable input and reaches the result",
         "Mark '{0}' [Differentiable] if it is yours, supply a [DerivativeOf] rule for it, or mark the inputs it reads [NoGradient] if its gradient really is zero.");
 
+    public static readonly DiagnosticDescriptor NoMathDerivative = Error(
+        "AG0018", "Math function has no derivative rule",
+        "'{0}' has no derivative rule in AutoGrad; write {1}",
+        "AutoGrad differentiates the System.Math / MathF functions listed in the README (and their double./float. spellings). Write the function with those, or wrap it in a method of your own with a [DerivativeOf] rule.");
+
     public static readonly DiagnosticDescriptor Recursion = Error(
         "AG0013", "Recursion is not supported",
         "'{0}' calls itself{1}; recursive [Differentiable] methods are not supported",

@@ -85,6 +85,19 @@ internal static class DerivativeRules
             var above = Compare(BinaryOp.Greater, o.Arg(0), o.Arg(2));
             return i switch { 0 => Choose(Or(below, above), o.Zero(), o.One()), 1 => o.Indicator(below), _ => o.Indicator(above) };
         }),
+        ["Asinh/1"] = new((o, _) => Div(o.One(), o.Math("Sqrt", Add(Square(o.Arg(0)), o.One())))),
+        ["Acosh/1"] = new((o, _) => Div(o.One(), o.Math("Sqrt", Sub(Square(o.Arg(0)), o.One())))),
+        ["Atanh/1"] = new((o, _) => Div(o.One(), Sub(o.One(), Square(o.Arg(0))))),
+        // |x| with y's sign: the slope is 1 where the result is x, -1 where it is -x; y's sign is piecewise constant.
+        ["CopySign/2"] = new((o, i) => i == 0 ? Choose(Compare(BinaryOp.Equal, o.Result(), o.Arg(0)), o.One(), o.Number(-1)) : o.Zero(), ReadsResult: true),
+        // x - y round(x / y): round(x / y) = (x - result) / y
+        ["IEEERemainder/2"] = new((o, i) => i == 0 ? o.One() : Neg(Div(Sub(o.Arg(0), o.Result()), o.Arg(1))), ReadsResult: true),
+        // the argument of larger (smaller) magnitude: the one the result equals, the first on ties
+        ["MaxMagnitude/2"] = new((o, i) => SelectedArgument(o, i), ReadsResult: true),
+        ["MinMagnitude/2"] = new((o, i) => SelectedArgument(o, i), ReadsResult: true),
+        ["ScaleB/2"] = new((o, _) => o.Math("ScaleB", o.One(), o.Arg(1))), // x 2^n; n is an int
+        ["BitIncrement/1"] = new((o, _) => o.One()),
+        ["BitDecrement/1"] = new((o, _) => o.One()),
         ["FusedMultiplyAdd/3"] = new((o, i) => i switch { 0 => o.Arg(1), 1 => o.Arg(0), _ => o.One() }),
         ["Sign/1"] = new(Partial: null),
         ["Floor/1"] = new(Partial: null),
@@ -117,6 +130,52 @@ internal static class DerivativeRules
             : throw new InvalidOperationException($"No derivative rule for {call.Function} with {call.Arguments.Count} arguments.");
 
     private static string Key(string name, int arity) => name + "/" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Expr SelectedArgument(Operands o, int index)
+    {
+        var first = Compare(BinaryOp.Equal, o.Result(), o.Arg(0));
+        return index == 0 ? o.Indicator(first) : Choose(first, o.Zero(), o.One());
+    }
+
+    /// <summary>
+    /// What to write instead of a System.Math / MathF function (or its double./float. spelling) that has no
+    /// rule here, for AG0018; null for a method of any other type.
+    /// </summary>
+    public static string? Advice(CallTarget target)
+    {
+        var method = target.Method;
+        var dot = method.LastIndexOf('.');
+        if (dot < 0) return null;
+        var type = method.Substring(0, dot);
+        if (type is not ("double" or "float" or "global::System.Math" or "global::System.MathF")) return null;
+        var math = type is "float" or "global::System.MathF" ? "MathF" : "Math";
+        return method.Substring(dot + 1) switch
+        {
+            "Exp2" => $"{math}.Pow(2, x)",
+            "Exp10" => $"{math}.Pow(10, x)",
+            "ExpM1" => $"{math}.Exp(x) - 1",
+            "Exp2M1" => $"{math}.Pow(2, x) - 1",
+            "Exp10M1" => $"{math}.Pow(10, x) - 1",
+            "LogP1" => $"{math}.Log(1 + x)",
+            "Log2P1" => $"{math}.Log2(1 + x)",
+            "Log10P1" => $"{math}.Log10(1 + x)",
+            "Hypot" => $"{math}.Sqrt(x * x + y * y)",
+            "Lerp" => "a + (b - a) * t",
+            "SinPi" or "CosPi" or "TanPi" => $"{math}.{method.Substring(dot + 1, 3)}({math}.PI * x)",
+            "AsinPi" or "AcosPi" or "AtanPi" => $"{math}.{method.Substring(dot + 1, 4)}(x) / {math}.PI",
+            "Atan2Pi" => $"{math}.Atan2(y, x) / {math}.PI",
+            "RadiansToDegrees" => $"x * (180 / {math}.PI)",
+            "DegreesToRadians" => $"x * ({math}.PI / 180)",
+            "MaxNumber" or "MaxMagnitudeNumber" => $"{math}.Max(x, y) (or {math}.MaxMagnitude), which differ only for NaN",
+            "MinNumber" or "MinMagnitudeNumber" => $"{math}.Min(x, y) (or {math}.MinMagnitude), which differ only for NaN",
+            "ReciprocalEstimate" => "1 / x (the estimate differs between machines)",
+            "ReciprocalSqrtEstimate" => $"1 / {math}.Sqrt(x) (the estimate differs between machines)",
+            "RootN" => $"{math}.Pow(x, 1.0 / n)",
+            "Ieee754Remainder" => $"{math}.IEEERemainder(x, y)",
+            "SinCos" => $"{math}.Sin(x) and {math}.Cos(x)",
+            _ => "it with the Math functions AutoGrad differentiates (see the README), or wrap it in a method of your own with a [DerivativeOf] rule",
+        };
+    }
 
     /// <summary>d/du u^v = v u^(v-1), folded for constant exponents so that Pow(u, 2) differentiates to 2u.</summary>
     private static Expr PowerRule(Operands o)

@@ -95,7 +95,9 @@ internal sealed partial class ReverseModeTransform
         foreach (var site in CallResolver.UnresolvedActiveCalls(model, activity))
         {
             var location = lowered.CallSites.FirstOrDefault(c => c.Site == site.Site)?.Location;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, location, site.Target.DisplayName));
+            diagnostics.Add(DerivativeRules.Advice(site.Target) is { } advice
+                ? DiagnosticInfo.Create(DiagnosticDescriptors.NoMathDerivative, location, site.Target.DisplayName, advice)
+                : DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, location, site.Target.DisplayName));
         }
         foreach (var (call, argument, parameter) in CallResolver.StoppedGradients(model, activity))
         {
@@ -110,7 +112,7 @@ internal sealed partial class ReverseModeTransform
 
         var signature = Signature.Of(model);
         if (diagnostics.Any(d => d.IsError))
-            return (Failed(model, "it calls a method that has no derivative (see AG0012)"), diagnostics);
+            return (Failed(model, "it calls a method that has no derivative (see AG0012 or AG0018)"), diagnostics);
 
         // Each build names its own temporaries; the three method bodies share only the signature's names.
         ReverseModeTransform Transform(bool split) =>
