@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using AutoGrad.Kernels;
+using Spectre.Console;
 
 // A by-hand throughput check of the matrix-multiply kernel: best-of GFLOP/s per shape.
 // Run in Release (see README.md); set DOTNET_PROCESSOR_COUNT=1 to measure one core.
@@ -20,6 +22,9 @@ var shapes = new (string Name, char Variant, int M, int K, int N)[]
 };
 
 Console.WriteLine($"cores: {Environment.ProcessorCount}");
+// A Markdown table (it pastes into README.md), printed once every shape is measured; progress goes to stderr meanwhile.
+var table = new Table { Border = TableBorder.Markdown };
+table.AddColumn("shape").AddColumn(new TableColumn("us").RightAligned()).AddColumn(new TableColumn("GFLOP/s").RightAligned());
 foreach (var (name, variant, m, k, n) in shapes)
 {
     var a = Random<float>(m * k);
@@ -38,8 +43,11 @@ foreach (var (name, variant, m, k, n) in shapes)
     var c = new double[1024 * 1024];
     Report("1024^3 A·B in double", 1024, 1024, 1024, () => MatMul.Multiply(a, b, c, 1024, 1024, 1024));
 }
+// Wide enough never to wrap a row, also when the output is redirected (Spectre assumes 80 columns then).
+AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+AnsiConsole.Write(table);
 
-static void Report(string name, int m, int k, int n, Action multiply)
+void Report(string name, int m, int k, int n, Action multiply)
 {
     double flops = 2.0 * m * n * k;
     int repetitions = (int)Math.Clamp(2e9 / flops, 1, 100_000);
@@ -51,7 +59,8 @@ static void Report(string name, int m, int k, int n, Action multiply)
         for (int i = 0; i < repetitions; i++) multiply();
         best = Math.Min(best, watch.Elapsed.TotalSeconds / repetitions);
     }
-    Console.WriteLine($"{name,-40} {best * 1e6,10:F1} us {flops / best / 1e9,8:F1} GFLOP/s");
+    Console.Error.WriteLine($"# {name}: {best * 1e6:F1} us");
+    table.AddRow(Markup.Escape(name), (best * 1e6).ToString("F1", CultureInfo.InvariantCulture), (flops / best / 1e9).ToString("F1", CultureInfo.InvariantCulture));
 }
 
 static T[] Random<T>(int length) where T : System.Numerics.IFloatingPoint<T>

@@ -43,15 +43,14 @@ public static class AdBenchRunner
     };
 
     /// <summary>Measures one instance; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(string name, string? dataDirectory, string? json)
     {
-        string? name = OptionValue(args, "--instance");
-        if (name is null || !Instances.TryGetValue(name, out string? file))
+        if (!Instances.TryGetValue(name, out string? file))
         {
             Console.Error.WriteLine($"adbench: --instance must be one of {string.Join(", ", Instances.Keys)}.");
             return 2;
         }
-        string data = OptionValue(args, "--data") ?? Path.Combine(FindRepositoryRoot(), "..", "shared", "adbench");
+        string data = dataDirectory ?? Path.Combine(FindRepositoryRoot(), "..", "shared", "adbench");
         string path = Path.Combine(data, file);
         if (!File.Exists(path))
         {
@@ -73,7 +72,6 @@ public static class AdBenchRunner
         Console.Error.WriteLine($"# adbench {name}: objective {row.Objective:R}, |gradient| {norm:R}; objective {row.ObjectiveMs:F3} ms, " +
                                 $"gradient {row.GradientMs:F3} ms, ratio {row.Ratio:F2}; RSS {row.RssBeforeGradientMb:F0} MB before the gradient, " +
                                 $"peak {row.PeakRssMb:F0} MB; {row.GradientBytesPerCall:F0} B allocated per gradient call");
-        string? json = OptionValue(args, "--json");
         if (json is not null) File.WriteAllText(json, JsonSerializer.Serialize(row, AdBenchJson.Default.AdBenchRow));
         return 0;
     }
@@ -122,9 +120,4 @@ public static class AdBenchRunner
         return Directory.GetCurrentDirectory();
     }
 
-    private static string? OptionValue(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

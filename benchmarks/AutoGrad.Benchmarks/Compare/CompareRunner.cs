@@ -11,9 +11,8 @@ namespace AutoGrad.Benchmarks.Compare;
 public static class CompareRunner
 {
     /// <summary>Runs the comparison; returns the process exit code (1 when a gradient check fails).</summary>
-    public static int Run(string[] args)
+    public static int Run(string? jsonPath)
     {
-        string? jsonPath = OptionValue(args, "--json");
         var timer = new Timer();
         var tape = new TapeGradients();
         var rows = new List<CompareRow>();
@@ -84,9 +83,4 @@ public static class CompareRunner
 
     private static double Microseconds(Timing timing) => timing.Median * 1e6;
 
-    private static string? OptionValue(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

@@ -19,7 +19,7 @@ public static class ForkJoinTrace
     private const int Trials = 7;
 
     /// <summary>Runs the trace; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run()
     {
         var pool = ForkJoin.Shared;
         if (pool is null)

@@ -32,12 +32,9 @@ public sealed partial class DeviceJson : JsonSerializerContext;
 /// </summary>
 public static class GpuRunner
 {
-    public static int Run(string[] args)
+    /// <summary>Times <paramref name="batches"/> on each of <paramref name="names"/> for <paramref name="seconds"/> each.</summary>
+    public static int Run(IReadOnlyList<string> names, double seconds, IReadOnlyList<int> batches, string? jsonPath)
     {
-        var names = (OptionValue(args, "--devices") ?? "cpu,cuda").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        double seconds = double.Parse(OptionValue(args, "--seconds") ?? "2", CultureInfo.InvariantCulture);
-        var batches = (OptionValue(args, "--batches") ?? "256,4096").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
-        string? jsonPath = OptionValue(args, "--json");
         var rows = new List<DeviceRow>();
         Console.Error.WriteLine($"# gpu: {Environment.Version}, {Environment.ProcessorCount} cores, {CompareRunner.CpuModel()}");
         foreach (var name in names)
@@ -97,9 +94,4 @@ public static class GpuRunner
         return new DeviceRow(device.Name, accelerator, batch, ms, batch / (ms / 1000), steps, first, last);
     }
 
-    private static string? OptionValue(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -46,9 +46,8 @@ public sealed partial class MlpJson : JsonSerializerContext;
 public static class MlpRunner
 {
     /// <summary>Runs the MLP benchmarks; returns the process exit code (1 when the gradient check fails).</summary>
-    public static int Run(string[] args)
+    public static int Run(string? jsonPath, bool profile)
     {
-        string? jsonPath = OptionValue(args, "--json");
         var timer = new Timer(warmupSeconds: 0.5, repeatSeconds: 0.1, repeats: 9);
         var work = new MlpWorkload();
         var rows = new List<MlpRow>();
@@ -85,7 +84,7 @@ public static class MlpRunner
         }
 
         Console.WriteLine(Format(rows));
-        if (args.Contains("--profile"))
+        if (profile)
         {
             Console.WriteLine();
             Console.WriteLine(Profile(work, timer, 256));
@@ -229,9 +228,8 @@ public static class MlpRunner
     /// <c>matmul</c>: our float matrix multiply (AutoGrad.Kernels.MatMul) on 1024³ and the seed MLP's
     /// products at batch 256, best of 7; threads = Environment.ProcessorCount (DOTNET_PROCESSOR_COUNT=1 for one core).
     /// </summary>
-    public static int RunMatMul(string[] args)
+    public static int RunMatMul(string? jsonPath)
     {
-        string? jsonPath = OptionValue(args, "--json");
         var rows = new List<MatMulRow>();
         foreach (var (name, variant, m, k, n) in MatMulShapes)
         {
@@ -315,9 +313,4 @@ public static class MlpRunner
 
     private static string Bytes(double b) => b.ToString("0", CultureInfo.InvariantCulture);
 
-    private static string? OptionValue(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

@@ -31,9 +31,8 @@ internal sealed partial class ModesJson : JsonSerializerContext;
 public static class ModesRunner
 {
     /// <summary>Runs the comparison; returns 1 when a derivative disagrees with its check.</summary>
-    public static int Run(string[] args)
+    public static int Run(string? jsonPath)
     {
-        string? jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
         var timer = new Timer();
         var rows = new List<ModesRow> { Rosenbrock(timer, 1_000), Logistic(timer) };
         var table = new TextTable("workload", "n", "primal us", "tangent us", "tangent/primal", "gradient us", "HVP us", "HVP/gradient", "tangent B/call", "HVP B/call", "check");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AutoGrad.Benchmarks.Workloads;
+using AutoGrad.Plotting;
 
 namespace AutoGrad.Benchmarks.Compare;
 
@@ -22,17 +23,16 @@ public static class ScalingRunner
     /// <summary>The sizes measured.</summary>
     public static readonly int[] Sizes = [10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
-    /// <summary>Runs the sweep; <c>--out DIR</c> names the results folder (default benchmarks/results).</summary>
-    public static int Run(string[] args)
+    /// <summary>Runs the sweep over <paramref name="sizes"/>; <paramref name="directory"/> is the results folder (default benchmarks/results).</summary>
+    public static int Run(string? directory, IReadOnlyList<int> sizes)
     {
-        int outIndex = Array.IndexOf(args, "--out");
-        string directory = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : DefaultResultsDirectory();
+        directory ??= DefaultResultsDirectory();
         Directory.CreateDirectory(directory);
 
         var timer = new Timer(warmupSeconds: 0.25, repeatSeconds: 0.05, repeats: 7);
         var tape = new TapeGradients();
         var points = new List<ScalingPoint>();
-        foreach (int n in Sizes)
+        foreach (int n in sizes)
         {
             Workload workload = Workload.Rosenbrock(tape, n);
             string check = GradientCheck.Run(workload);
@@ -57,7 +57,7 @@ public static class ScalingRunner
         string csvPath = Path.Combine(directory, "rosenbrock-scaling.csv");
         string svgPath = Path.Combine(directory, "rosenbrock-scaling.svg");
         File.WriteAllText(csvPath, Csv(points));
-        File.WriteAllText(svgPath, Svg(points));
+        LogLogChart.Save(svgPath, Charts(points));
         Console.WriteLine($"wrote {csvPath} and {svgPath}");
         return 0;
     }
@@ -106,23 +106,23 @@ public static class ScalingRunner
         return csv.ToString();
     }
 
-    private static string Svg(IReadOnlyList<ScalingPoint> points)
+    private static ScottPlot.Plot[] Charts(IReadOnlyList<ScalingPoint> points)
     {
         double[] n = points.Select(p => (double)p.N).ToArray();
-        var time = new LogLogChart("Rosenbrock gradient: time per call", "n", "microseconds",
+        var time = LogLogChart.Chart("Rosenbrock gradient: time per call", "n", "microseconds",
         [
             new ChartSeries("generated", "#1f77b4", n, points.Select(p => p.GeneratedUs).ToArray()),
             new ChartSeries("tape (reused)", "#d62728", n, points.Select(p => p.TapeUs).ToArray()),
             new ChartSeries("hand-written", "#2ca02c", n, points.Select(p => p.HandWrittenUs).ToArray()),
         ]);
-        var memory = new LogLogChart("Rosenbrock gradient: memory of a first call", "n", "bytes allocated",
+        var memory = LogLogChart.Chart("Rosenbrock gradient: memory of a first call", "n", "bytes allocated",
         [
             // Zero is off a log scale: the legend says so rather than showing a series with no line.
             new ChartSeries(points.All(p => p.GeneratedFirstCallBytes == 0) ? "generated: 0 B at every n (not drawable)" : "generated (adjoint stack)",
                 "#1f77b4", n, points.Select(p => (double)p.GeneratedFirstCallBytes).ToArray()),
             new ChartSeries("tape (fresh tape)", "#d62728", n, points.Select(p => (double)p.TapeFirstCallBytes).ToArray()),
         ]);
-        return LogLogChart.Document([time, memory]);
+        return [time, memory];
     }
 
     private static string Bytes(long bytes) => bytes switch
