@@ -42,6 +42,27 @@ public sealed class OptimizerTests
     }
 
     [Fact]
+    public void Adam_moments_of_a_parameter_whose_gradient_stops_end_at_zero_not_subnormal()
+    {
+        // 37 parameters: the vector loop and the scalar tail. Once the gradient is zero, m decays
+        // by β₁ per step; without flushing it would stay subnormal for ever (slow arithmetic).
+        const int count = 37;
+        var optimizer = new Adam(count, 0.01f);
+        var parameters = new float[count];
+        var gradient = Enumerable.Range(0, count).Select(i => (i % 2 == 0 ? 1e-3f : -2e-3f) * (1 + i)).ToArray();
+        optimizer.Step(parameters, gradient);
+        var zero = new float[count];
+        for (int step = 0; step < 1200; step++)
+        {
+            optimizer.Step(parameters, zero);
+            foreach (var buffer in optimizer.State)
+                Assert.All(buffer, x => Assert.False(float.IsSubnormal(x), $"a subnormal moment {x:g9} after {step + 2} steps"));
+        }
+        Assert.All(optimizer.State[0], x => Assert.Equal(0f, x));
+        Assert.All(parameters, x => Assert.True(float.IsFinite(x) && x != 0));
+    }
+
+    [Fact]
     public void VarioEta_divides_by_the_running_standard_deviation()
     {
         var (first, second) = TwoSteps(new VarioEta(2, 0.1f, decay: 0.99f, epsilon: 1e-6f));
