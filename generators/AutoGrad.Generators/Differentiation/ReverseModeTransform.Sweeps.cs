@@ -43,6 +43,7 @@ internal sealed partial class ReverseModeTransform
             before = _needed.Count + _savedOutputs.Count;
             FindOverwrittenOutputs(_method.Body, new HashSet<string>());
             foreach (var saved in _savedOutputs.Values.SelectMany(outputs => outputs)) CollectWindow(saved, _needed); // restored where it was saved
+            CollectCountedLoopReads();
             VisitStatements(_method.Body, statement =>
             {
                 if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
@@ -102,7 +103,8 @@ internal sealed partial class ReverseModeTransform
     }
 
     private bool NeedsSave(Assign assign, int depth) =>
-        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign);
+        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign)
+        && !_counterStarts.Contains(assign);
 
     /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
     private bool HasWork(Stmt statement, int depth) => statement switch
@@ -221,11 +223,17 @@ internal sealed partial class ReverseModeTransform
     {
         var body = Forward(loop.Body, depth + 1);
         if (!HasWork(loop, depth)) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
-        var trips = Slot(loop, "iterations", ScalarType.Int);
-        body.Insert(0, new Step(trips, 1));
         var output = new List<Code>();
         if (_savedAroundLoop.TryGetValue(loop, out var saved))
             foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type), new VarRef(_variables[variable].Type, variable)));
+        if (RecomputedTrips(loop) is not null)
+        {
+            // The reverse sweep computes the trip count from the start and the bound.
+            output.Add(new WhileCode(loop.Condition, body.ToEquatableArray()));
+            return output;
+        }
+        var trips = Slot(loop, "iterations", ScalarType.Int);
+        body.Insert(0, new Step(trips, 1));
         output.Add(new Set(trips, new Constant(ScalarType.Int, "0")));
         output.Add(new WhileCode(loop.Condition, body.ToEquatableArray()));
         if (depth > 0) output.Add(new Push(Stack(ScalarType.Int), new VarRef(ScalarType.Int, trips)));
@@ -271,8 +279,21 @@ internal sealed partial class ReverseModeTransform
                     output.Add(new IfCode(decision, Reverse(branch.Then, depth).ToEquatableArray(), Reverse(branch.Else, depth).ToEquatableArray()));
                     break;
                 case While loop:
-                    Expr trips = depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int));
-                    output.Add(new Repeat(_names.Numbered("iteration"), trips, Reverse(loop.Body, depth + 1).ToEquatableArray()));
+                    var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int)));
+                    var iteration = _names.Numbered("iteration");
+                    var replayed = Reverse(loop.Body, depth + 1);
+                    if (RestoresCounter(loop))
+                    {
+                        // The trip count is read twice: for the counter's final value and for the replay.
+                        if (trips is not VarRef)
+                        {
+                            var count = _names.Numbered("trips");
+                            output.Add(new Declare(ScalarType.Int, count, trips));
+                            trips = new VarRef(ScalarType.Int, count);
+                        }
+                        output.Add(CounterEnd(loop, trips));
+                    }
+                    output.Add(new Repeat(iteration, trips, replayed.ToEquatableArray()));
                     if (_savedAroundLoop.TryGetValue(loop, out var saved))
                         for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type))));
                     break;

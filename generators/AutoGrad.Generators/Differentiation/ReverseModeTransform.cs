@@ -52,6 +52,7 @@ internal sealed partial class ReverseModeTransform
         CollectAssigned(method.Body, assigned);
         FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
         FindRewrittenOutputs(method.Body, new HashSet<string>());
+        FindCountedLoops();
         foreach (var gradient in gradients)
         {
             _gradientNames[gradient.Input.Name] = gradient.Name;
@@ -217,7 +218,9 @@ internal sealed partial class ReverseModeTransform
         // Parameters arrive again in the reverse call; only those the body reassigns must be carried.
         var assigned = new HashSet<string>();
         CollectAssigned(_method.Body, assigned);
-        var carried = _method.Variables.Where(v => _needed.Contains(v.Name) && (v.Kind != VariableKind.Parameter || assigned.Contains(v.Name))).ToList();
+        // A counted loop's counter is set again by the reverse sweep before each replay.
+        var counters = new HashSet<string>(_countedLoops.Values.Select(c => c.Counter).Where(_needed.Contains));
+        var carried = _method.Variables.Where(v => _needed.Contains(v.Name) && !counters.Contains(v.Name) && (v.Kind != VariableKind.Parameter || assigned.Contains(v.Name))).ToList();
         foreach (var variable in carried) Stack(variable.Type); // alias every stack before the bodies use them
 
         var forward = Declarations(withAdjoints: false);
@@ -228,7 +231,7 @@ internal sealed partial class ReverseModeTransform
         foreach (var buffer in _method.Buffers) forward.Add(new SaveBuffer(_record, buffer.Name));
         if (!_method.ReturnsVoid) forward.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
 
-        var reverse = Declarations(withAdjoints: true, only: new HashSet<string>(carried.Select(v => v.Name)));
+        var reverse = Declarations(withAdjoints: true, only: new HashSet<string>(carried.Select(v => v.Name).Concat(counters)));
         reverse.AddRange(StackAliases());
         foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new RestoreBuffer(_record, buffer.Element, buffer.Name));
         for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, Stack(carried[i].Type))));

@@ -27,21 +27,14 @@ partial class Calls
         double result = 0.0;
         double s = 0.0;
         int i = 0;
-        int iterations = 0;
-        var intStack = record.Ints;
         s = 0.0;
-        intStack.Push(i);
         i = 0;
-        iterations = 0;
         while (i < x.Length)
         {
-            iterations++;
             s = s + weights[i] * x[i];
             i++;
         }
-        intStack.Push(iterations);
         result = s;
-        intStack.Push(i);
         return result;
     }
 
@@ -52,18 +45,16 @@ partial class Calls
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
         int i = 0;
         double ds = 0.0;
-        var intStack = record.Ints;
-        i = intStack.Pop();
         // result = s
-        ds += seed;
-        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        ds = seed;
+        int trips1 = x.Length > 0 ? x.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // s = s + weights[i] * x[i]
             dx[i] += ds * weights[i];
         }
-        // i = 0
-        i = intStack.Pop();
         // s = 0.0
         ds = 0.0;
     }

@@ -20,33 +20,20 @@ partial class Layers
     {
         int r = 0;
         int c = 0;
-        int iterations = 0;
-        int iterations_1 = 0;
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
         global::Layers.MatMulNT(x, w, y, batch, inputs, outputs);
-        intStack.Push(r);
         r = 0;
-        iterations_1 = 0;
         while (r < batch)
         {
-            iterations_1++;
-            intStack.Push(c);
             c = 0;
-            iterations = 0;
             while (c < outputs)
             {
-                iterations++;
                 doubleStack.Push(y[r * outputs + c]);
                 y[r * outputs + c] = y[r * outputs + c] + bias[c];
                 c++;
             }
-            intStack.Push(iterations);
             r++;
         }
-        intStack.Push(iterations_1);
-        intStack.Push(r);
-        intStack.Push(c);
     }
 
     /// <summary>The reverse half of <c>DensePullback</c>, after <c>DenseForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
@@ -62,14 +49,15 @@ partial class Layers
         double[] dyLocal = global::System.Array.Empty<double>();
         dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
         dy.CopyTo(dyLocal);
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
-        c = intStack.Pop();
-        r = intStack.Pop();
-        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        int trips2 = batch > 0 ? batch : 0;
+        r = trips2;
+        for (int iteration1 = trips2; iteration1 > 0; iteration1--)
         {
             r--;
-            for (int iteration2 = intStack.Pop(); iteration2 > 0; iteration2--)
+            int trips1 = outputs > 0 ? outputs : 0;
+            c = trips1;
+            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
             {
                 c--;
                 // y[r * outputs + c] = y[r * outputs + c] + bias[c]
@@ -81,11 +69,7 @@ partial class Layers
                 dyLocal[t2] += g1;
                 dbias[c] += g1;
             }
-            // c = 0
-            c = intStack.Pop();
         }
-        // r = 0
-        r = intStack.Pop();
         global::Layers.MatMulNTPullback(x, w, y, batch, inputs, outputs, dyLocal, dx, dw);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
     }
@@ -99,36 +83,31 @@ partial class Layers
         double[] dyLocal = global::System.Array.Empty<double>();
         dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
         dy.CopyTo(dyLocal);
-        int iterations = 0;
-        int iterations_1 = 0;
         var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         global::Layers.MatMulNT(x, w, y, batch, inputs, outputs);
         r = 0;
-        iterations_1 = 0;
         while (r < batch)
         {
-            iterations_1++;
-            intStack.Push(c);
             c = 0;
-            iterations = 0;
             while (c < outputs)
             {
-                iterations++;
                 doubleStack.Push(y[r * outputs + c]);
                 y[r * outputs + c] = y[r * outputs + c] + bias[c];
                 c++;
             }
-            intStack.Push(iterations);
             r++;
         }
         // Reverse sweep: statements in reverse order, accumulating adjoints.
-        for (int iteration1 = iterations_1; iteration1 > 0; iteration1--)
+        int trips2 = batch > 0 ? batch : 0;
+        r = trips2;
+        for (int iteration1 = trips2; iteration1 > 0; iteration1--)
         {
             r--;
-            for (int iteration2 = intStack.Pop(); iteration2 > 0; iteration2--)
+            int trips1 = outputs > 0 ? outputs : 0;
+            c = trips1;
+            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
             {
                 c--;
                 // y[r * outputs + c] = y[r * outputs + c] + bias[c]
@@ -140,8 +119,6 @@ partial class Layers
                 dyLocal[t2] += g1;
                 dbias[c] += g1;
             }
-            // c = 0
-            c = intStack.Pop();
         }
         global::Layers.MatMulNTPullback(x, w, y, batch, inputs, outputs, dyLocal, dx, dw);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
@@ -184,25 +161,18 @@ partial class Layers
         int i = 0;
         double[] h = global::System.Array.Empty<double>();
         double[] a = global::System.Array.Empty<double>();
-        int iterations = 0;
-        var intStack = record.Ints;
         h = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
         a = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
         global::Layers.DenseForward(x, w1, b1, h, batch, inputs, hidden, record);
         global::Layers.ReluForward(h, a, record);
         s = 0.0;
-        intStack.Push(i);
         i = 0;
-        iterations = 0;
         while (i < a.Length)
         {
-            iterations++;
             s = s + a[i] * a[i];
             i++;
         }
-        intStack.Push(iterations);
         result = s / (double)batch;
-        intStack.Push(i);
         record.PushBuffer(h);
         record.PushBuffer(a);
         return result;
@@ -220,23 +190,21 @@ partial class Layers
         double[] a = global::System.Array.Empty<double>();
         double[] dh = global::System.Array.Empty<double>();
         double[] da = global::System.Array.Empty<double>();
-        var intStack = record.Ints;
         a = record.PopBuffer<double>();
         h = record.PopBuffer<double>();
-        i = intStack.Pop();
         dh = global::AutoGrad.Differentiation.BufferPool<double>.Rent(h.Length);
         da = global::AutoGrad.Differentiation.BufferPool<double>.Rent(a.Length);
         // result = s / (double)batch
         double t1 = (double)batch;
         ds += seed / t1;
-        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        int trips1 = a.Length > 0 ? a.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // s = s + a[i] * a[i]
             da[i] += ds * (2.0 * a[i]);
         }
-        // i = 0
-        i = intStack.Pop();
         // s = 0.0
         ds = 0.0;
         global::Layers.ReluReverse(h, a, record, da, dh);
@@ -262,7 +230,6 @@ partial class Layers
         double[] a = global::System.Array.Empty<double>();
         double[] dh = global::System.Array.Empty<double>();
         double[] da = global::System.Array.Empty<double>();
-        int iterations = 0;
         var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         h = global::AutoGrad.Differentiation.BufferPool<double>.Rent(batch * hidden);
@@ -271,10 +238,8 @@ partial class Layers
         global::Layers.ReluForward(h, a, record);
         s = 0.0;
         i = 0;
-        iterations = 0;
         while (i < a.Length)
         {
-            iterations++;
             s = s + a[i] * a[i];
             i++;
         }
@@ -285,7 +250,9 @@ partial class Layers
         // result = s / (double)batch
         double t1 = (double)batch;
         ds += seed / t1;
-        for (int iteration1 = iterations; iteration1 > 0; iteration1--)
+        int trips1 = a.Length > 0 ? a.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // s = s + a[i] * a[i]
@@ -327,19 +294,12 @@ partial class Layers
     public static void ReluForward(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         int i = 0;
-        int iterations = 0;
-        var intStack = record.Ints;
-        intStack.Push(i);
         i = 0;
-        iterations = 0;
         while (i < x.Length)
         {
-            iterations++;
             y[i] = x[i] > 0.0 ? x[i] : 0.0;
             i++;
         }
-        intStack.Push(iterations);
-        intStack.Push(i);
     }
 
     /// <summary>The reverse half of <c>ReluPullback</c>, after <c>ReluForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
@@ -352,9 +312,9 @@ partial class Layers
         double[] dyLocal = global::System.Array.Empty<double>();
         dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
         dy.CopyTo(dyLocal);
-        var intStack = record.Ints;
-        i = intStack.Pop();
-        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        int trips1 = x.Length > 0 ? x.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // y[i] = x[i] > 0.0 ? x[i] : 0.0
@@ -366,8 +326,6 @@ partial class Layers
                 dx[i] += g1;
             }
         }
-        // i = 0
-        i = intStack.Pop();
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dyLocal);
     }
 
@@ -379,18 +337,17 @@ partial class Layers
         double[] dyLocal = global::System.Array.Empty<double>();
         dyLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
         dy.CopyTo(dyLocal);
-        int iterations = 0;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         i = 0;
-        iterations = 0;
         while (i < x.Length)
         {
-            iterations++;
             y[i] = x[i] > 0.0 ? x[i] : 0.0;
             i++;
         }
         // Reverse sweep: statements in reverse order, accumulating adjoints.
-        for (int iteration1 = iterations; iteration1 > 0; iteration1--)
+        int trips1 = x.Length > 0 ? x.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // y[i] = x[i] > 0.0 ? x[i] : 0.0

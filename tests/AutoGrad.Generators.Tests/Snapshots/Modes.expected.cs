@@ -33,41 +33,29 @@ namespace Samples
             int s = 0;
             double z = 0.0;
             int j = 0;
-            int iterations = 0;
-            int iterations_1 = 0;
             var intStack = record.Ints;
             var doubleStack = record.Doubles;
             loss = 0.0;
             intStack.Push(samples);
             samples = y.Length;
-            intStack.Push(s);
             s = 0;
-            iterations_1 = 0;
             while (s < samples)
             {
-                iterations_1++;
                 doubleStack.Push(z);
                 z = b;
-                intStack.Push(j);
                 j = 0;
                 doubleStack.Push(z);
-                iterations = 0;
                 while (j < features)
                 {
-                    iterations++;
                     z = z + w[j] * x[s * features + j];
                     j++;
                 }
-                intStack.Push(iterations);
                 loss = loss + global::System.Math.Log(1.0 + global::System.Math.Exp(-y[s] * z));
                 s++;
             }
-            intStack.Push(iterations_1);
             result = loss / (double)samples;
             intStack.Push(samples);
-            intStack.Push(s);
             doubleStack.Push(z);
-            intStack.Push(j);
             return result;
         }
 
@@ -84,14 +72,14 @@ namespace Samples
             double dz = 0.0;
             var intStack = record.Ints;
             var doubleStack = record.Doubles;
-            j = intStack.Pop();
             z = doubleStack.Pop();
-            s = intStack.Pop();
             samples = intStack.Pop();
             // result = loss / (double)samples
             double t1 = (double)samples;
             dloss += seed / t1;
-            for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+            int trips2 = samples > 0 ? samples : 0;
+            s = trips2;
+            for (int iteration1 = trips2; iteration1 > 0; iteration1--)
             {
                 s--;
                 // loss = loss + global::System.Math.Log(1.0 + global::System.Math.Exp(-y[s] * z))
@@ -102,7 +90,9 @@ namespace Samples
                 double g1 = dloss * (1.0 / t5);
                 double g2 = g1 * t4;
                 dz += g2 * t2;
-                for (int iteration2 = intStack.Pop(); iteration2 > 0; iteration2--)
+                int trips1 = features > 0 ? features : 0;
+                j = trips1;
+                for (int iteration2 = trips1; iteration2 > 0; iteration2--)
                 {
                     j--;
                     // z = z + w[j] * x[s * features + j]
@@ -112,16 +102,12 @@ namespace Samples
                     dw[j] += dz * t8;
                 }
                 z = doubleStack.Pop();
-                // j = 0
-                j = intStack.Pop();
                 // z = b
                 z = doubleStack.Pop();
                 double g3 = dz;
                 dz = 0.0;
                 db += g3;
             }
-            // s = 0
-            s = intStack.Pop();
             // samples = y.Length
             samples = intStack.Pop();
             // loss = 0.0
@@ -696,19 +682,12 @@ namespace Samples
         public static void ResidualsForward(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::AutoGrad.Differentiation.ForwardRecord record)
         {
             int i = 0;
-            int iterations = 0;
-            var intStack = record.Ints;
-            intStack.Push(i);
             i = 0;
-            iterations = 0;
             while (i < t.Length)
             {
-                iterations++;
                 r[i] = amplitude * global::System.Math.Exp(-rate * t[i]) - y[i];
                 i++;
             }
-            intStack.Push(iterations);
-            intStack.Push(i);
         }
 
         /// <summary>The reverse half of <c>ResidualsPullback</c>, after <c>ResidualsForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
@@ -720,9 +699,9 @@ namespace Samples
             double[] drLocal = global::System.Array.Empty<double>();
             drLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(r.Length);
             dr.CopyTo(drLocal);
-            var intStack = record.Ints;
-            i = intStack.Pop();
-            for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+            int trips1 = t.Length > 0 ? t.Length : 0;
+            i = trips1;
+            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
             {
                 i--;
                 // r[i] = amplitude * global::System.Math.Exp(-rate * t[i]) - y[i]
@@ -737,8 +716,6 @@ namespace Samples
                 damplitude += g1 * t3;
                 drate += -g4;
             }
-            // i = 0
-            i = intStack.Pop();
             global::AutoGrad.Differentiation.BufferPool<double>.Return(drLocal);
         }
 
@@ -806,18 +783,17 @@ namespace Samples
             double[] drLocal = global::System.Array.Empty<double>();
             drLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(r.Length);
             dr.CopyTo(drLocal);
-            int iterations = 0;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             i = 0;
-            iterations = 0;
             while (i < t.Length)
             {
-                iterations++;
                 r[i] = amplitude * global::System.Math.Exp(-rate * t[i]) - y[i];
                 i++;
             }
             // Reverse sweep: statements in reverse order, accumulating adjoints.
-            for (int iteration1 = iterations; iteration1 > 0; iteration1--)
+            int trips1 = t.Length > 0 ? t.Length : 0;
+            i = trips1;
+            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
             {
                 i--;
                 // r[i] = amplitude * global::System.Math.Exp(-rate * t[i]) - y[i]
@@ -871,24 +847,17 @@ namespace Samples
             int i = 0;
             double a = 0.0;
             double b = 0.0;
-            int iterations = 0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
             sum = 0.0;
-            intStack.Push(i);
             i = 0;
-            iterations = 0;
             while (i < x.Length - 1)
             {
-                iterations++;
                 a = x[i + 1] - x[i] * x[i];
                 b = 1.0 - x[i];
                 sum = sum + (100.0 * a * a + b * b);
                 i++;
             }
-            intStack.Push(iterations);
             result = sum;
-            intStack.Push(i);
             doubleStack.Push(a);
             doubleStack.Push(b);
             return result;
@@ -905,14 +874,14 @@ namespace Samples
             double dsum = 0.0;
             double da = 0.0;
             double db = 0.0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
             b = doubleStack.Pop();
             a = doubleStack.Pop();
-            i = intStack.Pop();
             // result = sum
             dsum += seed;
-            for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+            int trips1 = x.Length - 1 > 0 ? x.Length - 1 : 0;
+            i = trips1;
+            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
             {
                 i--;
                 // Recompute this iteration's values instead of having saved them.
@@ -934,8 +903,6 @@ namespace Samples
                 dx[t2] += g3;
                 dx[i] += -g2 + g4 * (2.0 * x[i]);
             }
-            // i = 0
-            i = intStack.Pop();
             // sum = 0.0
             dsum = 0.0;
         }

@@ -31,16 +31,11 @@ namespace Samples
             double loss = 0.0;
             int i = 0;
             double margin = 0.0;
-            int iterations = 0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
             loss = 0.0;
-            intStack.Push(i);
             i = 0;
-            iterations = 0;
             while (i < x.Length)
             {
-                iterations++;
                 margin = y[i] * x[i] * w;
                 if (margin < 1.0)
                 {
@@ -48,9 +43,7 @@ namespace Samples
                 }
                 i++;
             }
-            intStack.Push(iterations);
             result = loss / (double)x.Length;
-            intStack.Push(i);
             doubleStack.Push(margin);
             return result;
         }
@@ -64,14 +57,14 @@ namespace Samples
             double margin = 0.0;
             double dloss = 0.0;
             double dmargin = 0.0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
             margin = doubleStack.Pop();
-            i = intStack.Pop();
             // result = loss / (double)x.Length
             double t1 = (double)x.Length;
             dloss += seed / t1;
-            for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+            int trips1 = x.Length > 0 ? x.Length : 0;
+            i = trips1;
+            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
             {
                 i--;
                 // Recompute this iteration's values instead of having saved them.
@@ -89,8 +82,6 @@ namespace Samples
                 dx[i] += g2 * y[i];
                 dw += g1 * t2;
             }
-            // i = 0
-            i = intStack.Pop();
             // loss = 0.0
             dloss = 0.0;
         }
@@ -180,43 +171,31 @@ namespace Samples
             double z = 0.0;
             int row = 0;
             int j = 0;
-            int iterations = 0;
-            int iterations_1 = 0;
             var intStack = record.Ints;
             var doubleStack = record.Doubles;
             intStack.Push(featureCount);
             featureCount = weights.Length;
             total = 0.0;
-            intStack.Push(sample);
             sample = 0;
-            iterations_1 = 0;
             while (sample < labels.Length)
             {
-                iterations_1++;
                 doubleStack.Push(z);
                 z = bias;
                 row = sample * featureCount;
-                intStack.Push(j);
                 j = 0;
                 doubleStack.Push(z);
-                iterations = 0;
                 while (j < featureCount)
                 {
-                    iterations++;
                     z = z + weights[j] * features[row + j];
                     j++;
                 }
-                intStack.Push(iterations);
                 total = total + (global::System.Math.Max(z, 0.0) - z * labels[sample] + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs(z))));
                 sample++;
             }
-            intStack.Push(iterations_1);
             result = total / (double)labels.Length;
             intStack.Push(featureCount);
-            intStack.Push(sample);
             doubleStack.Push(z);
             intStack.Push(row);
-            intStack.Push(j);
             return result;
         }
 
@@ -234,15 +213,15 @@ namespace Samples
             double dz = 0.0;
             var intStack = record.Ints;
             var doubleStack = record.Doubles;
-            j = intStack.Pop();
             row = intStack.Pop();
             z = doubleStack.Pop();
-            sample = intStack.Pop();
             featureCount = intStack.Pop();
             // result = total / (double)labels.Length
             double t1 = (double)labels.Length;
             dtotal += seed / t1;
-            for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+            int trips2 = labels.Length > 0 ? labels.Length : 0;
+            sample = trips2;
+            for (int iteration1 = trips2; iteration1 > 0; iteration1--)
             {
                 sample--;
                 // Recompute this iteration's values instead of having saved them.
@@ -257,7 +236,9 @@ namespace Samples
                 double g3 = g2 * t4;
                 double g4 = -g3;
                 dz += dtotal * (z >= 0.0 ? 1.0 : 0.0) + g1 * labels[sample] + g4 * (z > 0.0 ? 1.0 : z < 0.0 ? -1.0 : 0.0);
-                for (int iteration2 = intStack.Pop(); iteration2 > 0; iteration2--)
+                int trips1 = featureCount > 0 ? featureCount : 0;
+                j = trips1;
+                for (int iteration2 = trips1; iteration2 > 0; iteration2--)
                 {
                     j--;
                     // z = z + weights[j] * features[row + j]
@@ -266,16 +247,12 @@ namespace Samples
                     dweights[j] += dz * t7;
                 }
                 z = doubleStack.Pop();
-                // j = 0
-                j = intStack.Pop();
                 // z = bias
                 z = doubleStack.Pop();
                 double g5 = dz;
                 dz = 0.0;
                 dbias += g5;
             }
-            // sample = 0
-            sample = intStack.Pop();
             // total = 0.0
             dtotal = 0.0;
             // featureCount = weights.Length

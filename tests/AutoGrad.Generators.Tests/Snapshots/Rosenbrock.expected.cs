@@ -31,24 +31,17 @@ namespace Samples
             int i = 0;
             double a = 0.0;
             double b = 0.0;
-            int iterations = 0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
             sum = 0.0;
-            intStack.Push(i);
             i = 0;
-            iterations = 0;
             while (i < x.Length - 1)
             {
-                iterations++;
                 a = x[i + 1] - x[i] * x[i];
                 b = 1.0 - x[i];
                 sum = sum + (100.0 * a * a + b * b);
                 i++;
             }
-            intStack.Push(iterations);
             result = sum;
-            intStack.Push(i);
             doubleStack.Push(a);
             doubleStack.Push(b);
             return result;
@@ -65,14 +58,14 @@ namespace Samples
             double dsum = 0.0;
             double da = 0.0;
             double db = 0.0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
             b = doubleStack.Pop();
             a = doubleStack.Pop();
-            i = intStack.Pop();
             // result = sum
             dsum += seed;
-            for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+            int trips1 = x.Length - 1 > 0 ? x.Length - 1 : 0;
+            i = trips1;
+            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
             {
                 i--;
                 // Recompute this iteration's values instead of having saved them.
@@ -94,8 +87,6 @@ namespace Samples
                 dx[t2] += g3;
                 dx[i] += -g2 + g4 * (2.0 * x[i]);
             }
-            // i = 0
-            i = intStack.Pop();
             // sum = 0.0
             dsum = 0.0;
         }
