@@ -173,6 +173,8 @@ internal sealed partial class ReverseModeTransform
         // c < b runs b - s times when b > s; c <= b, b - s + 1 times when b >= s; downwards the same with s - b.
         var (high, low) = counted.Op is BinaryOp.Less or BinaryOp.LessOrEqual ? (bound, start) : (start, bound);
         var inclusive = counted.Op is BinaryOp.LessOrEqual or BinaryOp.GreaterOrEqual;
+        if (Literals.TryValue(high, out var h) && Literals.TryValue(low, out var l) && high.Type is ScalarType.Int or ScalarType.Long)
+            return new Constant(ScalarType.Int, System.Math.Max(0L, (long)h - (long)l + (inclusive ? 1 : 0)).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Expr span = IsZero(low) ? high : new Binary(type, BinaryOp.Subtract, high, low);
         if (inclusive) span = new Binary(type, BinaryOp.Add, span, IntConstant(type, 1));
         var runs = Compare(inclusive ? BinaryOp.GreaterOrEqual : BinaryOp.Greater, high, low);

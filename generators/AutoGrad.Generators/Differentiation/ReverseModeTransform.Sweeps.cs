@@ -44,6 +44,7 @@ internal sealed partial class ReverseModeTransform
             FindOverwrittenOutputs(_method.Body, new HashSet<string>());
             foreach (var saved in _savedOutputs.Values.SelectMany(outputs => outputs)) CollectWindow(saved, _needed); // restored where it was saved
             CollectCountedLoopReads();
+            CollectReplayReads();
             VisitStatements(_method.Body, statement =>
             {
                 if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
@@ -147,7 +148,7 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Assign assign:
-                    if (NeedsSave(assign, depth))
+                    if (NeedsSave(assign, depth) && !_plain)
                     {
                         var type = _variables[assign.Target].Type;
                         var current = new VarRef(type, assign.Target);
@@ -161,8 +162,10 @@ internal sealed partial class ReverseModeTransform
                     output.Add(new Step(increment.Target, increment.Delta));
                     break;
                 case Store store:
+                    // A replay recomputes the iteration's local values only; its other stores were saved by the forward sweep.
+                    if (_replaying && _mainStackSaves.Contains(store)) break;
                     var element = new ElementRead(store.Array.Element, store.Array, store.Index);
-                    if (_needed.Contains(store.Array.Code))
+                    if (_needed.Contains(store.Array.Code) && (!_plain || _mainStackSaves.Contains(store)) && !(_replaying && _deadSaves.Contains(store)))
                     {
                         output.Add(depth == 0
                             ? new Set(Slot(store, "saved" + Capitalize(store.Array.Code) + "Element", store.Array.Element), element)
@@ -201,7 +204,7 @@ internal sealed partial class ReverseModeTransform
     {
         var then = Forward(branch.Then, depth);
         var otherwise = Forward(branch.Else, depth);
-        if (!HasWork(branch, depth) || CanRecompute(branch))
+        if (!HasWork(branch, depth) || CanRecompute(branch) || _plain)
             return new List<Code> { new IfCode(branch.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray()) };
         if (depth == 0)
         {
@@ -221,8 +224,12 @@ internal sealed partial class ReverseModeTransform
 
     private List<Code> ForwardLoop(While loop, int depth)
     {
+        var replayed = _replayedBodies.ContainsKey(loop.Body) && HasWork(loop, depth);
+        var wasPlain = _plain;
+        _plain |= replayed; // the reverse sweep replays each iteration and saves then
         var body = Forward(loop.Body, depth + 1);
-        if (!HasWork(loop, depth)) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
+        _plain = wasPlain;
+        if (!HasWork(loop, depth) || _plain) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
         var output = new List<Code>();
         if (_savedAroundLoop.TryGetValue(loop, out var saved))
             foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type), new VarRef(_variables[variable].Type, variable)));
@@ -244,8 +251,16 @@ internal sealed partial class ReverseModeTransform
     {
         var output = new List<Code>();
         _recomputeAt.TryGetValue(block, out var recompute);
+        _replayedBodies.TryGetValue(block, out var replayed);
+        var wasReplaying = _replaying;
         for (var i = block.Statements.Count - 1; i >= 0; i--)
         {
+            if (replayed is not null && i == replayed.CoreCount - 1)
+            {
+                // The counters' steps are undone: replay the iteration, then reverse it from the replay's saves.
+                _replaying = true;
+                output.AddRange(Replay(replayed, depth));
+            }
             if (recompute.Definitions is not null && i == recompute.Position - 1)
             {
                 output.Add(new Comment("Recompute this iteration's values instead of having saved them."));
@@ -281,11 +296,11 @@ internal sealed partial class ReverseModeTransform
                 case While loop:
                     var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int)));
                     var iteration = _names.Numbered("iteration");
-                    var replayed = Reverse(loop.Body, depth + 1);
+                    var reversedBody = Reverse(loop.Body, depth + 1);
                     if (RestoresCounter(loop))
                     {
-                        // The trip count is read twice: for the counter's final value and for the replay.
-                        if (trips is not VarRef)
+                        // The trip count is read twice: for the counter's final value and for the loop.
+                        if (trips is not (VarRef or Constant))
                         {
                             var count = _names.Numbered("trips");
                             output.Add(new Declare(ScalarType.Int, count, trips));
@@ -293,12 +308,13 @@ internal sealed partial class ReverseModeTransform
                         }
                         output.Add(CounterEnd(loop, trips));
                     }
-                    output.Add(new Repeat(iteration, trips, replayed.ToEquatableArray()));
+                    output.Add(new Repeat(iteration, trips, reversedBody.ToEquatableArray()));
                     if (_savedAroundLoop.TryGetValue(loop, out var saved))
                         for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type))));
                     break;
             }
         }
+        _replaying = wasReplaying;
         return output;
     }
 
@@ -377,8 +393,11 @@ internal sealed partial class ReverseModeTransform
         output.Add(new StatementComment(new ElementRead(store.Array.Element, store.Array, store.Index), store.Value));
         var index = Value(store.Index, output, cache);
         var element = new ElementRead(store.Array.Element, store.Array, index);
-        if (_needed.Contains(store.Array.Code))
-            output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, Stack(store.Array.Element))));
+        if (_needed.Contains(store.Array.Code) && !(_replaying && _deadSaves.Contains(store)))
+        {
+            var stack = _mainStackSaves.Contains(store) ? MainStack(store.Array.Element) : Stack(store.Array.Element);
+            output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, stack)));
+        }
         else if (UsesOwnResult(store.Value) && HoldsOwnResult(store))
             cache.Add(store.Value, element); // not restored: the element still holds what this statement computed
         if (!_activity.IsActive(store.Array.Code)) return;
@@ -386,7 +405,7 @@ internal sealed partial class ReverseModeTransform
         var adjoint = new ElementRead(type, new ArraySource(_arrayAdjoints[store.Array.Code], type, ArrayKind.Buffer), index);
         var gradient = _names.Numbered("g");
         output.Add(new Declare(type, gradient, adjoint));
-        output.Add(new SetElement(adjoint, Number(type, 0)));
+        if (!_unconsumedAdjoints.Contains(store.Array.Code)) output.Add(new SetElement(adjoint, Number(type, 0)));
         Backpropagate(store.Value, new VarRef(type, gradient), output, cache);
         cache.Flush(output);
     }

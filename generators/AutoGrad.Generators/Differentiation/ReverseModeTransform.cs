@@ -53,6 +53,7 @@ internal sealed partial class ReverseModeTransform
         FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
         FindRewrittenOutputs(method.Body, new HashSet<string>());
         FindCountedLoops();
+        FindReplayedLoops(method.Body);
         foreach (var gradient in gradients)
         {
             _gradientNames[gradient.Input.Name] = gradient.Name;
@@ -67,6 +68,13 @@ internal sealed partial class ReverseModeTransform
             {
                 // Written only by calls, whose pullbacks just read its adjoint: use the caller's.
                 _arrayAdjoints[output.Input.Name] = output.Name;
+                continue;
+            }
+            if (StoredOnceEach(method.Body, output.Input.Name))
+            {
+                // Each element's adjoint is read once, by the store that wrote it: no reset, so no copy.
+                _arrayAdjoints[output.Input.Name] = output.Name;
+                _unconsumedAdjoints.Add(output.Input.Name);
                 continue;
             }
             // The reverse sweep consumes output adjoints (a write resets them), so it works on a copy.
@@ -189,12 +197,14 @@ internal sealed partial class ReverseModeTransform
         var usesRecord = _stacks.Count > 0 || _recordPassedToCallees;
         if (usesRecord) body.Add(new RentRecord(_record));
         body.AddRange(StackAliases());
+        body.AddRange(ReplayRecordStart());
         body.Add(new Comment("Forward sweep: the method as written, saving what the reverse sweep needs."));
         body.AddRange(forward);
         body.AddRange(ReversePrologue());
         body.Add(new Comment("Reverse sweep: statements in reverse order, accumulating adjoints."));
         body.AddRange(reverse);
         body.AddRange(ReverseEpilogue());
+        body.AddRange(ReplayRecordEnd());
         if (usesRecord) body.Add(new ReturnRecord(_record));
         foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
         if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
@@ -233,11 +243,13 @@ internal sealed partial class ReverseModeTransform
 
         var reverse = Declarations(withAdjoints: true, only: new HashSet<string>(carried.Select(v => v.Name).Concat(counters)));
         reverse.AddRange(StackAliases());
+        reverse.AddRange(ReplayRecordStart());
         foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new RestoreBuffer(_record, buffer.Element, buffer.Name));
         for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, Stack(carried[i].Type))));
         reverse.AddRange(ReversePrologue());
         reverse.AddRange(reverseSweep);
         reverse.AddRange(ReverseEpilogue());
+        reverse.AddRange(ReplayRecordEnd());
         foreach (var buffer in _method.Buffers) reverse.Add(new ReturnBuffer(buffer.Element, buffer.Name));
         return (forward, Peephole.Optimize(reverse));
     }
@@ -288,7 +300,10 @@ internal sealed partial class ReverseModeTransform
         return name;
     }
 
-    private string Stack(ScalarType type)
+    /// <summary>The stack saves of this type go to: the record's, or the replay record's while generating a replayed loop's iteration.</summary>
+    private string Stack(ScalarType type) => _replaying ? ReplayStack(type) : MainStack(type);
+
+    private string MainStack(ScalarType type)
     {
         if (!_stacks.TryGetValue(type, out var name))
         {
@@ -307,6 +322,35 @@ internal sealed partial class ReverseModeTransform
             _slotDeclarations.Add(new Declare(type, name, Default(type)));
         }
         return name;
+    }
+
+    /// <summary>Outputs whose adjoints the reverse sweep reads without resetting them (see <see cref="StoredOnceEach"/>).</summary>
+    private readonly HashSet<string> _unconsumedAdjoints = new();
+
+    /// <summary>
+    /// Whether the output is only written, by element stores outside every branch and loop at
+    /// distinct constant indices (<c>error[0] = ...; error[1] = ...;</c>): each element is written once.
+    /// </summary>
+    private static bool StoredOnceEach(Block body, string output)
+    {
+        var indices = new HashSet<string>();
+        foreach (var statement in body.Statements)
+        {
+            if (statement is Store store && store.Array.Code == output)
+            {
+                if (store.Index is not Constant index || !indices.Add(index.Text)) return false;
+            }
+            else if (statement is If or While && Touches(statement, output)) return false;
+        }
+        var read = false;
+        VisitStatements(body, statement =>
+        {
+            read |= statement is Store store ? ReadsArray(store.Index, output) || ReadsArray(store.Value, output)
+                : statement is not (If or While) && Touches(statement, output);
+            if (statement is If branch) read |= ReadsArray(branch.Condition, output);
+            if (statement is While loop) read |= ReadsArray(loop.Condition, output);
+        });
+        return indices.Count > 0 && !read;
     }
 
     /// <summary>Whether the body reads the array's elements, passes it as an input, or writes single elements.</summary>

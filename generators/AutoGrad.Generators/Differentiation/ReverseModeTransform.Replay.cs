@@ -1,0 +1,351 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoGrad.Generators.Model;
+
+namespace AutoGrad.Generators.Differentiation;
+
+internal sealed partial class ReverseModeTransform
+{
+    /// <summary>
+    /// A loop whose iterations are independent but for what they write elsewhere: each iteration
+    /// fills its local arrays (<c>xCentered[id] = ...</c> for every id) and its local scalars before
+    /// it reads them, and writes other arrays only at elements it does not read back. The forward
+    /// sweep runs such a loop as written, saving only the elements it overwrites in other arrays;
+    /// the reverse sweep replays each iteration's forward half (saving as usual, on a stack of its
+    /// own) right before reversing it. The saved state is one iteration's instead of all of them.
+    /// </summary>
+    private sealed record ReplayedLoop(While Loop, int CoreCount);
+
+    private readonly Dictionary<Block, ReplayedLoop> _replayedBodies = new(ReferenceComparer<Block>.Instance);
+
+    /// <summary>Element stores of replayed loops into other arrays: saved by the forward sweep, on the main stacks.</summary>
+    private readonly HashSet<Stmt> _mainStackSaves = new(ReferenceComparer<Stmt>.Instance);
+
+    /// <summary>While generating a replayed loop's body as the forward sweep runs it: no saves but <see cref="_mainStackSaves"/>.</summary>
+    private bool _plain;
+
+    /// <summary>While generating a replay or the reverse of a replayed body: saves go to the replay record's stacks.</summary>
+    private bool _replaying;
+
+    private readonly Dictionary<ScalarType, string> _replayStacks = new();
+    private string? _replayRecord;
+
+    private void FindReplayedLoops(Block block)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case While loop when ReplayedLoopOf(loop) is { } replayed:
+                    _replayedBodies[loop.Body] = replayed;
+                    break; // one level: nothing inside a replayed loop is replayed again
+                case While loop:
+                    FindReplayedLoops(loop.Body);
+                    break;
+                case If branch:
+                    FindReplayedLoops(branch.Then);
+                    FindReplayedLoops(branch.Else);
+                    break;
+            }
+        }
+    }
+
+    private ReplayedLoop? ReplayedLoopOf(While loop)
+    {
+        var body = loop.Body.Statements;
+        var coreCount = body.Count;
+        while (coreCount > 0 && body[coreCount - 1] is Increment) coreCount--;
+        var core = new Block(body.Take(coreCount).ToEquatableArray());
+        var steps = body.Skip(coreCount).Cast<Increment>().ToList();
+        var written = new HashSet<string>();
+        CollectAssigned(core, written);
+        if (steps.Any(s => written.Contains(s.Target))) return null;
+        var calls = false;
+        VisitStatements(core, s => calls |= s is Invoke or Allocate);
+        if (calls) return null;
+
+        // What the iteration writes: local scalars and buffers, or elements of other arrays it never reads.
+        var buffers = new HashSet<string>(_method.Buffers.Select(b => b.Name));
+        var scalars = new HashSet<string>(written.Where(_variables.ContainsKey));
+        var localBuffers = new List<string>();
+        var readArrays = new HashSet<string>();
+        VisitStatements(core, s => CollectReads(s, readArrays));
+        IrRewriter.Visit(loop.Condition, node => { if (node is ElementRead read) readArrays.Add(read.Array.Code); });
+        var fills = new Dictionary<string, While>();
+        foreach (var array in written.Where(a => !_variables.ContainsKey(a)))
+        {
+            if (buffers.Contains(array) && FillOf(core, array) is { } fill)
+            {
+                localBuffers.Add(array);
+                fills[array] = fill;
+            }
+            else if (readArrays.Contains(array) || ReadsInCondition(loop, array)) return null;
+        }
+        if (localBuffers.Count == 0) return null; // nothing worth replaying
+
+        // Local scalars: each iteration assigns them before reading them, and no one else touches them.
+        if (scalars.Any(v => _variables[v].Kind == VariableKind.Parameter || v == _method.ResultVariable)) return null;
+        if (!AssignedBeforeRead(core, new HashSet<string>(), scalars)) return null;
+        var conditionReads = new HashSet<string>();
+        CollectVariables(loop.Condition, conditionReads);
+        if (conditionReads.Overlaps(scalars)) return null;
+        var locals = new HashSet<string>(scalars.Concat(localBuffers));
+        if (TouchedOutside(_method.Body, loop, locals)) return null;
+
+        VisitStatements(core, s =>
+        {
+            if (s is Store store && !localBuffers.Contains(store.Array.Code)) _mainStackSaves.Add(store);
+        });
+        foreach (var buffer in localBuffers.Where(b => ReplaySavesAreDead(core, b, fills[b])))
+            VisitStatements(core, s => { if (s is Store store && store.Array.Code == buffer) _deadSaves.Add(store); });
+        return new ReplayedLoop(loop, coreCount);
+    }
+
+    private static bool ReadsInCondition(While loop, string array)
+    {
+        var found = false;
+        IrRewriter.Visit(loop.Condition, node => found |= node is ElementRead read && read.Array.Code == array);
+        return found;
+    }
+
+    /// <summary>Stores into replayed loops' local buffers whose old values no reverse code reads: the replay saves nothing for them.</summary>
+    private readonly HashSet<Stmt> _deadSaves = new(ReferenceComparer<Stmt>.Instance);
+
+    /// <summary>
+    /// The loop that fills the buffer when it is the first statement of the iteration that touches
+    /// it and writes every element (<c>for (c = 0; c &lt; length; c++) { buffer[c] = ...; }</c>,
+    /// length as allocated) before it reads any, reading only the element it just wrote.
+    /// </summary>
+    private While? FillOf(Block core, string buffer)
+    {
+        var allocations = new List<Allocate>();
+        VisitStatements(_method.Body, s => { if (s is Allocate a && a.Name == buffer) allocations.Add(a); });
+        if (allocations.Count != 1) return null;
+        var length = allocations[0].Length;
+        var lengthReads = new HashSet<string>();
+        CollectVariables(length, lengthReads);
+        var assignedAnywhere = new HashSet<string>();
+        CollectAssigned(_method.Body, assignedAnywhere);
+        if (lengthReads.Overlaps(assignedAnywhere)) return null;
+
+        var first = core.Statements.FirstOrDefault(s => Touches(s, buffer));
+        if (first is not While filler || !_countedLoops.TryGetValue(filler, out var counted)) return null;
+        if (counted is not { Delta: 1, Op: BinaryOp.Less, Start.Value: Constant { Text: "0" } } || !Equals(counted.Bound, length)) return null;
+        var counter = new VarRef(_variables[counted.Counter].Type, counted.Counter);
+        var statements = filler.Body.Statements;
+        var fill = statements.Select((s, i) => (s, i)).FirstOrDefault(p => Touches(p.s, buffer));
+        if (fill.s is not Store store || store.Array.Code != buffer || !Equals(store.Index, counter) || ReadsArray(store.Value, buffer)) return null;
+        // After the fill, reads of the buffer are at the counter only, before the counter steps.
+        var step = statements.Select((s, i) => (s, i)).First(p => p.s is Increment increment && increment.Target == counted.Counter).i;
+        for (var i = fill.i + 1; i < statements.Count; i++)
+        {
+            var reads = ElementReadsOf(statements[i], buffer);
+            if (reads.Count > 0 && (i > step || reads.Any(index => !Equals(index, counter)))) return null;
+        }
+        return filler;
+    }
+
+    /// <summary>
+    /// Whether, within one replayed iteration, no reverse code reads an element of the buffer that
+    /// a later statement overwrote: every write comes before every statement whose reverse reads
+    /// the buffer, or the only writer is the fill loop, whose reads follow the one write of their element.
+    /// </summary>
+    private bool ReplaySavesAreDead(Block core, string buffer, While fill)
+    {
+        var writers = new List<int>();
+        var readers = new List<int>();
+        for (var i = 0; i < core.Statements.Count; i++)
+        {
+            var statement = core.Statements[i];
+            if (Assigns(statement, buffer)) writers.Add(i);
+            var reads = new HashSet<string>();
+            VisitStatements(new Block(EquatableArray.Of(statement)), s =>
+            {
+                switch (s)
+                {
+                    case Assign assign when IsActiveAssignment(assign): CollectReverseReads(assign.Value, reads); break;
+                    case Store store:
+                        CollectVariables(store.Index, reads);
+                        if (_activity.IsActive(store.Array.Code)) CollectReverseReads(store.Value, reads);
+                        break;
+                    case If branch: CollectVariables(branch.Condition, reads); break;
+                    case While inner: CollectVariables(inner.Condition, reads); break;
+                }
+            });
+            if (reads.Contains(buffer)) readers.Add(i);
+        }
+        if (readers.Count == 0 || writers.Max() < readers.Min()) return true;
+        var fillIndex = Enumerable.Range(0, core.Statements.Count).First(i => ReferenceEquals(core.Statements[i], fill));
+        return writers.All(w => w == fillIndex) && readers.Min() == fillIndex && WritesTo(fill.Body, buffer) == 1;
+    }
+
+    /// <summary>Whether a statement reads or writes the array (elements, or passing it to a call).</summary>
+    private static bool Touches(Stmt statement, string array)
+    {
+        var names = new HashSet<string>();
+        CollectReads(statement, names);
+        CollectAssigned(new Block(EquatableArray.Of(statement)), names);
+        return names.Contains(array) || ElementReadsOf(statement, array).Count > 0;
+    }
+
+    private static bool ReadsArray(Expr e, string array)
+    {
+        var found = false;
+        IrRewriter.Visit(e, node => found |= node is ElementRead read && read.Array.Code == array
+            || node is Call call && call.Arguments.Any(a => a.Array?.Code == array));
+        return found;
+    }
+
+    /// <summary>The indices at which a statement (at any depth) reads the array's elements; a call that is passed it counts as a read at no index.</summary>
+    private static List<Expr?> ElementReadsOf(Stmt statement, string array)
+    {
+        var indices = new List<Expr?>();
+        void Look(Expr e) => IrRewriter.Visit(e, node =>
+        {
+            if (node is ElementRead read && read.Array.Code == array) indices.Add(read.Index);
+            if (node is Call call && call.Arguments.Any(a => a.Array?.Code == array)) indices.Add(null);
+        });
+        VisitStatements(new Block(EquatableArray.Of(statement)), s =>
+        {
+            switch (s)
+            {
+                case Assign assign: Look(assign.Value); break;
+                case Store store: Look(store.Index); Look(store.Value); break;
+                case If branch: Look(branch.Condition); break;
+                case While loop: Look(loop.Condition); break;
+                case Invoke invoke:
+                    foreach (var argument in invoke.Arguments)
+                    {
+                        if (argument.Value is not null) Look(argument.Value);
+                        if (argument.Array?.Code == array) indices.Add(null);
+                    }
+                    break;
+            }
+        });
+        return indices;
+    }
+
+    /// <summary>
+    /// Whether every read of the <paramref name="scalars"/> follows an assignment to them on every
+    /// path through the block (a loop's body may run no times, so what it assigns counts only inside it).
+    /// </summary>
+    private static bool AssignedBeforeRead(Block block, HashSet<string> assigned, HashSet<string> scalars)
+    {
+        bool Defined(Expr e)
+        {
+            var reads = new HashSet<string>();
+            CollectVariables(e, reads);
+            return reads.All(v => !scalars.Contains(v) || assigned.Contains(v));
+        }
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assign assign:
+                    if (!Defined(assign.Value)) return false;
+                    assigned.Add(assign.Target);
+                    break;
+                case Increment increment:
+                    if (scalars.Contains(increment.Target) && !assigned.Contains(increment.Target)) return false;
+                    break;
+                case Store store:
+                    if (!Defined(store.Index) || !Defined(store.Value)) return false;
+                    break;
+                case If branch:
+                    if (!Defined(branch.Condition)) return false;
+                    var then = new HashSet<string>(assigned);
+                    var otherwise = new HashSet<string>(assigned);
+                    if (!AssignedBeforeRead(branch.Then, then, scalars) || !AssignedBeforeRead(branch.Else, otherwise, scalars)) return false;
+                    assigned.UnionWith(then.Intersect(otherwise));
+                    break;
+                case While loop:
+                    if (!Defined(loop.Condition) || !AssignedBeforeRead(loop.Body, new HashSet<string>(assigned), scalars)) return false;
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether a statement outside the loop (but for allocations) reads or writes one of the names.</summary>
+    private static bool TouchedOutside(Block block, While loop, HashSet<string> names)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case While inner when ReferenceEquals(inner, loop):
+                    break;
+                case While inner:
+                    if (names.Any(n => ReadsVariable(inner.Condition, n) || ReadsArray(inner.Condition, n)) || TouchedOutside(inner.Body, loop, names)) return true;
+                    break;
+                case If branch:
+                    if (names.Any(n => ReadsVariable(branch.Condition, n) || ReadsArray(branch.Condition, n))
+                        || TouchedOutside(branch.Then, loop, names) || TouchedOutside(branch.Else, loop, names)) return true;
+                    break;
+                case Allocate:
+                    break;
+                default:
+                    if (names.Any(n => Touches(statement, n))) return true;
+                    break;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The variables and arrays a replay reads: the reverse sweep must have restored them by then.</summary>
+    private void CollectReplayReads()
+    {
+        foreach (var replayed in _replayedBodies.Values)
+        {
+            if (!HasWork(replayed.Loop, depth: 1)) continue;
+            foreach (var statement in replayed.Loop.Body.Statements.Take(replayed.CoreCount))
+                VisitStatements(new Block(EquatableArray.Of(statement)), s =>
+                {
+                    switch (s)
+                    {
+                        case Assign assign: CollectVariables(assign.Value, _needed); break;
+                        case Increment increment: _needed.Add(increment.Target); break;
+                        case Store store when !_mainStackSaves.Contains(store):
+                            CollectVariables(store.Index, _needed);
+                            CollectVariables(store.Value, _needed);
+                            break;
+                        case If branch: CollectVariables(branch.Condition, _needed); break;
+                        case While inner: CollectVariables(inner.Condition, _needed); break;
+                    }
+                });
+        }
+    }
+
+    /// <summary>The forward half of a replayed loop's iteration, run again in the reverse sweep with its saves on the replay stacks.</summary>
+    private List<Code> Replay(ReplayedLoop replayed, int depth)
+    {
+        var output = new List<Code> { new Comment("Replay this iteration's forward half: only one iteration's values are saved at a time.") };
+        output.AddRange(Forward(new Block(replayed.Loop.Body.Statements.Take(replayed.CoreCount).ToEquatableArray()), depth));
+        return output;
+    }
+
+    private string ReplayStack(ScalarType type)
+    {
+        _replayRecord ??= _names.Named("replay");
+        if (!_replayStacks.TryGetValue(type, out var name))
+        {
+            name = _names.Named(type.Keyword() + "Replay");
+            _replayStacks[type] = name;
+        }
+        return name;
+    }
+
+    private IEnumerable<Code> ReplayRecordStart()
+    {
+        if (_replayRecord is null) yield break;
+        yield return new RentRecord(_replayRecord);
+        foreach (var stack in _replayStacks) yield return new AliasStack(stack.Value, _replayRecord, stack.Key);
+    }
+
+    private IEnumerable<Code> ReplayRecordEnd()
+    {
+        if (_replayRecord is not null) yield return new ReturnRecord(_replayRecord);
+    }
+}

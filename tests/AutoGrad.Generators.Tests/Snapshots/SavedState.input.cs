@@ -1,0 +1,65 @@
+using System;
+using AutoGrad;
+
+/// <summary>Less saved state: counted loops (no counter or trip-count saves) and replayed iterations (one iteration's saves at a time).</summary>
+public static partial class SavedState
+{
+    [Differentiable]
+    public static double Triangle(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            for (int j = i + 1; j <= x.Length - 1; j++) s += x[i] * x[j] * (j - i);
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double ScratchPerRow(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        double total = 0;
+        for (int r = 0; r < 2; r++)
+        {
+            for (int s = 0; s < rows; s++)
+            {
+                for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+                for (int i = 0; i < d; i++)
+                {
+                    for (int j = i + 1; j < d; j++) t[j] += Math.Sin(t[i]) * w[(i + j) % w.Length];
+                }
+                double norm = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    if (t[i] > 0) norm += t[i] * t[i];
+                    else norm -= t[i];
+                }
+                terms[s] = Math.Log(1 + norm) * w[r];
+            }
+            for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
+        }
+        return total;
+    }
+
+    [Differentiable]
+    public static double PartialFill(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        double total = 0;
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d - 1; i++) t[i] = x[s * d + i] * w[i];
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += Math.Sin(t[i]) * w[i];
+            t[d - 1] = norm;
+            terms[s] = norm * norm;
+        }
+        for (int s = 0; s < rows; s++) total += terms[s];
+        return total;
+    }
+}

@@ -1,0 +1,121 @@
+namespace AutoGrad.Tests.Gradients;
+
+/// <summary>
+/// Loops whose iterations fill a scratch array before reading it (ADBench's GMM shape): the
+/// reverse sweep replays each iteration instead of saving every iteration's scratch. The
+/// look-alikes carry a value from one iteration to the next and must keep their saves.
+/// </summary>
+public static partial class ReplayFunctions
+{
+    /// <summary>Per row: fill the scratch, update it in place, reduce it, store one term; the scratch is reused across rows and repeats.</summary>
+    [Differentiable]
+    public static double ScratchPerRow(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        double total = 0;
+        for (int r = 0; r < 2; r++)
+        {
+            for (int s = 0; s < rows; s++)
+            {
+                for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+                for (int i = 0; i < d; i++)
+                {
+                    for (int j = i + 1; j < d; j++) t[j] += Math.Sin(t[i]) * w[(i + j) % w.Length];
+                }
+                double norm = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    if (t[i] > 0) norm += t[i] * t[i];
+                    else norm -= t[i];
+                }
+                terms[s] = Math.Log(1 + norm) * w[r];
+            }
+            for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
+        }
+        return total;
+    }
+
+    /// <summary>The fill stops one short: the last element is carried over from the previous row.</summary>
+    [Differentiable]
+    public static double PartialFill(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        double total = 0;
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d - 1; i++) t[i] = x[s * d + i] * w[i];
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += Math.Sin(t[i]) * w[i];
+            t[d - 1] = norm;
+            terms[s] = norm * norm;
+        }
+        for (int s = 0; s < rows; s++) total += terms[s];
+        return total;
+    }
+
+    /// <summary>A scalar read before it is assigned in the iteration: the previous row's value carries over.</summary>
+    [Differentiable]
+    public static double CarriedScalar(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        double carry = 0.5;
+        double norm = 0;
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i] + carry;
+            norm = 0;
+            for (int i = 0; i < d; i++) norm += t[i] * t[i];
+            terms[s] = norm;
+            carry = Math.Sin(norm);
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s];
+        return total;
+    }
+
+    /// <summary>An element of another array is written and read back in the iteration.</summary>
+    [Differentiable]
+    public static double ReadsItsOutput(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows + 1];
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double norm = terms[s];
+            for (int i = 0; i < d; i++) norm += t[i] * Math.Cos(t[i]);
+            terms[s + 1] = norm;
+        }
+        return terms[rows];
+    }
+}
+
+/// <summary>
+/// Void methods whose output elements are each stored once at a constant index: the pullback reads
+/// the caller's output adjoint in place, without a copy. The look-alike stores one element twice.
+/// </summary>
+public static partial class OutputOnceFunctions
+{
+    [Differentiable]
+    public static void Polar(double r, double angle, Span<double> point)
+    {
+        double c = Math.Cos(angle);
+        point[1] = r * Math.Sin(angle);
+        point[0] = r * c;
+    }
+
+    [Differentiable]
+    public static void StoredTwice(double r, double angle, Span<double> point)
+    {
+        point[0] = r;
+        point[1] = r * Math.Sin(angle);
+        point[0] = point[0] * Math.Cos(angle) + point[1];
+    }
+}

@@ -1,0 +1,76 @@
+using R = AutoGrad.Tests.Gradients.ReplayFunctions;
+
+namespace AutoGrad.Tests.Gradients;
+
+/// <summary>Replayed loops (see <see cref="ReplayFunctions"/>) and their look-alikes against finite differences.</summary>
+public class Replays
+{
+    private const int D = 3;
+
+    private delegate double Function(double[] w, double[] x, int d);
+
+    private delegate double Gradient(double[] w, double[] x, int d, Span<double> dw, Span<double> dx);
+
+    private delegate void Pullback(double[] w, double[] x, int d, double seed, Span<double> dw, Span<double> dx);
+
+    // The first 3 inputs are w, the other 6 are x (2 rows of 3).
+    private static void Verify(Function f, Gradient gradient, Pullback pullback) => GradientCheck.Verify(
+        p => f(p[..D], p[D..], D),
+        (p, g) => gradient(p[..D], p[D..], D, g.AsSpan(0, D), g.AsSpan(D)),
+        (p, s, g) => pullback(p[..D], p[D..], D, s, g.AsSpan(0, D), g.AsSpan(D)),
+        [0.6, -0.3, 1.1, 0.4, 0.9, -0.7, 0.2, 1.3, -0.4], [-0.5, 1.2, 0.7, -0.2, 1.3, 0.8, -1.1, 0.3, 0.6]);
+
+    [Fact]
+    public void ScratchPerRow() => Verify(R.ScratchPerRow, R.ScratchPerRowGradient, R.ScratchPerRowPullback);
+
+    [Fact]
+    public void PartialFill() => Verify(R.PartialFill, R.PartialFillGradient, R.PartialFillPullback);
+
+    [Fact]
+    public void CarriedScalar() => Verify(R.CarriedScalar, R.CarriedScalarGradient, R.CarriedScalarPullback);
+
+    [Fact]
+    public void ReadsItsOutput() => Verify(R.ReadsItsOutput, R.ReadsItsOutputGradient, R.ReadsItsOutputPullback);
+}
+
+/// <summary>Outputs stored once per element (see <see cref="OutputOnceFunctions"/>): each output against finite differences, and the caller's adjoint left as it was.</summary>
+public class OutputsStoredOnce
+{
+    private delegate void Function(double r, double angle, Span<double> point);
+
+    private delegate void Pullback(double r, double angle, Span<double> point, ReadOnlySpan<double> dpoint, ref double dr, ref double dangle);
+
+    private static void Verify(Function f, Pullback pullback)
+    {
+        double[] weights = [0.7, -1.3];
+        double Weighted(double[] p)
+        {
+            Span<double> point = stackalloc double[2];
+            f(p[0], p[1], point);
+            return weights[0] * point[0] + weights[1] * point[1];
+        }
+        GradientCheck.Verify(
+            Weighted,
+            (p, g) =>
+            {
+                g[0] = g[1] = 0;
+                Span<double> point = stackalloc double[2];
+                pullback(p[0], p[1], point, weights, ref g[0], ref g[1]);
+                return Weighted(p);
+            },
+            (p, s, g) =>
+            {
+                Span<double> point = stackalloc double[2];
+                double[] dpoint = [s * weights[0], s * weights[1]];
+                pullback(p[0], p[1], point, dpoint, ref g[0], ref g[1]);
+                Assert.Equal([s * weights[0], s * weights[1]], dpoint);
+            },
+            [1.3, 0.4], [0.6, -2.1]);
+    }
+
+    [Fact]
+    public void Stored_once() => Verify(OutputOnceFunctions.Polar, OutputOnceFunctions.PolarPullback);
+
+    [Fact]
+    public void Stored_twice() => Verify(OutputOnceFunctions.StoredTwice, OutputOnceFunctions.StoredTwicePullback);
+}
