@@ -62,7 +62,7 @@ internal sealed partial class ReverseModeTransform
         if (steps.Any(s => written.Contains(s.Target))) return null;
         var calls = false;
         VisitStatements(core, s => calls |= s is Invoke or Allocate);
-        if (calls) return null;
+        if (calls || UsesWindows(core)) return null;
 
         // What the iteration writes: local scalars and buffers, or elements of other arrays it never reads.
         var buffers = new HashSet<string>(_method.Buffers.Select(b => b.Name));
@@ -101,6 +101,25 @@ internal sealed partial class ReverseModeTransform
         return new ReplayedLoop(loop, coreCount);
     }
 
+    /// <summary>Whether the block reads or writes a window of an array (<c>t.AsSpan(k, n)</c>): the analyses here reason about whole arrays.</summary>
+    private static bool UsesWindows(Block block)
+    {
+        var found = false;
+        void Look(Expr e) => IrRewriter.Visit(e, node => found |= node is ElementRead { Array.IsWindow: true }
+            || node is Call call && call.Arguments.Any(a => a.Array is { IsWindow: true }));
+        VisitStatements(block, s =>
+        {
+            switch (s)
+            {
+                case Assign assign: Look(assign.Value); break;
+                case Store store: found |= store.Array.IsWindow; Look(store.Index); Look(store.Value); break;
+                case If branch: Look(branch.Condition); break;
+                case While loop: Look(loop.Condition); break;
+            }
+        });
+        return found;
+    }
+
     private static bool ReadsInCondition(While loop, string array)
     {
         var found = false;
@@ -130,7 +149,9 @@ internal sealed partial class ReverseModeTransform
 
         var first = core.Statements.FirstOrDefault(s => Touches(s, buffer));
         if (first is not While filler || !_countedLoops.TryGetValue(filler, out var counted)) return null;
-        if (counted is not { Delta: 1, Op: BinaryOp.Less, Start.Value: Constant { Text: "0" } } || !Equals(counted.Bound, length)) return null;
+        // The bound is the length as allocated, or the array's own length (pooled arrays have exactly the length asked for).
+        var wholeLength = Equals(counted.Bound, length) || counted.Bound is LengthOf { Array: { IsWindow: false } array } && array.Code == buffer;
+        if (counted is not { Delta: 1, Op: BinaryOp.Less, Start.Value: Constant { Text: "0" } } || !wholeLength) return null;
         var counter = new VarRef(_variables[counted.Counter].Type, counted.Counter);
         var statements = filler.Body.Statements;
         var fill = statements.Select((s, i) => (s, i)).FirstOrDefault(p => Touches(p.s, buffer));

@@ -338,7 +338,7 @@ internal sealed partial class ReverseModeTransform
         {
             if (statement is Store store && store.Array.Code == output)
             {
-                if (store.Index is not Constant index || !indices.Add(index.Text)) return false;
+                if (store.Array.IsWindow || store.Index is not Constant index || !indices.Add(index.Text)) return false;
             }
             else if (statement is If or While && Touches(statement, output)) return false;
         }

@@ -4,7 +4,7 @@
 partial class SavedState
 {
     /// <summary>Returns <c>PartialFill</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double PartialFillGradient(double[] w, double[] x, int d, global::System.Span<double> dw, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -15,7 +15,7 @@ partial class SavedState
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>PartialFill</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void PartialFillPullback(double[] w, double[] x, int d, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -24,7 +24,7 @@ partial class SavedState
     }
 
     /// <summary>Runs <c>PartialFill</c> and saves in <c>record</c> what <c>PartialFillReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double PartialFillForward(double[] w, double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -83,7 +83,7 @@ partial class SavedState
     }
 
     /// <summary>The reverse half of <c>PartialFillPullback</c>, after <c>PartialFillForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void PartialFillReverse(double[] w, double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -174,7 +174,7 @@ partial class SavedState
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __PartialFillValueAndPullback(double[] w, double[] x, int d, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
     {
@@ -306,8 +306,449 @@ partial class SavedState
 
 partial class SavedState
 {
+    /// <summary>Returns <c>ScratchDeclaredInLoop</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static double ScratchDeclaredInLoopGradient(double[] w, double[] x, int d, global::System.Span<double> dw, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        dw.Clear();
+        dx.Clear();
+        return __ScratchDeclaredInLoopValueAndPullback(w, x, d, 1.0, dw, dx);
+    }
+
+    /// <summary>Accumulates <c>seed</c> times the gradient of <c>ScratchDeclaredInLoop</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static void ScratchDeclaredInLoopPullback(double[] w, double[] x, int d, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        __ScratchDeclaredInLoopValueAndPullback(w, x, d, seed, dw, dx);
+    }
+
+    /// <summary>Runs <c>ScratchDeclaredInLoop</c> and saves in <c>record</c> what <c>ScratchDeclaredInLoopReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static double ScratchDeclaredInLoopForward(double[] w, double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        int rows = 0;
+        int s = 0;
+        int index = 0;
+        int i = 0;
+        int i_2 = 0;
+        double norm = 0.0;
+        int i_3 = 0;
+        double total = 0.0;
+        int s_2 = 0;
+        double[] terms = global::System.Array.Empty<double>();
+        double[] t = global::System.Array.Empty<double>();
+        var intStack = record.Ints;
+        var doubleStack = record.Doubles;
+        intStack.Push(rows);
+        rows = x.Length / d;
+        terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
+        t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
+        s = 0;
+        while (s < rows)
+        {
+            index = 0;
+            while (index < t.Length)
+            {
+                t[index] = 0.0;
+                index++;
+            }
+            i = 0;
+            while (i < d)
+            {
+                t[i] = t[i] + x[s * d + i] * w[i];
+                i++;
+            }
+            i_2 = 1;
+            while (i_2 < d)
+            {
+                t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2];
+                i_2++;
+            }
+            norm = 0.0;
+            i_3 = 0;
+            while (i_3 < d)
+            {
+                norm = norm + t[i_3] * t[i_3];
+                i_3++;
+            }
+            doubleStack.Push(terms[s]);
+            terms[s] = global::System.Math.Sqrt(norm);
+            s++;
+        }
+        total = 0.0;
+        s_2 = 0;
+        while (s_2 < rows)
+        {
+            total = total + terms[s_2] * w[s_2 % d];
+            s_2++;
+        }
+        result = total;
+        intStack.Push(rows);
+        doubleStack.Push(norm);
+        record.PushBuffer(terms);
+        record.PushBuffer(t);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>ScratchDeclaredInLoopPullback</c>, after <c>ScratchDeclaredInLoopForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static void ScratchDeclaredInLoopReverse(double[] w, double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        int rows = 0;
+        int s = 0;
+        int index = 0;
+        int i = 0;
+        int i_2 = 0;
+        double norm = 0.0;
+        int i_3 = 0;
+        int s_2 = 0;
+        double dtotal = 0.0;
+        double dnorm = 0.0;
+        double[] terms = global::System.Array.Empty<double>();
+        double[] t = global::System.Array.Empty<double>();
+        double[] dterms = global::System.Array.Empty<double>();
+        double[] dt = global::System.Array.Empty<double>();
+        var intStack = record.Ints;
+        var doubleStack = record.Doubles;
+        var replay = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var doubleReplay = replay.Doubles;
+        t = record.PopBuffer<double>();
+        terms = record.PopBuffer<double>();
+        norm = doubleStack.Pop();
+        rows = intStack.Pop();
+        dterms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(terms.Length);
+        dt = global::AutoGrad.Differentiation.BufferPool<double>.Rent(t.Length);
+        // result = total
+        dtotal += seed;
+        int trips1 = rows > 0 ? rows : 0;
+        s_2 = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        {
+            s_2--;
+            // total = total + terms[s_2] * w[s_2 % d]
+            int t1 = s_2 % d;
+            double t2 = w[t1];
+            dterms[s_2] += dtotal * t2;
+            dw[t1] += dtotal * terms[s_2];
+        }
+        // total = 0.0
+        dtotal = 0.0;
+        int trips6 = rows > 0 ? rows : 0;
+        s = trips6;
+        for (int iteration2 = trips6; iteration2 > 0; iteration2--)
+        {
+            s--;
+            // Replay this iteration's forward half: only one iteration's values are saved at a time.
+            index = 0;
+            while (index < t.Length)
+            {
+                doubleReplay.Push(t[index]);
+                t[index] = 0.0;
+                index++;
+            }
+            i = 0;
+            while (i < d)
+            {
+                doubleReplay.Push(t[i]);
+                t[i] = t[i] + x[s * d + i] * w[i];
+                i++;
+            }
+            i_2 = 1;
+            while (i_2 < d)
+            {
+                doubleReplay.Push(t[i_2]);
+                t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2];
+                i_2++;
+            }
+            doubleReplay.Push(norm);
+            norm = 0.0;
+            i_3 = 0;
+            doubleReplay.Push(norm);
+            while (i_3 < d)
+            {
+                norm = norm + t[i_3] * t[i_3];
+                i_3++;
+            }
+            // terms[s] = global::System.Math.Sqrt(norm)
+            terms[s] = doubleStack.Pop();
+            double g1 = dterms[s];
+            dterms[s] = 0.0;
+            double t3 = global::System.Math.Sqrt(norm);
+            dnorm += g1 * (0.5 / t3);
+            int trips2 = d > 0 ? d : 0;
+            i_3 = trips2;
+            for (int iteration3 = trips2; iteration3 > 0; iteration3--)
+            {
+                i_3--;
+                // norm = norm + t[i_3] * t[i_3]
+                dt[i_3] += dnorm * (2.0 * t[i_3]);
+            }
+            norm = doubleReplay.Pop();
+            // norm = 0.0
+            norm = doubleReplay.Pop();
+            dnorm = 0.0;
+            int trips3 = d > 1 ? d - 1 : 0;
+            i_2 = 1 + trips3;
+            for (int iteration4 = trips3; iteration4 > 0; iteration4--)
+            {
+                i_2--;
+                // t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2]
+                t[i_2] = doubleReplay.Pop();
+                double g2 = dt[i_2];
+                dt[i_2] = 0.0;
+                double g3 = g2 * w[i_2];
+                int t4 = i_2 - 1;
+                double t5 = t[t4];
+                double t6 = global::System.Math.Exp(t5);
+                dt[i_2] += g2;
+                dt[t4] += g3 * t6;
+                dw[i_2] += g2 * t6;
+            }
+            int trips4 = d > 0 ? d : 0;
+            i = trips4;
+            for (int iteration5 = trips4; iteration5 > 0; iteration5--)
+            {
+                i--;
+                // t[i] = t[i] + x[s * d + i] * w[i]
+                t[i] = doubleReplay.Pop();
+                double g4 = dt[i];
+                dt[i] = 0.0;
+                int t7 = s * d;
+                int t8 = t7 + i;
+                double t9 = x[t8];
+                dt[i] += g4;
+                dx[t8] += g4 * w[i];
+                dw[i] += g4 * t9;
+            }
+            int trips5 = t.Length > 0 ? t.Length : 0;
+            index = trips5;
+            for (int iteration6 = trips5; iteration6 > 0; iteration6--)
+            {
+                index--;
+                // t[index] = 0.0
+                t[index] = doubleReplay.Pop();
+                double g5 = dt[index];
+                dt[index] = 0.0;
+            }
+        }
+        // rows = x.Length / d
+        rows = intStack.Pop();
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double __ScratchDeclaredInLoopValueAndPullback(double[] w, double[] x, int d, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
+    {
+        double result = 0.0;
+        int rows = 0;
+        int s = 0;
+        int index = 0;
+        int i = 0;
+        int i_2 = 0;
+        double norm = 0.0;
+        int i_3 = 0;
+        double total = 0.0;
+        int s_2 = 0;
+        double dtotal = 0.0;
+        double dnorm = 0.0;
+        double[] terms = global::System.Array.Empty<double>();
+        double[] t = global::System.Array.Empty<double>();
+        double[] dterms = global::System.Array.Empty<double>();
+        double[] dt = global::System.Array.Empty<double>();
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var doubleStack = record.Doubles;
+        var replay = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var doubleReplay = replay.Doubles;
+        // Forward sweep: the method as written, saving what the reverse sweep needs.
+        rows = x.Length / d;
+        terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
+        t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
+        s = 0;
+        while (s < rows)
+        {
+            index = 0;
+            while (index < t.Length)
+            {
+                t[index] = 0.0;
+                index++;
+            }
+            i = 0;
+            while (i < d)
+            {
+                t[i] = t[i] + x[s * d + i] * w[i];
+                i++;
+            }
+            i_2 = 1;
+            while (i_2 < d)
+            {
+                t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2];
+                i_2++;
+            }
+            norm = 0.0;
+            i_3 = 0;
+            while (i_3 < d)
+            {
+                norm = norm + t[i_3] * t[i_3];
+                i_3++;
+            }
+            doubleStack.Push(terms[s]);
+            terms[s] = global::System.Math.Sqrt(norm);
+            s++;
+        }
+        total = 0.0;
+        s_2 = 0;
+        while (s_2 < rows)
+        {
+            total = total + terms[s_2] * w[s_2 % d];
+            s_2++;
+        }
+        result = total;
+        dterms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(terms.Length);
+        dt = global::AutoGrad.Differentiation.BufferPool<double>.Rent(t.Length);
+        // Reverse sweep: statements in reverse order, accumulating adjoints.
+        // result = total
+        dtotal += seed;
+        int trips1 = rows > 0 ? rows : 0;
+        s_2 = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        {
+            s_2--;
+            // total = total + terms[s_2] * w[s_2 % d]
+            int t1 = s_2 % d;
+            double t2 = w[t1];
+            dterms[s_2] += dtotal * t2;
+            dw[t1] += dtotal * terms[s_2];
+        }
+        // total = 0.0
+        dtotal = 0.0;
+        int trips6 = rows > 0 ? rows : 0;
+        s = trips6;
+        for (int iteration2 = trips6; iteration2 > 0; iteration2--)
+        {
+            s--;
+            // Replay this iteration's forward half: only one iteration's values are saved at a time.
+            index = 0;
+            while (index < t.Length)
+            {
+                doubleReplay.Push(t[index]);
+                t[index] = 0.0;
+                index++;
+            }
+            i = 0;
+            while (i < d)
+            {
+                doubleReplay.Push(t[i]);
+                t[i] = t[i] + x[s * d + i] * w[i];
+                i++;
+            }
+            i_2 = 1;
+            while (i_2 < d)
+            {
+                doubleReplay.Push(t[i_2]);
+                t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2];
+                i_2++;
+            }
+            doubleReplay.Push(norm);
+            norm = 0.0;
+            i_3 = 0;
+            doubleReplay.Push(norm);
+            while (i_3 < d)
+            {
+                norm = norm + t[i_3] * t[i_3];
+                i_3++;
+            }
+            // terms[s] = global::System.Math.Sqrt(norm)
+            terms[s] = doubleStack.Pop();
+            double g1 = dterms[s];
+            dterms[s] = 0.0;
+            double t3 = global::System.Math.Sqrt(norm);
+            dnorm += g1 * (0.5 / t3);
+            int trips2 = d > 0 ? d : 0;
+            i_3 = trips2;
+            for (int iteration3 = trips2; iteration3 > 0; iteration3--)
+            {
+                i_3--;
+                // norm = norm + t[i_3] * t[i_3]
+                dt[i_3] += dnorm * (2.0 * t[i_3]);
+            }
+            norm = doubleReplay.Pop();
+            // norm = 0.0
+            norm = doubleReplay.Pop();
+            dnorm = 0.0;
+            int trips3 = d > 1 ? d - 1 : 0;
+            i_2 = 1 + trips3;
+            for (int iteration4 = trips3; iteration4 > 0; iteration4--)
+            {
+                i_2--;
+                // t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2]
+                t[i_2] = doubleReplay.Pop();
+                double g2 = dt[i_2];
+                dt[i_2] = 0.0;
+                double g3 = g2 * w[i_2];
+                int t4 = i_2 - 1;
+                double t5 = t[t4];
+                double t6 = global::System.Math.Exp(t5);
+                dt[i_2] += g2;
+                dt[t4] += g3 * t6;
+                dw[i_2] += g2 * t6;
+            }
+            int trips4 = d > 0 ? d : 0;
+            i = trips4;
+            for (int iteration5 = trips4; iteration5 > 0; iteration5--)
+            {
+                i--;
+                // t[i] = t[i] + x[s * d + i] * w[i]
+                t[i] = doubleReplay.Pop();
+                double g4 = dt[i];
+                dt[i] = 0.0;
+                int t7 = s * d;
+                int t8 = t7 + i;
+                double t9 = x[t8];
+                dt[i] += g4;
+                dx[t8] += g4 * w[i];
+                dw[i] += g4 * t9;
+            }
+            int trips5 = t.Length > 0 ? t.Length : 0;
+            index = trips5;
+            for (int iteration6 = trips5; iteration6 > 0; iteration6--)
+            {
+                index--;
+                // t[index] = 0.0
+                t[index] = doubleReplay.Pop();
+                double g5 = dt[index];
+                dt[index] = 0.0;
+            }
+        }
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+        return result;
+    }
+}
+
+// ----
+// <auto-generated/>
+#nullable enable
+
+partial class SavedState
+{
     /// <summary>Returns <c>ScratchPerRow</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double ScratchPerRowGradient(double[] w, double[] x, int d, global::System.Span<double> dw, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -318,7 +759,7 @@ partial class SavedState
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>ScratchPerRow</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void ScratchPerRowPullback(double[] w, double[] x, int d, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -327,7 +768,7 @@ partial class SavedState
     }
 
     /// <summary>Runs <c>ScratchPerRow</c> and saves in <c>record</c> what <c>ScratchPerRowReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double ScratchPerRowForward(double[] w, double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -408,7 +849,7 @@ partial class SavedState
     }
 
     /// <summary>The reverse half of <c>ScratchPerRowPullback</c>, after <c>ScratchPerRowForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void ScratchPerRowReverse(double[] w, double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
@@ -575,7 +1016,7 @@ partial class SavedState
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __ScratchPerRowValueAndPullback(double[] w, double[] x, int d, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
     {
@@ -803,7 +1244,7 @@ partial class SavedState
 partial class SavedState
 {
     /// <summary>Returns <c>Triangle</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double TriangleGradient(double[] x, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -812,7 +1253,7 @@ partial class SavedState
     }
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Triangle</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void TrianglePullback(double[] x, double seed, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -820,7 +1261,7 @@ partial class SavedState
     }
 
     /// <summary>Runs <c>Triangle</c> and saves in <c>record</c> what <c>TriangleReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double TriangleForward(double[] x, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         double result = 0.0;
@@ -844,7 +1285,7 @@ partial class SavedState
     }
 
     /// <summary>The reverse half of <c>TrianglePullback</c>, after <c>TriangleForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static void TriangleReverse(double[] x, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
     {
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
@@ -875,7 +1316,7 @@ partial class SavedState
         ds = 0.0;
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double __TriangleValueAndPullback(double[] x, double seed, global::System.Span<double> dx)
     {

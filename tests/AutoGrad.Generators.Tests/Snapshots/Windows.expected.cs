@@ -33,17 +33,13 @@ partial class Windows
         int start_4 = 0;
         int length = 0;
         double[] t = global::System.Array.Empty<double>();
-        int iterations = 0;
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
+        var intStack = record.Ints;
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(k * d);
         s = 0.0;
-        intStack.Push(j);
         j = 0;
-        iterations = 0;
         while (j < k)
         {
-            iterations++;
             start = j * d;
             start_2 = j * d;
             doubleStack.PushRange(((global::System.Span<double>)t).Slice(start_2, d));
@@ -54,9 +50,7 @@ partial class Windows
             s = s + global::Windows.SquaredNorm(((global::System.Span<double>)t).Slice(start_4, length)) * t[start_3];
             j++;
         }
-        intStack.Push(iterations);
         result = s;
-        intStack.Push(j);
         intStack.Push(start);
         intStack.Push(start_2);
         intStack.Push(start_3);
@@ -80,19 +74,20 @@ partial class Windows
         double ds = 0.0;
         double[] t = global::System.Array.Empty<double>();
         double[] dt = global::System.Array.Empty<double>();
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
+        var intStack = record.Ints;
         t = record.PopBuffer<double>();
         length = intStack.Pop();
         start_4 = intStack.Pop();
         start_3 = intStack.Pop();
         start_2 = intStack.Pop();
         start = intStack.Pop();
-        j = intStack.Pop();
         dt = global::AutoGrad.Differentiation.BufferPool<double>.Rent(t.Length);
         // result = s
         ds += seed;
-        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        int trips1 = k > 0 ? k : 0;
+        j = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             j--;
             // Recompute this iteration's values instead of having saved them.
@@ -110,8 +105,6 @@ partial class Windows
             ((global::System.Span<double>)dt).Slice(start_2, d).Clear();
             doubleStack.PopRange(((global::System.Span<double>)t).Slice(start_2, d));
         }
-        // j = 0
-        j = intStack.Pop();
         // s = 0.0
         ds = 0.0;
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
@@ -133,17 +126,14 @@ partial class Windows
         double ds = 0.0;
         double[] t = global::System.Array.Empty<double>();
         double[] dt = global::System.Array.Empty<double>();
-        int iterations = 0;
         var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         var doubleStack = record.Doubles;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(k * d);
         s = 0.0;
         j = 0;
-        iterations = 0;
         while (j < k)
         {
-            iterations++;
             start = j * d;
             start_2 = j * d;
             doubleStack.PushRange(((global::System.Span<double>)t).Slice(start_2, d));
@@ -159,7 +149,9 @@ partial class Windows
         // Reverse sweep: statements in reverse order, accumulating adjoints.
         // result = s
         ds += seed;
-        for (int iteration1 = iterations; iteration1 > 0; iteration1--)
+        int trips1 = k > 0 ? k : 0;
+        j = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             j--;
             // Recompute this iteration's values instead of having saved them.
@@ -206,19 +198,12 @@ partial class Windows
     public static void SinIntoForward(global::System.ReadOnlySpan<double> v, global::System.Span<double> o, global::AutoGrad.Differentiation.ForwardRecord record)
     {
         int i = 0;
-        int iterations = 0;
-        var intStack = record.Ints;
-        intStack.Push(i);
         i = 0;
-        iterations = 0;
         while (i < o.Length)
         {
-            iterations++;
             o[i] = global::System.Math.Sin(v[i]);
             i++;
         }
-        intStack.Push(iterations);
-        intStack.Push(i);
     }
 
     /// <summary>The reverse half of <c>SinIntoPullback</c>, after <c>SinIntoForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
@@ -231,9 +216,9 @@ partial class Windows
         double[] doLocal = global::System.Array.Empty<double>();
         doLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(o.Length);
         @do.CopyTo(doLocal);
-        var intStack = record.Ints;
-        i = intStack.Pop();
-        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        int trips1 = o.Length > 0 ? o.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // o[i] = global::System.Math.Sin(v[i])
@@ -241,8 +226,6 @@ partial class Windows
             doLocal[i] = 0.0;
             dv[i] += g1 * global::System.Math.Cos(v[i]);
         }
-        // i = 0
-        i = intStack.Pop();
         global::AutoGrad.Differentiation.BufferPool<double>.Return(doLocal);
     }
 
@@ -254,18 +237,17 @@ partial class Windows
         double[] doLocal = global::System.Array.Empty<double>();
         doLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(o.Length);
         @do.CopyTo(doLocal);
-        int iterations = 0;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         i = 0;
-        iterations = 0;
         while (i < o.Length)
         {
-            iterations++;
             o[i] = global::System.Math.Sin(v[i]);
             i++;
         }
         // Reverse sweep: statements in reverse order, accumulating adjoints.
-        for (int iteration1 = iterations; iteration1 > 0; iteration1--)
+        int trips1 = o.Length > 0 ? o.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // o[i] = global::System.Math.Sin(v[i])
@@ -307,21 +289,14 @@ partial class Windows
         double result = 0.0;
         double s = 0.0;
         int i = 0;
-        int iterations = 0;
-        var intStack = record.Ints;
         s = 0.0;
-        intStack.Push(i);
         i = 0;
-        iterations = 0;
         while (i < v.Length)
         {
-            iterations++;
             s = s + v[i] * v[i];
             i++;
         }
-        intStack.Push(iterations);
         result = s;
-        intStack.Push(i);
         return result;
     }
 
@@ -332,18 +307,16 @@ partial class Windows
         global::AutoGrad.Differentiation.GradientChecks.SameLength(v.Length, dv.Length, "dv");
         int i = 0;
         double ds = 0.0;
-        var intStack = record.Ints;
-        i = intStack.Pop();
         // result = s
-        ds += seed;
-        for (int iteration1 = intStack.Pop(); iteration1 > 0; iteration1--)
+        ds = seed;
+        int trips1 = v.Length > 0 ? v.Length : 0;
+        i = trips1;
+        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
         {
             i--;
             // s = s + v[i] * v[i]
             dv[i] += ds * (2.0 * v[i]);
         }
-        // i = 0
-        i = intStack.Pop();
         // s = 0.0
         ds = 0.0;
     }

@@ -30,6 +30,9 @@ public class Replays
     public void CarriedScalar() => Verify(R.CarriedScalar, R.CarriedScalarGradient, R.CarriedScalarPullback);
 
     [Fact]
+    public void ScratchDeclaredInLoop() => Verify(ReplayInLoopFunctions.ScratchDeclaredInLoop, ReplayInLoopFunctions.ScratchDeclaredInLoopGradient, ReplayInLoopFunctions.ScratchDeclaredInLoopPullback);
+
+    [Fact]
     public void ReadsItsOutput() => Verify(R.ReadsItsOutput, R.ReadsItsOutputGradient, R.ReadsItsOutputPullback);
 }
 

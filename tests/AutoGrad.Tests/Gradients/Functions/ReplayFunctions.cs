@@ -119,3 +119,26 @@ public static partial class OutputOnceFunctions
         point[0] = point[0] * Math.Cos(angle) + point[1];
     }
 }
+
+/// <summary>The scratch declared inside the loop (<c>new double[d]</c> each row): zeroed by the lowering, then replayed.</summary>
+public static partial class ReplayInLoopFunctions
+{
+    [Differentiable]
+    public static double ScratchDeclaredInLoop(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] terms = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            double[] t = new double[d];
+            for (int i = 0; i < d; i++) t[i] += x[s * d + i] * w[i];
+            for (int i = 1; i < d; i++) t[i] += Math.Exp(t[i - 1]) * w[i];
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += t[i] * t[i];
+            terms[s] = Math.Sqrt(norm);
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s] * w[s % d];
+        return total;
+    }
+}
