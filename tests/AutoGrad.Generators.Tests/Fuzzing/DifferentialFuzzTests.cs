@@ -6,7 +6,8 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 
 /// <summary>
 /// The differential fuzzer: random [Differentiable] programs (<see cref="ProgramGrammar"/>), each
-/// generated gradient checked against finite differences (<see cref="ProgramRunner"/>). CI runs a
+/// generated gradient checked against finite differences, and for programs that opt into them the
+/// tangent, Hessian-vector product and Jacobian too (<see cref="ProgramRunner"/>). CI runs a
 /// fixed-seed budget; a long soak runs with, for example,
 /// <c>AUTOGRAD_FUZZ_COUNT=20000 AUTOGRAD_FUZZ_SEED=7 dotnet test tests/AutoGrad.Generators.Tests --filter DifferentialFuzzTests</c>.
 /// A failing program is shrunk by CsCheck and reported as a test ready to paste into AutoGrad.Tests.

@@ -6,7 +6,12 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 /// <summary>
 /// One random [Differentiable] method, as source text written once for both element types:
 /// <c>$T</c> is the type, <c>$M</c> the math class, <c>$H</c> the helper class and <c>#</c>
-/// the suffix of a literal. The method is always <c>F($T a, $T b, $T[] x, ReadOnlySpan&lt;$T&gt; y, int n)</c>.
+/// the suffix of a literal. The method is always
+/// <c>F($T a, $T b, $T[] x, ReadOnlySpan&lt;$T&gt; y, int n, ReadOnlySpan&lt;int&gt; lab, $H.Hyper h)</c>: int labels and a
+/// struct of settings are constants. Its local array <c>buf</c> is <c>new $T[n]</c>, <c>stackalloc</c> or an initialiser
+/// (<see cref="BufferForm"/>). A program with <see cref="Modes"/> calls nothing (forward mode does not go through
+/// calls) and opts into NameTangent and NameHessianVectorProduct; it also carries <c>J</c>, the same body as a void
+/// method writing two outputs where F returns, with NameJacobian.
 /// </summary>
 public sealed record FuzzProgram(
     int LengthX,
@@ -17,37 +22,102 @@ public sealed record FuzzProgram(
     string[] Locals,
     string[] Statements,
     string Result,
-    double[] Point)
+    double[] Point,
+    int BufferForm = 0,
+    bool Modes = false)
 {
-    /// <summary>The method and its array-based wrappers (Value, Gradient, Pullback) in a class of its own.</summary>
+    public const string Labels = "2, 0, 3, 1";
+
+    /// <summary>The method and its array-based wrappers (Value, Gradient, Pullback; Tangent, Hvp, JValue, JacobianOfJ with modes) in a class of its own.</summary>
     public string Render(string className, bool single)
     {
         var body = new StringBuilder();
-        for (var k = 0; k < Locals.Length; k++) body.AppendLine($"        $T v{k} = {Locals[k]};");
-        if (LengthBuffer > 0) body.AppendLine($"        $T[] buf = new $T[{LengthBuffer}];");
-        foreach (var statement in Statements) body.AppendLine("        " + statement);
-        body.AppendLine($"        return {Result};");
+        foreach (var line in Body()) body.AppendLine("        " + line);
         var x = $"p[2..{2 + LengthX}]";
         var y = $"p.AsSpan({2 + LengthX}, {LengthY})";
+        var constants = $"{N}, Lab, Settings";
+        string Split(string v) => $"{v}.AsSpan(2, {LengthX}), {v}.AsSpan({2 + LengthX}, {LengthY})";
+        var modes = "";
+        if (Modes && !single)
+        {
+            var jBody = new StringBuilder();
+            foreach (var line in Body(void_: true)) jBody.AppendLine("        " + line);
+            var m = 2;
+            modes = $$"""
+
+                    public static $T Tangent($T[] p, $T[] d, out $T t) =>
+                        FTangent(p[0], p[1], {{x}}, {{y}}, {{constants}}, d[0], d[1], {{Split("d")}}, out t);
+
+                    public static $T Hvp($T[] p, $T[] v, $T[] g, $T[] hv) =>
+                        FHessianVectorProduct(p[0], p[1], {{x}}, {{y}}, {{constants}}, v[0], v[1], {{Split("v")}}, out g[0], out g[1], {{Split("g")}}, out hv[0], out hv[1], {{Split("hv")}});
+
+                    [Differentiable(Modes = DerivativeModes.Jacobian)]
+                    public static void J($T a, $T b, $T[] x, ReadOnlySpan<$T> y, int n, ReadOnlySpan<int> lab, $H.Hyper h, Span<$T> o)
+                    {
+                {{jBody}}    }
+
+                    public static void JValue($T[] p, $T[] o) => J(p[0], p[1], {{x}}, {{y}}, {{constants}}, o);
+
+                    /// <summary>The Jacobian of J, m = {{m}} rows, as one row-major m x (2 + |x| + |y|) matrix.</summary>
+                    public static void JacobianOfJ($T[] p, $T[] o, $T[] jacobian)
+                    {
+                        $T[] ja = new $T[{{m}}], jb = new $T[{{m}}], jx = new $T[{{m * LengthX}}], jy = new $T[{{m * LengthY}}];
+                        JJacobian(p[0], p[1], {{x}}, {{y}}, {{constants}}, o, ja, jb, jx, jy);
+                        var columns = 2 + {{LengthX}} + {{LengthY}};
+                        for (int r = 0; r < {{m}}; r++)
+                        {
+                            jacobian[r * columns] = ja[r];
+                            jacobian[r * columns + 1] = jb[r];
+                            for (int k = 0; k < {{LengthX}}; k++) jacobian[r * columns + 2 + k] = jx[r * {{LengthX}} + k];
+                            for (int k = 0; k < {{LengthY}}; k++) jacobian[r * columns + 2 + {{LengthX}} + k] = jy[r * {{LengthY}} + k];
+                        }
+                    }
+                """;
+        }
+        var attribute = Modes && !single ? "[Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]" : "[Differentiable]";
         var source = $$"""
             public static partial class {{className}}
             {
-                [Differentiable]
-                public static $T F($T a, $T b, $T[] x, ReadOnlySpan<$T> y, int n)
+                private static readonly int[] Lab = [{{Labels}}];
+                private static readonly $H.Hyper Settings = new(0.75#, 1);
+
+                {{attribute}}
+                public static $T F($T a, $T b, $T[] x, ReadOnlySpan<$T> y, int n, ReadOnlySpan<int> lab, $H.Hyper h)
                 {
             {{body}}    }
 
-                public static $T Value($T[] p) => F(p[0], p[1], {{x}}, {{y}}, {{N}});
+                public static $T Value($T[] p) => F(p[0], p[1], {{x}}, {{y}}, {{constants}});
 
                 public static $T Gradient($T[] p, $T[] g) =>
-                    FGradient(p[0], p[1], {{x}}, {{y}}, {{N}}, out g[0], out g[1], g.AsSpan(2, {{LengthX}}), g.AsSpan({{2 + LengthX}}, {{LengthY}}));
+                    FGradient(p[0], p[1], {{x}}, {{y}}, {{constants}}, out g[0], out g[1], {{Split("g")}});
 
                 public static void Pullback($T[] p, $T seed, $T[] g) =>
-                    FPullback(p[0], p[1], {{x}}, {{y}}, {{N}}, seed, ref g[0], ref g[1], g.AsSpan(2, {{LengthX}}), g.AsSpan({{2 + LengthX}}, {{LengthY}}));
+                    FPullback(p[0], p[1], {{x}}, {{y}}, {{constants}}, seed, ref g[0], ref g[1], {{Split("g")}});
+            {{modes}}
             }
 
             """;
         return Specialize(source, single);
+    }
+
+    /// <summary>The body's lines; for J, each return writes the two outputs first.</summary>
+    private IEnumerable<string> Body(bool void_ = false)
+    {
+        string Returns(string statement) => void_
+            ? System.Text.RegularExpressions.Regex.Replace(statement, @"\breturn ([^;]*);", r => $"{{ o[0] = {r.Groups[1].Value}; o[1] = $M.Sin({r.Groups[1].Value}) * a; return; }}")
+            : statement;
+        for (var k = 0; k < Locals.Length; k++) yield return $"$T v{k} = {Locals[k]};";
+        if (LengthBuffer > 0)
+        {
+            yield return BufferForm switch
+            {
+                1 => $"Span<$T> buf = stackalloc $T[{LengthBuffer}];",
+                2 => $"$T[] buf = [{string.Join(", ", Enumerable.Range(0, LengthBuffer).Select(i => i % 2 == 0 ? "a * 0.5#" : $"v0 - {i}#"))}];",
+                _ => $"$T[] buf = new $T[{LengthBuffer}];",
+            };
+        }
+        foreach (var statement in Statements) yield return Returns(statement);
+        yield return Returns($"return {Result};");
     }
 
     public int Dimension => 2 + LengthX + LengthY;
@@ -93,6 +163,8 @@ public sealed record FuzzProgram(
                 for (int k = 0; k < v.Length; k++) dv[k] += 2# * v[k] * seed;
             }
 
+            public readonly record struct Hyper($T Scale, int Shift);
+
             [Differentiable]
             public static void V(ReadOnlySpan<$T> x, Span<$T> o)
             {
@@ -109,20 +181,17 @@ public sealed record FuzzProgram(
     {
         static string Literal(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         var second = Point.Select((v, i) => Math.Round(v * 0.9 + 0.05 * (i % 3), 6)).ToArray();
-        var x = $"p[2..{2 + LengthX}]";
-        var y = $"p.AsSpan({2 + LengthX}, {LengthY})";
-        var grads = $"g.AsSpan(2, {LengthX}), g.AsSpan({2 + LengthX}, {LengthY})";
         return $$"""
-            // A differential-fuzzer failure, shrunk. Paste into tests/AutoGrad.Tests/Gradients (the helpers once).
+            // A differential-fuzzer failure, shrunk (modes: {{Modes}}). Paste into tests/AutoGrad.Tests/Gradients (the helpers once).
             {{Helpers(single: false)}}
             {{Render("FuzzRegression", single: false)}}
             public class FuzzRegressionTests
             {
                 [Fact]
                 public void Fuzz_regression() => GradientCheck.Verify(
-                    p => FuzzRegression.F(p[0], p[1], {{x}}, {{y}}, {{N}}),
-                    (p, g) => FuzzRegression.FGradient(p[0], p[1], {{x}}, {{y}}, {{N}}, out g[0], out g[1], {{grads}}),
-                    (p, s, g) => FuzzRegression.FPullback(p[0], p[1], {{x}}, {{y}}, {{N}}, s, ref g[0], ref g[1], {{grads}}),
+                    FuzzRegression.Value,
+                    FuzzRegression.Gradient,
+                    FuzzRegression.Pullback,
                     [{{string.Join(", ", Point.Select(Literal))}}],
                     [{{string.Join(", ", second.Select(Literal))}}]);
             }

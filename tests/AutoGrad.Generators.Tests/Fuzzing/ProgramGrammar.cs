@@ -4,17 +4,20 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 
 /// <summary>
 /// CsCheck generators of well-typed programs over the documented grammar: scalar, array and span
-/// parameters, locals and a local array, assignments and compound assignments, element stores and
-/// in-place updates, branches, nested loops (constant, parameter, length and data-dependent trip
-/// counts), break / continue / early return, calls to differentiable helpers and to [DerivativeOf]
-/// rules (passing arrays that are overwritten later), a void call writing the local array,
-/// reductions that fuse and look-alikes. Every index stays in range by construction
+/// parameters, int labels and a struct of settings read as constants, locals and a local array
+/// (<c>new</c>, <c>stackalloc</c> or an initialiser), assignments and compound assignments, element
+/// stores and in-place updates, branches, nested loops (constant, parameter, length and data-dependent
+/// trip counts), break / continue / early return, calls to differentiable helpers and to [DerivativeOf]
+/// rules (passing arrays and windows of them at constant or moving offsets, overwritten later), void
+/// calls writing the local array or a window of it, a new array in every iteration of a loop, guard
+/// throws that never fire at the points tried, reductions that fuse and look-alikes. A quarter of the
+/// programs call nothing and opt into the derivative modes. Every index stays in range by construction
 /// (<c>(i + c) % length</c>) and every function stays inside its domain.
 /// </summary>
 internal static class ProgramGrammar
 {
     /// <summary>What a statement or expression may refer to where it stands.</summary>
-    private sealed record Scope(int Locals, int LengthX, int LengthY, int LengthBuffer, int Loops)
+    private sealed record Scope(int Locals, int LengthX, int LengthY, int LengthBuffer, int Loops, bool Calls = true, bool BufferIsSpan = false)
     {
         public bool InLoop => Loops > 0;
         public Scope Inside() => this with { Loops = Loops + 1 };
@@ -27,31 +30,35 @@ internal static class ProgramGrammar
         from lengthY in Gen.Int[1, 4]
         from hasBuffer in Gen.Bool
         from lengthBuffer in Gen.Int[1, 4]
+        from bufferForm in Gen.Int[0, 2]
         from n in Gen.Int[0, 3]
         from alsoFloat in Gen.Int[0, 3]
+        from modes in Gen.Int[0, 3]
         from localCount in Gen.Int[1, 3]
-        let scope = new Scope(0, lengthX, lengthY, hasBuffer ? lengthBuffer : 0, 0)
+        let calls = modes != 0
+        let scope = new Scope(0, lengthX, lengthY, hasBuffer ? lengthBuffer : 0, 0, calls, bufferForm == 1)
         from locals in Expression(scope with { LengthBuffer = 0 }, 2).Array[localCount] // the buffer is declared after the locals
         from statements in Block(scope with { Locals = localCount }, 2, 1, 5)
         from call in Gen.Int[-1, statements.Length]
+        from output in Window(scope, "buf", lengthBuffer, scope.BufferIsSpan)
         from result in Expression(scope with { Locals = localCount }, 2)
         from point in Gen.Double[-1.5, 1.5].Array[2 + lengthX + lengthY]
         select new FuzzProgram(lengthX, lengthY, hasBuffer ? lengthBuffer : 0, n, alsoFloat == 0, locals,
-            hasBuffer && call >= 0 ? WithCall(statements, call) : statements,
-            result, point);
+            hasBuffer && calls && call >= 0 ? WithCall(statements, call, output) : statements,
+            result, point, hasBuffer ? bufferForm : 0, Modes: !calls);
 
     /// <summary>The void call that writes the buffer whole, placed no later than the first store to it (a documented rule: written whole once, first).</summary>
-    private static string[] WithCall(string[] statements, int position)
+    private static string[] WithCall(string[] statements, int position, string output)
     {
         var firstStore = Array.FindIndex(statements, s => s.Contains("buf[") && (s.Contains("] = ") || s.Contains("] += ")));
         if (firstStore >= 0) position = Math.Min(position, firstStore);
-        return [.. statements.Take(position), "$H.V(x, buf);", .. statements.Skip(position)];
+        return [.. statements.Take(position), $"$H.V(x, {output});", .. statements.Skip(position)];
     }
 
     private static Gen<string[]> Block(Scope scope, int depth, int min, int max) => Statement(scope, depth).Array[min, max];
 
     private static Gen<string> Statement(Scope scope, int depth) =>
-        Gen.Int[0, 9].SelectMany(choice => choice switch
+        Gen.Int[0, 13].SelectMany(choice => choice switch
         {
             <= 2 => Assignment(scope, depth),
             3 when scope.LengthBuffer > 0 => Store(scope),
@@ -60,8 +67,71 @@ internal static class ProgramGrammar
             7 when scope.InLoop => from condition in Condition(scope) from jump in Gen.OneOf("break", "continue") select $"if ({condition}) {jump};",
             8 => from condition in Condition(scope) from value in Expression(scope, 2) select $"if ({condition}) return {value};",
             9 when scope.InLoop => Reduction(scope),
+            10 => Guard(scope),
+            11 when scope.InLoop => ScratchPerIteration(scope),
+            12 when scope.Calls && scope.LengthBuffer > 0 => WindowCall(scope),
             _ => Assignment(scope, depth),
         });
+
+    /// <summary>A check of the inputs that never fails at the points the fuzzer tries: the generated methods repeat it.</summary>
+    private static Gen<string> Guard(Scope scope) =>
+        from kind in Gen.Int[0, 3]
+        from target in Gen.Int[0, scope.Locals - 1]
+        from value in Expression(scope, 1)
+        select kind switch
+        {
+            0 => "if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), \"n must not be negative\");",
+            1 => "ArgumentOutOfRangeException.ThrowIfNegative(n);",
+            2 => "ArgumentOutOfRangeException.ThrowIfGreaterThan(h.Shift, x.Length + 100);",
+            _ => $"v{target} = a > -10# ? {value} : throw new InvalidOperationException(\"a out of range\");",
+        };
+
+    /// <summary>A new array in every iteration: written by stores (or a call), read, and gone at the end of the block.</summary>
+    private static Gen<string> ScratchPerIteration(Scope scope)
+    {
+        var t = $"t{scope.Loops}";
+        return
+            from length in Gen.Int[1, 3]
+            from index in Gen.Int[0, 2]
+            from value in Expression(scope, 1)
+            from target in Gen.Int[0, scope.Locals - 1]
+            from filled in Gen.Int[0, scope.Calls ? 2 : 1]
+            from input in Gen.OneOf(Gen.Const("x"), Gen.Const("y"), Window(scope, "x", scope.LengthX, false), Window(scope, "y", scope.LengthY, true))
+            let at = index % length
+            let fill = filled switch
+            {
+                0 => $"{t}[{at}] = {value};",
+                1 => $"{t}[{at}] += {value} * {t}[{(at + 1) % length}];",
+                _ => $"$H.V({input}, {t}); {t}[{at}] += {value};",
+            }
+            select $"{{ var {t} = new $T[{length}]; {fill} v{target} += {t}[{at}] * {t}[{length - 1}]; }}";
+    }
+
+    /// <summary>The void helper writing a window of the local array (at a place that moves with the loop, in loops).</summary>
+    private static Gen<string> WindowCall(Scope scope) =>
+        from input in Gen.OneOf(Gen.Const("x"), Window(scope, "x", scope.LengthX, false), Window(scope, "y", scope.LengthY, true))
+        from output in Window(scope, "buf", scope.LengthBuffer, scope.BufferIsSpan)
+        select $"$H.V({input}, {output});";
+
+    /// <summary>
+    /// A non-empty window of an array or span in one of its spellings: a constant start and length, a start
+    /// that moves with a loop counter, ranges, Slice, ^ from the end.
+    /// </summary>
+    private static Gen<string> Window(Scope scope, string array, int length, bool isSpan) =>
+        from start in Gen.Int[0, Math.Max(0, length - 1)]
+        from count in Gen.Int[1, Math.Max(1, length)]
+        from form in Gen.Int[0, 5]
+        let n = Math.Min(count, length - start)
+        let asSpan = isSpan ? "Slice" : "AsSpan"
+        select form switch
+        {
+            0 => $"{array}.{asSpan}({start}, {n})",
+            1 => $"{array}.{asSpan}({start})",
+            2 when isSpan || array != "buf" => $"{array}[{start}..{start + n}]", // a range of an array is a copy: an input only
+            3 when scope.InLoop => $"{array}.{asSpan}((i{scope.Loops - 1} + {start}) % {array}.Length)",
+            4 => isSpan ? $"{array}[^{length - start}..]" : $"{array}.AsSpan(^{length - start}..)",
+            _ => $"{array}.{asSpan}({start}, {n}).Slice(0, {n})",
+        };
 
     private static Gen<string> Assignment(Scope scope, int depth) =>
         from target in Gen.Int[0, scope.Locals - 1]
@@ -129,7 +199,7 @@ internal static class ProgramGrammar
               select constant ? c.ToString() : $"(i{loop} + {c}) % {array}.Length";
 
     private static Gen<string> Leaf(Scope scope) =>
-        Gen.Int[0, 9].SelectMany(choice => choice switch
+        Gen.Int[0, 12].SelectMany(choice => choice switch
         {
             0 => Gen.Const("a"),
             1 => Gen.Const("b"),
@@ -139,6 +209,8 @@ internal static class ProgramGrammar
             7 => Index(scope, "y", scope.LengthY).Select(i => $"y[{i}]"),
             8 when scope.LengthBuffer > 0 => Index(scope, "buf", scope.LengthBuffer).Select(i => $"buf[{i}]"),
             9 when scope.InLoop => Gen.Int[0, scope.Loops - 1].Select(k => $"($T)i{k} * 0.5#"),
+            10 => from c in Gen.Int[0, 3] from array in Gen.OneOf("x", "y") select $"{array}[lab[{c}] % {array}.Length]",
+            11 => Gen.OneOf("h.Scale", "x[(h.Shift + 1) % x.Length] * h.Scale"),
             _ => Gen.Const("a"),
         });
 
@@ -162,14 +234,19 @@ internal static class ProgramGrammar
             17 => sub.Select(e => $"$M.Cbrt(2# + $M.Sin({e}))"),
             18 => sub.Select(e => $"$M.Pow({e}, 2)"),
             19 => from c in Condition(scope) from l in sub from r in sub select $"({c} ? {l} : {r})",
-            20 => from e in sub from array in Arrays(scope) select $"$H.H1({e}, {array})",
-            21 => from l in sub from r in sub select $"$H.H2({l}, {r})",
-            22 => sub.Select(e => $"$H.Sq({e})"),
-            23 => Arrays(scope).Select(array => $"$H.SumSq({array})"),
+            20 when scope.Calls => from e in sub from array in Arrays(scope) select $"$H.H1({e}, {array})",
+            21 when scope.Calls => from l in sub from r in sub select $"$H.H2({l}, {r})",
+            22 when scope.Calls => sub.Select(e => $"$H.Sq({e})"),
+            23 when scope.Calls => Arrays(scope).Select(array => $"$H.SumSq({array})"),
             _ => from l in sub from r in sub select $"{l} / (1.5# + $M.Sin({r}))",
         });
     }
 
     private static Gen<string> Arrays(Scope scope) =>
-        scope.LengthBuffer > 0 ? Gen.OneOf("x", "y", "buf", "buf") : Gen.OneOf("x", "y");
+        Gen.Int[0, 2].SelectMany(choice => choice switch
+        {
+            0 when scope.LengthBuffer > 0 => Gen.OneOf(Gen.Const("buf"), Window(scope, "buf", scope.LengthBuffer, scope.BufferIsSpan)),
+            1 => Gen.OneOf(Window(scope, "x", scope.LengthX, false), Window(scope, "y", scope.LengthY, true)),
+            _ => Gen.OneOf("x", "y"),
+        });
 }

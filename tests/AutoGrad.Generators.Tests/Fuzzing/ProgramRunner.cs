@@ -99,12 +99,132 @@ internal static class ProgramRunner
                 if (!Close(prefilled[i] + 2 * Seed * gradient[i], accumulated[i], 1e-9))
                     return Verdict.Fail($"NamePullback[{i}]: accumulated {accumulated[i]:R}, expected {prefilled[i] + 2 * Seed * gradient[i]:R}");
 
+            if (program.Modes && CheckModes(type, point, f, gradient) is { Passed: false } modes) return modes;
             return single is null ? Verdict.Pass : CheckFloat(single, point, f, gradient);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return Verdict.Fail("threw " + e.GetType().Name + ": " + e.Message);
         }
+    }
+
+    private delegate double TangentOf(double[] point, double[] direction, out double tangent);
+
+    private delegate double HessianVectorOf(double[] point, double[] direction, double[] gradient, double[] product);
+
+    /// <summary>
+    /// The derivative modes of a program that calls nothing: NameTangent against the gradient (already checked) and
+    /// finite differences along a direction; NameHessianVectorProduct's gradient against NameGradient, its product
+    /// against central differences of NameGradient; the Jacobian of J (F's body, writing F's value and a second
+    /// output) against finite differences, its first row against F's gradient.
+    /// </summary>
+    private static Verdict CheckModes(Type type, double[] point, double f, double[] gradient)
+    {
+        var value = Method<Func<double[], double>>(type, "Value");
+        var gradientOf = Method<Func<double[], double[], double>>(type, "Gradient");
+        var direction = point.Select((_, i) => Math.Sin(1.7 * i + 0.3)).ToArray();
+
+        var returned = Method<TangentOf>(type, "Tangent")((double[])point.Clone(), direction, out var tangent);
+        if (!Close(f, returned, 1e-10)) return Verdict.Fail($"NameTangent returned {returned:R}, the method {f:R}");
+        var dot = gradient.Select((g, i) => g * direction[i]).Sum();
+        var scale = gradient.Select((g, i) => Math.Abs(g * direction[i])).Sum();
+        if (Math.Abs(tangent - dot) > 1e-9 * Math.Max(1, scale)) return Verdict.Fail($"NameTangent {tangent:R}, gradient . direction {dot:R}");
+        var along = AlongDirection(value, point, direction, 1e-6);
+        if (!Close(along, tangent, GradientTolerance))
+        {
+            return Close(AlongDirection(value, point, direction, 1e-6, oneSided: 1), AlongDirection(value, point, direction, 1e-6, oneSided: -1), 1e-3)
+                ? Verdict.Fail($"NameTangent {tangent:R}, finite differences along the direction {along:R}")
+                : Verdict.Discard("not differentiable along the direction");
+        }
+
+        var hvGradient = Enumerable.Repeat(Garbage, point.Length).ToArray();
+        var product = Enumerable.Repeat(Garbage, point.Length).ToArray();
+        returned = Method<HessianVectorOf>(type, "Hvp")((double[])point.Clone(), direction, hvGradient, product);
+        if (!Close(f, returned, 1e-10)) return Verdict.Fail($"NameHessianVectorProduct returned {returned:R}, the method {f:R}");
+        for (var i = 0; i < point.Length; i++)
+            if (!Close(gradient[i], hvGradient[i], 1e-9)) return Verdict.Fail($"NameHessianVectorProduct gradient[{i}] {hvGradient[i]:R}, NameGradient {gradient[i]:R}");
+        var expected = GradientAlong(gradientOf, point, direction, 1e-5, 0);
+        var productScale = Math.Max(1, expected.Max(Math.Abs));
+        for (var i = 0; i < point.Length; i++)
+        {
+            if (Math.Abs(expected[i] - product[i]) <= 1e-4 * productScale) continue;
+            var up = GradientAlong(gradientOf, point, direction, 1e-5, 1);
+            var down = GradientAlong(gradientOf, point, direction, 1e-5, -1);
+            return Math.Abs(up[i] - down[i]) <= 1e-2 * productScale
+                ? Verdict.Fail($"NameHessianVectorProduct[{i}] {product[i]:R}, differences of NameGradient {expected[i]:R}")
+                : Verdict.Discard("the gradient is not differentiable along the direction");
+        }
+
+        var jValue = Method<Action<double[], double[]>>(type, "JValue");
+        var outputs = new double[2];
+        jValue((double[])point.Clone(), outputs);
+        if (outputs.Any(o => !double.IsFinite(o) || Math.Abs(o) > 1e6)) return Verdict.Discard("J's value out of range");
+        var written = new double[2];
+        var jacobian = Enumerable.Repeat(Garbage, 2 * point.Length).ToArray();
+        Method<Action<double[], double[], double[]>>(type, "JacobianOfJ")((double[])point.Clone(), written, jacobian);
+        if (!Close(outputs[0], written[0], 1e-10) || !Close(outputs[1], written[1], 1e-10))
+            return Verdict.Fail($"NameJacobian wrote ({written[0]:R}, {written[1]:R}), J ({outputs[0]:R}, {outputs[1]:R})");
+        for (var i = 0; i < point.Length; i++)
+        {
+            if (!Close(gradient[i], jacobian[i], 1e-9)) return Verdict.Fail($"NameJacobian[0, {i}] {jacobian[i]:R}, F's gradient {gradient[i]:R}");
+            var column = JacobianColumn(jValue, point, i, 1e-6, 0);
+            if (Close(column[1], jacobian[point.Length + i], GradientTolerance)) continue;
+            var (up, down) = (JacobianColumn(jValue, point, i, 1e-6, 1), JacobianColumn(jValue, point, i, 1e-6, -1));
+            return Close(up[1], down[1], 1e-3)
+                ? Verdict.Fail($"NameJacobian[1, {i}] {jacobian[point.Length + i]:R}, finite differences {column[1]:R}")
+                : Verdict.Discard("J not differentiable at the point");
+        }
+        return Verdict.Pass;
+    }
+
+    /// <summary>The derivative of f along a direction: central, or one-sided (+1 forward, -1 backward).</summary>
+    private static double AlongDirection(Func<double[], double> f, double[] point, double[] direction, double step, int oneSided = 0)
+    {
+        double At(double t) => f(point.Select((p, i) => p + t * direction[i]).ToArray());
+        return oneSided switch
+        {
+            0 => (At(step) - At(-step)) / (2 * step),
+            _ => (At(oneSided * step) - At(0)) / (oneSided * step),
+        };
+    }
+
+    /// <summary>The derivative of the generated gradient along a direction (H·v by differences): central or one-sided.</summary>
+    private static double[] GradientAlong(Func<double[], double[], double> gradientOf, double[] point, double[] direction, double step, int oneSided)
+    {
+        double[] At(double t)
+        {
+            var g = new double[point.Length];
+            gradientOf(point.Select((p, i) => p + t * direction[i]).ToArray(), g);
+            return g;
+        }
+        var (high, low, width) = oneSided switch
+        {
+            0 => (At(step), At(-step), 2 * step),
+            1 => (At(step), At(0), step),
+            _ => (At(0), At(-step), step),
+        };
+        return high.Select((h, i) => (h - low[i]) / width).ToArray();
+    }
+
+    /// <summary>The derivative of J's two outputs with respect to input i: central or one-sided.</summary>
+    private static double[] JacobianColumn(Action<double[], double[]> j, double[] point, int i, double relativeStep, int oneSided)
+    {
+        var step = relativeStep * Math.Max(1, Math.Abs(point[i]));
+        double[] At(double t)
+        {
+            var x = (double[])point.Clone();
+            x[i] += t;
+            var o = new double[2];
+            j(x, o);
+            return o;
+        }
+        var (high, low, width) = oneSided switch
+        {
+            0 => (At(step), At(-step), 2 * step),
+            1 => (At(step), At(0), step),
+            _ => (At(0), At(-step), step),
+        };
+        return [(high[0] - low[0]) / width, (high[1] - low[1]) / width];
     }
 
     /// <summary>The float version against the double one (already checked against finite differences).</summary>
