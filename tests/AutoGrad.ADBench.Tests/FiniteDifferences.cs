@@ -35,19 +35,12 @@ internal static class FiniteDifferences
     }
 }
 
-/// <summary>The ADBench instances in ../shared/adbench beside the repository (as in CI).</summary>
+/// <summary>The ADBench instances the tests read: copies in Data/, beside the test assembly.</summary>
 internal static class SharedData
 {
     public static string Path(string relative)
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "AutoGrad.sln")))
-            {
-                string path = System.IO.Path.Combine(directory.FullName, "..", "shared", "adbench", relative);
-                return File.Exists(path) ? path : throw new FileNotFoundException($"The ADBench instance {relative} is missing: expected the shared data beside the repository, at {path}.");
-            }
-        }
-        throw new DirectoryNotFoundException($"No AutoGrad.sln above {AppContext.BaseDirectory}.");
+        string path = System.IO.Path.Combine(AppContext.BaseDirectory, "Data", relative);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The ADBench instance {relative} is missing: expected a copy at {path}.");
     }
 }
