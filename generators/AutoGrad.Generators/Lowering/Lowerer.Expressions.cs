@@ -302,14 +302,25 @@ internal sealed partial class Lowerer
         return LowerNatural(syntax, Symbols.ScalarOf(_model.GetTypeInfo(syntax, _cancellation).Type)) is { } index ? Convert(index, ScalarType.Int) : null;
     }
 
-    private static Expr Plus(Expr a, Expr b) => a is Constant { Text: "0" } ? b : b is Constant { Text: "0" } ? a : new Binary(ScalarType.Int, BinaryOp.Add, a, b);
+    private static Expr Plus(Expr a, Expr b) =>
+        a is Constant { Text: "0" } ? b
+        : b is Constant { Text: "0" } ? a
+        : a is Constant { Type: ScalarType.Int } x && b is Constant { Type: ScalarType.Int } y ? ConstantOf(ScalarType.Int, int.Parse(x.Text, CultureInfo.InvariantCulture) + int.Parse(y.Text, CultureInfo.InvariantCulture))!
+        : new Binary(ScalarType.Int, BinaryOp.Add, a, b);
 
-    private static Expr Minus(Expr a, Expr b) => b is Constant { Text: "0" } ? a : new Binary(ScalarType.Int, BinaryOp.Subtract, a, b);
+    private static Expr Minus(Expr a, Expr b) =>
+        b is Constant { Text: "0" } ? a
+        : a is Constant { Type: ScalarType.Int } x && b is Constant { Type: ScalarType.Int } y ? ConstantOf(ScalarType.Int, int.Parse(x.Text, CultureInfo.InvariantCulture) - int.Parse(y.Text, CultureInfo.InvariantCulture))!
+        : new Binary(ScalarType.Int, BinaryOp.Subtract, a, b);
 
-    /// <summary>A constant or variable as it is; anything else computed into a new variable before the statement.</summary>
+    /// <summary>
+    /// A constant or variable as it is; anything else computed into a new variable before the statement.
+    /// In a loop condition or step, which runs at every iteration, it stays an expression: the reverse
+    /// sweep evaluates it again from the variables it reads, which it restores, as it does an index.
+    /// </summary>
     private Expr Fix(Expr value, string name)
     {
-        if (value is Constant or VarRef) return value;
+        if (value is Constant or VarRef || _eachIteration > 0) return value;
         var variable = NewVariable(name, ScalarType.Int);
         _pending.Add(new Assign(variable, value, IsDeclaration: true));
         return new VarRef(ScalarType.Int, variable);

@@ -28,18 +28,20 @@ internal sealed partial class Lowerer
     }
 
     /// <summary>
-    /// A loop condition or step runs at every iteration, so what its expressions would need done
-    /// first cannot be done once before the loop: reported.
+    /// A loop condition or step runs at every iteration, so a guard in it cannot be checked once
+    /// before the loop: reported. (Window starts and lengths stay expressions there; see <see cref="Fix"/>.)
     /// </summary>
     private T LowerEachIteration<T>(ExpressionSyntax syntax, System.Func<T> lower)
     {
         var before = _pending.Count;
+        _eachIteration++;
         var lowered = lower();
+        _eachIteration--;
         if (_pending.Count > before)
         {
             _pending.RemoveRange(before, _pending.Count - before);
             Report(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(syntax),
-                "an array window or a guard throw in a loop condition or step; compute it in a local inside the loop body");
+                "a guard throw in a loop condition or step; check it with an if statement in the loop body");
         }
         return lowered;
     }

@@ -47,6 +47,7 @@ internal sealed partial class Lowerer
     private readonly HashSet<IParameterSymbol> _structs = new(SymbolEqualityComparer.Default); // struct parameters: constants
     private readonly List<Stmt> _hoisted = new(); // allocations of arrays declared in loops, done before the outermost loop
     private SyntaxNode? _outermostLoop;
+    private int _eachIteration; // lowering a loop condition or step
     private int _loopDepth;
     private bool _compilerErrors; // code the compiler itself rejects: it reports why, so lowering fails without a diagnostic of its own
 

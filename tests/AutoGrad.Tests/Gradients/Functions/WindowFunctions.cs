@@ -94,6 +94,18 @@ public static partial class WindowFunctions
         return s;
     }
 
+    /// <summary>
+    /// From the fuzzer (seed stream 2): windows in a data-dependent loop condition, which runs at every iteration,
+    /// so their starts stay expressions the reverse sweep evaluates again from restored variables.
+    /// </summary>
+    [Differentiable]
+    public static double WindowInLoopCondition(double[] x, double a)
+    {
+        double v = a;
+        for (int i = 0; i < 3 && SquaredNorm(x[1..3]) * LogSumExp(x.AsSpan(i % 2, 2)) > 0.25; i++) v = v * x[i] + Math.Sin(v);
+        return v;
+    }
+
     /// <summary>Span locals naming windows: indexed, measured, sliced again, written, passed on.</summary>
     [Differentiable]
     public static double SpanLocals(double[] q, int k, int d)
