@@ -62,6 +62,27 @@ public sealed class OptimizerTests
         Assert.All(parameters, x => Assert.True(float.IsFinite(x) && x != 0));
     }
 
+    [Theory]
+    [InlineData("momentum")]
+    [InlineData("vario-eta")]
+    public void State_of_a_parameter_whose_gradient_stops_ends_at_zero_not_subnormal(string kind)
+    {
+        const int count = 37;
+        // β = 0.9, so the averages reach the subnormal range within the 2,000 steps.
+        Optimizer optimizer = kind == "momentum" ? new MomentumSgd(count, 0.01f, momentum: 0.9f) : new VarioEta(count, 0.01f, decay: 0.9f);
+        var parameters = new float[count];
+        var gradient = Enumerable.Range(0, count).Select(i => (i % 2 == 0 ? 1e-3f : -2e-3f) * (1 + i)).ToArray();
+        optimizer.Step(parameters, gradient);
+        var zero = new float[count];
+        for (int step = 0; step < 2000; step++)
+        {
+            optimizer.Step(parameters, zero);
+            foreach (var buffer in optimizer.State)
+                Assert.All(buffer, x => Assert.False(float.IsSubnormal(x), $"a subnormal state value {x:g9} after {step + 2} steps"));
+        }
+        Assert.All(parameters, x => Assert.True(float.IsFinite(x)));
+    }
+
     [Fact]
     public void VarioEta_divides_by_the_running_standard_deviation()
     {

@@ -98,8 +98,5 @@ public sealed class Adam : Optimizer
         }
     }
 
-    /// <summary>2⁻¹²⁶, the smallest normal float.</summary>
-    private const float SmallestNormal = 1.17549435e-38f;
-
     private static float FlushSubnormal(float x) => MathF.Abs(x) < SmallestNormal ? 0 : x;
 }

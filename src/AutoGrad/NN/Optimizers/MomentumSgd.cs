@@ -38,6 +38,7 @@ public sealed class MomentumSgd : Optimizer
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         TensorPrimitives.MultiplyAdd(_velocity, Momentum, gradient, _velocity);
+        FlushSubnormals(_velocity); // a velocity whose gradient stays zero decays into subnormals
         TensorPrimitives.MultiplyAdd(_velocity, -LearningRate, parameters, parameters);
     }
 }

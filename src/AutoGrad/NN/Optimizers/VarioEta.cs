@@ -63,6 +63,9 @@ public sealed class VarioEta : Optimizer
         TensorPrimitives.Multiply(delta, delta, delta);
         TensorPrimitives.Multiply(delta, Decay * (1 - Decay), delta);
         TensorPrimitives.MultiplyAdd(_variance, Decay, delta, _variance);
+        // Both averages of a gradient that stays zero decay into subnormals, which are slow.
+        FlushSubnormals(_mean);
+        FlushSubnormals(_variance);
 
         float correction = (float)(1 - Math.Pow(Decay, StepCount));
         var denominator = _scratch.AsSpan();
