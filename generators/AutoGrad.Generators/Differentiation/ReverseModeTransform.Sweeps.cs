@@ -405,9 +405,30 @@ internal sealed partial class ReverseModeTransform
         var adjoint = new ElementRead(type, new ArraySource(_arrayAdjoints[store.Array.Code], type, ArrayKind.Buffer), index);
         var gradient = _names.Numbered("g");
         output.Add(new Declare(type, gradient, adjoint));
+        if (AccumulatedElementTerm(store) is { } term)
+        {
+            // a[i] = a[i] ± e passes the element's adjoint through unchanged: no reset and re-add.
+            var through = new VarRef(type, gradient);
+            Backpropagate(term.Term, term.Negated ? Neg(through) : through, output, cache);
+            cache.Flush(output);
+            return;
+        }
         if (!_unconsumedAdjoints.Contains(store.Array.Code)) output.Add(new SetElement(adjoint, Number(type, 0)));
         Backpropagate(store.Value, new VarRef(type, gradient), output, cache);
         cache.Flush(output);
+    }
+
+    /// <summary>The <c>e</c> of <c>a[i] = a[i] + e</c>, <c>a[i] = e + a[i]</c> or <c>a[i] = a[i] - e</c> (the same index) when <c>e</c> does not read <c>a</c>.</summary>
+    private static (Expr Term, bool Negated)? AccumulatedElementTerm(Store store)
+    {
+        if (store.Array.IsWindow || store.Value is not Binary { Op: BinaryOp.Add or BinaryOp.Subtract } binary) return null;
+        bool IsElement(Expr e) => e is ElementRead read && read.Array == store.Array && Equals(read.Index, store.Index) && read.Type == binary.Type;
+        (Expr Term, bool Negated)? found =
+            IsElement(binary.Left) ? (binary.Right, binary.Op == BinaryOp.Subtract)
+            : binary.Op == BinaryOp.Add && IsElement(binary.Right) ? (binary.Left, false)
+            : null;
+        if (found is not { } term || ReadsArray(term.Term, store.Array.Code)) return null;
+        return term;
     }
 
     private static string Capitalize(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);

@@ -65,8 +65,6 @@ partial class Layers
                 int t2 = t1 + c;
                 y[t2] = doubleStack.Pop();
                 double g1 = dyLocal[t2];
-                dyLocal[t2] = 0.0;
-                dyLocal[t2] += g1;
                 dbias[c] += g1;
             }
         }
@@ -115,8 +113,6 @@ partial class Layers
                 int t2 = t1 + c;
                 y[t2] = doubleStack.Pop();
                 double g1 = dyLocal[t2];
-                dyLocal[t2] = 0.0;
-                dyLocal[t2] += g1;
                 dbias[c] += g1;
             }
         }

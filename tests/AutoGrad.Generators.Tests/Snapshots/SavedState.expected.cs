@@ -519,11 +519,9 @@ partial class SavedState
                 // t[i] = t[i] + x[s * d + i] * w[i]
                 t[i] = doubleReplay.Pop();
                 double g4 = dt[i];
-                dt[i] = 0.0;
                 int t7 = s * d;
                 int t8 = t7 + i;
                 double t9 = x[t8];
-                dt[i] += g4;
                 dx[t8] += g4 * w[i];
                 dw[i] += g4 * t9;
             }
@@ -712,11 +710,9 @@ partial class SavedState
                 // t[i] = t[i] + x[s * d + i] * w[i]
                 t[i] = doubleReplay.Pop();
                 double g4 = dt[i];
-                dt[i] = 0.0;
                 int t7 = s * d;
                 int t8 = t7 + i;
                 double t9 = x[t8];
-                dt[i] += g4;
                 dx[t8] += g4 * w[i];
                 dw[i] += g4 * t9;
             }

@@ -33,6 +33,9 @@ public class Replays
     public void ScratchDeclaredInLoop() => Verify(ReplayInLoopFunctions.ScratchDeclaredInLoop, ReplayInLoopFunctions.ScratchDeclaredInLoopGradient, ReplayInLoopFunctions.ScratchDeclaredInLoopPullback);
 
     [Fact]
+    public void ElementAccumulations() => Verify(ElementAccumulationFunctions.Accumulations, ElementAccumulationFunctions.AccumulationsGradient, ElementAccumulationFunctions.AccumulationsPullback);
+
+    [Fact]
     public void ReadsItsOutput() => Verify(R.ReadsItsOutput, R.ReadsItsOutputGradient, R.ReadsItsOutputPullback);
 }
 

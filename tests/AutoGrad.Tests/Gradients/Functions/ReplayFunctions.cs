@@ -142,3 +142,24 @@ public static partial class ReplayInLoopFunctions
         return total;
     }
 }
+
+/// <summary><c>a[i] = a[i] ± e</c> and <c>a[i] = e + a[i]</c>: the element's adjoint passes through; the look-alike's term reads the array.</summary>
+public static partial class ElementAccumulationFunctions
+{
+    [Differentiable]
+    public static double Accumulations(double[] w, double[] x, int d)
+    {
+        double[] t = new double[d];
+        for (int i = 0; i < d; i++) t[i] = w[i] * w[i];
+        for (int s = 0; s < x.Length; s++)
+        {
+            int i = s % d;
+            t[i] = t[i] - Math.Sin(x[s]) * w[i];
+            t[i] = x[s] * w[(i + 1) % d] + t[i];
+            t[(i + 1) % d] = t[(i + 1) % d] + t[i] * 0.5;
+        }
+        double total = 0;
+        for (int i = 0; i < d; i++) total += t[i] * Math.Cos(t[i]);
+        return total;
+    }
+}
