@@ -231,6 +231,11 @@ internal static partial class Emitter
             case PullbackCall call:
                 writer.Line($"{call.Method}({Join(call.Arguments.Select(a => (a.ByRef ? "ref " : "") + Print(a.Value)))});");
                 break;
+            case TangentCall call:
+                var tangentArguments = call.Arguments.Select(a => (a.ByRef ? "ref " : "") + Print(a.Value));
+                if (call.ResultTangent is { } resultTangent) tangentArguments = tangentArguments.Append("out " + Id(resultTangent));
+                writer.Line($"{(call.Result is { } result ? Id(result) + " = " : "")}{call.Method}({Join(tangentArguments)});");
+                break;
             case CheckCode check:
                 writer.Line($"{check.Callee}({Join(check.Arguments.Select(Print))});");
                 break;

@@ -44,8 +44,14 @@ public sealed record PullbackCall(string Method, EquatableArray<CallArgument> Ar
 
 public sealed record CallArgument(Expr Value, bool ByRef);
 
-/// <summary>A call statement of the forward sweep: the user's call to a void method, as written.</summary>
-public sealed record InvokeCode(string Method, EquatableArray<Argument> Arguments, string? Record) : Code;
+/// <summary>A call statement of the forward sweep: the user's call to a void method, as written (<paramref name="Target"/> set in the primal code the tangent transform reads).</summary>
+public sealed record InvokeCode(string Method, EquatableArray<Argument> Arguments, string? Record, CallTarget? Target = null) : Code;
+
+/// <summary>
+/// A callee's NameTangent in forward mode: <c>result = Method(arguments, out resultTangent);</c> for a
+/// scalar callee, <c>Method(arguments);</c> for a void one (its arguments end with the output tangents).
+/// </summary>
+public sealed record TangentCall(string Method, EquatableArray<CallArgument> Arguments, string? Result, string? ResultTangent) : Code;
 
 /// <summary>A guard of the primal code (<see cref="Check"/>), in the forward sweep.</summary>
 public sealed record CheckCode(string Callee, EquatableArray<Expr> Arguments) : Code;

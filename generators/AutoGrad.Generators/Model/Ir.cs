@@ -94,6 +94,7 @@ public enum CallKind { Differentiable, Rule, None }
 /// The method a call reaches and, once resolved, the pullback to call in the reverse sweep
 /// (generated for [Differentiable] callees, user-written for [DerivativeOf] rules). A generated
 /// pullback recomputes its forward sweep, so it never reads the outputs it is handed.
+/// <see cref="Tangent"/> names the callee's NameTangent when it opts into forward mode.
 /// </summary>
 public sealed record CallTarget(
     string Method,
@@ -102,7 +103,8 @@ public sealed record CallTarget(
     EquatableArray<ParameterSignature> Parameters,
     CallKind Kind,
     string? Pullback,
-    bool PullbackReadsOutputs = false)
+    bool PullbackReadsOutputs = false,
+    string? Tangent = null)
 {
     /// <summary>The floating type of the callee's values.</summary>
     public ScalarType Element() => Parameters.FirstOrDefault(p => p.Element.IsReal())?.Element ?? ScalarType.Double;

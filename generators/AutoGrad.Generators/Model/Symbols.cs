@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace AutoGrad.Generators.Model;
@@ -69,6 +70,23 @@ internal static class Symbols
     {
         foreach (var attribute in symbol.GetAttributes())
             if (attribute.AttributeClass?.ToDisplayString() == metadataName) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a [Differentiable] method has a NameTangent: in this compilation its attribute's Modes say so
+    /// (Jacobian implies Forward); from a referenced assembly the method is there in metadata.
+    /// </summary>
+    public static bool HasTangent(IMethodSymbol method)
+    {
+        if (method.DeclaringSyntaxReferences.Length == 0)
+            return method.ContainingType.GetMembers(method.Name + "Tangent").Any(m => m is IMethodSymbol { IsStatic: true });
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != DifferentiableAttribute) continue;
+            foreach (var argument in attribute.NamedArguments)
+                if (argument.Key == "Modes" && argument.Value.Value is int modes && (modes & (int)(DerivativeModes.Forward | DerivativeModes.Jacobian)) != 0) return true;
+        }
         return false;
     }
 

@@ -17,4 +17,23 @@ public static class GeneratedMath
     /// <inheritdoc cref="Square(double)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Square(float x) => x * x;
+
+    /// <summary>
+    /// The dot product of a gradient with a tangent: forward mode through a callee without a tangent
+    /// of its own takes the callee's gradient (one pullback at seed 1) along the arguments' tangents.
+    /// </summary>
+    public static double Dot(ReadOnlySpan<double> gradient, ReadOnlySpan<double> tangent)
+    {
+        double sum = 0;
+        for (var i = 0; i < gradient.Length; i++) sum += gradient[i] * tangent[i];
+        return sum;
+    }
+
+    /// <inheritdoc cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>
+    public static float Dot(ReadOnlySpan<float> gradient, ReadOnlySpan<float> tangent)
+    {
+        float sum = 0;
+        for (var i = 0; i < gradient.Length; i++) sum += gradient[i] * tangent[i];
+        return sum;
+    }
 }

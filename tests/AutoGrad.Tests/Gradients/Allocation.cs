@@ -11,7 +11,7 @@ public class Allocation
     /// allocation per call shows in every window while a one-off of the runtime's (tiering up the
     /// code under test, which another busy process can delay) shows in one at most.
     /// </summary>
-    private static long AllocatedBytes(Action call)
+    internal static long AllocatedBytes(Action call)
     {
         for (var i = 0; i < 20; i++) call();
         var fewest = long.MaxValue;

@@ -160,6 +160,18 @@ internal sealed class CodeFlow
             case Repeat repeat:
                 foreach (var statement in repeat.Body) CollectWrites(statement, writes);
                 break;
+            case InvokeCode { Target: { } target } invoke:
+                // Each output of a call statement may depend on every input (arrays and scalars alike).
+                for (var i = 0; i < invoke.Arguments.Count; i++)
+                {
+                    if (target.Parameters[i].Shape != ParameterShape.Output || invoke.Arguments[i].Array is not { IsNamed: true } written) continue;
+                    foreach (var input in invoke.Arguments.Where((a, j) => target.Parameters[j].Shape != ParameterShape.Output))
+                    {
+                        if (input.Value is { } value) writes.Add(new Write(written.Code, value, null));
+                        else if (input.Array is { IsNamed: true } array) writes.Add(new Write(written.Code, null, array.Code));
+                    }
+                }
+                break;
             case Step or RentBuffer or DeclareBuffer or ReturnBuffer or RentRecord or ReturnRecord or AliasStack or Comment or StatementComment or CheckCode:
                 break; // integers, storage and comments: no real-valued flow
             case Accumulate or InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:

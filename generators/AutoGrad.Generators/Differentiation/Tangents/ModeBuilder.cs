@@ -36,34 +36,53 @@ internal static class ModeBuilder
         var modes = Requested(model);
         if (modes == DerivativeModes.Reverse) return program;
 
-        string? failure = null;
-        void Report(LocationInfo? location, string mode, string why)
+        // Failures of the method's shape stop every mode; those of calls stop forward mode (and the
+        // Jacobian, whose columns are tangents) or the Hessian-vector product only.
+        string? failure = null, tangentFailure = null, hessianVectorFailure = null;
+        string Report(LocationInfo? location, string mode, string why)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDerivativeMode, location, model.Name, mode, why));
-            failure ??= $"{mode} is not available (see AG0040)";
+            return $"{mode} is not available (see AG0040)";
         }
+        var wantsTangent = modes.HasFlag(DerivativeModes.Forward);
         foreach (var site in CallsWithDerivatives(model.Body, activity))
         {
             var location = callSites.FirstOrDefault(c => c.Site == site.Site)?.Location ?? methodLocation;
-            Report(location, "forward-mode derivatives", $"they do not go through calls yet (the call to '{site.Target.DisplayName}'); inline it, or opt into reverse mode only");
+            var target = site.Target;
+            if (wantsTangent && target.Tangent is null && (site.IsStatement || target.Pullback is null))
+            {
+                var why = target.Kind == CallKind.Differentiable
+                    ? $"they go through a call to the void method '{target.DisplayName}' only by its tangent; add 'Modes = DerivativeModes.Forward' to its [Differentiable]"
+                    : $"the call to '{target.DisplayName}' has no tangent: a [DerivativeOf] rule of a void method gives only its pullback; make the callee [Differentiable(Modes = DerivativeModes.Forward)], or inline it";
+                var reported = Report(location, "forward-mode derivatives", why);
+                tangentFailure ??= reported;
+            }
+            if (modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid)
+            {
+                // Forward over reverse would need the tangent of the callee's pullback.
+                var reported = Report(location, "a Hessian-vector product", $"it does not go through calls yet (the call to '{target.DisplayName}'); inline it, or opt out of HessianVector (forward mode and Jacobians do go through calls)");
+                hessianVectorFailure ??= reported;
+            }
         }
         if (modes.HasFlag(DerivativeModes.HessianVector) && model.ReturnsVoid)
-            Report(methodLocation, "a Hessian-vector product", "it needs a scalar result, and the method is void");
+            failure ??= Report(methodLocation, "a Hessian-vector product", "it needs a scalar result, and the method is void");
         var jacobianOutput = JacobianOutput(model);
         if (modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is null)
-            Report(methodLocation, "a Jacobian", "it needs a void method with exactly one Span<T> output; for a scalar result use NameGradient");
+            failure ??= Report(methodLocation, "a Jacobian", "it needs a void method with exactly one Span<T> output; for a scalar result use NameGradient");
+        tangentFailure = failure ?? tangentFailure;
+        hessianVectorFailure = failure ?? hessianVectorFailure;
 
         var tangent = modes.HasFlag(DerivativeModes.Forward) || (modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is not null)
-            ? failure is null ? Tangent(model, signatureNames.Copy()) : TangentSignature(model, signatureNames.Copy(), EquatableArray<Code>.Empty, failure)
+            ? tangentFailure is null ? Tangent(model, signatureNames.Copy()) : TangentSignature(model, signatureNames.Copy(), EquatableArray<Code>.Empty, tangentFailure)
             : null;
         return program with
         {
             Tangent = tangent,
             HessianVector = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid
-                ? failure is null ? HessianVector(model, core, coreNames) : HessianVectorSignature(model, coreNames, EquatableArray<Code>.Empty, failure)
+                ? hessianVectorFailure is null ? HessianVector(model, core, coreNames) : HessianVectorSignature(model, coreNames, EquatableArray<Code>.Empty, hessianVectorFailure)
                 : null,
             Jacobian = modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is not null
-                ? JacobianSignature(model, signatureNames.Copy(), jacobianOutput, failure)
+                ? JacobianSignature(model, signatureNames.Copy(), jacobianOutput, tangentFailure)
                 : null,
         };
     }
@@ -77,13 +96,13 @@ internal static class ModeBuilder
         return model.ReturnsVoid && outputs.Count == 1 ? outputs[0] : null;
     }
 
-    /// <summary>Calls that forward mode would have to differentiate: call statements, and calls whose value depends on an input.</summary>
-    private static IEnumerable<(CallTarget Target, int Site)> CallsWithDerivatives(Block block, Activity activity)
+    /// <summary>Calls that the modes would have to differentiate: call statements, and calls whose value depends on an input.</summary>
+    private static IEnumerable<(CallTarget Target, int Site, bool IsStatement)> CallsWithDerivatives(Block block, Activity activity)
     {
-        var found = new List<(CallTarget, int)>();
+        var found = new List<(CallTarget, int, bool)>();
         void Look(Expr e) => IrRewriter.Visit(e, node =>
         {
-            if (node is Call call && activity.Depends(call)) found.Add((call.Target, call.Site));
+            if (node is Call call && activity.Depends(call)) found.Add((call.Target, call.Site, false));
         });
         void Visit(Block statements)
         {
@@ -93,7 +112,7 @@ internal static class ModeBuilder
                 {
                     case Assign assign: Look(assign.Value); break;
                     case Store store: Look(store.Value); break;
-                    case Invoke invoke: found.Add((invoke.Target, invoke.Site)); break;
+                    case Invoke invoke: found.Add((invoke.Target, invoke.Site, true)); break;
                     case If branch: Visit(branch.Then); Visit(branch.Else); break;
                     case While loop: Visit(loop.Body); break;
                 }

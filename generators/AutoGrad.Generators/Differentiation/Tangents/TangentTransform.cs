@@ -202,7 +202,10 @@ internal sealed class TangentTransform
             case Repeat repeat:
                 output.Add(repeat with { Body = Statements(repeat.Body).ToEquatableArray() });
                 break;
-            case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment or CheckCode:
+            case InvokeCode { Target: { } target } invoke when WritesActiveOutput(target, invoke.Arguments):
+                InvokeTangent(target, invoke.Arguments, output, scope);
+                break;
+            case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment or CheckCode or InvokeCode { Target: not null }:
                 output.Add(code); // writes nothing with a tangent
                 break;
             case InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
@@ -271,6 +274,8 @@ internal sealed class TangentTransform
                 return LinearizeConditional(conditional, output, scope);
             case MathCall math:
                 return LinearizeMath(math, output, scope);
+            case Call call:
+                return LinearizeCall(call, output, scope);
             default:
                 throw new InvalidOperationException($"Forward mode does not go through {e.GetType().Name}; the generator should have reported this.");
         }
@@ -370,5 +375,143 @@ internal sealed class TangentTransform
             sum = Sum(sum, Mul(partial, tangent));
         }
         return (result ?? call, sum);
+    }
+
+    /// <summary>A call argument as the primal call reads it, with its tangent: a scalar's (null when zero) or an array's (null when it has none).</summary>
+    private sealed record CallInput(ParameterSignature Parameter, Argument Primal, Expr? Tangent, ArraySource? TangentArray)
+    {
+        public CallArgument Value => new(Primal.Array is { } array ? new External(array.Element, Emit.ExprPrinter.Array(array)) : Primal.Value!, ByRef: false);
+    }
+
+    private List<CallInput> CallInputs(CallTarget target, EquatableArray<Argument> arguments, List<Code> output, Scope scope)
+    {
+        var inputs = new List<CallInput>();
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var parameter = target.Parameters[i];
+            if (arguments[i].Array is { } array)
+            {
+                // A window's tangent is the same window of the array's tangent (of the same kind, so a read-only one stays read-only).
+                var tangentArray = array.IsNamed && _flow.IsActive(array.Code) ? array with { Code = TangentOf(array.Code) } : null;
+                inputs.Add(new CallInput(parameter, arguments[i], null, tangentArray));
+                continue;
+            }
+            var (primal, tangent) = Linearize(arguments[i].Value!, output, scope);
+            inputs.Add(new CallInput(parameter, new Argument(Materialize(primal, output, scope), null), parameter.Differentiable ? tangent : null, null));
+        }
+        return inputs;
+    }
+
+    private static bool WritesActiveOutput(CallTarget target, EquatableArray<Argument> arguments, CodeFlow flow) =>
+        arguments.Where((a, i) => target.Parameters[i].Shape == ParameterShape.Output).Any(a => a.Array is { IsNamed: true } o && flow.IsActive(o.Code));
+
+    private bool WritesActiveOutput(CallTarget target, EquatableArray<Argument> arguments) => WritesActiveOutput(target, arguments, _flow);
+
+    /// <summary>A pooled buffer as long as <paramref name="array"/>, handed back after the call (zeroed when <paramref name="cleared"/>).</summary>
+    private Expr Scratch(string prefix, ArraySource array, bool cleared, List<Code> output, List<Code> afterwards)
+    {
+        var name = _names.Numbered(prefix);
+        output.Add(new DeclareBuffer(array.Element, name));
+        output.Add(new RentBuffer(array.Element, name, new LengthOf(array), Cleared: cleared));
+        afterwards.Add(new ReturnBuffer(array.Element, name));
+        return new External(array.Element, name);
+    }
+
+    /// <summary>The direction arguments of a callee's NameTangent: one per differentiable parameter, zero where the argument has no tangent.</summary>
+    private IEnumerable<CallArgument> Directions(List<CallInput> inputs, List<Code> output, List<Code> afterwards)
+    {
+        foreach (var input in inputs.Where(i => i.Parameter.Differentiable))
+        {
+            var direction = input.Primal.Array is { } array
+                ? input.TangentArray is { } tangent ? new External(array.Element, Emit.ExprPrinter.Array(tangent)) : Scratch("zeros", array, cleared: true, output, afterwards)
+                : input.Tangent ?? Number(input.Parameter.Element, 0);
+            yield return new CallArgument(direction, ByRef: false);
+        }
+    }
+
+    /// <summary>
+    /// The tangent of a call with a scalar result. A callee with a NameTangent of its own gives it
+    /// directly. Otherwise the tangent is the callee's gradient along the arguments' tangents,
+    /// sum of dF/dx_i t_i, the gradient from one call of its pullback (generated, or the user's
+    /// [DerivativeOf] rule) at seed 1: right for any scalar callee, in this assembly or another.
+    /// </summary>
+    private (Expr, Expr?) LinearizeCall(Call call, List<Code> output, Scope scope)
+    {
+        var target = call.Target;
+        var inputs = CallInputs(target, call.Arguments, output, scope);
+        var afterwards = new List<Code>();
+        var arguments = inputs.Select(i => i.Value).ToList();
+        if (target.Tangent is { } tangentMethod)
+        {
+            arguments.AddRange(Directions(inputs, output, afterwards));
+            var result = _names.Numbered("u");
+            var resultTangent = TangentOf(result);
+            output.Add(new Declare(call.Type, result, Number(call.Type, 0)));
+            output.Add(new Declare(call.Type, resultTangent, Number(call.Type, 0)));
+            output.Add(new TangentCall(tangentMethod, arguments.ToEquatableArray(), result, resultTangent));
+            output.AddRange(afterwards);
+            return (new VarRef(call.Type, result), new VarRef(call.Type, resultTangent));
+        }
+        if (target.Pullback is null)
+            throw new InvalidOperationException($"Forward mode reached the call to {target.DisplayName}, which has no derivative; the generator should have reported this.");
+
+        var value = Materialize(call with { Arguments = inputs.Select(i => i.Primal).ToEquatableArray() }, output, scope);
+        arguments.Add(new CallArgument(Number(call.Type, 1), ByRef: false));
+        Expr? sum = null;
+        foreach (var input in inputs.Where(i => i.Parameter.Differentiable))
+        {
+            if (input.Primal.Array is { } array)
+            {
+                if (input.TangentArray is { } tangent)
+                {
+                    var gradient = Scratch(array, cleared: true, output, afterwards); // the pullback accumulates into it
+                    arguments.Add(new CallArgument(gradient, ByRef: false));
+                    sum = Sum(sum, new External(call.Type, $"{RuntimeNames.GeneratedMath}.Dot({Emit.ExprPrinter.Print(gradient)}, {Emit.ExprPrinter.Array(tangent)})"));
+                }
+                else
+                {
+                    // Nobody needs this gradient: a rule skips an empty span; a generated pullback wants somewhere to accumulate.
+                    arguments.Add(new CallArgument(target.Kind == CallKind.Rule ? new External(array.Element, "default") : Scratch("scratch", array, cleared: false, output, afterwards), ByRef: false));
+                }
+                continue;
+            }
+            var adjoint = new VarRef(input.Parameter.Element, _names.Numbered("d" + input.Parameter.Name + "_"));
+            output.Add(new Declare(adjoint.Type, adjoint.Name, Number(adjoint.Type, 0)));
+            arguments.Add(new CallArgument(adjoint, ByRef: true));
+            if (input.Tangent is { } scalarTangent) sum = Sum(sum, Mul(adjoint, scalarTangent));
+        }
+        output.Add(new PullbackCall(target.Pullback, arguments.ToEquatableArray()));
+        if (sum is null)
+        {
+            output.AddRange(afterwards);
+            return (value, null);
+        }
+        var tangentName = _names.Numbered("tCall");
+        output.Add(new Declare(call.Type, tangentName, sum));
+        output.AddRange(afterwards);
+        return (value, new VarRef(call.Type, tangentName));
+    }
+
+    /// <summary>
+    /// A call statement whose outputs carry tangents: the callee's NameTangent runs it and writes the
+    /// outputs' tangents (the same windows of the caller's tangents; a scratch buffer for an output without one).
+    /// </summary>
+    private void InvokeTangent(CallTarget target, EquatableArray<Argument> callArguments, List<Code> output, Scope scope)
+    {
+        if (target.Tangent is not { } tangentMethod)
+            throw new InvalidOperationException($"Forward mode reached the call to {target.DisplayName}, which has no NameTangent; the generator should have reported this.");
+        var inputs = CallInputs(target, callArguments, output, scope);
+        var afterwards = new List<Code>();
+        var arguments = inputs.Select(i => i.Value).ToList();
+        arguments.AddRange(Directions(inputs, output, afterwards));
+        foreach (var input in inputs.Where(i => i.Parameter.Shape == ParameterShape.Output))
+        {
+            var written = input.TangentArray is { } tangent
+                ? new External(tangent.Element, Emit.ExprPrinter.Array(tangent))
+                : Scratch("scratch", input.Primal.Array!, cleared: false, output, afterwards); // the callee clears its output tangents
+            arguments.Add(new CallArgument(written, ByRef: false));
+        }
+        output.Add(new TangentCall(tangentMethod, arguments.ToEquatableArray(), null, null));
+        output.AddRange(afterwards);
     }
 }
