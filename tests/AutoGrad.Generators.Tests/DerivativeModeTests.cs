@@ -9,11 +9,90 @@ public class DerivativeModeTests
     private const string Usings = "using System; using AutoGrad;\n";
 
     [Theory]
+    // Hessian-vector products do not go through calls; forward mode does (see Forward_mode_goes_through_calls).
+    [InlineData("static partial class C { [Differentiable] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "does not go through calls yet")]
+    [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Forward)] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "does not go through calls yet")]
+    // A void callee's tangent comes only from its own NameTangent.
+    [InlineData("static partial class C { static void Fill(ReadOnlySpan<double> x, Span<double> y) { } [DerivativeOf(typeof(C), nameof(Fill))] static void FillPullback(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> dy, Span<double> dx) { } [Differentiable(Modes = DerivativeModes.Forward)] public static void F(ReadOnlySpan<double> x, Span<double> y) { [|Fill(x, y)|]; } }", "a [DerivativeOf] rule of a void method gives only its pullback")]
+    [InlineData("static partial class C { [Differentiable] static void Fill(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } [Differentiable(Modes = DerivativeModes.Forward)] public static double F(double[] x) { double[] y = new double[1]; [|Fill(x, y)|]; return y[0]; } }", "add 'Modes = DerivativeModes.Forward' to its [Differentiable]")]
+    [InlineData("static partial class C { [Differentiable] static void Fill(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } [Differentiable(Modes = DerivativeModes.Jacobian)] public static void F(ReadOnlySpan<double> x, Span<double> y) { [|Fill(x, y)|]; } }", "add 'Modes = DerivativeModes.Forward' to its [Differentiable]")]
+    public void Reports_AG0040_at_a_call_a_mode_does_not_go_through(string marked, string why)
+    {
+        var source = MarkedSource.Parse(Usings + marked);
+        Assert.Empty(GeneratorHarness.Compilation(source.Text).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        var (result, output) = GeneratorHarness.Run(source.Text);
+
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == "AG0040");
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains(why, diagnostic.GetMessage());
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AG0099");
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Forward_mode_goes_through_calls_while_the_Hessian_vector_product_reports_them()
+    {
+        var (result, output) = GeneratorHarness.Run(Usings + """
+            static partial class C
+            {
+                [Differentiable] public static double G(double v) => v * v;
+                [Differentiable(Modes = DerivativeModes.Forward)] public static double H(double v) => v * v;
+                [Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)] public static double F(double x) => G(x) + H(x);
+            }
+            """);
+        // One per call, each at its call; none for forward mode.
+        Assert.Equal(2, result.Diagnostics.Length);
+        Assert.All(result.Diagnostics, d => Assert.Equal("AG0040", d.Id));
+        Assert.All(result.Diagnostics, d => Assert.Contains("Hessian-vector product", d.GetMessage()));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var generated = GeneratorHarness.Generated(result);
+        var tangent = generated[generated.IndexOf("public static double FTangent(")..];
+        tangent = tangent[..tangent.IndexOf("\n    }", StringComparison.Ordinal)];
+        Assert.Contains("global::C.GPullback(", tangent); // G has no tangent: its gradient along the direction
+        Assert.Contains("global::C.HTangent(", tangent);  // H has its own
+        Assert.DoesNotContain("throw", tangent);
+    }
+
+    [Fact]
+    public void Forward_mode_finds_the_tangents_of_a_referenced_assembly()
+    {
+        var (_, library) = GeneratorHarness.Run(Usings + """
+            namespace Lib;
+            public static partial class Fns
+            {
+                [Differentiable] public static double G(ReadOnlySpan<double> v, double a) => v[0] * a;
+                [Differentiable(Modes = DerivativeModes.Forward)] public static double H(double v) => v * v;
+                [Differentiable(Modes = DerivativeModes.Forward)] public static void K(ReadOnlySpan<double> v, Span<double> y) { y[0] = v[0] * v[0]; }
+            }
+            """);
+        using var image = new MemoryStream();
+        Assert.True(library.WithAssemblyName("Lib").Emit(image).Success);
+        var compilation = GeneratorHarness.Compilation(Usings + """
+            static partial class C
+            {
+                [Differentiable(Modes = DerivativeModes.Forward)]
+                public static double F(double[] x)
+                {
+                    double[] y = new double[1];
+                    Lib.Fns.K(x, y);
+                    return Lib.Fns.G(x, y[0]) + Lib.Fns.H(x[0]);
+                }
+            }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var generated = string.Concat(output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
+        Assert.Contains("global::Lib.Fns.KTangent(", generated);
+        Assert.Contains("global::Lib.Fns.HTangent(", generated);
+        Assert.Contains("global::Lib.Fns.GPullback(", generated);
+    }
+
+    [Theory]
     [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.HessianVector)] public static void [|F|](ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } }")]
     [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Jacobian)] public static double [|F|](double x) => x * x; }")]
     [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Jacobian)] public static void [|F|](ReadOnlySpan<double> x, Span<double> y, Span<double> z) { y[0] = x[0]; z[0] = x[0]; } }")]
-    [InlineData("static partial class C { [Differentiable] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.Forward)] public static double F(double x) => 2 * [|G(x)|]; }")]
-    [InlineData("static partial class C { static void Fill(ReadOnlySpan<double> x, Span<double> y) { } [DerivativeOf(typeof(C), nameof(Fill))] static void FillPullback(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> dy, Span<double> dx) { } [Differentiable(Modes = DerivativeModes.Forward)] public static void F(ReadOnlySpan<double> x, Span<double> y) { [|Fill(x, y)|]; } }")]
     public void Reports_AG0040_where_a_mode_does_not_apply(string marked)
     {
         var source = MarkedSource.Parse(Usings + marked);

@@ -464,7 +464,7 @@ internal sealed class TangentTransform
             {
                 if (input.TangentArray is { } tangent)
                 {
-                    var gradient = Scratch(array, cleared: true, output, afterwards); // the pullback accumulates into it
+                    var gradient = Scratch("gradient", array, cleared: true, output, afterwards); // the pullback accumulates into it
                     arguments.Add(new CallArgument(gradient, ByRef: false));
                     sum = Sum(sum, new External(call.Type, $"{RuntimeNames.GeneratedMath}.Dot({Emit.ExprPrinter.Print(gradient)}, {Emit.ExprPrinter.Array(tangent)})"));
                 }
