@@ -42,6 +42,30 @@ public class ModeCalls
         (double[] p, double[] v, out double t) => C.EnergyTangent(p[..^1], p[^1], v.AsSpan(0, p.Length - 1), v[^1], out t),
         [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, -0.45]);
 
+    [Fact]
+    public void VoidHelperWithItsOwnTangentWritesWindows() => ModeCheck.VerifyTangent(
+        p => C.Halves(p[..^1], p[^1]),
+        (p, g) => C.HalvesGradient(p[..^1], p[^1], g.AsSpan(0, p.Length - 1), out g[^1]),
+        (double[] p, double[] v, out double t) => C.HalvesTangent(p[..^1], p[^1], v.AsSpan(0, p.Length - 1), v[^1], out t),
+        [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, 0.3, -0.45]);
+
+    [Fact]
+    public void SinglePrecision()
+    {
+        float[] x = [0.3f, -0.4f, 0.8f, 1.1f];
+        float[] v = [0.5f, 0.1f, -0.7f, 0.2f];
+        const float w = 0.6f, tw = -0.3f;
+        var value = C.BlocksFTangent(x, w, v, tw, out var tangent);
+        var dx = new float[x.Length];
+        C.BlocksFGradient(x, w, dx, out var dw);
+        GradientCheck.AssertClose(C.BlocksF(x, w), value, 1e-6);
+        GradientCheck.AssertClose(dx.Select((d, i) => (double)d * v[i]).Sum() + (double)dw * tw, tangent, GradientCheck.FloatTolerance, "tangent against the gradient");
+        double F(double[] p) => C.BlocksF([.. p[..^1].Select(e => (float)e)], (float)p[^1]);
+        double[] point = [.. x.Select(e => (double)e), w];
+        double[] direction = [.. v.Select(e => (double)e), tw];
+        GradientCheck.AssertClose(ModeCheck.Directional(F, point, direction, 1e-3), tangent, GradientCheck.FloatTolerance, "tangent");
+    }
+
     [Theory]
     [InlineData(1)] // 2 rows, 2 inputs: a pullback per row
     [InlineData(3)] // 6 rows, 4 inputs: a tangent per column, through the calls
@@ -89,6 +113,7 @@ public class ModeCalls
         Assert.Equal(0, Allocation.AllocatedBytes(() => C.RulesTangent(0.4, 1.3, 0.3, -0.2, out _)));
         Assert.Equal(0, Allocation.AllocatedBytes(() => C.OuterTangent(x, 0.7, s_constants, v, 0.3, out _)));
         Assert.Equal(0, Allocation.AllocatedBytes(() => C.EnergyTangent(x, 0.7, v, 0.3, out _)));
+        Assert.Equal(0, Allocation.AllocatedBytes(() => C.HalvesTangent(x, 0.7, v, 0.3, out _)));
         var output = new double[8];
         var jx = new double[32];
         var ja = new double[8];

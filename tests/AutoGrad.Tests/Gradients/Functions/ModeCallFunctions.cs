@@ -80,4 +80,29 @@ public static partial class ModeCallFunctions
             output[2 * i + 1] = CustomDerivativeFunctions.SoftPlus(y[i] * x[i]) + WeightedNorm(y, a);
         }
     }
+
+    /// <summary>A void helper's NameTangent writing windows of a buffer: each window of the buffer's tangent.</summary>
+    [Differentiable(Modes = DerivativeModes.Forward)]
+    public static double Halves(double[] x, double a)
+    {
+        int n = x.Length;
+        double[] y = new double[2 * n];
+        Smooth(x, a, y.AsSpan(0, n));
+        Smooth(x, a * a, y.AsSpan(n, n));
+        double s = 0;
+        for (int i = 0; i < 2 * n; i++) s += y[i] * y[2 * n - 1 - i];
+        return s;
+    }
+
+    [Differentiable]
+    public static float NormF(ReadOnlySpan<float> v, float w)
+    {
+        float s = 1;
+        for (int i = 0; i < v.Length; i++) s += w * v[i] * v[i];
+        return MathF.Sqrt(s);
+    }
+
+    /// <summary>Single precision: the gradient along the tangent in float.</summary>
+    [Differentiable(Modes = DerivativeModes.Forward)]
+    public static float BlocksF(float[] x, float w) => NormF(x, w) * x[0] + NormF(x.AsSpan(1, 2), 2);
 }
