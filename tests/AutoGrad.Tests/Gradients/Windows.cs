@@ -66,6 +66,13 @@ public class Windows
         [0.7, 1.3, 0.9, 0.5, 0.8], [1.1, 0.4, -0.9, 0.3, -0.6]);
 
     [Fact]
+    public void RuleWritingWindows() => GradientCheck.Verify(
+        p => W.RuleWritesWindows(p[..4], p[4]),
+        (p, g) => W.RuleWritesWindowsGradient(p[..4], p[4], g.AsSpan(0, 4), out g[4]),
+        (p, s, g) => W.RuleWritesWindowsPullback(p[..4], p[4], s, g.AsSpan(0, 4), ref g[4]),
+        [0.7, 1.3, 0.9, 0.5, 0.8], [1.1, 0.4, -0.9, 0.3, -0.6]);
+
+    [Fact]
     public void SpanLocalsNamingWindows() => GradientCheck.Verify(
         p => W.SpanLocals(p, 2, 3),
         (p, g) => W.SpanLocalsGradient(p, 2, 3, g),

@@ -106,6 +106,20 @@ public static partial class WindowFunctions
         return v;
     }
 
+    /// <summary>A [DerivativeOf] rule writing windows of a scratch array, one per iteration, read back through a window.</summary>
+    [Differentiable]
+    public static double RuleWritesWindows(double[] x, double c)
+    {
+        var t = new double[x.Length];
+        double s = 0;
+        for (int k = 0; k + 2 <= x.Length; k += 2)
+        {
+            RewrittenOutputFunctions.ScaleInto(x.AsSpan(k, 2), c * x[k], t.AsSpan(k, 2));
+            s += LogSumExp(t.AsSpan(0, k + 2)) * t[k + 1];
+        }
+        return s;
+    }
+
     /// <summary>Span locals naming windows: indexed, measured, sliced again, written, passed on.</summary>
     [Differentiable]
     public static double SpanLocals(double[] q, int k, int d)
