@@ -148,9 +148,11 @@ internal static class ProgramRunner
         for (var i = 0; i < point.Length; i++)
         {
             if (Math.Abs(expected[i] - product[i]) <= 1e-4 * productScale) continue;
+            // On a branch boundary (a point the grammar makes with a = 0 in a > -a) the gradient jumps along the
+            // direction: its one-sided differences then disagree by more than the check allows.
             var up = GradientAlong(gradientOf, point, direction, 1e-5, 1);
             var down = GradientAlong(gradientOf, point, direction, 1e-5, -1);
-            return Math.Abs(up[i] - down[i]) <= 1e-2 * productScale
+            return Math.Abs(up[i] - down[i]) <= 1e-4 * productScale
                 ? Verdict.Fail($"NameHessianVectorProduct[{i}] {product[i]:R}, differences of NameGradient {expected[i]:R}")
                 : Verdict.Discard("the gradient is not differentiable along the direction");
         }
