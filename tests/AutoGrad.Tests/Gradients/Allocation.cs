@@ -63,6 +63,17 @@ public class Allocation
         Assert.Equal(0, AllocatedBytes(() => LoopArrayFunctions.NestedGradient(x, 2, dx)));
     }
 
+    /// <summary>Issue 8, points 3 and 4: structs of settings and guards cost nothing per call.</summary>
+    [Fact]
+    public void SettingsAndGuards()
+    {
+        double[] x = [0.7, 1.3, -0.2, 0.5], dx = new double[4];
+        var h = new Hyper(1.5, 3);
+        Assert.Equal(0, AllocatedBytes(() => SettingsFunctions.SmoothedGradient(x, h, dx)));
+        Assert.Equal(0, AllocatedBytes(() => GuardFunctions.MeanGradient(x, 3, dx)));
+        Assert.Equal(0, AllocatedBytes(() => GuardFunctions.LogOfGradient(2, out _)));
+    }
+
     [Fact]
     public void ScalarGradient()
     {
