@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace AutoGrad.Differentiation;
@@ -22,18 +23,8 @@ public static class GeneratedMath
     /// The dot product of a gradient with a tangent: forward mode through a callee without a tangent
     /// of its own takes the callee's gradient (one pullback at seed 1) along the arguments' tangents.
     /// </summary>
-    public static double Dot(ReadOnlySpan<double> gradient, ReadOnlySpan<double> tangent)
-    {
-        double sum = 0;
-        for (var i = 0; i < gradient.Length; i++) sum += gradient[i] * tangent[i];
-        return sum;
-    }
+    public static double Dot(ReadOnlySpan<double> gradient, ReadOnlySpan<double> tangent) => TensorPrimitives.Dot(gradient, tangent);
 
     /// <inheritdoc cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>
-    public static float Dot(ReadOnlySpan<float> gradient, ReadOnlySpan<float> tangent)
-    {
-        float sum = 0;
-        for (var i = 0; i < gradient.Length; i++) sum += gradient[i] * tangent[i];
-        return sum;
-    }
+    public static float Dot(ReadOnlySpan<float> gradient, ReadOnlySpan<float> tangent) => TensorPrimitives.Dot(gradient, tangent);
 }

@@ -97,6 +97,4 @@ public sealed class Adam : Optimizer
             parameters[i] -= rate * m[i] / (MathF.Sqrt(v[i] * secondScale) + epsilon);
         }
     }
-
-    private static float FlushSubnormal(float x) => MathF.Abs(x) < SmallestNormal ? 0 : x;
 }

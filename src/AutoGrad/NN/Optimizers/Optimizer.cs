@@ -157,9 +157,11 @@ public abstract class Optimizer
                 Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(v), smallest), Vector<float>.Zero, v).CopyTo(values[i..]);
             }
         }
-        for (; i < values.Length; i++)
-            if (MathF.Abs(values[i]) < SmallestNormal) values[i] = 0;
+        for (; i < values.Length; i++) values[i] = FlushSubnormal(values[i]);
     }
+
+    /// <summary>One value of <see cref="FlushSubnormals"/>: zero when subnormal.</summary>
+    private protected static float FlushSubnormal(float x) => MathF.Abs(x) < SmallestNormal ? 0 : x;
 
     /// <summary>2⁻¹²⁶, the smallest normal float.</summary>
     private protected const float SmallestNormal = 1.17549435e-38f;
