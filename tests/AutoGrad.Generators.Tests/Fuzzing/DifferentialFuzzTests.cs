@@ -23,12 +23,14 @@ public class DifferentialFuzzTests(ITestOutputHelper output)
         var count = Setting("AUTOGRAD_FUZZ_COUNT", DefaultCount);
         var stream = (uint)Setting("AUTOGRAD_FUZZ_SEED", 1);
         var clock = Stopwatch.StartNew();
-        int passed = 0, discarded = 0;
+        int passed = 0, discarded = 0, withModes = 0, modesThroughCalls = 0;
         var reasons = new Dictionary<string, int>();
         for (var start = 0; start < count; start += BatchSize)
         {
             var seeds = Enumerable.Range(start, Math.Min(BatchSize, count - start)).Select(k => new PCG(stream, (ulong)k).ToString()).ToList();
             var programs = seeds.Select(Generate).ToList();
+            withModes += programs.Count(p => p.Modes);
+            modesThroughCalls += programs.Count(p => p.Modes && p.CallsHelpers);
             var verdicts = ProgramRunner.Run(programs);
             for (var i = 0; i < verdicts.Length; i++)
             {
@@ -45,7 +47,7 @@ public class DifferentialFuzzTests(ITestOutputHelper output)
                 }
             }
         }
-        output.WriteLine($"{count} programs (seed stream {stream}) in {clock.Elapsed.TotalSeconds:F0} s: {passed} passed, {discarded} discarded ({string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"))})");
+        output.WriteLine($"{count} programs (seed stream {stream}) in {clock.Elapsed.TotalSeconds:F0} s: {passed} passed, {discarded} discarded ({string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"))}); {withModes} with derivative modes, {modesThroughCalls} of them calling helpers");
         // A fuzzer that discards most of what it makes tests nothing.
         Assert.True(discarded <= count / 5, $"{discarded} of {count} programs discarded");
     }

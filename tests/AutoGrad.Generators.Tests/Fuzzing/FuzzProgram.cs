@@ -9,9 +9,10 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 /// the suffix of a literal. The method is always
 /// <c>F($T a, $T b, $T[] x, ReadOnlySpan&lt;$T&gt; y, int n, ReadOnlySpan&lt;int&gt; lab, $H.Hyper h)</c>: int labels and a
 /// struct of settings are constants. Its local array <c>buf</c> is <c>new $T[n]</c>, <c>stackalloc</c> or an initialiser
-/// (<see cref="BufferForm"/>). A program with <see cref="Modes"/> calls nothing (forward mode does not go through
-/// calls) and opts into NameTangent and NameHessianVectorProduct; it also carries <c>J</c>, the same body as a void
-/// method writing two outputs where F returns, with NameJacobian.
+/// (<see cref="BufferForm"/>). A program with <see cref="Modes"/> opts into NameTangent, and into
+/// NameHessianVectorProduct unless it calls a helper (<see cref="HasHessianVector"/>); it also carries <c>J</c>, the
+/// same body as a void method writing two outputs where F returns, with NameJacobian. Its calls reach the helpers'
+/// tangents both ways: H1 and V have their own NameTangent, H2 and the rules give theirs through a pullback.
 /// </summary>
 public sealed record FuzzProgram(
     int LengthX,
@@ -28,6 +29,12 @@ public sealed record FuzzProgram(
 {
     public const string Labels = "2, 0, 3, 1";
 
+    /// <summary>Whether the body calls a helper (the helper class appears in a body only as a call's receiver).</summary>
+    public bool CallsHelpers => Statements.Append(Result).Concat(Locals).Any(s => s.Contains("$H."));
+
+    /// <summary>Whether F has NameHessianVectorProduct: forward over reverse does not go through calls yet.</summary>
+    public bool HasHessianVector => Modes && !CallsHelpers;
+
     /// <summary>The method and its array-based wrappers (Value, Gradient, Pullback; Tangent, Hvp, JValue, JacobianOfJ with modes) in a class of its own.</summary>
     public string Render(string className, bool single)
     {
@@ -43,14 +50,17 @@ public sealed record FuzzProgram(
             var jBody = new StringBuilder();
             foreach (var line in Body(void_: true)) jBody.AppendLine("        " + line);
             var m = 2;
+            var hvp = $$"""
+
+                    public static $T Hvp($T[] p, $T[] v, $T[] g, $T[] hv) =>
+                        FHessianVectorProduct(p[0], p[1], {{x}}, {{y}}, {{constants}}, v[0], v[1], {{Split("v")}}, out g[0], out g[1], {{Split("g")}}, out hv[0], out hv[1], {{Split("hv")}});
+                """;
             modes = $$"""
 
                     public static $T Tangent($T[] p, $T[] d, out $T t) =>
                         FTangent(p[0], p[1], {{x}}, {{y}}, {{constants}}, d[0], d[1], {{Split("d")}}, out t);
 
-                    public static $T Hvp($T[] p, $T[] v, $T[] g, $T[] hv) =>
-                        FHessianVectorProduct(p[0], p[1], {{x}}, {{y}}, {{constants}}, v[0], v[1], {{Split("v")}}, out g[0], out g[1], {{Split("g")}}, out hv[0], out hv[1], {{Split("hv")}});
-
+                {{(HasHessianVector ? hvp : "")}}
                     [Differentiable(Modes = DerivativeModes.Jacobian)]
                     public static void J($T a, $T b, $T[] x, ReadOnlySpan<$T> y, int n, ReadOnlySpan<int> lab, $H.Hyper h, Span<$T> o)
                     {
@@ -74,7 +84,9 @@ public sealed record FuzzProgram(
                     }
                 """;
         }
-        var attribute = Modes && !single ? "[Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]" : "[Differentiable]";
+        var attribute = !Modes || single ? "[Differentiable]"
+            : HasHessianVector ? "[Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]"
+            : "[Differentiable(Modes = DerivativeModes.Forward)]";
         var source = $$"""
             public static partial class {{className}}
             {
@@ -129,11 +141,14 @@ public sealed record FuzzProgram(
         .Replace("$H", single ? "FuzzHelpersF" : "FuzzHelpers")
         .Replace("#", single ? "f" : "");
 
-    /// <summary>The helpers every program may call: differentiable methods, [DerivativeOf] rules, a void method writing a span.</summary>
+    /// <summary>
+    /// The helpers every program may call: differentiable methods (H1 and V with their own NameTangent, H2 without),
+    /// [DerivativeOf] rules, a void method writing a span.
+    /// </summary>
     public static string Helpers(bool single) => Specialize("""
         public static partial class $H
         {
-            [Differentiable]
+            [Differentiable(Modes = DerivativeModes.Forward)]
             public static $T H1($T u, ReadOnlySpan<$T> v)
             {
                 $T s = u;
@@ -165,7 +180,7 @@ public sealed record FuzzProgram(
 
             public readonly record struct Hyper($T Scale, int Shift);
 
-            [Differentiable]
+            [Differentiable(Modes = DerivativeModes.Forward)]
             public static void V(ReadOnlySpan<$T> x, Span<$T> o)
             {
                 for (int k = 0; k < o.Length; k++) o[k] = $M.Tanh(x[k % x.Length]) * 0.5# + x[(k + 1) % x.Length];

@@ -11,7 +11,7 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 /// rules (passing arrays and windows of them at constant or moving offsets, overwritten later), void
 /// calls writing the local array or a window of it, a new array in every iteration of a loop, guard
 /// throws that never fire at the points tried, reductions that fuse and look-alikes. A quarter of the
-/// programs call nothing and opt into the derivative modes. Every index stays in range by construction
+/// programs opt into the derivative modes, half of those calling helpers too. Every index stays in range by construction
 /// (<c>(i + c) % length</c>) and every function stays inside its domain.
 /// </summary>
 internal static class ProgramGrammar
@@ -34,8 +34,9 @@ internal static class ProgramGrammar
         from n in Gen.Int[0, 3]
         from alsoFloat in Gen.Int[0, 3]
         from modes in Gen.Int[0, 3]
+        from callsInModes in Gen.Bool
         from localCount in Gen.Int[1, 3]
-        let calls = modes != 0
+        let calls = modes != 0 || callsInModes
         let scope = new Scope(0, lengthX, lengthY, hasBuffer ? lengthBuffer : 0, 0, calls, bufferForm == 1)
         from locals in Expression(scope with { LengthBuffer = 0 }, 2).Array[localCount] // the buffer is declared after the locals
         from statements in Block(scope with { Locals = localCount }, 2, 1, 5)
@@ -45,7 +46,7 @@ internal static class ProgramGrammar
         from point in Gen.Double[-1.5, 1.5].Array[2 + lengthX + lengthY]
         select new FuzzProgram(lengthX, lengthY, hasBuffer ? lengthBuffer : 0, n, alsoFloat == 0, locals,
             hasBuffer && calls && call >= 0 ? WithCall(statements, call, output) : statements,
-            result, point, hasBuffer ? bufferForm : 0, Modes: !calls);
+            result, point, hasBuffer ? bufferForm : 0, Modes: modes == 0);
 
     /// <summary>The void call that writes the buffer whole, placed no later than the first store to it (a documented rule: written whole once, first).</summary>
     private static string[] WithCall(string[] statements, int position, string output)

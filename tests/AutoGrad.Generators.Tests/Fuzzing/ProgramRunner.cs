@@ -113,15 +113,12 @@ internal static class ProgramRunner
     private delegate double HessianVectorOf(double[] point, double[] direction, double[] gradient, double[] product);
 
     /// <summary>
-    /// The derivative modes of a program that calls nothing: NameTangent against the gradient (already checked) and
-    /// finite differences along a direction; NameHessianVectorProduct's gradient against NameGradient, its product
-    /// against central differences of NameGradient; the Jacobian of J (F's body, writing F's value and a second
-    /// output) against finite differences, its first row against F's gradient.
+    /// The derivative modes of a program that opts into them: NameTangent against the gradient (already checked) and
+    /// finite differences along a direction; then NameHessianVectorProduct and NameJacobian.
     /// </summary>
     private static Verdict CheckModes(Type type, double[] point, double f, double[] gradient)
     {
         var value = Method<Func<double[], double>>(type, "Value");
-        var gradientOf = Method<Func<double[], double[], double>>(type, "Gradient");
         var direction = point.Select((_, i) => Math.Sin(1.7 * i + 0.3)).ToArray();
 
         var returned = Method<TangentOf>(type, "Tangent")((double[])point.Clone(), direction, out var tangent);
@@ -137,9 +134,18 @@ internal static class ProgramRunner
                 : Verdict.Discard("not differentiable along the direction");
         }
 
+        if (CheckHessianVector(type, point, f, gradient, direction) is { Passed: false } hessianVector) return hessianVector;
+        return CheckJacobian(type, point, gradient);
+    }
+
+    /// <summary>NameHessianVectorProduct, where the program has it: its gradient against NameGradient, its product against central differences of NameGradient.</summary>
+    private static Verdict CheckHessianVector(Type type, double[] point, double f, double[] gradient, double[] direction)
+    {
+        if (type.GetMethod("Hvp") is null) return Verdict.Pass;
+        var gradientOf = Method<Func<double[], double[], double>>(type, "Gradient");
         var hvGradient = Enumerable.Repeat(Garbage, point.Length).ToArray();
         var product = Enumerable.Repeat(Garbage, point.Length).ToArray();
-        returned = Method<HessianVectorOf>(type, "Hvp")((double[])point.Clone(), direction, hvGradient, product);
+        var returned = Method<HessianVectorOf>(type, "Hvp")((double[])point.Clone(), direction, hvGradient, product);
         if (!Close(f, returned, 1e-10)) return Verdict.Fail($"NameHessianVectorProduct returned {returned:R}, the method {f:R}");
         for (var i = 0; i < point.Length; i++)
             if (!Close(gradient[i], hvGradient[i], 1e-9)) return Verdict.Fail($"NameHessianVectorProduct gradient[{i}] {hvGradient[i]:R}, NameGradient {gradient[i]:R}");
@@ -156,7 +162,12 @@ internal static class ProgramRunner
                 ? Verdict.Fail($"NameHessianVectorProduct[{i}] {product[i]:R}, differences of NameGradient {expected[i]:R}")
                 : Verdict.Discard("the gradient is not differentiable along the direction");
         }
+        return Verdict.Pass;
+    }
 
+    /// <summary>The Jacobian of J (F's body, writing F's value and a second output) against finite differences, its first row against F's gradient.</summary>
+    private static Verdict CheckJacobian(Type type, double[] point, double[] gradient)
+    {
         var jValue = Method<Action<double[], double[]>>(type, "JValue");
         var outputs = new double[2];
         jValue((double[])point.Clone(), outputs);
