@@ -37,7 +37,7 @@ internal static class CallResolver
                 if (argument.Value is { } value && value.Type.IsReal() && activity.Depends(value))
                     yield return (call, value, parameter.Name);
                 else if (argument.Array is { IsNamed: true } array && activity.IsVaried(array.Code))
-                    yield return (call, new External(array.Element, array.Code), parameter.Name);
+                    yield return (call, new ArrayValue(array with { Start = null, Count = null }), parameter.Name); // the whole array, by name
             }
         }
     }

@@ -147,8 +147,9 @@ internal static class DerivativeRules
         var dot = method.LastIndexOf('.');
         if (dot < 0) return null;
         var type = method.Substring(0, dot);
-        if (type is not ("double" or "float" or "global::System.Math" or "global::System.MathF")) return null;
-        var math = type is "float" or "global::System.MathF" ? "MathF" : "Math";
+        var single = type == "float" || type == RuntimeNames.Math(single: true);
+        if (!single && type != "double" && type != RuntimeNames.Math(single: false)) return null;
+        var math = single ? "MathF" : "Math";
         return method.Substring(dot + 1) switch
         {
             "Exp2" => $"{math}.Pow(2, x)",

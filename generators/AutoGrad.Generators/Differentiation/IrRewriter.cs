@@ -33,7 +33,7 @@ internal static class IrRewriter
         arguments.Select(a => a switch
         {
             { Value: { } value } => a with { Value = map(value) },
-            { Array: { Start: { } start, Count: { } count } array } => a with { Array = array with { Start = map(start), Count = map(count) } },
+            { Array: { } array } => a with { Array = MapWindow(array, map) },
             _ => a,
         }).ToEquatableArray();
 
@@ -49,8 +49,13 @@ internal static class IrRewriter
         Cast cast => cast with { Operand = map(cast.Operand) },
         MathCall math => math with { Arguments = math.Arguments.Select(map).ToEquatableArray() },
         Call call => call with { Arguments = MapArguments(call.Arguments, map) },
+        ArrayValue array => array with { Array = MapWindow(array.Array, map) },
+        Dot dot => dot with { Left = MapWindow(dot.Left, map), Right = MapWindow(dot.Right, map) },
         _ => e,
     };
+
+    private static ArraySource MapWindow(ArraySource array, Func<Expr, Expr> map) =>
+        array is { Start: { } start, Count: { } count } ? array with { Start = map(start), Count = map(count) } : array;
 
     public static void Visit(Expr e, Action<Expr> visit)
     {

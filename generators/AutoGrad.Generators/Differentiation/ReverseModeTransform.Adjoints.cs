@@ -150,26 +150,26 @@ internal sealed partial class ReverseModeTransform
         for (var i = 0; i < invoke.Arguments.Count; i++)
         {
             if (invoke.Target.Parameters[i].Shape != ParameterShape.Output || invoke.Arguments[i].Array is not { } written) continue;
-            string seed;
+            ArraySource seed;
             if (_arrayAdjoints.TryGetValue(written.Code, out var adjoint))
             {
-                seed = Emit.ExprPrinter.Array(written.Renamed(adjoint)); // a window's adjoint is that window of the array's
+                seed = written.Renamed(adjoint); // a window's adjoint is that window of the array's
             }
             else
             {
                 // An output nobody differentiates still needs an adjoint to pass: zeros, as long as the window.
-                seed = _names.Numbered("zeros");
-                output.Add(new DeclareBuffer(written.Element, seed));
-                output.Add(new RentBuffer(written.Element, seed, new LengthOf(written)));
-                scratch.Add(new ReturnBuffer(written.Element, seed));
+                seed = ArraySource.Buffer(_names.Numbered("zeros"), written.Element);
+                output.Add(new DeclareBuffer(written.Element, seed.Code));
+                output.Add(new RentBuffer(written.Element, seed.Code, new LengthOf(written)));
+                scratch.Add(new ReturnBuffer(written.Element, seed.Code));
             }
-            seeds.Add(new CallArgument(new External(written.Element, seed), ByRef: false));
+            seeds.Add(new CallArgument(new ArrayValue(seed), ByRef: false));
         }
         var scope = new ValueCache(null);
         if (UsesSplitSweeps(invoke))
         {
             _recordPassedToCallees = true;
-            seeds.Insert(0, new CallArgument(new External(invoke.Target.Element(), _record), ByRef: false));
+            seeds.Insert(0, new CallArgument(new RecordValue(_record), ByRef: false));
             EmitPullback(invoke.Target with { Pullback = GeneratedNames.Reverse(invoke.Target.Method) }, invoke.Arguments, seeds, output, scope);
         }
         else
@@ -192,17 +192,17 @@ internal sealed partial class ReverseModeTransform
             var parameter = target.Parameters[i];
             if (argument.Array is { } array)
             {
-                arguments.Add(new CallArgument(new External(array.Element, Emit.ExprPrinter.Array(array)), ByRef: false));
+                arguments.Add(new CallArgument(new ArrayValue(array), ByRef: false));
                 if (!parameter.Differentiable) continue;
                 if (array.IsNamed && _arrayAdjoints.TryGetValue(array.Code, out var arrayAdjoint))
                 {
                     // A window's adjoint is the same window of the array's adjoint: the callee accumulates into it.
-                    gradients.Add(new CallArgument(new External(array.Element, Emit.ExprPrinter.Array(array.Renamed(arrayAdjoint))), ByRef: false));
+                    gradients.Add(new CallArgument(new ArrayValue(array.Renamed(arrayAdjoint)), ByRef: false));
                 }
                 else if (target.Kind == CallKind.Rule)
                 {
                     // Rules skip an empty gradient span: nobody needs this gradient, so it is not computed.
-                    gradients.Add(new CallArgument(new External(array.Element, "default"), ByRef: false));
+                    gradients.Add(new CallArgument(new NoArray(array.Element), ByRef: false));
                 }
                 else
                 {
@@ -211,7 +211,7 @@ internal sealed partial class ReverseModeTransform
                     var buffer = _names.Numbered("scratch");
                     output.Add(new DeclareBuffer(array.Element, buffer));
                     output.Add(new RentBuffer(array.Element, buffer, new LengthOf(array), Cleared: false));
-                    gradients.Add(new CallArgument(new External(array.Element, buffer), ByRef: false));
+                    gradients.Add(new CallArgument(new ArrayValue(ArraySource.Buffer(buffer, array.Element)), ByRef: false));
                     scratch.Add(new ReturnBuffer(array.Element, buffer));
                 }
                 continue;
@@ -237,7 +237,7 @@ internal sealed partial class ReverseModeTransform
     {
         switch (e)
         {
-            case Constant or VarRef or External or LengthOf:
+            case Constant or VarRef or LengthOf or StaticRead or SettingsRead or OpaqueConstant:
             case ElementRead { Index: Constant or VarRef }:
                 return e;
         }

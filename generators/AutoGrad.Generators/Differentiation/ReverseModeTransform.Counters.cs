@@ -106,7 +106,7 @@ internal sealed partial class ReverseModeTransform
     private static bool IsReplayable(Expr e, string counter, HashSet<string> assignedInLoop)
     {
         var ok = true;
-        IrRewriter.Visit(e, node => ok &= node is not (Call or Pop or External)
+        IrRewriter.Visit(e, node => ok &= node is not (Call or Pop or StaticRead or SettingsRead or OpaqueConstant)
             && node is not ElementRead { Array.Kind: ArrayKind.Buffer or ArrayKind.Output or ArrayKind.External });
         var reads = new HashSet<string>();
         CollectVariables(e, reads);

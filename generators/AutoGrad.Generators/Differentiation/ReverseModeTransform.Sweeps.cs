@@ -177,7 +177,7 @@ internal sealed partial class ReverseModeTransform
                     output.Add(new RentBuffer(allocate.Element, allocate.Name, allocate.Length));
                     break;
                 case Check check:
-                    output.Add(new CheckCode(check.Callee, check.Arguments));
+                    output.Add(new CheckCode(check));
                     break;
                 case Invoke invoke when UsesSplitSweeps(invoke):
                     // The callee saves its state in our record; its reverse half consumes it in ours.

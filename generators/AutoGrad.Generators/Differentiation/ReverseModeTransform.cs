@@ -111,7 +111,7 @@ internal sealed partial class ReverseModeTransform
         foreach (var (call, argument, parameter) in CallResolver.StoppedGradients(model, activity))
         {
             var location = lowered.CallSites.FirstOrDefault(c => c.Site == call.Site)?.Location;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GradientStopped, location, Emit.ExprPrinter.Print(argument), parameter, call.Target.DisplayName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GradientStopped, location, ExprPrinter.Print(argument), parameter, call.Target.DisplayName));
         }
         var dependsOnInputs = model.ReturnsVoid
             ? model.Parameters.Any(p => p.Shape == ParameterShape.Output && activity.IsVaried(p.Name))

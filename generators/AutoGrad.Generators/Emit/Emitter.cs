@@ -236,8 +236,9 @@ internal static partial class Emitter
                 if (call.ResultTangent is { } resultTangent) tangentArguments = tangentArguments.Append("out " + Id(resultTangent));
                 writer.Line($"{(call.Result is { } result ? Id(result) + " = " : "")}{call.Method}({Join(tangentArguments)});");
                 break;
-            case CheckCode check:
-                writer.Line($"{check.Callee}({Join(check.Arguments.Select(Print))});");
+            case CheckCode { Guard: var check }:
+                var callee = check.Helper is { } helper ? check.Type + "." + helper : "throw new " + check.Type;
+                writer.Line($"{callee}({Join(check.Arguments.Select(Print))});");
                 break;
             case Comment comment:
                 writer.Line("// " + comment.Text);
@@ -264,7 +265,7 @@ internal static partial class Emitter
                 writer.Line($"{ExprPrinter.Array(clear.Array)}.Clear();");
                 break;
             case ClearContents clear:
-                writer.Line($"global::System.Array.Clear({ExprPrinter.Array(clear.Array)});");
+                writer.Line($"{RuntimeNames.ArrayClear}({ExprPrinter.Array(clear.Array)});");
                 break;
             case SaveContents save:
                 writer.Line($"{save.Stack}.PushRange({ExprPrinter.Array(save.Array)});");

@@ -119,14 +119,14 @@ internal sealed partial class Lowerer
             return null;
         }
         var arguments = LowerCheckArguments(creation.ArgumentList?.Arguments ?? default, constructor);
-        return arguments is null ? null : new Check("throw new " + Symbols.FullyQualified(exception), arguments.Value);
+        return arguments is null ? null : new Check(Symbols.FullyQualified(exception), null, arguments.Value);
     }
 
     /// <summary><c>ArgumentOutOfRangeException.ThrowIfNegative(n)</c> and the like: a static Throw... method of an exception type.</summary>
     private Check? LowerThrowHelper(InvocationExpressionSyntax invocation, IMethodSymbol helper)
     {
         var arguments = LowerCheckArguments(invocation.ArgumentList.Arguments, helper);
-        return arguments is null ? null : new Check(Symbols.FullyQualified(helper.ContainingType) + "." + helper.Name, arguments.Value);
+        return arguments is null ? null : new Check(Symbols.FullyQualified(helper.ContainingType), helper.Name, arguments.Value);
     }
 
     /// <summary>
@@ -148,7 +148,7 @@ internal sealed partial class Lowerer
             var typeInfo = _model.GetTypeInfo(value, _cancellation);
             if (constant.HasValue && (constant.Value is string or null || Symbols.ScalarOf(typeInfo.Type) is null))
             {
-                arguments.Add(new External(ScalarType.Int, constant.Value is null ? "null" : SymbolDisplay.FormatPrimitive(constant.Value, quoteStrings: true, useHexadecimalNumbers: false)));
+                arguments.Add(new OpaqueConstant(constant.Value));
             }
             else if (Symbols.ScalarOf(typeInfo.Type) is { } scalar && LowerValue(value, scalar) is { } lowered)
             {
@@ -156,7 +156,7 @@ internal sealed partial class Lowerer
             }
             else if (LowerArray(value) is { IsWindow: false } array)
             {
-                arguments.Add(new External(array.Element, Emit.ExprPrinter.Array(array)));
+                arguments.Add(new ArrayValue(array));
             }
             else
             {
@@ -190,29 +190,28 @@ internal sealed partial class Lowerer
             case IPropertySymbol { Name: "Length" } when syntax is MemberAccessExpressionSyntax member && LowerArray(member.Expression) is { } array:
                 return LengthOf(array);
             case IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true, Parameters.Length: 0 }:
-                return new External(type, Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name);
-            case IFieldSymbol or IPropertySymbol { Parameters.Length: 0 } when SettingsMember(syntax) is { } member:
-                return new External(type, member);
+                return new StaticRead(type, MemberOf(symbol));
+            case IFieldSymbol or IPropertySymbol { Parameters.Length: 0 } when SettingsMember(syntax, type) is { } member:
+                return member;
             default:
                 return Unsupported(syntax, $"'{syntax}': only locals, parameters, static fields and properties, and .Length can be read");
         }
     }
 
-    /// <summary>
-    /// <c>h.Alpha</c> or <c>h.Inner.Beta</c> on a struct parameter of settings, as code to read (a constant: it
-    /// has no gradient); null for anything else.
-    /// </summary>
-    private string? SettingsMember(ExpressionSyntax syntax)
+    private static StaticMember MemberOf(ISymbol symbol) => new(Symbols.FullyQualified(symbol.ContainingType), symbol.Name);
+
+    /// <summary><c>h.Alpha</c> or <c>h.Inner.Beta</c> on a struct parameter of settings (a constant: it has no gradient); null for anything else.</summary>
+    private SettingsRead? SettingsMember(ExpressionSyntax syntax, ScalarType type)
     {
         var path = new List<string>();
         while (syntax is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } member
             && _model.GetSymbolInfo(member, _cancellation).Symbol is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, Parameters.Length: 0 })
         {
-            path.Insert(0, Emit.ExprPrinter.Identifier(member.Name.Identifier.ValueText));
+            path.Insert(0, member.Name.Identifier.ValueText);
             syntax = member.Expression;
         }
         if (path.Count == 0 || _model.GetSymbolInfo(syntax, _cancellation).Symbol is not IParameterSymbol parameter || !_structs.Contains(parameter)) return null;
-        return Emit.ExprPrinter.Identifier(parameter.Name) + "." + string.Join(".", path);
+        return new SettingsRead(type, parameter.Name, path.ToEquatableArray());
     }
 
     /// <summary>An array or span the method can read elements of: an array/span parameter or a static array field.</summary>
@@ -227,7 +226,7 @@ internal sealed partial class Lowerer
         if (symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }
             && Symbols.ReadableArrayOf(((symbol as IFieldSymbol)?.Type ?? ((IPropertySymbol)symbol).Type)) is { } external)
         {
-            return new ArraySource(Symbols.FullyQualified(symbol.ContainingType) + "." + symbol.Name, external.Element, ArrayKind.External);
+            return ArraySource.Static(MemberOf(symbol), external.Element);
         }
         return LowerWindow(syntax);
     }

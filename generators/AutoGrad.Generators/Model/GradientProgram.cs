@@ -54,7 +54,7 @@ public sealed record InvokeCode(string Method, EquatableArray<Argument> Argument
 public sealed record TangentCall(string Method, EquatableArray<CallArgument> Arguments, string? Result, string? ResultTangent) : Code;
 
 /// <summary>A guard of the primal code (<see cref="Check"/>), in the forward sweep.</summary>
-public sealed record CheckCode(string Callee, EquatableArray<Expr> Arguments) : Code;
+public sealed record CheckCode(Check Guard) : Code;
 
 public sealed record Comment(string Text) : Code;
 

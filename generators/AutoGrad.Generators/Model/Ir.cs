@@ -43,8 +43,39 @@ public sealed record MathCall(ScalarType Type, string Function, bool Single, Equ
 /// <summary>A call to a user method: a [Differentiable] one, one with a [DerivativeOf] rule, or one with neither.</summary>
 public sealed record Call(ScalarType Type, CallTarget Target, EquatableArray<Argument> Arguments, int Site) : Expr(Type);
 
-/// <summary>Code the method reads but never differentiates, such as a static field or property.</summary>
-public sealed record External(ScalarType Type, string Code) : Expr(Type);
+/// <summary>A static field or property: <paramref name="Type"/> is its containing type, fully qualified.</summary>
+public sealed record StaticMember(string Type, string Name)
+{
+    /// <summary>The key analyses know a static array by.</summary>
+    public string Key => Type + "." + Name;
+}
+
+/// <summary>A static field or property the method reads but never differentiates.</summary>
+public sealed record StaticRead(ScalarType Type, StaticMember Member) : Expr(Type);
+
+/// <summary><c>h.Alpha</c> or <c>h.Inner.Beta</c>: a member of a struct parameter of settings, read as a constant (it has no gradient).</summary>
+public sealed record SettingsRead(ScalarType Type, string Parameter, EquatableArray<string> Path) : Expr(Type);
+
+/// <summary>
+/// A compile-time constant a guard passes on without computing with it: a message, a nameof, null
+/// (<see cref="Value"/> as Roslyn gives it). Its <see cref="Expr.Type"/> is nominal: an integer, so it carries no derivative.
+/// </summary>
+public sealed record OpaqueConstant(object? Value) : Expr(ScalarType.Int);
+
+/// <summary>An array, or a window of it, passed whole as a call argument.</summary>
+public sealed record ArrayValue(ArraySource Array) : Expr(Array.Element);
+
+/// <summary><c>default</c> as an array argument: a [DerivativeOf] rule skips a gradient nobody needs.</summary>
+public sealed record NoArray(ScalarType Element) : Expr(Element);
+
+/// <summary>
+/// Output only: the <see cref="RuntimeNames.ForwardRecord"/> named <see cref="Name"/>, passed to a callee's
+/// reverse half. Its <see cref="Expr.Type"/> is nominal: an integer, so it carries no derivative.
+/// </summary>
+public sealed record RecordValue(string Name) : Expr(ScalarType.Int);
+
+/// <summary>Output only: the dot product of two arrays or windows of the same length.</summary>
+public sealed record Dot(ScalarType Type, ArraySource Left, ArraySource Right) : Expr(Type);
 
 /// <summary>Output only: the value pushed last on a stack of the forward sweep.</summary>
 public sealed record Pop(ScalarType Type, string Stack) : Expr(Type);
@@ -67,16 +98,23 @@ public enum ArrayKind
 /// (<c>q.AsSpan(k * d, d)</c>): elements <see cref="Start"/> to <see cref="Start"/> + <see cref="Count"/> - 1,
 /// each a constant or a variable, so the reverse sweep reads the values the forward sweep used.
 /// Analyses key arrays by <see cref="Code"/>, so a window counts as its whole array there (conservative).
+/// <see cref="Code"/> is the array's name, or for a static array (<see cref="Member"/>) its key.
 /// </summary>
-public sealed record ArraySource(string Code, ScalarType Element, ArrayKind Kind, Expr? Start = null, Expr? Count = null)
+public sealed record ArraySource(string Code, ScalarType Element, ArrayKind Kind, Expr? Start = null, Expr? Count = null, StaticMember? Member = null)
 {
+    /// <summary>A static array field or property the method only reads.</summary>
+    public static ArraySource Static(StaticMember member, ScalarType element) => new(member.Key, element, ArrayKind.External, Member: member);
+
     /// <summary>Whether <see cref="Code"/> is a name of the method (a parameter, local or generated adjoint).</summary>
     public bool IsNamed => Kind != ArrayKind.External;
 
     public bool IsWindow => Start is not null;
 
     /// <summary>The same window of another array of the same length (an adjoint).</summary>
-    public ArraySource Renamed(string code) => this with { Code = code, Kind = ArrayKind.Buffer };
+    public ArraySource Renamed(string code) => this with { Code = code, Kind = ArrayKind.Buffer, Member = null };
+
+    /// <summary>A local buffer (a pooled scratch array) of this element type.</summary>
+    public static ArraySource Buffer(string name, ScalarType element) => new(name, element, ArrayKind.Buffer);
 }
 
 /// <summary>A call argument: a scalar expression or a whole array.</summary>
@@ -134,10 +172,11 @@ public sealed record Invoke(CallTarget Target, EquatableArray<Argument> Argument
 
 /// <summary>
 /// A guard of the primal code, repeated where it stands so the generated derivatives fail as the method does:
-/// <c>throw new global::System.ArgumentException("...")</c> or <c>global::System.ArgumentOutOfRangeException.ThrowIfNegative(n)</c>,
-/// written as <see cref="Callee"/> applied to the arguments (printed expressions or literal code).
+/// <c>throw new Type(arguments)</c> when <see cref="Helper"/> is null (<c>throw new global::System.ArgumentException("...")</c>),
+/// the static throw helper <c>Type.Helper(arguments)</c> otherwise (<c>global::System.ArgumentOutOfRangeException.ThrowIfNegative(n)</c>).
+/// <see cref="Type"/> is fully qualified.
 /// </summary>
-public sealed record Check(string Callee, EquatableArray<Expr> Arguments) : Stmt;
+public sealed record Check(string Type, string? Helper, EquatableArray<Expr> Arguments) : Stmt;
 
 public sealed record Break : Stmt;
 

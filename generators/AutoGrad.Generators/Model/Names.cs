@@ -54,6 +54,8 @@ internal static class RuntimeNames
 
     public static string Math(bool single) => single ? "global::System.MathF" : "global::System.Math";
 
+    public const string ArrayClear = "global::System.Array.Clear";
+
     /// <summary>The <see cref="ForwardRecord"/> property that holds the stack of values of this type.</summary>
     public static string RecordStack(ScalarType type) => type switch
     {

@@ -80,7 +80,7 @@ internal static class Symbols
     public static bool HasTangent(IMethodSymbol method)
     {
         if (method.DeclaringSyntaxReferences.Length == 0)
-            return method.ContainingType.GetMembers(method.Name + "Tangent").Any(m => m is IMethodSymbol { IsStatic: true });
+            return method.ContainingType.GetMembers(GeneratedNames.Tangent(method.Name)).Any(m => m is IMethodSymbol { IsStatic: true });
         foreach (var attribute in method.GetAttributes())
         {
             if (attribute.AttributeClass?.ToDisplayString() != DifferentiableAttribute) continue;

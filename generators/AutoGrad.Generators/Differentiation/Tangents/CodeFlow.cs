@@ -81,7 +81,7 @@ internal sealed class CodeFlow
         if (!e.Type.IsReal()) return;
         switch (e)
         {
-            case Constant or External or LengthOf:
+            case Constant or LengthOf or StaticRead or SettingsRead or OpaqueConstant:
                 break;
             case VarRef variable:
                 names.Add(variable.Name);

@@ -30,7 +30,7 @@ internal static class PrimalCode
         Store store => new SetElement(new ElementRead(store.Array.Element, store.Array, store.Index), store.Value),
         Allocate allocate => new RentBuffer(allocate.Element, allocate.Name, allocate.Length),
         Invoke invoke => new InvokeCode(invoke.Target.Method, invoke.Arguments, null, invoke.Target),
-        Check check => new CheckCode(check.Callee, check.Arguments),
+        Check check => new CheckCode(check),
         If branch => new IfCode(branch.Condition, Statements(branch.Then), Statements(branch.Else)),
         // Normalisation has moved each loop's step into its body and turned jumps into flags.
         While loop => new WhileCode(loop.Condition, Statements(loop.Body)),

@@ -240,7 +240,7 @@ internal sealed class TangentTransform
         return value;
     }
 
-    private static bool IsSimple(Expr e) => e is Constant or VarRef or External or LengthOf or ElementRead { Index: Constant or VarRef };
+    private static bool IsSimple(Expr e) => e is Constant or VarRef or LengthOf or StaticRead or SettingsRead or OpaqueConstant or ElementRead { Index: Constant or VarRef };
 
     /// <summary>
     /// The expression's primal value (reading temporaries written to <paramref name="output"/>)
@@ -380,7 +380,7 @@ internal sealed class TangentTransform
     /// <summary>A call argument as the primal call reads it, with its tangent: a scalar's (null when zero) or an array's (null when it has none).</summary>
     private sealed record CallInput(ParameterSignature Parameter, Argument Primal, Expr? Tangent, ArraySource? TangentArray)
     {
-        public CallArgument Value => new(Primal.Array is { } array ? new External(array.Element, Emit.ExprPrinter.Array(array)) : Primal.Value!, ByRef: false);
+        public CallArgument Value => new(Primal.Array is { } array ? new ArrayValue(array) : Primal.Value!, ByRef: false);
     }
 
     private List<CallInput> CallInputs(CallTarget target, EquatableArray<Argument> arguments, List<Code> output, Scope scope)
@@ -408,13 +408,13 @@ internal sealed class TangentTransform
     private bool WritesActiveOutput(CallTarget target, EquatableArray<Argument> arguments) => WritesActiveOutput(target, arguments, _flow);
 
     /// <summary>A pooled buffer as long as <paramref name="array"/>, handed back after the call (zeroed when <paramref name="cleared"/>).</summary>
-    private Expr Scratch(string prefix, ArraySource array, bool cleared, List<Code> output, List<Code> afterwards)
+    private ArraySource Scratch(string prefix, ArraySource array, bool cleared, List<Code> output, List<Code> afterwards)
     {
         var name = _names.Numbered(prefix);
         output.Add(new DeclareBuffer(array.Element, name));
         output.Add(new RentBuffer(array.Element, name, new LengthOf(array), Cleared: cleared));
         afterwards.Add(new ReturnBuffer(array.Element, name));
-        return new External(array.Element, name);
+        return ArraySource.Buffer(name, array.Element);
     }
 
     /// <summary>The direction arguments of a callee's NameTangent: one per differentiable parameter, zero where the argument has no tangent.</summary>
@@ -423,7 +423,7 @@ internal sealed class TangentTransform
         foreach (var input in inputs.Where(i => i.Parameter.Differentiable))
         {
             var direction = input.Primal.Array is { } array
-                ? input.TangentArray is { } tangent ? new External(array.Element, Emit.ExprPrinter.Array(tangent)) : Scratch("zeros", array, cleared: true, output, afterwards)
+                ? new ArrayValue(input.TangentArray ?? Scratch("zeros", array, cleared: true, output, afterwards))
                 : input.Tangent ?? Number(input.Parameter.Element, 0);
             yield return new CallArgument(direction, ByRef: false);
         }
@@ -465,13 +465,13 @@ internal sealed class TangentTransform
                 if (input.TangentArray is { } tangent)
                 {
                     var gradient = Scratch("gradient", array, cleared: true, output, afterwards); // the pullback accumulates into it
-                    arguments.Add(new CallArgument(gradient, ByRef: false));
-                    sum = Sum(sum, new External(call.Type, $"{RuntimeNames.GeneratedMath}.Dot({Emit.ExprPrinter.Print(gradient)}, {Emit.ExprPrinter.Array(tangent)})"));
+                    arguments.Add(new CallArgument(new ArrayValue(gradient), ByRef: false));
+                    sum = Sum(sum, new Dot(call.Type, gradient, tangent));
                 }
                 else
                 {
                     // Nobody needs this gradient: a rule skips an empty span; a generated pullback wants somewhere to accumulate.
-                    arguments.Add(new CallArgument(target.Kind == CallKind.Rule ? new External(array.Element, "default") : Scratch("scratch", array, cleared: false, output, afterwards), ByRef: false));
+                    arguments.Add(new CallArgument(target.Kind == CallKind.Rule ? new NoArray(array.Element) : new ArrayValue(Scratch("scratch", array, cleared: false, output, afterwards)), ByRef: false));
                 }
                 continue;
             }
@@ -506,10 +506,8 @@ internal sealed class TangentTransform
         arguments.AddRange(Directions(inputs, output, afterwards));
         foreach (var input in inputs.Where(i => i.Parameter.Shape == ParameterShape.Output))
         {
-            var written = input.TangentArray is { } tangent
-                ? new External(tangent.Element, Emit.ExprPrinter.Array(tangent))
-                : Scratch("scratch", input.Primal.Array!, cleared: false, output, afterwards); // the callee clears its output tangents
-            arguments.Add(new CallArgument(written, ByRef: false));
+            var written = input.TangentArray ?? Scratch("scratch", input.Primal.Array!, cleared: false, output, afterwards); // the callee clears its output tangents
+            arguments.Add(new CallArgument(new ArrayValue(written), ByRef: false));
         }
         output.Add(new TangentCall(tangentMethod, arguments.ToEquatableArray(), null, null));
         output.AddRange(afterwards);

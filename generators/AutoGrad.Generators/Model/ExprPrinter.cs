@@ -1,10 +1,12 @@
 using System.Linq;
-using AutoGrad.Generators.Model;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace AutoGrad.Generators.Emit;
+namespace AutoGrad.Generators.Model;
 
-/// <summary>Prints IR expressions as C#, with only the parentheses precedence requires.</summary>
+/// <summary>
+/// Prints IR expressions as C#, with only the parentheses precedence requires: the one printer, for the
+/// emitter and for diagnostics that show an expression. The IR itself holds no C# text.
+/// </summary>
 internal static class ExprPrinter
 {
     private enum Precedence { Conditional, Or, And, BitOr, BitXor, BitAnd, Equality, Relational, Additive, Multiplicative, Unary, Primary }
@@ -28,8 +30,20 @@ internal static class ExprPrinter
                 return (constant.Text, constant.Text.StartsWith("-") ? Precedence.Unary : Precedence.Primary);
             case VarRef variable:
                 return (Identifier(variable.Name), Precedence.Primary);
-            case External external:
-                return (external.Code, Precedence.Primary);
+            case StaticRead read:
+                return (Static(read.Member), Precedence.Primary);
+            case SettingsRead settings:
+                return (string.Join(".", settings.Path.Prepend(settings.Parameter).Select(Identifier)), Precedence.Primary);
+            case OpaqueConstant constant:
+                return (constant.Value is null ? "null" : SymbolDisplay.FormatPrimitive(constant.Value, quoteStrings: true, useHexadecimalNumbers: false), Precedence.Primary);
+            case ArrayValue array:
+                return (Array(array.Array), Precedence.Primary);
+            case NoArray:
+                return ("default", Precedence.Primary);
+            case RecordValue record:
+                return (Identifier(record.Name), Precedence.Primary);
+            case Dot dot:
+                return ($"{RuntimeNames.GeneratedMath}.Dot({Array(dot.Left)}, {Array(dot.Right)})", Precedence.Primary);
             case Pop pop:
                 return (pop.Stack + ".Pop()", Precedence.Primary);
             case ElementRead read:
@@ -70,11 +84,13 @@ internal static class ExprPrinter
     /// </summary>
     public static string Array(ArraySource array)
     {
-        var name = array.IsNamed ? Identifier(array.Code) : array.Code;
+        var name = array.Member is { } member ? Static(member) : Identifier(array.Code);
         if (array is not { Start: { } start, Count: { } count }) return name;
-        var span = array.Kind is ArrayKind.Input or ArrayKind.External ? "ReadOnlySpan" : "Span";
-        return $"((global::System.{span}<{array.Element.Keyword()}>){name}).Slice({Print(start)}, {Print(count)})";
+        var span = array.Kind is ArrayKind.Input or ArrayKind.External ? RuntimeNames.ReadOnlySpan(array.Element) : RuntimeNames.Span(array.Element);
+        return $"(({span}){name}).Slice({Print(start)}, {Print(count)})";
     }
+
+    private static string Static(StaticMember member) => member.Type + "." + member.Name;
 
     private static (string, Precedence) Operator(BinaryOp op) => op switch
     {
