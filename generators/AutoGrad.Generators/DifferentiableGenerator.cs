@@ -90,7 +90,7 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
         try
         {
             var lowered = Lowerer.Lower(syntax, method, context.SemanticModel, cancellation);
-            return lowered.Model is null ? lowered : lowered with { Model = lowered.Model with { Modes = ModesOf(context.Attributes) } };
+            return lowered.Model is null ? lowered : lowered with { Model = lowered.Model with { Modes = ModesOf(context.Attributes), CheckpointSnapshots = CheckpointSnapshotsOf(context.Attributes) } };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -107,6 +107,15 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             foreach (var argument in attribute.NamedArguments)
                 if (argument.Key == "Modes" && argument.Value.Value is int modes) return (DerivativeModes)modes;
         return DerivativeModes.Reverse;
+    }
+
+    /// <summary>The <c>CheckpointSnapshots</c> named argument of [Differentiable], or 0.</summary>
+    private static int CheckpointSnapshotsOf(System.Collections.Immutable.ImmutableArray<AttributeData> attributes)
+    {
+        foreach (var attribute in attributes)
+            foreach (var argument in attribute.NamedArguments)
+                if (argument.Key == "CheckpointSnapshots" && argument.Value.Value is int snapshots) return snapshots;
+        return 0;
     }
 
     private static DifferentiationResult Differentiate(LoweredMethod lowered, EquatableArray<RuleInfo> rules, EquatableArray<RecursiveCall> recursiveCalls)

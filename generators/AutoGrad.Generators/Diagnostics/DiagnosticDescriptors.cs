@@ -86,6 +86,12 @@ public static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "Remove [NoGradient] from the callee's parameter, or mark the caller's input [NoGradient] too if a zero gradient is intended.");
 
+    public static readonly DiagnosticDescriptor NotCheckpointed = new(
+        "AG0019", "Checkpointing not applied",
+        "Checkpointing is not applied {0}",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "[Differentiable(CheckpointSnapshots = s)] checkpoints the method's outermost counted loops 'for (int t = a; t < n; t++)' whose bound the loop does not change, with no break or return inside and no calls to void methods; any other loop keeps saving every iteration (the gradient stays correct). Reshape the loop, or move it into a method of its own.");
+
     public static readonly DiagnosticDescriptor InvalidDerivativeRule = Error(
         "AG0030", "Invalid derivative rule",
         "[DerivativeOf] rule '{0}' does not fit '{1}': {2}",

@@ -14,7 +14,7 @@ internal static class IrRewriter
     {
         Assign assign => assign with { Value = Rewrite(assign.Value, rewrite) },
         If branch => new If(Rewrite(branch.Condition, rewrite), Rewrite(branch.Then, rewrite), Rewrite(branch.Else, rewrite)),
-        While loop => new While(Rewrite(loop.Condition, rewrite), Rewrite(loop.Body, rewrite), Rewrite(loop.Step, rewrite)),
+        While loop => loop with { Condition = Rewrite(loop.Condition, rewrite), Body = Rewrite(loop.Body, rewrite), Step = Rewrite(loop.Step, rewrite) },
         Return ret => new Return(ret.Value is null ? null : Rewrite(ret.Value, rewrite)),
         Store store => new Store(store.Array, Rewrite(store.Index, rewrite), Rewrite(store.Value, rewrite)),
         Allocate allocate => allocate with { Length = Rewrite(allocate.Length, rewrite) },

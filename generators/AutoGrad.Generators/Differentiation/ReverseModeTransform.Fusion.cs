@@ -66,7 +66,7 @@ internal sealed partial class ReverseModeTransform
         // Buffers' adjoints are rented after the forward sweep, too late for a fused loop.
         if (index < 0 || _method.Buffers.Count > 0) return null;
         var loop = (While)statements[index];
-        if (!HasWork(loop, 0) || ShapeOf(loop, allowInnerLoops: true) is not { } shape) return null;
+        if (!HasWork(loop, 0) || _checkpointed.ContainsKey(loop) || ShapeOf(loop, allowInnerLoops: true) is not { } shape) return null;
         var core = shape.Core;
 
         // Who assigns what inside the loop.

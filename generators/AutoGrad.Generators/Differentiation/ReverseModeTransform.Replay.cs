@@ -36,6 +36,8 @@ internal sealed partial class ReverseModeTransform
         {
             switch (statement)
             {
+                case While loop when _checkpointed.ContainsKey(loop):
+                    break; // its reverse reruns whole iterations already
                 case While loop when ReplayedLoopOf(loop) is { } replayed:
                     _replayedBodies[loop.Body] = replayed;
                     break; // one level: nothing inside a replayed loop is replayed again

@@ -45,6 +45,7 @@ internal sealed partial class ReverseModeTransform
             foreach (var saved in _savedOutputs.Values.SelectMany(outputs => outputs)) CollectWindow(saved, _needed); // restored where it was saved
             CollectCountedLoopReads();
             CollectReplayReads();
+            CollectCheckpointReads();
             VisitStatements(_method.Body, statement =>
             {
                 if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
@@ -192,6 +193,9 @@ internal sealed partial class ReverseModeTransform
                 case If branch:
                     output.AddRange(ForwardIf(branch, depth));
                     break;
+                case While loop when IsCheckpointed(loop, depth):
+                    output.AddRange(ForwardCheckpointed(loop));
+                    break;
                 case While loop:
                     output.AddRange(ForwardLoop(loop, depth));
                     break;
@@ -292,6 +296,9 @@ internal sealed partial class ReverseModeTransform
                         : depth == 0 ? new VarRef(ScalarType.Bool, _slots[branch])
                         : new Pop(ScalarType.Bool, Stack(ScalarType.Bool));
                     output.Add(new IfCode(decision, Reverse(branch.Then, depth).ToEquatableArray(), Reverse(branch.Else, depth).ToEquatableArray()));
+                    break;
+                case While loop when IsCheckpointed(loop, depth):
+                    output.AddRange(ReverseCheckpointed(loop));
                     break;
                 case While loop:
                     var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int)));

@@ -53,6 +53,7 @@ internal sealed partial class ReverseModeTransform
         FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
         FindRewrittenOutputs(method.Body, new HashSet<string>());
         FindCountedLoops();
+        if (!split && method.CheckpointSnapshots > 0) FindCheckpointedLoops(method.Body, inBranch: false);
         FindReplayedLoops(method.Body);
         foreach (var gradient in gradients)
         {
@@ -129,8 +130,14 @@ internal sealed partial class ReverseModeTransform
         var (forward, reverse) = Transform(split: true).BuildSplit();
         var combined = Transform(split: false);
         var core = combined.BuildCore();
+        diagnostics.AddRange(combined.CheckpointDiagnostics(lowered));
+        if (model.CheckpointSnapshots < 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotCheckpointed, lowered.MethodLocation, $"to '{model.Name}': CheckpointSnapshots is {model.CheckpointSnapshots}, and it must be at least 1"));
         var program = signature.Program(model, core.ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null);
-        program = Tangents.ModeBuilder.Build(program, model, activity, lowered.CallSites, lowered.MethodLocation, core, combined._names, signature.Names, diagnostics);
+        // The Hessian-vector product differentiates the reverse sweep again, saving every iteration (no checkpoints).
+        var modes = combined._checkpointed.Count > 0 ? new ReverseModeTransform(model with { CheckpointSnapshots = 0 }, activity, signature.Names.Copy(), signature.Seed, signature.Record, false, signature.Gradients, signature.OutputAdjoints) : combined;
+        var modesCore = ReferenceEquals(modes, combined) ? core : modes.BuildCore();
+        program = Tangents.ModeBuilder.Build(program, model, activity, lowered.CallSites, lowered.MethodLocation, modesCore, modes._names, signature.Names, diagnostics);
         return (program, diagnostics);
     }
 

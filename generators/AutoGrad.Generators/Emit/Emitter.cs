@@ -276,9 +276,42 @@ internal static partial class Emitter
             case ReturnCode ret:
                 writer.Line($"return {Print(ret.Value)};");
                 break;
+            case CopyContents copy:
+                writer.Line($"{ExprPrinter.Array(copy.From)}.CopyTo({ExprPrinter.Array(copy.To)});");
+                break;
+            case RevolveLoop revolve:
+                WriteRevolveLoop(writer, revolve);
+                break;
             default:
                 throw new System.InvalidOperationException("The emitter cannot write " + code.GetType().Name);
         }
+    }
+
+    private static void WriteRevolveLoop(SourceWriter writer, RevolveLoop revolve)
+    {
+        var schedule = Id(revolve.Schedule);
+        var action = Id(revolve.Action);
+        writer.Line($"var {schedule} = {RuntimeNames.Revolve}.Rent({Print(revolve.Steps)}, {revolve.Snapshots});");
+        writer.Open($"for (var {action} = {schedule}.Next(); {action} != {RuntimeNames.RevolveAction}.Done; {action} = {schedule}.Next())");
+        writer.Open($"if ({action} == {RuntimeNames.RevolveAction}.Advance)");
+        writer.Open($"for (int {revolve.Counter} = {schedule}.AdvanceSteps; {revolve.Counter} > 0; {revolve.Counter}--)");
+        WriteCode(writer, revolve.Advance);
+        writer.Close();
+        writer.Close();
+        writer.Open($"else if ({action} == {RuntimeNames.RevolveAction}.ReverseStep)");
+        WriteCode(writer, revolve.ReverseStep);
+        writer.Close();
+        writer.Open("else");
+        writer.Line($"int {Id(revolve.Slot)} = {schedule}.Slot;");
+        writer.Open($"if ({action} == {RuntimeNames.RevolveAction}.TakeSnapshot)");
+        WriteCode(writer, revolve.Take);
+        writer.Close();
+        writer.Open("else");
+        WriteCode(writer, revolve.Restore);
+        writer.Close();
+        writer.Close();
+        writer.Close();
+        writer.Line($"{RuntimeNames.Revolve}.Return({schedule});");
     }
 
     private static string Print(Expr e) => ExprPrinter.Print(e);

@@ -110,7 +110,7 @@ internal sealed class ControlFlowNormalizer(string result, Func<string, ScalarTy
 
         var output = new List<Stmt>();
         if (flags.Break is not null) output.Add(new Assign(flags.Break, False, IsDeclaration: false));
-        output.Add(new While(condition, ToBlock(loopBody), Block.Empty));
+        output.Add(new While(condition, ToBlock(loopBody), Block.Empty) { Site = whileLoop.Site });
         return output;
     }
 

@@ -86,7 +86,7 @@ internal sealed partial class Lowerer
             case WhileStatementSyntax whileStatement:
                 var whileCondition = LowerEachIteration(whileStatement.Condition, () => LowerValue(whileStatement.Condition, ScalarType.Bool));
                 var whileBody = LowerLoopBody(whileStatement.Statement);
-                if (whileCondition is not null) output.Add(new While(whileCondition, whileBody, Block.Empty));
+                if (whileCondition is not null) output.Add(new While(whileCondition, whileBody, Block.Empty) { Site = LoopSite(whileStatement) });
                 break;
             case DoStatementSyntax doStatement:
                 LowerDo(doStatement, output);
@@ -484,6 +484,21 @@ internal sealed partial class Lowerer
         return null;
     }
 
+    /// <summary>Numbers a loop the user wrote, so a diagnostic about it can point at its keyword.</summary>
+    private int LoopSite(StatementSyntax loop)
+    {
+        var site = _loopSites.Count;
+        var keyword = loop switch
+        {
+            ForStatementSyntax forStatement => forStatement.ForKeyword,
+            ForEachStatementSyntax forEach => forEach.ForEachKeyword,
+            DoStatementSyntax doStatement => doStatement.DoKeyword,
+            _ => ((WhileStatementSyntax)loop).WhileKeyword,
+        };
+        _loopSites.Add(new CallSite(site, LocationInfo.From(keyword)));
+        return site;
+    }
+
     private void LowerFor(ForStatementSyntax forStatement, List<Stmt> output)
     {
         if (forStatement.Declaration is { } declaration) LowerDeclaration(declaration, output);
@@ -492,7 +507,7 @@ internal sealed partial class Lowerer
         var body = LowerLoopBody(forStatement.Statement);
         var step = new List<Stmt>();
         foreach (var incrementor in forStatement.Incrementors) LowerEachIteration(incrementor, () => { LowerExpressionStatement(incrementor, step); return 0; });
-        if (condition is not null) output.Add(new While(condition, body, new Block(step.ToEquatableArray())));
+        if (condition is not null) output.Add(new While(condition, body, new Block(step.ToEquatableArray())) { Site = LoopSite(forStatement) });
     }
 
     private void LowerDo(DoStatementSyntax doStatement, List<Stmt> output)
@@ -506,7 +521,7 @@ internal sealed partial class Lowerer
         var statements = new List<Stmt> { new Assign(first, ConstantOf(ScalarType.Bool, false)!, IsDeclaration: false) };
         statements.AddRange(body.Statements);
         var loopCondition = new Binary(ScalarType.Bool, BinaryOp.Or, new VarRef(ScalarType.Bool, first), condition);
-        output.Add(new While(loopCondition, new Block(statements.ToEquatableArray()), Block.Empty));
+        output.Add(new While(loopCondition, new Block(statements.ToEquatableArray()), Block.Empty) { Site = LoopSite(doStatement) });
     }
 
     private void LowerForEach(ForEachStatementSyntax forEach, List<Stmt> output)
@@ -533,7 +548,7 @@ internal sealed partial class Lowerer
         };
         body.AddRange(LowerLoopBody(forEach.Statement).Statements);
         var condition = new Binary(ScalarType.Bool, BinaryOp.Less, new VarRef(ScalarType.Int, index), LengthOf(source));
-        output.Add(new While(condition, new Block(body.ToEquatableArray()), new Block(EquatableArray.Of<Stmt>(new Increment(index, 1)))));
+        output.Add(new While(condition, new Block(body.ToEquatableArray()), new Block(EquatableArray.Of<Stmt>(new Increment(index, 1)))) { Site = LoopSite(forEach) });
     }
 
     private void UnsupportedStatement(SyntaxToken at, string kind, string advice, SyntaxNode? node = null) =>

@@ -19,7 +19,11 @@ public sealed record LoweredMethod(
     EquatableArray<CallSite> CallSites,
     string MethodName,
     LocationInfo? MethodLocation,
-    MethodCalls Calls);
+    MethodCalls Calls)
+{
+    /// <summary>Where the <c>for</c> and <c>while</c> loops sit in the source, by the <see cref="While.Site"/> number lowering gave them.</summary>
+    public EquatableArray<CallSite> LoopSites { get; init; }
+}
 
 /// <summary>
 /// Lowers the C# syntax of one [Differentiable] method to the IR: checks the method's shape,
@@ -33,6 +37,7 @@ internal sealed partial class Lowerer
     private readonly CancellationToken _cancellation;
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly List<CallSite> _callSites = new();
+    private readonly List<CallSite> _loopSites = new();
     private readonly List<DifferentiableCall> _differentiableCalls = new();
     private readonly List<VariableInfo> _variables = new();
     private readonly Dictionary<ISymbol, string> _names = new(SymbolEqualityComparer.Default);
@@ -70,7 +75,10 @@ internal sealed partial class Lowerer
             lowerer._callSites.ToEquatableArray(),
             method.Name,
             LocationInfo.From(syntax.Identifier),
-            new MethodCalls(Symbols.RuleKey(method), lowerer._differentiableCalls.ToEquatableArray()));
+            new MethodCalls(Symbols.RuleKey(method), lowerer._differentiableCalls.ToEquatableArray()))
+        {
+            LoopSites = lowerer._loopSites.ToEquatableArray(),
+        };
     }
 
     private MethodModel? LowerMethod(MethodDeclarationSyntax syntax)

@@ -87,6 +87,27 @@ public sealed record RestoreContents(string Stack, ArraySource Array) : Code;
 
 public sealed record ReturnCode(Expr Value) : Code;
 
+/// <summary><c>from.CopyTo(to);</c> between whole arrays or windows: a snapshot of a checkpointed loop's state, or its restoration.</summary>
+public sealed record CopyContents(ArraySource From, ArraySource To) : Code;
+
+/// <summary>
+/// The reverse sweep of a checkpointed loop: rents a Revolve schedule of <see cref="Steps"/> iterations and
+/// <see cref="Snapshots"/> slots and runs its actions: <see cref="Advance"/> (one plain iteration, run the
+/// number of times asked), <see cref="Take"/> and <see cref="Restore"/> (copies to and from the slot in
+/// <see cref="Slot"/>), <see cref="ReverseStep"/> (one iteration with its saves, then its reverse).
+/// </summary>
+public sealed record RevolveLoop(
+    string Schedule,
+    string Action,
+    string Slot,
+    string Counter,
+    Expr Steps,
+    int Snapshots,
+    EquatableArray<Code> Advance,
+    EquatableArray<Code> Take,
+    EquatableArray<Code> Restore,
+    EquatableArray<Code> ReverseStep) : Code;
+
 /// <summary>A gradient parameter of the generated methods and the input (or, for output adjoints, the output) it belongs to.</summary>
 public sealed record GradientParameter(string Name, ParameterInfo Input);
 

@@ -159,7 +159,11 @@ public sealed record Increment(string Target, long Delta) : Stmt;
 public sealed record If(Expr Condition, Block Then, Block Else) : Stmt;
 
 /// <summary>A loop; <see cref="Step"/> runs after each iteration that did not break (a for loop's incrementors).</summary>
-public sealed record While(Expr Condition, Block Body, Block Step) : Stmt;
+public sealed record While(Expr Condition, Block Body, Block Step) : Stmt
+{
+    /// <summary>The number lowering gave a loop the user wrote (see <c>LoweredMethod.LoopSites</c>); -1 for loops lowering made up.</summary>
+    public int Site { get; init; } = -1;
+}
 
 /// <summary><c>array[index] = value</c> on an output span or a local buffer.</summary>
 public sealed record Store(ArraySource Array, Expr Index, Expr Value) : Stmt;
@@ -222,6 +226,9 @@ public sealed record MethodModel(
 {
     /// <summary>The derivatives the method opts into besides reverse mode (read from its attribute).</summary>
     public DerivativeModes Modes { get; init; }
+
+    /// <summary>The snapshot budget of the method's checkpointed outermost loops (its attribute's <c>CheckpointSnapshots</c>); 0 when it does not opt in.</summary>
+    public int CheckpointSnapshots { get; init; }
 }
 
 /// <summary>Where a call sits in the source, by the <see cref="Call.Site"/> number lowering gave it.</summary>

@@ -25,6 +25,8 @@ internal static class RuntimeNames
     public const string ForwardRecord = Differentiation + "ForwardRecord";
     public const string GradientChecks = Differentiation + "GradientChecks";
     public const string GeneratedMath = Differentiation + "GeneratedMath";
+    public const string Revolve = Differentiation + "Revolve";
+    public const string RevolveAction = Differentiation + "RevolveAction";
 
     /// <summary>The generator's version as the build stamped it (Version in Directory.Build.props), without the "+commit" suffix.</summary>
     public static readonly string GeneratorVersion = ReadGeneratorVersion();

@@ -12,6 +12,15 @@ public sealed class DifferentiableAttribute : Attribute
     /// <c>[Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]</c>.
     /// </summary>
     public DerivativeModes Modes { get; init; }
+
+    /// <summary>
+    /// Opts the method's outermost counted loops (<c>for (int t = a; t &lt; n; t++)</c>) into binomial
+    /// checkpointing with this many snapshots of the state the loop carries: the gradient keeps at
+    /// most that many copies plus one iteration's saves, instead of every iteration's, and runs
+    /// about r more iterations per step, r the smallest with C(s + r, s) ≥ n (warning AG0019 names
+    /// the loops it cannot checkpoint). 0, the default, saves every iteration.
+    /// </summary>
+    public int CheckpointSnapshots { get; init; }
 }
 
 /// <summary>The derivatives the generator emits for a <c>[Differentiable]</c> method.</summary>
