@@ -15,7 +15,7 @@ namespace AutoGrad.Benchmarks;
 public static class Commands
 {
     /// <summary>The modes; a command line that starts with anything else goes to BenchmarkDotNet.</summary>
-    public static IReadOnlyList<string> Modes { get; } = ["compare", "scaling", "mlp", "matmul", "forkjoin", "modes", "adbench", "gpu"];
+    public static IReadOnlyList<string> Modes { get; } = ["compare", "scaling", "mlp", "matmul", "forkjoin", "modes", "adbench", "gpu", "checkpoint"];
 
     /// <summary>Runs the command line; returns the process exit code (1 for a bad option, after its one-line message on standard error).</summary>
     public static int Run(string[] args)
@@ -50,6 +50,7 @@ public static class Commands
         root.Subcommands.Add(ModesCommand());
         root.Subcommands.Add(AdBench());
         root.Subcommands.Add(Gpu());
+        root.Subcommands.Add(Checkpoint());
         return root.Parse(args);
     }
 
@@ -149,6 +150,25 @@ public static class Commands
         var json = Json("also write the rows as JSON (gpu.sh reads them)");
         var command = new Command("gpu", "The seed MLP's whole training step (Adam) on each device.") { devices, seconds, batches, json };
         command.SetAction(r => GpuRunner.Run(r.GetValue(devices)!, r.GetValue(seconds), r.GetValue(batches)!, r.GetValue(json)));
+        return command;
+    }
+
+    private static Command Checkpoint()
+    {
+        var steps = new Option<int>("--steps")
+        {
+            Description = "the recurrence's length",
+            DefaultValueFactory = _ => 1_000_000,
+            CustomParser = r =>
+            {
+                string text = Single(r);
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0) return value;
+                r.AddError($"--steps must be a positive whole number, not '{text}'.");
+                return 0;
+            },
+        };
+        var command = new Command("checkpoint", "A 10^6-step recurrence's gradient under binomial checkpointing (several snapshot budgets) against the unbounded one: time and memory.") { steps };
+        command.SetAction(r => CheckpointRunner.Run(r.GetValue(steps)));
         return command;
     }
 

@@ -14,6 +14,7 @@ public class OptionTests
     [InlineData("adbench", "Option '--instance' is required.")]
     [InlineData("compare --jsn out.json", "Unrecognized command or argument '--jsn'.")]
     [InlineData("modes --json", "Required argument missing for option: '--json'.")]
+    [InlineData("checkpoint --steps 0", "--steps must be a positive whole number, not '0'.")]
     public void A_bad_option_is_one_line_and_exit_code_1(string commandLine, string message)
     {
         var run = BenchmarkProgram.Run(commandLine.Split(' '));

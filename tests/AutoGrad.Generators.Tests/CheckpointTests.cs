@@ -204,4 +204,64 @@ public class CheckpointTests
         for (var i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(gradient[i] - expected[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"gradient[{i}]: {gradient[i]:R}, unbounded {expected[i]:R}");
     }
+
+    [Theory]
+    [InlineData("double h = x[0]; [|for|] (int t = 0; t < n; t++) { if (h > 10) break; h = h * w; } return h;", "exits early")]
+    [InlineData("double h = x[0]; [|for|] (int t = 0; t < n; t++) { if (h > 10) return h; h = h * w; } return h;", "exits early")]
+    [InlineData("double h = x[0]; [|for|] (int t = 0; t < n; t++) { h = h * w; if (h > 1) t++; } return h;", "not a counted loop")]
+    [InlineData("double h = x[0]; int t = 0; [|while|] (h < 10 && t < n) { h = h * w + 1; t++; } return h;", "not a counted loop")]
+    [InlineData("double h = x[0]; [|do|] { h = h * w; } while (h < n); return h;", "not a counted loop")]
+    [InlineData("double h = x[0]; if (w > 0) { [|for|] (int t = 0; t < n; t++) h = h * w; } return h;", "inside a branch")]
+    [InlineData("double h = 0; double[] y = new double[2]; [|for|] (int t = 0; t < n; t++) { Fill(h, y); h = w * y[0] + y[1]; } return h;", "calls the void method")]
+    public void A_loop_that_cannot_be_checkpointed_gets_a_warning_at_its_keyword(string body, string why)
+    {
+        var source = MarkedSource.Parse($$"""
+            using System;
+            using AutoGrad;
+            public static partial class C
+            {
+                [Differentiable] public static void Fill(double v, Span<double> y) { y[0] = v; y[1] = v * v; }
+                [Differentiable(CheckpointSnapshots = 4)] public static double F(double[] x, double w, int n) { {{body}} }
+            }
+            """);
+        var (result, output) = GeneratorHarness.Run(source.Text);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("AG0019", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains(why, diagnostic.GetMessage());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591"));
+        Assert.DoesNotContain("Revolve", GeneratorHarness.Generated(result));
+    }
+
+    [Fact]
+    public void A_negative_budget_is_reported_at_the_method()
+    {
+        var source = MarkedSource.Parse("""
+            using AutoGrad;
+            public static partial class C
+            {
+                [Differentiable(CheckpointSnapshots = -2)] public static double [|F|](double w, int n) { double h = 1; for (int t = 0; t < n; t++) h = h * w; return h; }
+            }
+            """);
+        var (result, _) = GeneratorHarness.Run(source.Text);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("AG0019", diagnostic.Id);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains("at least 1", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void Without_the_opt_in_no_loop_is_checkpointed_or_reported()
+    {
+        var (result, _) = GeneratorHarness.Run("""
+            using AutoGrad;
+            public static partial class C
+            {
+                [Differentiable] public static double F(double w, int n) { double h = 1; for (int t = 0; t < n; t++) { if (h > 5) break; h = h * w; } return h; }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.DoesNotContain("Revolve", GeneratorHarness.Generated(result));
+    }
 }
