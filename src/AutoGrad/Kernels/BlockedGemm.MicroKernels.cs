@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AutoGrad.Kernels;
 
@@ -58,49 +59,77 @@ internal static unsafe partial class BlockedGemm<T>
     /// vectors and broadcasts one A value per row. <typeparamref name="TRows"/> is a constant in
     /// each instantiation, so the JIT drops the code of absent rows: 8 rows is the classic kernel.
     /// </summary>
+    /// <remarks>
+    /// The accumulators start at zero and C is added after the depth loop, its lines prefetched
+    /// before it: loaded up front, C's cache misses (a tile's rows are a row of C apart, and C
+    /// has left the cache since the last depth block) stalled the first multiply-adds, with
+    /// nothing else for the core to do.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile512<TRows>(T* a, nint rowStride, nint depthStride, T* b, nint ldb, int kc, T* c, nint ldc, bool load)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value, w = Vector512<T>.Count;
         Debug.Assert(rows <= 8);
+        if (load) PrefetchTile(c, ldc, rows, 2 * w);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
             c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        if (rowStride == 1)
+        {
+            // A packed, or transposed in place: one depth step's rows are adjacent, so a single
+            // pointer reaches them at constant offsets (eight row pointers left too few registers,
+            // and three were reloaded from the stack at every depth step).
+            for (int p = 0; p < kc; p++, a += depthStride, b += ldb)
+            {
+                var b0 = Vector512.Load(b);
+                var b1 = Vector512.Load(b + w);
+                var x0 = Vector512.Create(a[0]); c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
+                if (rows > 1) { var x1 = Vector512.Create(a[1]); c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11); }
+                if (rows > 2) { var x2 = Vector512.Create(a[2]); c20 = Fma(x2, b0, c20); c21 = Fma(x2, b1, c21); }
+                if (rows > 3) { var x3 = Vector512.Create(a[3]); c30 = Fma(x3, b0, c30); c31 = Fma(x3, b1, c31); }
+                if (rows > 4) { var x4 = Vector512.Create(a[4]); c40 = Fma(x4, b0, c40); c41 = Fma(x4, b1, c41); }
+                if (rows > 5) { var x5 = Vector512.Create(a[5]); c50 = Fma(x5, b0, c50); c51 = Fma(x5, b1, c51); }
+                if (rows > 6) { var x6 = Vector512.Create(a[6]); c60 = Fma(x6, b0, c60); c61 = Fma(x6, b1, c61); }
+                if (rows > 7) { var x7 = Vector512.Create(a[7]); c70 = Fma(x7, b0, c70); c71 = Fma(x7, b1, c71); }
+            }
+        }
+        else
+        {
+            T* a0 = a;
+            T* a1 = a + rowStride;
+            T* a2 = a + 2 * rowStride;
+            T* a3 = a + 3 * rowStride;
+            T* a4 = a + 4 * rowStride;
+            T* a5 = a + 5 * rowStride;
+            T* a6 = a + 6 * rowStride;
+            T* a7 = a + 7 * rowStride;
+            nint depth = 0;
+            for (int p = 0; p < kc; p++, depth += depthStride, b += ldb)
+            {
+                var b0 = Vector512.Load(b);
+                var b1 = Vector512.Load(b + w);
+                var x0 = Vector512.Create(a0[depth]); c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
+                if (rows > 1) { var x1 = Vector512.Create(a1[depth]); c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11); }
+                if (rows > 2) { var x2 = Vector512.Create(a2[depth]); c20 = Fma(x2, b0, c20); c21 = Fma(x2, b1, c21); }
+                if (rows > 3) { var x3 = Vector512.Create(a3[depth]); c30 = Fma(x3, b0, c30); c31 = Fma(x3, b1, c31); }
+                if (rows > 4) { var x4 = Vector512.Create(a4[depth]); c40 = Fma(x4, b0, c40); c41 = Fma(x4, b1, c41); }
+                if (rows > 5) { var x5 = Vector512.Create(a5[depth]); c50 = Fma(x5, b0, c50); c51 = Fma(x5, b1, c51); }
+                if (rows > 6) { var x6 = Vector512.Create(a6[depth]); c60 = Fma(x6, b0, c60); c61 = Fma(x6, b1, c61); }
+                if (rows > 7) { var x7 = Vector512.Create(a7[depth]); c70 = Fma(x7, b0, c70); c71 = Fma(x7, b1, c71); }
+            }
+        }
+
         if (load)
         {
-            c00 = Vector512.Load(c); c01 = Vector512.Load(c + w);
-            if (rows > 1) { c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + w); }
-            if (rows > 2) { c20 = Vector512.Load(c + 2 * ldc); c21 = Vector512.Load(c + 2 * ldc + w); }
-            if (rows > 3) { c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + w); }
-            if (rows > 4) { c40 = Vector512.Load(c + 4 * ldc); c41 = Vector512.Load(c + 4 * ldc + w); }
-            if (rows > 5) { c50 = Vector512.Load(c + 5 * ldc); c51 = Vector512.Load(c + 5 * ldc + w); }
-            if (rows > 6) { c60 = Vector512.Load(c + 6 * ldc); c61 = Vector512.Load(c + 6 * ldc + w); }
-            if (rows > 7) { c70 = Vector512.Load(c + 7 * ldc); c71 = Vector512.Load(c + 7 * ldc + w); }
+            c00 += Vector512.Load(c); c01 += Vector512.Load(c + w);
+            if (rows > 1) { c10 += Vector512.Load(c + ldc); c11 += Vector512.Load(c + ldc + w); }
+            if (rows > 2) { c20 += Vector512.Load(c + 2 * ldc); c21 += Vector512.Load(c + 2 * ldc + w); }
+            if (rows > 3) { c30 += Vector512.Load(c + 3 * ldc); c31 += Vector512.Load(c + 3 * ldc + w); }
+            if (rows > 4) { c40 += Vector512.Load(c + 4 * ldc); c41 += Vector512.Load(c + 4 * ldc + w); }
+            if (rows > 5) { c50 += Vector512.Load(c + 5 * ldc); c51 += Vector512.Load(c + 5 * ldc + w); }
+            if (rows > 6) { c60 += Vector512.Load(c + 6 * ldc); c61 += Vector512.Load(c + 6 * ldc + w); }
+            if (rows > 7) { c70 += Vector512.Load(c + 7 * ldc); c71 += Vector512.Load(c + 7 * ldc + w); }
         }
-
-        T* a0 = a;
-        T* a1 = a + rowStride;
-        T* a2 = a + 2 * rowStride;
-        T* a3 = a + 3 * rowStride;
-        T* a4 = a + 4 * rowStride;
-        T* a5 = a + 5 * rowStride;
-        T* a6 = a + 6 * rowStride;
-        T* a7 = a + 7 * rowStride;
-        nint depth = 0;
-        for (int p = 0; p < kc; p++, depth += depthStride, b += ldb)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + w);
-            var x0 = Vector512.Create(a0[depth]); c00 = Fma(x0, b0, c00); c01 = Fma(x0, b1, c01);
-            if (rows > 1) { var x1 = Vector512.Create(a1[depth]); c10 = Fma(x1, b0, c10); c11 = Fma(x1, b1, c11); }
-            if (rows > 2) { var x2 = Vector512.Create(a2[depth]); c20 = Fma(x2, b0, c20); c21 = Fma(x2, b1, c21); }
-            if (rows > 3) { var x3 = Vector512.Create(a3[depth]); c30 = Fma(x3, b0, c30); c31 = Fma(x3, b1, c31); }
-            if (rows > 4) { var x4 = Vector512.Create(a4[depth]); c40 = Fma(x4, b0, c40); c41 = Fma(x4, b1, c41); }
-            if (rows > 5) { var x5 = Vector512.Create(a5[depth]); c50 = Fma(x5, b0, c50); c51 = Fma(x5, b1, c51); }
-            if (rows > 6) { var x6 = Vector512.Create(a6[depth]); c60 = Fma(x6, b0, c60); c61 = Fma(x6, b1, c61); }
-            if (rows > 7) { var x7 = Vector512.Create(a7[depth]); c70 = Fma(x7, b0, c70); c71 = Fma(x7, b1, c71); }
-        }
-
         c00.Store(c); c01.Store(c + w);
         if (rows > 1) { c10.Store(c + ldc); c11.Store(c + ldc + w); }
         if (rows > 2) { c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w); }
@@ -111,6 +140,18 @@ internal static unsafe partial class BlockedGemm<T>
         if (rows > 7) { c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w); }
     }
 
+    /// <summary>Prefetches the cache lines of a tile of C, <paramref name="rows"/> rows of <paramref name="columns"/> elements, <paramref name="ldc"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(T* c, nint ldc, int rows, int columns)
+    {
+        int lineElements = 64 / sizeof(T);
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            // The row's first line, each line after it, and its last element's (a row that is not line-aligned spans one more line).
+            for (int j = 0; j < columns; j += lineElements) Sse.Prefetch0(c + j);
+            Sse.Prefetch0(c + columns - 1);
+        }
+    }
     /// <summary>
     /// Up to 8 rows × 1 vector of C. Kept apart from <see cref="Tile512{TRows}"/>: with a single
     /// use of each A value the JIT folds its broadcast into the multiply-add as an embedded

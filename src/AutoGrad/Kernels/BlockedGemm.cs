@@ -380,15 +380,68 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             }
             else
             {
+                T* source = p.A + (nint)ir * p.K + pc;
+                int transposed = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && rows == 8 && mr == 8)
+                    transposed = PackFloatPanelOf8Rows((float*)source, p.K, (float*)panel, kc);
                 // Row by row: each read streams along a row of A.
                 for (int r = 0; r < rows; r++)
                 {
-                    T* source = p.A + (nint)(ir + r) * p.K + pc;
+                    T* row = source + (nint)r * p.K;
                     T* d = panel + r;
-                    for (int kk = 0; kk < kc; kk++) d[kk * mr] = source[kk];
+                    for (int kk = transposed; kk < kc; kk++) d[kk * mr] = row[kk];
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Packs the first depth steps of a full 8-row panel of a row-major float A, eight at a
+    /// time as 8 × 8 transposes in registers, and returns how many it packed (a multiple of
+    /// 8). Element by element, packing A took a tenth of the time of 1024³ on one core.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int PackFloatPanelOf8Rows(float* source, nint lda, float* panel, int kc)
+    {
+        int kk = 0;
+        for (; kk + 8 <= kc; kk += 8, source += 8, panel += 64)
+        {
+            var r0 = Avx.LoadVector256(source);
+            var r1 = Avx.LoadVector256(source + lda);
+            var r2 = Avx.LoadVector256(source + 2 * lda);
+            var r3 = Avx.LoadVector256(source + 3 * lda);
+            var r4 = Avx.LoadVector256(source + 4 * lda);
+            var r5 = Avx.LoadVector256(source + 5 * lda);
+            var r6 = Avx.LoadVector256(source + 6 * lda);
+            var r7 = Avx.LoadVector256(source + 7 * lda);
+            // Interleave pairs of rows, then pairs of pairs: each 128-bit lane then holds four
+            // rows' values of one depth step, the low lanes for steps 0-3, the high for 4-7.
+            var t0 = Avx.UnpackLow(r0, r1);
+            var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5);
+            var t5 = Avx.UnpackHigh(r4, r5);
+            var t6 = Avx.UnpackLow(r6, r7);
+            var t7 = Avx.UnpackHigh(r6, r7);
+            var s0 = Avx.Shuffle(t0, t2, 0x44);
+            var s1 = Avx.Shuffle(t0, t2, 0xEE);
+            var s2 = Avx.Shuffle(t1, t3, 0x44);
+            var s3 = Avx.Shuffle(t1, t3, 0xEE);
+            var s4 = Avx.Shuffle(t4, t6, 0x44);
+            var s5 = Avx.Shuffle(t4, t6, 0xEE);
+            var s6 = Avx.Shuffle(t5, t7, 0x44);
+            var s7 = Avx.Shuffle(t5, t7, 0xEE);
+            Avx.Store(panel, Avx.Permute2x128(s0, s4, 0x20));
+            Avx.Store(panel + 8, Avx.Permute2x128(s1, s5, 0x20));
+            Avx.Store(panel + 16, Avx.Permute2x128(s2, s6, 0x20));
+            Avx.Store(panel + 24, Avx.Permute2x128(s3, s7, 0x20));
+            Avx.Store(panel + 32, Avx.Permute2x128(s0, s4, 0x31));
+            Avx.Store(panel + 40, Avx.Permute2x128(s1, s5, 0x31));
+            Avx.Store(panel + 48, Avx.Permute2x128(s2, s6, 0x31));
+            Avx.Store(panel + 56, Avx.Permute2x128(s3, s7, 0x31));
+        }
+        return kk;
     }
 
     /// <summary>
