@@ -36,12 +36,12 @@ public class MatMulTests
             // below the tile height (1..7 of 8 rows with AVX-512, 1..5 of 6 with AVX2), each in
             // full column panels (48, 64) and in ragged ones of either width: the last panel
             // one vector wide or less, or wider (37, 45, 52 leave 5, 13, 20 of 32 floats with
-            // AVX-512, 5, 13, 4 of 16 with AVX2, and so on for doubles). A depth of 333 takes
+            // AVX-512, 5, 13, 4 of 16 with AVX2, and so on for doubles). A depth of 555 takes at least
             // two depth blocks on every path, so C is also loaded and added to mid-product.
             for (int m = 2; m <= 16; m++)
             {
                 foreach (int n in new[] { 37, 45, 48, 52, 64 }) data.Add(variant, m, 40, n);
-                data.Add(variant, m, 333, 45);
+                data.Add(variant, m, 555, 45);
             }
         }
         return data;
