@@ -9,9 +9,11 @@ public class DerivativeModeTests
     private const string Usings = "using System; using AutoGrad;\n";
 
     [Theory]
-    // Hessian-vector products do not go through calls; forward mode does (see Forward_mode_goes_through_calls).
-    [InlineData("static partial class C { [Differentiable] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "does not go through calls yet")]
-    [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Forward)] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "does not go through calls yet")]
+    // Hessian-vector products go through calls only by the callee's NamePullbackTangent; forward mode needs none (see Forward_mode_goes_through_calls).
+    [InlineData("static partial class C { [Differentiable] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "add 'Modes = DerivativeModes.HessianVector' to its [Differentiable]")]
+    [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Forward)] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "add 'Modes = DerivativeModes.HessianVector' to its [Differentiable]")]
+    [InlineData("static partial class C { static double G(double v) => v * v; [DerivativeOf(typeof(C), nameof(G))] static void GPullback(double v, double seed, ref double dv) => dv += 2 * v * seed; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "a [DerivativeOf] rule gives only the pullback; make the callee [Differentiable(Modes = DerivativeModes.HessianVector)]")]
+    [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Forward)] static void Fill(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double[] x) { double[] y = new double[1]; [|Fill(x, y)|]; return y[0]; } }", "does not go through calls to void methods yet")]
     // A void callee's tangent comes only from its own NameTangent.
     [InlineData("static partial class C { static void Fill(ReadOnlySpan<double> x, Span<double> y) { } [DerivativeOf(typeof(C), nameof(Fill))] static void FillPullback(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> dy, Span<double> dx) { } [Differentiable(Modes = DerivativeModes.Forward)] public static void F(ReadOnlySpan<double> x, Span<double> y) { [|Fill(x, y)|]; } }", "a [DerivativeOf] rule of a void method gives only its pullback")]
     [InlineData("static partial class C { [Differentiable] static void Fill(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } [Differentiable(Modes = DerivativeModes.Forward)] public static double F(double[] x) { double[] y = new double[1]; [|Fill(x, y)|]; return y[0]; } }", "add 'Modes = DerivativeModes.Forward' to its [Differentiable]")]
@@ -52,6 +54,51 @@ public class DerivativeModeTests
         Assert.Contains("global::C.GPullback(", tangent); // G has no tangent: its gradient along the direction
         Assert.Contains("global::C.HTangent(", tangent);  // H has its own
         Assert.DoesNotContain("throw", tangent);
+    }
+
+    [Fact]
+    public void Hessian_vector_products_go_through_callees_with_a_pullback_tangent()
+    {
+        var (result, output) = GeneratorHarness.Run(Usings + """
+            static partial class C
+            {
+                [Differentiable(Modes = DerivativeModes.HessianVector)] public static double G(ReadOnlySpan<double> v, double a) => v[0] * v[1] * a;
+                [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double[] x) => G(x, x[0]) * G(x.AsSpan(1, 2), 2);
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var generated = GeneratorHarness.Generated(result);
+        var product = generated[generated.IndexOf("public static double FHessianVectorProduct(")..];
+        product = product[..product.IndexOf("\n    }", StringComparison.Ordinal)];
+        Assert.Contains("global::C.GPullbackTangent(", product);
+        Assert.DoesNotContain("throw", product);
+    }
+
+    [Fact]
+    public void Hessian_vector_products_find_the_pullback_tangents_of_a_referenced_assembly()
+    {
+        var (_, library) = GeneratorHarness.Run(Usings + """
+            namespace Lib;
+            public static partial class Fns
+            {
+                [Differentiable(Modes = DerivativeModes.HessianVector)] public static double G(ReadOnlySpan<double> v, double a) => v[0] * v[0] * a;
+            }
+            """);
+        using var image = new MemoryStream();
+        Assert.True(library.WithAssemblyName("Lib").Emit(image).Success);
+        var compilation = GeneratorHarness.Compilation(Usings + """
+            static partial class C
+            {
+                [Differentiable(Modes = DerivativeModes.HessianVector)]
+                public static double F(double[] x) => Lib.Fns.G(x, x[1]);
+            }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var generated = string.Concat(output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
+        Assert.Contains("global::Lib.Fns.GPullbackTangent(", generated);
     }
 
     [Fact]
@@ -134,6 +181,8 @@ public class DerivativeModeTests
         Assert.Contains("FTangent", methods);
         Assert.DoesNotContain("FHessianVectorProduct", methods);
         Assert.Contains("GHessianVectorProduct", methods);
+        Assert.Contains("GPullbackTangent", methods); // what a caller's Hessian-vector product calls
+        Assert.DoesNotContain("FPullbackTangent", methods);
         Assert.DoesNotContain("GTangent", methods);
         Assert.Contains("HJacobian", methods);
         Assert.Contains("HTangent", methods); // the Jacobian's forward path

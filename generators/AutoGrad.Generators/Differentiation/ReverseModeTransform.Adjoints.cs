@@ -226,7 +226,7 @@ internal sealed partial class ReverseModeTransform
         }
         arguments.AddRange(seeds);
         arguments.AddRange(gradients);
-        output.Add(new PullbackCall(target.Pullback!, arguments.ToEquatableArray()));
+        output.Add(new PullbackCall(target.Pullback!, arguments.ToEquatableArray(), target));
         output.AddRange(scratch);
         foreach (var (argument, scalarAdjoint) in scalarAdjoints)
             Backpropagate(argument, scalarAdjoint, output, cache);

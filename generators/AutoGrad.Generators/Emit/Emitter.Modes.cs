@@ -19,6 +19,11 @@ internal static partial class Emitter
             writer.Line();
             WriteHessianVector(writer, program, hessianVector);
         }
+        if (program.PullbackTangent is { } pullbackTangent)
+        {
+            writer.Line();
+            WritePullbackTangent(writer, program, pullbackTangent);
+        }
         if (program.Jacobian is { } jacobian && program.Tangent is { } forward)
         {
             writer.Line();
@@ -97,6 +102,31 @@ internal static partial class Emitter
             WriteSameLength(writer, hessianVector.Directions.Concat(hessianVector.Gradients).Concat(hessianVector.Products));
             WriteCleared(writer, hessianVector.Gradients.Concat(hessianVector.Products));
             WriteCode(writer, hessianVector.Body);
+        }
+        writer.Close();
+    }
+
+    private static void WritePullbackTangent(SourceWriter writer, GradientProgram program, PullbackTangentProgram pullbackTangent)
+    {
+        var t = program.Type.Keyword();
+        writer.Line($"/// <summary>The tangent of <c>{GeneratedNames.Pullback(program.Name)}</c> along the <c>t</c> directions and the seed's tangent: accumulates into the <c>d</c> arguments as it does, and the derivative of those along the direction into their <c>t</c> twins; returns the value. A caller's Hessian-vector product calls it.</summary>");
+        writer.Line(GeneratedCode);
+        var seedTangents = pullbackTangent.SeedTangent is { } seedTangent
+            ? new[] { $"{t} {Id(seedTangent)}" }
+            : pullbackTangent.OutputAdjointTangents.Select(o => $"{RuntimeNames.ReadOnlySpan(program.Type)} {Id(o.Name)}");
+        var parameters = UserParameters(program)
+            .Concat(pullbackTangent.Directions.Select(d => Direction(program, d)))
+            .Concat(SeedParameters(program))
+            .Concat(seedTangents)
+            .Concat(GradientParameters(program))
+            .Concat(pullbackTangent.GradientTangents.Select(g => g.Input.Shape == ParameterShape.Scalar ? $"ref {t} {Id(g.Name)}" : $"{RuntimeNames.Span(program.Type)} {Id(g.Name)}"));
+        writer.Open($"{program.Accessibility} static {(program.ReturnsVoid ? "void" : t)} {GeneratedNames.PullbackTangent(program.Name)}({Join(parameters)})");
+        if ((pullbackTangent.Failure ?? program.Failure) is { } failure) writer.Line(Throw(program, failure));
+        else
+        {
+            WriteLengthChecks(writer, program);
+            WriteSameLength(writer, pullbackTangent.Directions.Concat(pullbackTangent.OutputAdjointTangents).Concat(pullbackTangent.GradientTangents));
+            WriteCode(writer, pullbackTangent.Body);
         }
         writer.Close();
     }

@@ -495,7 +495,8 @@ internal sealed partial class Lowerer
             Parameters: signatures.Select(s => s!).ToEquatableArray(),
             Kind: isDifferentiable ? CallKind.Differentiable : CallKind.None,
             Pullback: isDifferentiable ? GeneratedNames.Pullback(qualifiedType + "." + callee.Name) : null,
-            Tangent: isDifferentiable && Symbols.HasTangent(callee.OriginalDefinition) ? GeneratedNames.Tangent(qualifiedType + "." + callee.Name) : null);
+            Tangent: isDifferentiable && Symbols.HasTangent(callee.OriginalDefinition) ? GeneratedNames.Tangent(qualifiedType + "." + callee.Name) : null,
+            PullbackTangent: isDifferentiable && Symbols.HasPullbackTangent(callee.OriginalDefinition) ? GeneratedNames.PullbackTangent(qualifiedType + "." + callee.Name) : null);
 
         var site = _callSites.Count;
         _callSites.Add(new CallSite(site, LocationInfo.From(invocation)));

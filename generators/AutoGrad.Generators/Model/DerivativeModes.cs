@@ -28,6 +28,19 @@ public sealed record HessianVectorProgram(
     EquatableArray<Code> Body,
     string? Failure);
 
+/// <summary>
+/// NamePullbackTangent: the tangent of NamePullback. The method's parameters, one direction per differentiable
+/// parameter, the seed and its tangent (a void method: the outputs' adjoints, then their tangents), the
+/// gradients and then their tangents, both accumulated into as NamePullback does.
+/// </summary>
+public sealed record PullbackTangentProgram(
+    EquatableArray<GradientParameter> Directions,
+    string? SeedTangent,
+    EquatableArray<GradientParameter> OutputAdjointTangents,
+    EquatableArray<GradientParameter> GradientTangents,
+    EquatableArray<Code> Body,
+    string? Failure);
+
 /// <summary>NameJacobian: one row-major m x len(p) span per differentiable parameter, for a void method with one output.</summary>
 public sealed record JacobianProgram(EquatableArray<GradientParameter> Jacobians, GradientParameter Output, JacobianNames Names, string? Failure);
 

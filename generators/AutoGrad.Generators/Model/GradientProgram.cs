@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace AutoGrad.Generators.Model;
 
 /// <summary>A statement of the generated code: the output of differentiation, the input of emission.</summary>
@@ -39,8 +42,25 @@ public sealed record WhileCode(Expr Condition, EquatableArray<Code> Body) : Code
 /// <summary><c>for (int counter = count; counter &gt; 0; counter--) body</c>: a loop replayed backwards.</summary>
 public sealed record Repeat(string Counter, Expr Count, EquatableArray<Code> Body) : Code;
 
-/// <summary>A call to a pullback: generated for a [Differentiable] callee or a user's [DerivativeOf] rule.</summary>
-public sealed record PullbackCall(string Method, EquatableArray<CallArgument> Arguments) : Code;
+/// <summary>
+/// A call to a pullback: generated for a [Differentiable] callee or a user's [DerivativeOf] rule. Its
+/// arguments are the callee's, then (after the record, for a callee's split reverse half) its seeds
+/// (the result's adjoint, or its outputs'), then one gradient per differentiable parameter.
+/// </summary>
+public sealed record PullbackCall(string Method, EquatableArray<CallArgument> Arguments, CallTarget Target) : Code
+{
+    public int SeedCount => Arguments.Count - Target.Parameters.Count - GradientCount - (HasRecord ? 1 : 0);
+
+    public int GradientCount => Target.Parameters.Count(p => p.Differentiable);
+
+    public bool HasRecord => Arguments.Count > Target.Parameters.Count && Arguments[Target.Parameters.Count].Value is RecordValue;
+
+    public IEnumerable<CallArgument> Inputs => Arguments.Take(Target.Parameters.Count);
+
+    public IEnumerable<CallArgument> Seeds => Arguments.Skip(Arguments.Count - GradientCount - SeedCount).Take(SeedCount);
+
+    public IEnumerable<CallArgument> Gradients => Arguments.Skip(Arguments.Count - GradientCount);
+}
 
 public sealed record CallArgument(Expr Value, bool ByRef);
 
@@ -133,8 +153,11 @@ public sealed record GradientProgram(
     /// <summary>NameTangent, when the method opts into forward mode (or a Jacobian, whose forward path calls it).</summary>
     public TangentProgram? Tangent { get; init; }
 
-    /// <summary>NameHessianVectorProduct, when the method opts into it.</summary>
+    /// <summary>NameHessianVectorProduct, when the method opts into it (and has a scalar result).</summary>
     public HessianVectorProgram? HessianVector { get; init; }
+
+    /// <summary>NamePullbackTangent, when the method opts into Hessian-vector products: what a caller's NameHessianVectorProduct calls.</summary>
+    public PullbackTangentProgram? PullbackTangent { get; init; }
 
     /// <summary>NameJacobian, when the method opts into it.</summary>
     public JacobianProgram? Jacobian { get; init; }

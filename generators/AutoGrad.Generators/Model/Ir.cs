@@ -132,7 +132,8 @@ public enum CallKind { Differentiable, Rule, None }
 /// The method a call reaches and, once resolved, the pullback to call in the reverse sweep
 /// (generated for [Differentiable] callees, user-written for [DerivativeOf] rules). A generated
 /// pullback recomputes its forward sweep, so it never reads the outputs it is handed.
-/// <see cref="Tangent"/> names the callee's NameTangent when it opts into forward mode.
+/// <see cref="Tangent"/> names the callee's NameTangent when it opts into forward mode,
+/// <see cref="PullbackTangent"/> its NamePullbackTangent when it opts into Hessian-vector products.
 /// </summary>
 public sealed record CallTarget(
     string Method,
@@ -142,7 +143,8 @@ public sealed record CallTarget(
     CallKind Kind,
     string? Pullback,
     bool PullbackReadsOutputs = false,
-    string? Tangent = null)
+    string? Tangent = null,
+    string? PullbackTangent = null)
 {
     /// <summary>The floating type of the callee's values.</summary>
     public ScalarType Element() => Parameters.FirstOrDefault(p => p.Element.IsReal())?.Element ?? ScalarType.Double;

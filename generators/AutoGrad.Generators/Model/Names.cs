@@ -11,6 +11,9 @@ internal static class GeneratedNames
     public static string Reverse(string method) => method + "Reverse";
     public static string Tangent(string method) => method + "Tangent";
     public static string HessianVectorProduct(string method) => method + "HessianVectorProduct";
+
+    /// <summary>The tangent of NamePullback, which a caller's NameHessianVectorProduct calls (forward over reverse through a call).</summary>
+    public static string PullbackTangent(string method) => method + "PullbackTangent";
     public static string Jacobian(string method) => method + "Jacobian";
 
     /// <summary>The private method NameGradient and NamePullback share: forward and reverse sweep in one.</summary>

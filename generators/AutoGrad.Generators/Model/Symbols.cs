@@ -81,13 +81,29 @@ internal static class Symbols
     {
         if (method.DeclaringSyntaxReferences.Length == 0)
             return method.ContainingType.GetMembers(GeneratedNames.Tangent(method.Name)).Any(m => m is IMethodSymbol { IsStatic: true });
+        return (ModesOf(method) & (DerivativeModes.Forward | DerivativeModes.Jacobian)) != 0;
+    }
+
+    /// <summary>
+    /// Whether a [Differentiable] method has a NamePullbackTangent: in this compilation its attribute's Modes
+    /// include HessianVector; from a referenced assembly the method is there in metadata.
+    /// </summary>
+    public static bool HasPullbackTangent(IMethodSymbol method)
+    {
+        if (method.DeclaringSyntaxReferences.Length == 0)
+            return method.ContainingType.GetMembers(GeneratedNames.PullbackTangent(method.Name)).Any(m => m is IMethodSymbol { IsStatic: true });
+        return (ModesOf(method) & DerivativeModes.HessianVector) != 0;
+    }
+
+    private static DerivativeModes ModesOf(IMethodSymbol method)
+    {
         foreach (var attribute in method.GetAttributes())
         {
             if (attribute.AttributeClass?.ToDisplayString() != DifferentiableAttribute) continue;
             foreach (var argument in attribute.NamedArguments)
-                if (argument.Key == "Modes" && argument.Value.Value is int modes && (modes & (int)(DerivativeModes.Forward | DerivativeModes.Jacobian)) != 0) return true;
+                if (argument.Key == "Modes" && argument.Value.Value is int modes) return (DerivativeModes)modes;
         }
-        return false;
+        return DerivativeModes.Reverse;
     }
 
     public static string FullyQualified(ISymbol symbol) => symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

@@ -246,6 +246,91 @@ namespace Samples
             return result;
         }
 
+        /// <summary>The tangent of <c>LogisticLossPullback</c> along the <c>t</c> directions and the seed's tangent: accumulates into the <c>d</c> arguments as it does, and the derivative of those along the direction into their <c>t</c> twins; returns the value. A caller's Hessian-vector product calls it.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+        public static double LogisticLossPullbackTangent(double[] w, double b, double[] x, double[] y, int features, global::System.ReadOnlySpan<double> tw, double tb, double seed, double tseed, global::System.Span<double> dw, ref double db, global::System.Span<double> tdw, ref double tdb)
+        {
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, dw.Length, "dw");
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, tw.Length, "tw");
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(w.Length, tdw.Length, "tdw");
+            double result = 0.0;
+            double loss = 0.0;
+            int samples = 0;
+            int s = 0;
+            double tZ = 0.0;
+            double z = 0.0;
+            int j = 0;
+            double tDloss = 0.0;
+            double dloss = 0.0;
+            double tDz = 0.0;
+            double dz = 0.0;
+            // Forward sweep: the method as written, saving what the reverse sweep needs.
+            loss = 0.0;
+            samples = y.Length;
+            s = 0;
+            // The statements after the loop, reversed first: the loop's reverse half needs their adjoints.
+            // result = loss / (double)samples
+            double t1 = (double)samples;
+            tDloss = tseed / t1;
+            dloss = seed / t1;
+            // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
+            while (s < samples)
+            {
+                tZ = tb;
+                z = b;
+                j = 0;
+                while (j < features)
+                {
+                    double u1 = x[s * features + j];
+                    tZ = tZ + tw[j] * u1;
+                    z = z + w[j] * u1;
+                    j++;
+                }
+                loss = loss + global::System.Math.Log(1.0 + global::System.Math.Exp(-y[s] * z));
+                // loss = loss + global::System.Math.Log(1.0 + global::System.Math.Exp(-y[s] * z))
+                double t2 = -y[s];
+                double tT3 = t2 * tZ;
+                double t3 = t2 * z;
+                double u2 = global::System.Math.Exp(t3);
+                double tT4 = u2 * tT3;
+                double t4 = u2;
+                double tT5 = tT4;
+                double t5 = 1.0 + t4;
+                double u3 = 1.0 / t5;
+                double tG1 = tDloss * u3 + dloss * (-(u3 * tT5) / t5);
+                double g1 = dloss * u3;
+                double tG2 = tG1 * t4 + g1 * tT4;
+                double g2 = g1 * t4;
+                tDz = tG2 * t2;
+                dz = g2 * t2;
+                j = 0;
+                while (j < features)
+                {
+                    // z = z + w[j] * x[s * features + j]
+                    int t6 = s * features;
+                    int t7 = t6 + j;
+                    double t8 = x[t7];
+                    tdw[j] += tDz * t8;
+                    dw[j] += dz * t8;
+                    j++;
+                }
+                // z = b
+                double tG3 = tDz;
+                double g3 = dz;
+                tDz = 0.0;
+                dz = 0.0;
+                tdb += tG3;
+                db += g3;
+                s++;
+            }
+            result = loss / (double)samples;
+            // Reverse sweep: statements in reverse order, accumulating adjoints.
+            // loss = 0.0
+            tDloss = 0.0;
+            dloss = 0.0;
+            return result;
+        }
+
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double __LogisticLossValueAndPullback(double[] w, double b, double[] x, double[] y, int features, double seed, global::System.Span<double> dw, ref double db)
@@ -587,6 +672,135 @@ namespace Samples
             da += g6 * b;
             double u16 = 2.0 * b;
             hb += tG6 * a + g6 * va + (tG7 * u16 + g7 * (2.0 * vb));
+            db += g6 * a + g7 * u16;
+            return result;
+        }
+
+        /// <summary>The tangent of <c>MixedPullback</c> along the <c>t</c> directions and the seed's tangent: accumulates into the <c>d</c> arguments as it does, and the derivative of those along the direction into their <c>t</c> twins; returns the value. A caller's Hessian-vector product calls it.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+        public static double MixedPullbackTangent(double a, double b, double ta, double tb, double seed, double tseed, ref double da, ref double db, ref double tda, ref double tdb)
+        {
+            double result = 0.0;
+            double tT = 0.0;
+            double t = 0.0;
+            double tDt = 0.0;
+            double dt = 0.0;
+            double tSavedT = 0.0;
+            double savedT = 0.0;
+            double tSavedT_1 = 0.0;
+            double savedT_1 = 0.0;
+            // Forward sweep: the method as written, saving what the reverse sweep needs.
+            double u1 = a * b;
+            double u2 = global::System.Math.Tanh(u1);
+            double u3 = 1.0 + b * b;
+            double u4 = u2 / u3;
+            tT = ((1.0 - u2 * u2) * (ta * b + a * tb) - u4 * (2.0 * b * tb)) / u3;
+            t = u4;
+            if (a > 0.0)
+            {
+                tSavedT = tT;
+                savedT = t;
+                double u5 = global::System.Math.Sqrt(a);
+                double u6 = global::System.Math.Sin(b);
+                tT = tT + (0.5 / u5 * ta * u6 + u5 * (global::System.Math.Cos(b) * tb));
+                t = t + u5 * u6;
+            }
+            else
+            {
+                tSavedT_1 = tT;
+                savedT_1 = t;
+                double u7 = 0.0;
+                double tU7 = 0.0;
+                if (a > -1.0)
+                {
+                    u7 = global::System.Math.Pow(a, 3.0);
+                    tU7 = 3.0 * global::AutoGrad.Differentiation.GeneratedMath.Square(a) * ta;
+                }
+                else
+                {
+                    u7 = a * b;
+                    tU7 = ta * b + a * tb;
+                }
+                tT = tT - tU7;
+                t = t - u7;
+            }
+            result = t * a;
+            // Reverse sweep: statements in reverse order, accumulating adjoints.
+            // result = t * a
+            tDt = tseed * a + seed * ta;
+            dt = seed * a;
+            tda += tseed * t + seed * tT;
+            da += seed * t;
+            if (a > 0.0)
+            {
+                // t = t + global::System.Math.Sqrt(a) * global::System.Math.Sin(b)
+                tT = tSavedT;
+                t = savedT;
+                double tT1 = global::System.Math.Cos(b) * tb;
+                double t1 = global::System.Math.Sin(b);
+                double tG1 = tDt * t1 + dt * tT1;
+                double g1 = dt * t1;
+                double u8 = global::System.Math.Sqrt(a);
+                double tT2 = 0.5 / u8 * ta;
+                double t2 = u8;
+                double tG2 = tDt * t2 + dt * tT2;
+                double g2 = dt * t2;
+                double u9 = 0.5 / t2;
+                tda += tG1 * u9 + g1 * (-(u9 * tT2) / t2);
+                da += g1 * u9;
+                double u10 = global::System.Math.Cos(b);
+                tdb += tG2 * u10 + g2 * (-global::System.Math.Sin(b) * tb);
+                db += g2 * u10;
+            }
+            else
+            {
+                // t = t - (a > -1.0 ? global::System.Math.Pow(a, 3.0) : a * b)
+                tT = tSavedT_1;
+                t = savedT_1;
+                double tG3 = -tDt;
+                double g3 = -dt;
+                bool t3 = a > -1.0;
+                if (t3)
+                {
+                    double u11 = 3.0 * global::AutoGrad.Differentiation.GeneratedMath.Square(a);
+                    tda += tG3 * u11 + g3 * (3.0 * (2.0 * a * ta));
+                    da += g3 * u11;
+                }
+                else
+                {
+                    tda += tG3 * b + g3 * tb;
+                    da += g3 * b;
+                    tdb += tG3 * a + g3 * ta;
+                    db += g3 * a;
+                }
+            }
+            // t = global::System.Math.Tanh(a * b) / (1.0 + b * b)
+            double tG4 = tDt;
+            double g4 = dt;
+            tDt = 0.0;
+            dt = 0.0;
+            double tT4 = 2.0 * b * tb;
+            double t4 = b * b;
+            double tT5 = tT4;
+            double t5 = 1.0 + t4;
+            double u12 = g4 / t5;
+            double tG5 = (tG4 - u12 * tT5) / t5;
+            double g5 = u12;
+            double tT6 = ta * b + a * tb;
+            double t6 = a * b;
+            double u13 = global::System.Math.Tanh(t6);
+            double tT7 = (1.0 - u13 * u13) * tT6;
+            double t7 = u13;
+            double u14 = 1.0 - t7 * t7;
+            double tG6 = tG5 * u14 + g5 * -(2.0 * t7 * tT7);
+            double g6 = g5 * u14;
+            double u15 = g4 * t / t5;
+            double tG7 = -((tG4 * t + g4 * tT - u15 * tT5) / t5);
+            double g7 = -u15;
+            tda += tG6 * b + g6 * tb;
+            da += g6 * b;
+            double u16 = 2.0 * b;
+            tdb += tG6 * a + g6 * ta + (tG7 * u16 + g7 * (2.0 * tb));
             db += g6 * a + g7 * u16;
             return result;
         }
@@ -1011,6 +1225,80 @@ namespace Samples
             result = sum;
             // Reverse sweep: statements in reverse order, accumulating adjoints.
             // sum = 0.0
+            dsum = 0.0;
+            return result;
+        }
+
+        /// <summary>The tangent of <c>RosenbrockPullback</c> along the <c>t</c> directions and the seed's tangent: accumulates into the <c>d</c> arguments as it does, and the derivative of those along the direction into their <c>t</c> twins; returns the value. A caller's Hessian-vector product calls it.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+        public static double RosenbrockPullbackTangent(double[] x, global::System.ReadOnlySpan<double> tx, double seed, double tseed, global::System.Span<double> dx, global::System.Span<double> tdx)
+        {
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, tx.Length, "tx");
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, tdx.Length, "tdx");
+            double result = 0.0;
+            double sum = 0.0;
+            int i = 0;
+            double tA = 0.0;
+            double a = 0.0;
+            double tB = 0.0;
+            double b = 0.0;
+            double tDsum = 0.0;
+            double dsum = 0.0;
+            double tDa = 0.0;
+            double da = 0.0;
+            double tDb = 0.0;
+            double db = 0.0;
+            // Forward sweep: the method as written, saving what the reverse sweep needs.
+            sum = 0.0;
+            i = 0;
+            // The statements after the loop, reversed first: the loop's reverse half needs their adjoints.
+            // result = sum
+            tDsum = tseed;
+            dsum = seed;
+            // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
+            while (i < x.Length - 1)
+            {
+                int u1 = i + 1;
+                tA = tx[u1] - 2.0 * x[i] * tx[i];
+                a = x[u1] - x[i] * x[i];
+                tB = -tx[i];
+                b = 1.0 - x[i];
+                sum = sum + (100.0 * a * a + b * b);
+                // sum = sum + (100.0 * a * a + b * b)
+                double tG1 = tDsum * a + dsum * tA;
+                double g1 = dsum * a;
+                double tT1 = 100.0 * tA;
+                double t1 = 100.0 * a;
+                tDa = tG1 * 100.0 + (tDsum * t1 + dsum * tT1);
+                da = g1 * 100.0 + dsum * t1;
+                double u2 = 2.0 * b;
+                tDb = tDsum * u2 + dsum * (2.0 * tB);
+                db = dsum * u2;
+                // b = 1.0 - x[i]
+                double tG2 = tDb;
+                double g2 = db;
+                tDb = 0.0;
+                db = 0.0;
+                // a = x[i + 1] - x[i] * x[i]
+                double tG3 = tDa;
+                double g3 = da;
+                tDa = 0.0;
+                da = 0.0;
+                int t2 = i + 1;
+                double tG4 = -tG3;
+                double g4 = -g3;
+                tdx[t2] += tG3;
+                dx[t2] += g3;
+                double u3 = 2.0 * x[i];
+                tdx[i] += -tG2 + (tG4 * u3 + g4 * (2.0 * tx[i]));
+                dx[i] += -g2 + g4 * u3;
+                i++;
+            }
+            result = sum;
+            // Reverse sweep: statements in reverse order, accumulating adjoints.
+            // sum = 0.0
+            tDsum = 0.0;
             dsum = 0.0;
             return result;
         }

@@ -81,7 +81,13 @@ internal sealed class CodeFlow
         if (!e.Type.IsReal()) return;
         switch (e)
         {
-            case Constant or LengthOf or StaticRead or SettingsRead or OpaqueConstant:
+            case Constant or LengthOf or StaticRead or SettingsRead or OpaqueConstant or NoArray or RecordValue:
+                break;
+            case ArrayValue array:
+                if (array.Array.IsNamed) names.Add(array.Array.Code);
+                break;
+            case Dot dot:
+                foreach (var array in new[] { dot.Left, dot.Right }.Where(a => a.IsNamed)) names.Add(array.Code);
                 break;
             case VarRef variable:
                 names.Add(variable.Name);
@@ -172,9 +178,18 @@ internal sealed class CodeFlow
                     }
                 }
                 break;
+            case PullbackCall call:
+                // Each gradient the pullback accumulates into may depend on every argument and seed.
+                foreach (var gradient in call.Gradients)
+                {
+                    var written = gradient.Value switch { VarRef variable => variable.Name, ArrayValue { Array.IsNamed: true } array => array.Array.Code, _ => null };
+                    if (written is null) continue;
+                    foreach (var source in call.Inputs.Concat(call.Seeds)) writes.Add(new Write(written, source.Value, null));
+                }
+                break;
             case Step or RentBuffer or DeclareBuffer or ReturnBuffer or RentRecord or ReturnRecord or AliasStack or Comment or StatementComment or CheckCode:
                 break; // integers, storage and comments: no real-valued flow
-            case Accumulate or InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
+            case Accumulate or InvokeCode or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
                 throw new InvalidOperationException($"Forward mode does not go through {code.GetType().Name}; the generator should have reported this.");
             default:
                 throw new InvalidOperationException("Tangent flow does not know " + code.GetType().Name);

@@ -9,8 +9,8 @@ namespace AutoGrad.Generators.Differentiation.Tangents;
 
 /// <summary>
 /// The derivatives a method opts into besides reverse mode: NameTangent (the tangent transform of
-/// the method as written), NameHessianVectorProduct (the tangent transform of the combined reverse
-/// sweep: forward over reverse) and NameJacobian (rows by pullbacks or columns by tangents; the
+/// the method as written), NameHessianVectorProduct and NamePullbackTangent (the tangent transform of
+/// the combined reverse sweep: forward over reverse) and NameJacobian (rows by pullbacks or columns by tangents; the
 /// emitter writes its loops).
 /// </summary>
 internal static class ModeBuilder
@@ -24,6 +24,7 @@ internal static class ModeBuilder
         {
             Tangent = modes.HasFlag(DerivativeModes.Forward) ? TangentSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
             HessianVector = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid ? HessianVectorSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
+            PullbackTangent = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid ? PullbackTangentSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
             Jacobian = modes.HasFlag(DerivativeModes.Jacobian) && JacobianOutput(model) is { } output ? JacobianSignature(model, names.Copy(), output, why) : null,
         };
     }
@@ -57,10 +58,15 @@ internal static class ModeBuilder
                 var reported = Report(location, "forward-mode derivatives", why);
                 tangentFailure ??= reported;
             }
-            if (modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid)
+            if (modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid && (site.IsStatement || target.PullbackTangent is null))
             {
-                // Forward over reverse would need the tangent of the callee's pullback.
-                var reported = Report(location, "a Hessian-vector product", $"it does not go through calls yet (the call to '{target.DisplayName}'); inline it, or opt out of HessianVector (forward mode and Jacobians do go through calls)");
+                // Forward over reverse needs the tangent of the callee's pullback.
+                var why = site.IsStatement
+                    ? $"it does not go through calls to void methods yet (the call to '{target.DisplayName}'); inline it, or opt out of HessianVector (forward mode and Jacobians do go through them)"
+                    : target.Kind == CallKind.Differentiable
+                    ? $"it goes through the call to '{target.DisplayName}' only by that method's NamePullbackTangent; add 'Modes = DerivativeModes.HessianVector' to its [Differentiable]"
+                    : $"the call to '{target.DisplayName}' has no second derivative: a [DerivativeOf] rule gives only the pullback; make the callee [Differentiable(Modes = DerivativeModes.HessianVector)], or inline it";
+                var reported = Report(location, "a Hessian-vector product", why);
                 hessianVectorFailure ??= reported;
             }
         }
@@ -79,7 +85,10 @@ internal static class ModeBuilder
         {
             Tangent = tangent,
             HessianVector = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid
-                ? hessianVectorFailure is null ? HessianVector(model, core, coreNames) : HessianVectorSignature(model, coreNames, EquatableArray<Code>.Empty, hessianVectorFailure)
+                ? hessianVectorFailure is null ? HessianVector(model, core, coreNames) : HessianVectorSignature(model, coreNames.Copy(), EquatableArray<Code>.Empty, hessianVectorFailure)
+                : null,
+            PullbackTangent = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid
+                ? hessianVectorFailure is null ? PullbackTangent(model, core, coreNames) : PullbackTangentSignature(model, coreNames.Copy(), EquatableArray<Code>.Empty, hessianVectorFailure)
                 : null,
             Jacobian = modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is not null
                 ? JacobianSignature(model, signatureNames.Copy(), jacobianOutput, tangentFailure)
@@ -171,6 +180,43 @@ internal static class ModeBuilder
         code.AddRange(core);
         var body = TangentTransform.Run(code, names, tangents, signature.Directions.Select(d => d.Input.Name), signature.Gradients.Select(g => g.Name), resultTangent: null);
         return signature with { Body = body.ToEquatableArray() };
+    }
+
+    private static PullbackTangentProgram PullbackTangentSignature(MethodModel model, NameScope names, EquatableArray<Code> body, string? failure)
+    {
+        var signature = ReverseModeTransform.SignatureNames(model);
+        var directions = model.Parameters.Where(p => p.Differentiable).Select(p => Named(names, "t", p)).ToEquatableArray();
+        var seedTangent = model.ReturnsVoid ? null : names.Named("t" + signature.Seed);
+        var outputAdjointTangents = signature.OutputAdjoints.Select(o => new GradientParameter(names.Named("t" + o.Name), o.Input)).ToEquatableArray();
+        var gradientTangents = signature.Gradients.Select(g => new GradientParameter(names.Named("t" + g.Name), g.Input)).ToEquatableArray();
+        return new PullbackTangentProgram(directions, seedTangent, outputAdjointTangents, gradientTangents, body, failure);
+    }
+
+    /// <summary>
+    /// NamePullbackTangent: the tangent of the combined reverse sweep with the seed (or the outputs'
+    /// adjoints) an input, as the directions are. The tangents of the gradients it accumulates are
+    /// what a caller's Hessian-vector product needs from the call.
+    /// </summary>
+    private static PullbackTangentProgram PullbackTangent(MethodModel model, IReadOnlyList<Code> core, NameScope coreNames)
+    {
+        var names = coreNames.Copy();
+        var program = PullbackTangentSignature(model, names, EquatableArray<Code>.Empty, null);
+        var signature = ReverseModeTransform.SignatureNames(model);
+        var tangents = program.Directions.ToDictionary(d => d.Input.Name, d => d.Name);
+        var seeds = program.Directions.Select(d => d.Input.Name).ToList();
+        if (program.SeedTangent is { } seedTangent)
+        {
+            tangents[signature.Seed] = seedTangent;
+            seeds.Add(signature.Seed);
+        }
+        for (var i = 0; i < signature.OutputAdjoints.Count; i++)
+        {
+            tangents[signature.OutputAdjoints[i].Name] = program.OutputAdjointTangents[i].Name;
+            seeds.Add(signature.OutputAdjoints[i].Name);
+        }
+        for (var i = 0; i < signature.Gradients.Count; i++) tangents[signature.Gradients[i].Name] = program.GradientTangents[i].Name;
+        var body = TangentTransform.Run(core, names, tangents, seeds, signature.Gradients.Select(g => g.Name), resultTangent: null);
+        return program with { Body = body.ToEquatableArray() };
     }
 
     private static JacobianProgram JacobianSignature(MethodModel model, NameScope names, ParameterInfo output, string? failure)

@@ -12,7 +12,8 @@ namespace AutoGrad.Generators.Differentiation.Tangents;
 /// reads (so <c>x = x * y</c> becomes <c>tx = tx * y + x * ty; x = x * y</c>). Intermediate
 /// values both need are computed once, in temporaries. Applied to the method as written it gives
 /// NameTangent (a Jacobian-vector product); applied to the combined reverse sweep it gives
-/// NameHessianVectorProduct (forward over reverse), pushing each saved value's tangent beside it.
+/// NameHessianVectorProduct and NamePullbackTangent (forward over reverse), pushing each saved
+/// value's tangent beside it; a pullback call there becomes a call of the callee's NamePullbackTangent.
 /// Each Math function's derivative comes from <see cref="DerivativeRules"/>, as in reverse mode.
 /// </summary>
 internal sealed class TangentTransform
@@ -205,10 +206,13 @@ internal sealed class TangentTransform
             case InvokeCode { Target: { } target } invoke when WritesActiveOutput(target, invoke.Arguments):
                 InvokeTangent(target, invoke.Arguments, output, scope);
                 break;
-            case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment or CheckCode or InvokeCode { Target: not null }:
+            case PullbackCall call when call.Gradients.Any(g => g.Value is VarRef or ArrayValue && _flow.Depends(g.Value)):
+                PullbackTangent(call, output, scope);
+                break;
+            case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment or CheckCode or InvokeCode { Target: not null } or PullbackCall:
                 output.Add(code); // writes nothing with a tangent
                 break;
-            case InvokeCode or PullbackCall or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
+            case InvokeCode or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
                 throw new InvalidOperationException($"Forward mode does not go through {code.GetType().Name}; the generator should have reported this.");
             default:
                 throw new InvalidOperationException("The tangent transform does not know " + code.GetType().Name);
@@ -391,9 +395,7 @@ internal sealed class TangentTransform
             var parameter = target.Parameters[i];
             if (arguments[i].Array is { } array)
             {
-                // A window's tangent is the same window of the array's tangent (of the same kind, so a read-only one stays read-only).
-                var tangentArray = array.IsNamed && _flow.IsActive(array.Code) ? array with { Code = TangentOf(array.Code) } : null;
-                inputs.Add(new CallInput(parameter, arguments[i], null, tangentArray));
+                inputs.Add(new CallInput(parameter, arguments[i], null, TangentArray(array)));
                 continue;
             }
             var (primal, tangent) = Linearize(arguments[i].Value!, output, scope);
@@ -401,6 +403,9 @@ internal sealed class TangentTransform
         }
         return inputs;
     }
+
+    /// <summary>An array's tangent, null when it has none. A window's tangent is the same window of the array's tangent (of the same kind, so a read-only one stays read-only).</summary>
+    private ArraySource? TangentArray(ArraySource array) => array.IsNamed && _flow.IsActive(array.Code) ? array with { Code = TangentOf(array.Code) } : null;
 
     private static bool WritesActiveOutput(CallTarget target, EquatableArray<Argument> arguments, CodeFlow flow) =>
         arguments.Where((a, i) => target.Parameters[i].Shape == ParameterShape.Output).Any(a => a.Array is { IsNamed: true } o && flow.IsActive(o.Code));
@@ -480,7 +485,7 @@ internal sealed class TangentTransform
             arguments.Add(new CallArgument(adjoint, ByRef: true));
             if (input.Tangent is { } scalarTangent) sum = Sum(sum, Mul(adjoint, scalarTangent));
         }
-        output.Add(new PullbackCall(target.Pullback, arguments.ToEquatableArray()));
+        output.Add(new PullbackCall(target.Pullback, arguments.ToEquatableArray(), target));
         if (sum is null)
         {
             output.AddRange(afterwards);
@@ -510,6 +515,61 @@ internal sealed class TangentTransform
             arguments.Add(new CallArgument(new ArrayValue(written), ByRef: false));
         }
         output.Add(new TangentCall(tangentMethod, arguments.ToEquatableArray(), null, null));
+        output.AddRange(afterwards);
+    }
+
+    /// <summary>
+    /// The tangent of a pullback call, where forward mode runs over a reverse sweep (a Hessian-vector
+    /// product through a call): the callee's NamePullbackTangent accumulates into the gradients, as the
+    /// pullback does, and into their tangents, from the tangents of the arguments and the seeds. An
+    /// argument or seed without a tangent passes zero (pooled zeros for an array); a gradient whose
+    /// tangent nobody reads passes somewhere to accumulate it (a local, or a pooled scratch array).
+    /// </summary>
+    private void PullbackTangent(PullbackCall call, List<Code> output, Scope scope)
+    {
+        var target = call.Target;
+        if (target.PullbackTangent is not { } method || call.HasRecord)
+            throw new InvalidOperationException($"A Hessian-vector product reached the pullback of {target.DisplayName}, which has no NamePullbackTangent; the generator should have reported this.");
+        var inputs = CallInputs(target, call.Inputs.Select(a => a.Value is ArrayValue array ? new Argument(null, array.Array) : new Argument(a.Value, null)).ToEquatableArray(), output, scope);
+        var afterwards = new List<Code>();
+        var arguments = inputs.Select(i => i.Value).ToList();
+        arguments.AddRange(Directions(inputs, output, afterwards));
+        var seedTangents = new List<CallArgument>();
+        foreach (var seed in call.Seeds.Select(s => s.Value))
+        {
+            if (seed is ArrayValue array)
+            {
+                arguments.Add(new CallArgument(seed, ByRef: false));
+                seedTangents.Add(new CallArgument(new ArrayValue(TangentArray(array.Array) ?? Scratch("zeros", array.Array, cleared: true, output, afterwards)), ByRef: false));
+                continue;
+            }
+            var (primal, tangent) = Linearize(seed, output, scope);
+            arguments.Add(new CallArgument(Materialize(primal, output, scope), ByRef: false));
+            seedTangents.Add(new CallArgument(tangent ?? Number(seed.Type, 0), ByRef: false));
+        }
+        arguments.AddRange(seedTangents);
+        var gradients = call.Gradients.ToList();
+        arguments.AddRange(gradients);
+        foreach (var gradient in gradients)
+        {
+            switch (gradient.Value)
+            {
+                case VarRef variable when _flow.IsActive(variable.Name):
+                    arguments.Add(new CallArgument(new VarRef(variable.Type, TangentOf(variable.Name)), ByRef: true));
+                    break;
+                case VarRef variable:
+                    var unused = new VarRef(variable.Type, _names.Numbered("unused"));
+                    output.Add(new Declare(unused.Type, unused.Name, Number(unused.Type, 0)));
+                    arguments.Add(new CallArgument(unused, ByRef: true));
+                    break;
+                case ArrayValue array:
+                    arguments.Add(new CallArgument(new ArrayValue(TangentArray(array.Array) ?? Scratch("scratch", array.Array, cleared: false, output, afterwards)), ByRef: false));
+                    break;
+                default:
+                    throw new InvalidOperationException($"The gradient argument {gradient.Value.GetType().Name} of a pullback has no tangent.");
+            }
+        }
+        output.Add(new TangentCall(method, arguments.ToEquatableArray(), null, null));
         output.AddRange(afterwards);
     }
 }

@@ -1,0 +1,54 @@
+namespace AutoGrad.Tests.Gradients;
+
+/// <summary>Hessian-vector products through calls: each callee opts into HessianVector, so it has a NamePullbackTangent.</summary>
+public static partial class HessianCallFunctions
+{
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Cube(double v) => v * v * v;
+
+    /// <summary>The sum of x_i³: H = diag(6 x_i), a closed form.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double SumOfCubes(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += Cube(x[i]);
+        return s;
+    }
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Bump(double a, double b) => Math.Exp(-b * a * a) + Math.Sin(a) * b;
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double WeightedNorm(ReadOnlySpan<double> v, double w)
+    {
+        double s = 1;
+        for (int i = 0; i < v.Length; i++) s += w * v[i] * v[i];
+        return Math.Sqrt(s);
+    }
+
+    /// <summary>A callee that calls callees.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Nested(ReadOnlySpan<double> v, double w) => WeightedNorm(v, w) * Bump(v[0], w) + Cube(w);
+
+    /// <summary>Calls on windows of the array, on the whole array, on a local buffer, and on a value computed from calls.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Energy(double[] x, double a)
+    {
+        double s = 0;
+        for (int k = 0; k + 2 <= x.Length; k += 2) s += WeightedNorm(x.AsSpan(k, 2), a) * Bump(x[k + 1], a);
+        double[] squares = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) squares[i] = x[i] * x[i];
+        return s + Nested(x, a) + Bump(s, 0.5) + WeightedNorm(squares, 1);
+    }
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static float CubeF(float v) => v * v * v;
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static float SumOfCubesF(float[] x)
+    {
+        float s = 0;
+        for (int i = 0; i < x.Length; i++) s += CubeF(x[i]) * x[0];
+        return s;
+    }
+}
