@@ -12,16 +12,12 @@ namespace AutoGrad.Generators.Differentiation;
 /// </summary>
 internal sealed class Activity
 {
-    /// <summary>One write: <paramref name="Target"/> receives the values and the contents of the arrays.</summary>
-    private sealed record Write(string Target, IReadOnlyList<Expr> Values, IReadOnlyList<string> Arrays);
-
     private readonly HashSet<string> _varied;
     private readonly HashSet<string> _useful = new();
 
     public Activity(MethodModel method)
     {
-        var writes = new List<Write>();
-        CollectWrites(method.Body, writes);
+        var writes = IrWalker.Statements(method.Body).SelectMany(IrWalker.Definitions).ToList();
 
         _varied = new HashSet<string>(method.Parameters.Where(p => p.Differentiable).Select(p => p.Name));
         for (var changed = true; changed;)
@@ -42,9 +38,8 @@ internal sealed class Activity
             foreach (var write in writes)
             {
                 if (!_useful.Contains(write.Target)) continue;
-                var flows = new HashSet<string>(write.Arrays);
-                foreach (var value in write.Values) CollectFlow(value, flows);
-                foreach (var name in flows) changed |= _useful.Add(name);
+                foreach (var name in write.Arrays.Concat(write.Values.SelectMany(v => IrWalker.FlowNames(v, throughPiecewiseConstant: true))))
+                    changed |= _useful.Add(name);
             }
         }
     }
@@ -55,79 +50,8 @@ internal sealed class Activity
     public bool IsVaried(string name) => _varied.Contains(name);
 
     /// <summary>Whether the expression's value depends differentiably on a differentiable input.</summary>
-    public bool Depends(Expr e) => e switch
-    {
-        VarRef v => v.Type.IsReal() && _varied.Contains(v.Name),
-        ElementRead read => read.Type.IsReal() && read.Array.IsNamed && _varied.Contains(read.Array.Code),
-        Unary { Op: UnaryOp.Negate } unary => unary.Type.IsReal() && Depends(unary.Operand),
-        Binary binary => binary.Type.IsReal() && (Depends(binary.Left) || Depends(binary.Right)),
-        Conditional conditional => conditional.Type.IsReal() && (Depends(conditional.WhenTrue) || Depends(conditional.WhenFalse)),
-        Cast cast => cast.Type.IsReal() && Depends(cast.Operand),
-        MathCall math => math.Type.IsReal() && !DerivativeRules.IsPiecewiseConstant(math) && math.Arguments.Any(Depends),
-        Call call => call.Type.IsReal() && DependsOnArguments(call.Arguments),
-        _ => false,
-    };
+    public bool Depends(Expr e) => IrWalker.FlowNames(e, throughPiecewiseConstant: false).Any(_varied.Contains);
 
     public bool DependsOnArguments(EquatableArray<Argument> arguments) =>
         arguments.Any(a => (a.Value is not null && Depends(a.Value)) || (a.Array is { IsNamed: true } array && _varied.Contains(array.Code)));
-
-    /// <summary>The variables and arrays whose derivatives flow into the expression's value (real-valued paths only).</summary>
-    private static void CollectFlow(Expr e, HashSet<string> names)
-    {
-        if (!e.Type.IsReal()) return;
-        switch (e)
-        {
-            case VarRef v: names.Add(v.Name); break;
-            case ElementRead read: names.Add(read.Array.Code); break;
-            case Unary unary: CollectFlow(unary.Operand, names); break;
-            case Binary binary: CollectFlow(binary.Left, names); CollectFlow(binary.Right, names); break;
-            case Conditional conditional: CollectFlow(conditional.WhenTrue, names); CollectFlow(conditional.WhenFalse, names); break;
-            case Cast cast: CollectFlow(cast.Operand, names); break;
-            case MathCall math: foreach (var argument in math.Arguments) CollectFlow(argument, names); break;
-            case Call call: CollectArguments(call.Arguments, names); break;
-        }
-    }
-
-    private static void CollectArguments(EquatableArray<Argument> arguments, HashSet<string> names)
-    {
-        foreach (var argument in arguments)
-        {
-            if (argument.Value is not null) CollectFlow(argument.Value, names);
-            else if (argument.Array is { IsNamed: true } array) names.Add(array.Code);
-        }
-    }
-
-    private static void CollectWrites(Block block, List<Write> output)
-    {
-        foreach (var statement in block.Statements)
-        {
-            switch (statement)
-            {
-                case Assign assign:
-                    output.Add(new Write(assign.Target, new[] { assign.Value }, new string[0]));
-                    break;
-                case Store store:
-                    output.Add(new Write(store.Array.Code, new[] { store.Value }, new string[0]));
-                    break;
-                case Invoke invoke:
-                    var values = invoke.Arguments.Where(a => a.Value is not null).Select(a => a.Value!).ToList();
-                    var inputs = invoke.Arguments
-                        .Where((a, i) => a.Array is { IsNamed: true } && invoke.Target.Parameters[i].Shape != ParameterShape.Output)
-                        .Select(a => a.Array!.Code).ToList();
-                    for (var i = 0; i < invoke.Arguments.Count; i++)
-                    {
-                        if (invoke.Target.Parameters[i].Shape == ParameterShape.Output && invoke.Arguments[i].Array is { } written)
-                            output.Add(new Write(written.Code, values, inputs));
-                    }
-                    break;
-                case If branch:
-                    CollectWrites(branch.Then, output);
-                    CollectWrites(branch.Else, output);
-                    break;
-                case While loop:
-                    CollectWrites(loop.Body, output);
-                    break;
-            }
-        }
-    }
 }

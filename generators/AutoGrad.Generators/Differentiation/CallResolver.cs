@@ -12,7 +12,7 @@ internal static class CallResolver
         if (rules.Count == 0) return body;
         var byKey = new Dictionary<string, RuleInfo>();
         foreach (var rule in rules) byKey[rule.TargetKey] = rule;
-        return IrRewriter.Rewrite(body, e => e is Call { Target.Kind: CallKind.None } call && byKey.TryGetValue(call.Target.RuleKey, out var rule)
+        return IrWalker.Rewrite(body, e => e is Call { Target.Kind: CallKind.None } call && byKey.TryGetValue(call.Target.RuleKey, out var rule)
             ? call with { Target = call.Target with { Kind = CallKind.Rule, Pullback = rule.Method, Parameters = rule.Parameters, PullbackReadsOutputs = rule.ReadsOutputs } }
             : e);
     }
@@ -49,28 +49,22 @@ internal static class CallResolver
         {
             if (!found.Any(f => f.Site == use.Site)) found.Add(use);
         }
-        void VisitValue(Expr value) => IrRewriter.Visit(value, e =>
+        void VisitValue(Expr value)
         {
-            if (e is Call call && activity.Depends(call)) Add(new CallUse(call.Target, call.Arguments, call.Site));
-        });
-        void Visit(Block block)
+            foreach (var call in IrWalker.Nodes(value).OfType<Call>())
+                if (activity.Depends(call)) Add(new CallUse(call.Target, call.Arguments, call.Site));
+        }
+        foreach (var statement in IrWalker.Statements(method.Body))
         {
-            foreach (var statement in block.Statements)
+            switch (statement)
             {
-                switch (statement)
-                {
-                    case Assign assign when activity.IsActive(assign.Target): VisitValue(assign.Value); break;
-                    case Store store when activity.IsActive(store.Array.Code): VisitValue(store.Value); break;
-                    case Invoke invoke when activity.DependsOnArguments(invoke.Arguments)
-                        && invoke.Arguments.Where((a, i) => invoke.Target.Parameters[i].Shape == ParameterShape.Output).Any(a => a.Array is { } o && activity.IsActive(o.Code)):
-                        Add(new CallUse(invoke.Target, invoke.Arguments, invoke.Site));
-                        break;
-                    case If branch: Visit(branch.Then); Visit(branch.Else); break;
-                    case While loop: Visit(loop.Body); break;
-                }
+                case Assign assign when activity.IsActive(assign.Target): VisitValue(assign.Value); break;
+                case Store store when activity.IsActive(store.Array.Code): VisitValue(store.Value); break;
+                case Invoke invoke when activity.DependsOnArguments(invoke.Arguments) && IrWalker.Outputs(invoke).Any(o => activity.IsActive(o.Code)):
+                    Add(new CallUse(invoke.Target, invoke.Arguments, invoke.Site));
+                    break;
             }
         }
-        Visit(method.Body);
         return found;
     }
 }

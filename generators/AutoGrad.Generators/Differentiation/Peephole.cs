@@ -152,18 +152,6 @@ internal static class Peephole
         }
     }
 
-    /// <summary>The variables and arrays an expression reads.</summary>
-    private static void Collect(Expr e, HashSet<string> names) => IrRewriter.Visit(e, node =>
-    {
-        switch (node)
-        {
-            case VarRef variable: names.Add(variable.Name); break;
-            case ElementRead read: names.Add(read.Array.Code); break;
-            case LengthOf length: names.Add(length.Array.Code); break;
-            case Call call:
-                foreach (var argument in call.Arguments)
-                    if (argument.Array is { } array) names.Add(array.Code);
-                break;
-        }
-    });
+    /// <summary>The variables and arrays (elements, lengths, arrays passed to calls) an expression reads.</summary>
+    private static void Collect(Expr e, HashSet<string> names) => names.UnionWith(IrWalker.Uses(e).Select(u => u.Name));
 }

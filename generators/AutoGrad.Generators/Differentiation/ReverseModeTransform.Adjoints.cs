@@ -244,7 +244,7 @@ internal sealed partial class ReverseModeTransform
         if (cache.Find(e) is { } known) return known;
         var computed = e is Conditional conditional
             ? conditional with { Condition = Value(conditional.Condition, output, cache) } // branches stay lazy
-            : IrRewriter.MapChildren(e, child => Value(child, output, cache));
+            : IrWalker.MapChildren(e, child => Value(child, output, cache));
         var name = _names.Numbered("t");
         output.Add(new Declare(e.Type, name, computed));
         var value = new VarRef(e.Type, name);

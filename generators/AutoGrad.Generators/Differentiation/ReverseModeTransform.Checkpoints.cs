@@ -55,13 +55,10 @@ internal sealed partial class ReverseModeTransform
 
     private string? WhyNotCheckpointed(While loop)
     {
-        var exitsEarly = false;
-        IrRewriter.Visit(loop.Condition, node => exitsEarly |= node is Unary { Op: UnaryOp.Not, Operand: VarRef });
-        if (exitsEarly) return "it exits early (break or return)";
+        if (IrWalker.Nodes(loop.Condition).Any(node => node is Unary { Op: UnaryOp.Not, Operand: VarRef })) return "it exits early (break or return)";
         if (!_countedLoops.TryGetValue(loop, out var counted) || counted.Bound is null)
             return "it is not a counted loop 'for (int t = a; t < n; t++)' whose bound the loop does not change and whose counter only its increment writes";
-        string? call = null;
-        VisitStatements(loop.Body, s => { if (s is Invoke invoke) call ??= invoke.Target.DisplayName; });
+        var call = IrWalker.Statements(loop.Body).OfType<Invoke>().FirstOrDefault()?.Target.DisplayName;
         if (call is not null) return $"it calls the void method '{call}', whose saves a checkpointed iteration cannot replay; call a method that returns a value, or move the call out of the loop";
         return null;
     }
@@ -69,16 +66,14 @@ internal sealed partial class ReverseModeTransform
     /// <summary>The scalars the loop writes: with the counter, the state one iteration hands the next.</summary>
     private List<VariableInfo> CarriedScalars(While loop)
     {
-        var written = new HashSet<string>();
-        CollectAssigned(loop.Body, written);
+        var written = new HashSet<string>(IrWalker.Writes(loop.Body));
         return _method.Variables.Where(v => written.Contains(v.Name)).ToList();
     }
 
     /// <summary>The local buffers and outputs the loop writes, whole.</summary>
     private List<ArraySource> CarriedArrays(While loop)
     {
-        var written = new HashSet<string>();
-        CollectAssigned(loop.Body, written);
+        var written = new HashSet<string>(IrWalker.Writes(loop.Body));
         return _method.Buffers.Where(b => written.Contains(b.Name)).Select(b => new ArraySource(b.Name, b.Element, ArrayKind.Buffer))
             .Concat(_method.Parameters.Where(p => p.Shape == ParameterShape.Output && written.Contains(p.Name)).Select(p => new ArraySource(p.Name, p.Element, ArrayKind.Output)))
             .ToList();
@@ -96,7 +91,7 @@ internal sealed partial class ReverseModeTransform
     private void CollectCheckpointReads()
     {
         foreach (var checkpointed in _checkpointed.Values.Where(c => HasWork(c.Loop, depth: 0)))
-            CollectReads(checkpointed.Loop, _needed);
+            _needed.UnionWith(IrWalker.Reads(checkpointed.Loop));
     }
 
     private bool IsCheckpointed(While loop, int depth) => depth == 0 && _checkpointed.ContainsKey(loop) && HasWork(loop, depth);

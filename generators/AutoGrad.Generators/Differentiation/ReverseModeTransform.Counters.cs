@@ -71,25 +71,21 @@ internal sealed partial class ReverseModeTransform
         {
             var counter = step.Target;
             if (steps.Count(s => s.Target == counter) != 1 || step.Delta == 0) continue;
-            var writes = 0;
-            VisitStatements(loop.Body, s => { if (Assigns(s, counter)) writes++; });
-            if (writes != 1) continue;
+            if (IrWalker.Statements(loop.Body).Count(s => IrWalker.Writes(s, counter)) != 1) continue;
 
             // The start: the last write before the loop; what lies between neither reads the counter nor changes the start.
-            var assignedInLoop = new HashSet<string>();
-            CollectAssigned(loop.Body, assignedInLoop);
+            var assignedInLoop = new HashSet<string>(IrWalker.Writes(loop.Body));
             Assign? start = null;
             var between = new List<Stmt>();
             for (var j = index - 1; j >= 0 && start is null; j--)
             {
                 if (statements[j] is Assign assign && assign.Target == counter) start = assign;
-                else if (ReadsAnywhere(statements[j], counter) || Assigns(statements[j], counter)) break;
+                else if (IrWalker.Reads(statements[j], counter) || IrWalker.Writes(statements[j], counter)) break;
                 else between.Add(statements[j]);
             }
             if (start is null || !IsReplayable(start.Value, counter, assignedInLoop)) continue;
-            var startReads = new HashSet<string>();
-            CollectVariables(start.Value, startReads);
-            if (between.Any(s => startReads.Any(v => Assigns(s, v)))) continue;
+            var startReads = new HashSet<string>(IrWalker.Reads(start.Value));
+            if (between.Any(s => IrWalker.Writes(s).Any(startReads.Contains))) continue;
 
             // The trip count follows from a condition `counter < bound` (or its mirror) with a step of one.
             var (bound, op) = BoundOf(loop.Condition, counter, step.Delta);
@@ -105,11 +101,9 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private static bool IsReplayable(Expr e, string counter, HashSet<string> assignedInLoop)
     {
-        var ok = true;
-        IrRewriter.Visit(e, node => ok &= node is not (Call or Pop or StaticRead or SettingsRead or OpaqueConstant)
+        var ok = IrWalker.Nodes(e).All(node => node is not (Call or Pop or StaticRead or SettingsRead or OpaqueConstant)
             && node is not ElementRead { Array.Kind: ArrayKind.Buffer or ArrayKind.Output or ArrayKind.External });
-        var reads = new HashSet<string>();
-        CollectVariables(e, reads);
+        var reads = new HashSet<string>(IrWalker.Reads(e));
         return ok && !reads.Contains(counter) && !reads.Overlaps(assignedInLoop);
     }
 
@@ -147,14 +141,14 @@ internal sealed partial class ReverseModeTransform
                 case While loop when loops.Contains(loop):
                     break;
                 case While loop:
-                    if (ReadsVariable(loop.Condition, counter) || WritesOrReadsOutside(loop.Body, counter, loops, starts)) return true;
+                    if (IrWalker.Reads(loop.Condition, counter) || WritesOrReadsOutside(loop.Body, counter, loops, starts)) return true;
                     break;
                 case If branch:
-                    if (ReadsVariable(branch.Condition, counter) || WritesOrReadsOutside(branch.Then, counter, loops, starts)
+                    if (IrWalker.Reads(branch.Condition, counter) || WritesOrReadsOutside(branch.Then, counter, loops, starts)
                         || WritesOrReadsOutside(branch.Else, counter, loops, starts)) return true;
                     break;
                 default:
-                    if (ReadsAnywhere(statement, counter) || (!starts.Contains(statement) && Assigns(statement, counter))) return true;
+                    if (IrWalker.Reads(statement, counter) || (!starts.Contains(statement) && IrWalker.Writes(statement, counter))) return true;
                     break;
             }
         }
@@ -204,11 +198,11 @@ internal sealed partial class ReverseModeTransform
         {
             var counted = entry.Value;
             if (!HasWork(entry.Key, depth: 1)) continue;
-            if (_needed.Contains(counted.Counter)) CollectVariables(counted.Start.Value, _needed);
+            if (_needed.Contains(counted.Counter)) _needed.UnionWith(IrWalker.Reads(counted.Start.Value));
             if (counted.Bound is not null)
             {
-                CollectVariables(counted.Start.Value, _needed);
-                CollectVariables(counted.Bound, _needed);
+                _needed.UnionWith(IrWalker.Reads(counted.Start.Value));
+                _needed.UnionWith(IrWalker.Reads(counted.Bound));
             }
         }
     }

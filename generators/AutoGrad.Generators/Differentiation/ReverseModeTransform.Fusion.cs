@@ -70,18 +70,16 @@ internal sealed partial class ReverseModeTransform
         var core = shape.Core;
 
         // Who assigns what inside the loop.
-        var assignedInLoop = new HashSet<string>();
-        CollectAssigned(loop.Body, assignedInLoop);
+        var assignedInLoop = new HashSet<string>(IrWalker.Writes(loop.Body));
         var directCount = shape.Assignments.GroupBy(a => a.Target).ToDictionary(g => g.Key, g => g.Count());
         var counterNames = new HashSet<string>(shape.Counters.Select(c => c.Target));
         if (core.OfType<Assign>().Any(a => counterNames.Contains(a.Target))) return null;
-        var conditionReads = new HashSet<string>();
-        CollectVariables(loop.Condition, conditionReads);
+        var conditionReads = new HashSet<string>(IrWalker.Reads(loop.Condition));
         if (conditionReads.Any(v => assignedInLoop.Contains(v) && !counterNames.Contains(v))) return null;
         var outsideLoop = new HashSet<string>();
         for (var i = 0; i < statements.Count; i++)
-            if (i != index) CollectReads(statements[i], outsideLoop);
-        bool ReadBeforeLoop(string v) => statements.Take(index).Any(s => ReadsAnywhere(s, v));
+            if (i != index) outsideLoop.UnionWith(IrWalker.Reads(statements[i]));
+        bool ReadBeforeLoop(string v) => statements.Take(index).Any(s => IrWalker.Reads(s, v));
         bool IsOuterAccumulator(Assign assign) =>
             AccumulatedTerm(assign) is not null && !_needed.Contains(assign.Target) && !ReadBeforeLoop(assign.Target);
         // A total of this loop: only ever added to, directly or in branches, and read by nothing in the loop but its own additions.
@@ -89,12 +87,12 @@ internal sealed partial class ReverseModeTransform
         {
             var assignments = shape.Assignments.Concat(core.OfType<If>().SelectMany(BranchAssignments)).Where(a => a.Target == v).ToList();
             if (assignments.Count == 0 || assignments.Any(a => AccumulatedTerm(a) is null) || !IsOuterAccumulator(assignments[0])) return false;
-            if (conditionReads.Contains(v) || core.OfType<While>().Any(w => Assigns(w, v) || ReadsAnywhere(w, v))) return false;
-            bool ReadsBesidesAdding(Assign a) => a.Target == v ? ReadsExcept(a, v) : ReadsAnywhere(a, v);
+            if (conditionReads.Contains(v) || core.OfType<While>().Any(w => IrWalker.Writes(w, v) || IrWalker.Reads(w, v))) return false;
+            bool ReadsBesidesAdding(Assign a) => a.Target == v ? ReadsExcept(a, v) : IrWalker.Reads(a, v);
             return !core.Any(statement => statement switch
             {
                 Assign a => ReadsBesidesAdding(a),
-                If branch => ReadsVariable(branch.Condition, v) || BranchAssignments(branch).Any(ReadsBesidesAdding),
+                If branch => IrWalker.Reads(branch.Condition, v) || BranchAssignments(branch).Any(ReadsBesidesAdding),
                 _ => false,
             });
         }
@@ -103,11 +101,8 @@ internal sealed partial class ReverseModeTransform
         {
             if (core[position] is not If branch) continue;
             if (BranchAssignments(branch).Any(a => !IsTotal(a.Target))) return null;
-            var decisionReads = new HashSet<string>();
-            CollectVariables(branch.Condition, decisionReads);
-            var later = new HashSet<string>();
-            CollectAssigned(new Block(core.Skip(position).ToEquatableArray()), later);
-            if (decisionReads.Overlaps(later)) return null;
+            var decisionReads = new HashSet<string>(IrWalker.Reads(branch.Condition));
+            if (core.Skip(position).SelectMany(IrWalker.Writes).Any(decisionReads.Contains)) return null;
         }
 
         var inner = new Dictionary<While, InnerLoop>(ReferenceComparer<While>.Instance);
@@ -116,8 +111,7 @@ internal sealed partial class ReverseModeTransform
         {
             if (core[position] is not While innerLoop) continue;
             if (ShapeOf(innerLoop, allowInnerLoops: false) is not { } innerShape) return null;
-            var innerAssigned = new HashSet<string>();
-            CollectAssigned(innerLoop.Body, innerAssigned);
+            var innerAssigned = new HashSet<string>(IrWalker.Writes(innerLoop.Body));
             var before = core.Take(position).ToList();
             var after = core.Skip(position + 1).ToList();
 
@@ -128,24 +122,20 @@ internal sealed partial class ReverseModeTransform
             {
                 var assignments = shape.Assignments.Where(a => a.Target == counter).ToList();
                 if (assignments.Count != 1 || !before.Contains(assignments[0]) || innerShape.Assignments.Any(a => a.Target == counter)) return null;
-                if (outsideLoop.Contains(counter) || conditionReads.Contains(counter) || core.Any(s => !ReferenceEquals(s, innerLoop) && ReadsAnywhere(s, counter))) return null;
-                var startReads = new HashSet<string>();
-                CollectVariables(assignments[0].Value, startReads);
-                if (startReads.Overlaps(assignedInLoop)) return null;
+                if (outsideLoop.Contains(counter) || conditionReads.Contains(counter) || core.Any(s => !ReferenceEquals(s, innerLoop) && IrWalker.Reads(s, counter))) return null;
+                if (IrWalker.Reads(assignments[0].Value).Any(assignedInLoop.Contains)) return null;
                 starts.Add(assignments[0]);
                 handled.Add(counter);
             }
             var innerCounters = new HashSet<string>(innerShape.Counters.Select(c => c.Target));
-            var innerCondition = new HashSet<string>();
-            CollectVariables(innerLoop.Condition, innerCondition);
+            var innerCondition = new HashSet<string>(IrWalker.Reads(innerLoop.Condition));
             // (The outer counters step only after the whole iteration, so it may read them.)
             if (innerCondition.Any(v => !innerCounters.Contains(v) && !counterNames.Contains(v) && assignedInLoop.Contains(v))) return null;
 
             // What the inner loop reads from the outer iteration is final before it starts.
-            var innerReads = new HashSet<string>();
-            foreach (var statement in innerLoop.Body.Statements) CollectReads(statement, innerReads);
+            var innerReads = new HashSet<string>(innerLoop.Body.Statements.SelectMany(IrWalker.Reads));
             foreach (var v in innerReads.Where(v => assignedInLoop.Contains(v) && !innerAssigned.Contains(v)))
-                if (after.Any(s => Assigns(s, v)) || core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && Assigns(w, v))) return null;
+                if (after.Any(s => IrWalker.Writes(s, v)) || core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && IrWalker.Writes(w, v))) return null;
 
             var accumulators = new HashSet<string>();
             var innerAssignments = innerShape.Assignments.ToList();
@@ -154,7 +144,7 @@ internal sealed partial class ReverseModeTransform
                 var assign = innerAssignments[i];
                 var target = assign.Target;
                 if (innerAssignments.Count(a => a.Target == target) != 1 || innerCounters.Contains(target)) return null;
-                var readInInner = innerCondition.Contains(target) || innerAssignments.Where((_, j) => j != i).Any(a => ReadsAnywhere(a, target));
+                var readInInner = innerCondition.Contains(target) || innerAssignments.Where((_, j) => j != i).Any(a => IrWalker.Reads(a, target));
                 if (AccumulatedTerm(assign) is not null && !readInInner)
                 {
                     // Its total is the outer iteration's value (started just before) or the outer loop's accumulator.
@@ -162,23 +152,23 @@ internal sealed partial class ReverseModeTransform
                     if (starts2.Count == 0)
                     {
                         if (!IsOuterAccumulator(assign) || conditionReads.Contains(target)) return null;
-                        if (core.Any(s => !ReferenceEquals(s, innerLoop) && ReadsAnywhere(s, target))) return null;
+                        if (core.Any(s => !ReferenceEquals(s, innerLoop) && IrWalker.Reads(s, target))) return null;
                     }
                     else
                     {
-                        if (starts2.Count != 1 || !before.Contains(starts2[0]) || ReadsAnywhere(starts2[0], target)) return null;
-                        if (outsideLoop.Contains(target) || before.Any(s => ReadsAnywhere(s, target)) || conditionReads.Contains(target)) return null;
-                        if (core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && (Assigns(w, target) || ReadsAnywhere(w, target)))) return null;
+                        if (starts2.Count != 1 || !before.Contains(starts2[0]) || IrWalker.Reads(starts2[0], target)) return null;
+                        if (outsideLoop.Contains(target) || before.Any(s => IrWalker.Reads(s, target)) || conditionReads.Contains(target)) return null;
+                        if (core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && (IrWalker.Writes(w, target) || IrWalker.Reads(w, target)))) return null;
                     }
                     accumulators.Add(target);
                     handled.Add(target);
                     continue;
                 }
                 // A value of the inner iteration.
-                if (directCount.ContainsKey(target) || core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && Assigns(w, target))) return null;
+                if (directCount.ContainsKey(target) || core.OfType<While>().Any(w => !ReferenceEquals(w, innerLoop) && IrWalker.Writes(w, target))) return null;
                 if (outsideLoop.Contains(target) || conditionReads.Contains(target) || innerCondition.Contains(target)) return null;
-                if (core.Any(s => !ReferenceEquals(s, innerLoop) && ReadsAnywhere(s, target))) return null;
-                if (ReadsAnywhere(assign, target) || innerAssignments.Take(i).Any(a => ReadsAnywhere(a, target))) return null;
+                if (core.Any(s => !ReferenceEquals(s, innerLoop) && IrWalker.Reads(s, target))) return null;
+                if (IrWalker.Reads(assign, target) || innerAssignments.Take(i).Any(a => IrWalker.Reads(a, target))) return null;
                 handled.Add(target);
             }
             inner[innerLoop] = new InnerLoop(innerShape, starts, accumulators);
@@ -191,9 +181,9 @@ internal sealed partial class ReverseModeTransform
             if (core[position] is not Assign assign || handled.Contains(assign.Target)) continue;
             var target = assign.Target;
             if (IsTotal(target)) continue;
-            if (directCount[target] != 1 || core.OfType<While>().Any(w => Assigns(w, target)) || core.OfType<If>().Any(b => Assigns(b, target))) return null;
-            if (outsideLoop.Contains(target) || conditionReads.Contains(target) || ReadsAnywhere(assign, target)) return null;
-            if (core.Take(position).Any(earlier => ReadsAnywhere(earlier, target))) return null;
+            if (directCount[target] != 1 || core.OfType<While>().Any(w => IrWalker.Writes(w, target)) || core.OfType<If>().Any(b => IrWalker.Writes(b, target))) return null;
+            if (outsideLoop.Contains(target) || conditionReads.Contains(target) || IrWalker.Reads(assign, target)) return null;
+            if (core.Take(position).Any(earlier => IrWalker.Reads(earlier, target))) return null;
         }
         // The counters step only at the end of the body; nothing before the loop reads them back.
         if (counterNames.Any(ReadBeforeLoop)) return null;
@@ -204,9 +194,9 @@ internal sealed partial class ReverseModeTransform
         foreach (var assign in tail)
         {
             if (NeedsSave(assign, 0) || ReadsOwnResult(assign.Value)) return null;
-            if (statements.Take(index + 1).Any(s => ReadsAnywhere(s, assign.Target) || Assigns(s, assign.Target))) return null;
+            if (statements.Take(index + 1).Any(s => IrWalker.Reads(s, assign.Target) || IrWalker.Writes(s, assign.Target))) return null;
             var reverseReads = new HashSet<string>();
-            CollectReverseReads(assign.Value, reverseReads);
+            CollectDerivativeReads(assign.Value, reverseReads);
             if (reverseReads.Overlaps(changed)) return null;
         }
         return new FusedLoop(index, loop, shape, inner);
@@ -284,65 +274,10 @@ internal sealed partial class ReverseModeTransform
     /// <summary>Whether an assignment reads the variable anywhere but as the running total of its own accumulation.</summary>
     private static bool ReadsExcept(Stmt statement, string variable) =>
         statement is Assign assign && AccumulatedTerm(assign) is { } term && assign.Target == variable
-            ? ReadsVariable(term.Term, variable)
-            : ReadsAnywhere(statement, variable);
-
-    private static bool ReadsVariable(Expr e, string variable)
-    {
-        var names = new HashSet<string>();
-        CollectVariables(e, names);
-        return names.Contains(variable);
-    }
+            ? IrWalker.Reads(term.Term, variable)
+            : IrWalker.Reads(statement, variable);
 
     /// <summary>Whether the reverse code of <c>v = e</c> reads v for e's value (an exp's derivative, a quotient's towards its divisor).</summary>
     private bool ReadsOwnResult(Expr e) =>
         UsesOwnResult(e) && (e is Binary quotient ? _activity.Depends(quotient.Right) : _activity.Depends(e));
-
-    /// <summary>
-    /// Like <see cref="Reads"/>, but a step also reads its own counter and a call the arrays it is
-    /// passed: the fusion checks need every read, the recompute analysis only value reads.
-    /// </summary>
-    private static bool ReadsAnywhere(Stmt statement, string variable)
-    {
-        var reads = new HashSet<string>();
-        CollectReads(statement, reads);
-        return reads.Contains(variable);
-    }
-
-    private static bool Assigns(Stmt statement, string variable)
-    {
-        var assigned = new HashSet<string>();
-        CollectAssigned(new Block(EquatableArray.Of(statement)), assigned);
-        return assigned.Contains(variable);
-    }
-
-    /// <summary>Every variable (and written array) a statement reads, at any depth.</summary>
-    private static void CollectReads(Stmt statement, HashSet<string> names)
-    {
-        switch (statement)
-        {
-            case Assign assign: CollectVariables(assign.Value, names); break;
-            case Increment increment: names.Add(increment.Target); break;
-            case Store store: CollectVariables(store.Index, names); CollectVariables(store.Value, names); break;
-            case Allocate allocate: CollectVariables(allocate.Length, names); break;
-            case Check check: foreach (var argument in check.Arguments) CollectVariables(argument, names); break;
-            case Invoke invoke:
-                foreach (var argument in invoke.Arguments)
-                {
-                    if (argument.Value is not null) CollectVariables(argument.Value, names);
-                    if (argument.Array is { } array) names.Add(array.Code);
-                    CollectWindow(argument.Array, names);
-                }
-                break;
-            case If branch:
-                CollectVariables(branch.Condition, names);
-                foreach (var s in branch.Then.Statements) CollectReads(s, names);
-                foreach (var s in branch.Else.Statements) CollectReads(s, names);
-                break;
-            case While loop:
-                CollectVariables(loop.Condition, names);
-                foreach (var s in loop.Body.Statements) CollectReads(s, names);
-                break;
-        }
-    }
 }

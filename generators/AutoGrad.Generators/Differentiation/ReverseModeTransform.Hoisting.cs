@@ -26,9 +26,8 @@ internal sealed partial class ReverseModeTransform
             {
                 case While loop:
                     var readers = new HashSet<string>();
-                    CollectReverseReads(loop.Body, readers);
-                    var assignments = new List<Assign>();
-                    VisitStatements(loop.Body, s => { if (s is Assign a) assignments.Add(a); });
+                    CollectReverseSweepReads(loop.Body, readers);
+                    var assignments = IrWalker.Statements(loop.Body).OfType<Assign>().ToList();
                     var hoisted = assignments
                         .Select(a => a.Target)
                         .Where(v => _needed.Contains(v) && !readers.Contains(v) && !_recomputed.Contains(v) && !_unsaved.Any(u => ((Assign)u).Target == v))
@@ -50,35 +49,32 @@ internal sealed partial class ReverseModeTransform
     }
 
     /// <summary>Every variable whose value the reverse sweep of these statements reads.</summary>
-    private void CollectReverseReads(Block block, HashSet<string> names)
+    private void CollectReverseSweepReads(Block block, HashSet<string> names)
     {
         if (_recomputeAt.TryGetValue(block, out var recompute))
-            foreach (var definition in recompute.Definitions) CollectOperands(definition.Value, names);
+            foreach (var definition in recompute.Definitions) names.UnionWith(IrWalker.Reads(definition.Value));
         foreach (var statement in block.Statements)
         {
             switch (statement)
             {
                 case Assign assign when IsActiveAssignment(assign):
-                    CollectReverseReads(assign.Value, names);
+                    CollectDerivativeReads(assign.Value, names);
                     break;
                 case Store store when HasWork(store, 1):
-                    CollectVariables(store.Index, names);
-                    if (_activity.IsActive(store.Array.Code)) CollectReverseReads(store.Value, names);
+                    names.UnionWith(IrWalker.Reads(store.Index));
+                    if (_activity.IsActive(store.Array.Code)) CollectDerivativeReads(store.Value, names);
                     break;
                 case Invoke invoke when HasWork(invoke, 1):
-                    foreach (var argument in invoke.Arguments)
-                    {
-                        if (argument.Value is not null) CollectVariables(argument.Value, names);
-                        CollectWindow(argument.Array, names);
-                    }
+                    // The values and window bounds the pullback is passed again.
+                    foreach (var argument in IrWalker.Expressions(invoke)) names.UnionWith(IrWalker.Reads(argument));
                     break;
                 case If branch:
-                    if (HasWork(branch, 1) && CanRecompute(branch)) CollectVariables(branch.Condition, names);
-                    CollectReverseReads(branch.Then, names);
-                    CollectReverseReads(branch.Else, names);
+                    if (HasWork(branch, 1) && CanRecompute(branch)) names.UnionWith(IrWalker.Reads(branch.Condition));
+                    CollectReverseSweepReads(branch.Then, names);
+                    CollectReverseSweepReads(branch.Else, names);
                     break;
                 case While loop:
-                    CollectReverseReads(loop.Body, names);
+                    CollectReverseSweepReads(loop.Body, names);
                     break;
             }
         }

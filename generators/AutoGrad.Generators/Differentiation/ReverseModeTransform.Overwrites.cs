@@ -57,26 +57,18 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case While inner:
                     var inLoop = new HashSet<string>(writtenLater);
-                    CollectAssigned(inner.Body, inLoop);
+                    inLoop.UnionWith(IrWalker.Writes(inner.Body));
                     // Only a store directly in one loop is recognised: an outer loop would rerun it.
                     FindLastWrites(inner.Body, inLoop, inner, loop is null ? writtenLater : null);
                     break;
             }
-            CollectAssigned(new Block(EquatableArray.Of(statement)), writtenLater);
+            writtenLater.UnionWith(IrWalker.Writes(statement));
         }
     }
 
     /// <summary>How many statements of the block (at any depth) write the array.</summary>
-    private static int WritesTo(Block block, string array)
-    {
-        var count = 0;
-        VisitStatements(block, statement =>
-        {
-            if (statement is Store store && store.Array.Code == array) count++;
-            if (statement is Invoke invoke && OutputsOf(invoke).Any(o => o.Code == array)) count++;
-        });
-        return count;
-    }
+    private static int WritesTo(Block block, string array) =>
+        IrWalker.Statements(block).Count(statement => statement is Store or Invoke && IrWalker.Writes(statement, array));
 
     /// <summary>
     /// Whether an index takes a new value on every iteration of the loop: a counter (plus or minus
@@ -93,13 +85,8 @@ internal sealed partial class ReverseModeTransform
             _ => null,
         };
         if (counter is null) return false;
-        var steps = new List<long>();
-        var assigned = false;
-        VisitStatements(loop.Body, statement =>
-        {
-            if (statement is Increment increment && increment.Target == counter) steps.Add(increment.Delta);
-            if (statement is Assign assign && assign.Target == counter) assigned = true;
-        });
+        var steps = IrWalker.Statements(loop.Body).OfType<Increment>().Where(s => s.Target == counter).Select(s => s.Delta).ToList();
+        var assigned = IrWalker.Statements(loop.Body).OfType<Assign>().Any(a => a.Target == counter);
         if (assigned || steps.Count == 0 || !(steps.All(d => d > 0) || steps.All(d => d < 0))) return false;
 
         var endsLoop = new HashSet<string>();
@@ -136,7 +123,7 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Invoke invoke:
-                    var saved = OutputsOf(invoke).Where(o => _needed.Contains(o.Code) && readBefore.Contains(o.Code)).ToList();
+                    var saved = IrWalker.Outputs(invoke).Where(o => _needed.Contains(o.Code) && readBefore.Contains(o.Code)).ToList();
                     if (saved.Count > 0) _savedOutputs[invoke] = saved;
                     break;
                 case If branch:
@@ -145,11 +132,11 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case While loop:
                     var inLoop = new HashSet<string>(readBefore);
-                    CollectReads(loop, inLoop);
+                    inLoop.UnionWith(IrWalker.Reads(loop));
                     FindOverwrittenOutputs(loop.Body, inLoop);
                     break;
             }
-            CollectReads(statement, readBefore);
+            readBefore.UnionWith(IrWalker.Reads(statement));
         }
     }
 
@@ -169,7 +156,7 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Invoke invoke:
-                    var rewritten = OutputsOf(invoke).Where(o => writtenBefore.Contains(o.Code)).ToList();
+                    var rewritten = IrWalker.Outputs(invoke).Where(o => writtenBefore.Contains(o.Code)).ToList();
                     if (rewritten.Count > 0) _rewrittenOutputs[invoke] = rewritten;
                     break;
                 case If branch:
@@ -178,20 +165,13 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case While loop:
                     var inLoop = new HashSet<string>(writtenBefore);
-                    CollectArrayWrites(loop.Body, inLoop);
+                    inLoop.UnionWith(IrWalker.ArrayWrites(loop.Body));
                     FindRewrittenOutputs(loop.Body, inLoop);
                     break;
             }
-            CollectArrayWrites(new Block(EquatableArray.Of(statement)), writtenBefore);
+            writtenBefore.UnionWith(IrWalker.ArrayWrites(new Block(EquatableArray.Of(statement))));
         }
     }
-
-    /// <summary>The arrays whose elements the block writes (element stores and call outputs; a new array holds constants).</summary>
-    private static void CollectArrayWrites(Block block, HashSet<string> arrays) => VisitStatements(block, statement =>
-    {
-        if (statement is Store store) arrays.Add(store.Array.Code);
-        else if (statement is Invoke invoke) foreach (var output in OutputsOf(invoke)) arrays.Add(output.Code);
-    });
 
     /// <summary>After a call's pullback: the adjoints of what it wrote over, which earlier writes must not see.</summary>
     private IEnumerable<Code> ClearRewrittenAdjoints(Invoke invoke) =>

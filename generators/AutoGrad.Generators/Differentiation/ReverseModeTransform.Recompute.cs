@@ -21,17 +21,14 @@ internal sealed partial class ReverseModeTransform
     private void FindRecomputableValues()
     {
         var definitions = new Dictionary<string, int>();
-        VisitStatements(_method.Body, statement =>
+        foreach (var statement in IrWalker.Statements(_method.Body))
         {
             if (statement is Assign assign) definitions[assign.Target] = definitions.TryGetValue(assign.Target, out var n) ? n + 1 : 1;
             if (statement is Increment increment) definitions[increment.Target] = 2;
-        });
-        VisitStatements(_method.Body, statement =>
-        {
-            if (statement is While loop) FindRecomputable(loop.Body, definitions);
-        });
-        foreach (var definitions2 in _recomputeAt.Values)
-            foreach (var definition in definitions2.Definitions) CollectVariables(definition.Value, _needed);
+        }
+        foreach (var loop in IrWalker.Statements(_method.Body).OfType<While>()) FindRecomputable(loop.Body, definitions);
+        foreach (var recomputed in _recomputeAt.Values)
+            foreach (var definition in recomputed.Definitions) _needed.UnionWith(IrWalker.Reads(definition.Value));
     }
 
     private void FindRecomputable(Block body, Dictionary<string, int> definitions)
@@ -41,16 +38,13 @@ internal sealed partial class ReverseModeTransform
         for (var d = 0; d < statements.Count; d++)
         {
             if (statements[d] is not Assign { IsDeclaration: true } definition || definitions[definition.Target] != 1) continue;
-            if (!_needed.Contains(definition.Target) || ContainsCall(definition.Value)) continue;
-            if (Enumerable.Range(0, d).Any(i => Reads(statements[i], definition.Target))) continue;
-            var operands = new HashSet<string>();
-            CollectOperands(definition.Value, operands);
+            if (!_needed.Contains(definition.Target) || IrWalker.Nodes(definition.Value).Any(node => node is Call)) continue;
+            if (Enumerable.Range(0, d).Any(i => IrWalker.Reads(statements[i], definition.Target))) continue;
+            var operands = new HashSet<string>(IrWalker.Reads(definition.Value));
             var resume = statements.Count;
             for (var t = d + 1; t < statements.Count; t++)
             {
-                var written = new HashSet<string>();
-                CollectAssigned(new Block(EquatableArray.Of(statements[t])), written);
-                if (written.Overlaps(operands)) { resume = t; break; }
+                if (IrWalker.Writes(statements[t]).Any(operands.Contains)) { resume = t; break; }
             }
             if (Enumerable.Range(resume, statements.Count - resume).All(i => OnlySteps(statements[i])))
                 candidates.Add((d, definition, resume));
@@ -59,7 +53,7 @@ internal sealed partial class ReverseModeTransform
         while (candidates.Count > 0)
         {
             var position = candidates.Min(c => c.Resume);
-            var kept = candidates.Where(c => !Enumerable.Range(position, statements.Count - position).Any(i => Reads(statements[i], c.Definition.Target))).ToList();
+            var kept = candidates.Where(c => !Enumerable.Range(position, statements.Count - position).Any(i => IrWalker.Reads(statements[i], c.Definition.Target))).ToList();
             if (kept.Count == candidates.Count)
             {
                 foreach (var candidate in candidates) _recomputed.Add(candidate.Definition.Target);
@@ -76,46 +70,4 @@ internal sealed partial class ReverseModeTransform
         If branch => branch.Then.Statements.All(OnlySteps) && branch.Else.Statements.All(OnlySteps),
         _ => false,
     };
-
-    private static bool ContainsCall(Expr e)
-    {
-        var found = false;
-        IrRewriter.Visit(e, node => found |= node is Call);
-        return found;
-    }
-
-    /// <summary>Variables and written arrays an expression reads.</summary>
-    private static void CollectOperands(Expr e, HashSet<string> names)
-    {
-        CollectVariables(e, names);
-        IrRewriter.Visit(e, node =>
-        {
-            if (node is ElementRead { Array.Kind: ArrayKind.Buffer or ArrayKind.Output } read) names.Add(read.Array.Code);
-        });
-    }
-
-    /// <summary>Whether a statement (or anything nested in it) reads the variable.</summary>
-    private static bool Reads(Stmt statement, string variable)
-    {
-        var names = new HashSet<string>();
-        switch (statement)
-        {
-            case Assign assign: CollectVariables(assign.Value, names); break;
-            case Store store: CollectVariables(store.Index, names); CollectVariables(store.Value, names); break;
-            case Invoke invoke:
-                foreach (var a in invoke.Arguments)
-                {
-                    if (a.Value is not null) CollectVariables(a.Value, names);
-                    CollectWindow(a.Array, names);
-                }
-                break;
-            case If branch:
-                CollectVariables(branch.Condition, names);
-                return names.Contains(variable) || branch.Then.Statements.Any(s => Reads(s, variable)) || branch.Else.Statements.Any(s => Reads(s, variable));
-            case While loop:
-                CollectVariables(loop.Condition, names);
-                return names.Contains(variable) || loop.Body.Statements.Any(s => Reads(s, variable));
-        }
-        return names.Contains(variable);
-    }
 }

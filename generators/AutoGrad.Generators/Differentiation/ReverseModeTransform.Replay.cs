@@ -59,20 +59,18 @@ internal sealed partial class ReverseModeTransform
         while (coreCount > 0 && body[coreCount - 1] is Increment) coreCount--;
         var core = new Block(body.Take(coreCount).ToEquatableArray());
         var steps = body.Skip(coreCount).Cast<Increment>().ToList();
-        var written = new HashSet<string>();
-        CollectAssigned(core, written);
+        var written = new HashSet<string>(IrWalker.Writes(core));
         if (steps.Any(s => written.Contains(s.Target))) return null;
-        var calls = false;
-        VisitStatements(core, s => calls |= s is Invoke or Allocate);
-        if (calls || UsesWindows(core)) return null;
+        // The analyses here reason about whole arrays, not windows (t.AsSpan(k, n)).
+        if (IrWalker.Statements(core).Any(s => s is Invoke or Allocate) || IrWalker.Uses(core).Any(u => u.Array is { IsWindow: true })) return null;
 
         // What the iteration writes: local scalars and buffers, or elements of other arrays it never reads.
         var buffers = new HashSet<string>(_method.Buffers.Select(b => b.Name));
         var scalars = new HashSet<string>(written.Where(_variables.ContainsKey));
         var localBuffers = new List<string>();
-        var readArrays = new HashSet<string>();
-        VisitStatements(core, s => CollectReads(s, readArrays));
-        IrRewriter.Visit(loop.Condition, node => { if (node is ElementRead read) readArrays.Add(read.Array.Code); });
+        var readArrays = new HashSet<string>(IrWalker.Statements(core).SelectMany(IrWalker.Reads));
+        var conditionElements = new HashSet<string>(IrWalker.Uses(loop.Condition).Where(u => u.Kind == UseKind.ReadElement).Select(u => u.Name));
+        readArrays.UnionWith(conditionElements);
         var fills = new Dictionary<string, While>();
         foreach (var array in written.Where(a => !_variables.ContainsKey(a)))
         {
@@ -81,52 +79,23 @@ internal sealed partial class ReverseModeTransform
                 localBuffers.Add(array);
                 fills[array] = fill;
             }
-            else if (readArrays.Contains(array) || ReadsInCondition(loop, array)) return null;
+            else if (readArrays.Contains(array)) return null;
         }
         if (localBuffers.Count == 0) return null; // nothing worth replaying
 
         // Local scalars: each iteration assigns them before reading them, and no one else touches them.
         if (scalars.Any(v => _variables[v].Kind == VariableKind.Parameter || v == _method.ResultVariable)) return null;
         if (!AssignedBeforeRead(core, new HashSet<string>(), scalars)) return null;
-        var conditionReads = new HashSet<string>();
-        CollectVariables(loop.Condition, conditionReads);
-        if (conditionReads.Overlaps(scalars)) return null;
+        if (IrWalker.Reads(loop.Condition).Any(scalars.Contains)) return null;
         var locals = new HashSet<string>(scalars.Concat(localBuffers));
         if (TouchedOutside(_method.Body, loop, locals)) return null;
 
-        VisitStatements(core, s =>
-        {
-            if (s is Store store && !localBuffers.Contains(store.Array.Code)) _mainStackSaves.Add(store);
-        });
+        foreach (var store in IrWalker.Statements(core).OfType<Store>())
+            if (!localBuffers.Contains(store.Array.Code)) _mainStackSaves.Add(store);
         foreach (var buffer in localBuffers.Where(b => ReplaySavesAreDead(core, b, fills[b])))
-            VisitStatements(core, s => { if (s is Store store && store.Array.Code == buffer) _deadSaves.Add(store); });
+            foreach (var store in IrWalker.Statements(core).OfType<Store>())
+                if (store.Array.Code == buffer) _deadSaves.Add(store);
         return new ReplayedLoop(loop, coreCount);
-    }
-
-    /// <summary>Whether the block reads or writes a window of an array (<c>t.AsSpan(k, n)</c>): the analyses here reason about whole arrays.</summary>
-    private static bool UsesWindows(Block block)
-    {
-        var found = false;
-        void Look(Expr e) => IrRewriter.Visit(e, node => found |= node is ElementRead { Array.IsWindow: true }
-            || node is Call call && call.Arguments.Any(a => a.Array is { IsWindow: true }));
-        VisitStatements(block, s =>
-        {
-            switch (s)
-            {
-                case Assign assign: Look(assign.Value); break;
-                case Store store: found |= store.Array.IsWindow; Look(store.Index); Look(store.Value); break;
-                case If branch: Look(branch.Condition); break;
-                case While loop: Look(loop.Condition); break;
-            }
-        });
-        return found;
-    }
-
-    private static bool ReadsInCondition(While loop, string array)
-    {
-        var found = false;
-        IrRewriter.Visit(loop.Condition, node => found |= node is ElementRead read && read.Array.Code == array);
-        return found;
     }
 
     /// <summary>Stores into replayed loops' local buffers whose old values no reverse code reads: the replay saves nothing for them.</summary>
@@ -139,25 +108,20 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private While? FillOf(Block core, string buffer)
     {
-        var allocations = new List<Allocate>();
-        VisitStatements(_method.Body, s => { if (s is Allocate a && a.Name == buffer) allocations.Add(a); });
+        var allocations = IrWalker.Statements(_method.Body).OfType<Allocate>().Where(a => a.Name == buffer).ToList();
         if (allocations.Count != 1) return null;
         var length = allocations[0].Length;
-        var lengthReads = new HashSet<string>();
-        CollectVariables(length, lengthReads);
-        var assignedAnywhere = new HashSet<string>();
-        CollectAssigned(_method.Body, assignedAnywhere);
-        if (lengthReads.Overlaps(assignedAnywhere)) return null;
+        if (IrWalker.Reads(length).Intersect(IrWalker.Writes(_method.Body)).Any()) return null;
 
-        var first = core.Statements.FirstOrDefault(s => Touches(s, buffer));
+        var first = core.Statements.FirstOrDefault(s => IrWalker.Touches(s, buffer));
         if (first is not While filler || !_countedLoops.TryGetValue(filler, out var counted)) return null;
         // The bound is the length as allocated, or the array's own length (pooled arrays have exactly the length asked for).
         var wholeLength = Equals(counted.Bound, length) || counted.Bound is LengthOf { Array: { IsWindow: false } array } && array.Code == buffer;
         if (counted is not { Delta: 1, Op: BinaryOp.Less, Start.Value: Constant { Text: "0" } } || !wholeLength) return null;
         var counter = new VarRef(_variables[counted.Counter].Type, counted.Counter);
         var statements = filler.Body.Statements;
-        var fill = statements.Select((s, i) => (s, i)).FirstOrDefault(p => Touches(p.s, buffer));
-        if (fill.s is not Store store || store.Array.Code != buffer || !Equals(store.Index, counter) || ReadsArray(store.Value, buffer)) return null;
+        var fill = statements.Select((s, i) => (s, i)).FirstOrDefault(p => IrWalker.Touches(p.s, buffer));
+        if (fill.s is not Store store || store.Array.Code != buffer || !Equals(store.Index, counter) || IrWalker.ReadsArray(store.Value, buffer)) return null;
         // After the fill, reads of the buffer are at the counter only, before the counter steps.
         var step = statements.Select((s, i) => (s, i)).First(p => p.s is Increment increment && increment.Target == counted.Counter).i;
         for (var i = fill.i + 1; i < statements.Count; i++)
@@ -180,21 +144,21 @@ internal sealed partial class ReverseModeTransform
         for (var i = 0; i < core.Statements.Count; i++)
         {
             var statement = core.Statements[i];
-            if (Assigns(statement, buffer)) writers.Add(i);
+            if (IrWalker.Writes(statement, buffer)) writers.Add(i);
             var reads = new HashSet<string>();
-            VisitStatements(new Block(EquatableArray.Of(statement)), s =>
+            foreach (var s in IrWalker.Statements(new Block(EquatableArray.Of(statement))))
             {
                 switch (s)
                 {
-                    case Assign assign when IsActiveAssignment(assign): CollectReverseReads(assign.Value, reads); break;
+                    case Assign assign when IsActiveAssignment(assign): CollectDerivativeReads(assign.Value, reads); break;
                     case Store store:
-                        CollectVariables(store.Index, reads);
-                        if (_activity.IsActive(store.Array.Code)) CollectReverseReads(store.Value, reads);
+                        reads.UnionWith(IrWalker.Reads(store.Index));
+                        if (_activity.IsActive(store.Array.Code)) CollectDerivativeReads(store.Value, reads);
                         break;
-                    case If branch: CollectVariables(branch.Condition, reads); break;
-                    case While inner: CollectVariables(inner.Condition, reads); break;
+                    case If branch: reads.UnionWith(IrWalker.Reads(branch.Condition)); break;
+                    case While inner: reads.UnionWith(IrWalker.Reads(inner.Condition)); break;
                 }
-            });
+            }
             if (reads.Contains(buffer)) readers.Add(i);
         }
         if (readers.Count == 0 || writers.Max() < readers.Min()) return true;
@@ -202,51 +166,9 @@ internal sealed partial class ReverseModeTransform
         return writers.All(w => w == fillIndex) && readers.Min() == fillIndex && WritesTo(fill.Body, buffer) == 1;
     }
 
-    /// <summary>Whether a statement reads or writes the array (elements, or passing it to a call).</summary>
-    private static bool Touches(Stmt statement, string array)
-    {
-        var names = new HashSet<string>();
-        CollectReads(statement, names);
-        CollectAssigned(new Block(EquatableArray.Of(statement)), names);
-        return names.Contains(array) || ElementReadsOf(statement, array).Count > 0;
-    }
-
-    private static bool ReadsArray(Expr e, string array)
-    {
-        var found = false;
-        IrRewriter.Visit(e, node => found |= node is ElementRead read && read.Array.Code == array
-            || node is Call call && call.Arguments.Any(a => a.Array?.Code == array));
-        return found;
-    }
-
-    /// <summary>The indices at which a statement (at any depth) reads the array's elements; a call that is passed it counts as a read at no index.</summary>
-    private static List<Expr?> ElementReadsOf(Stmt statement, string array)
-    {
-        var indices = new List<Expr?>();
-        void Look(Expr e) => IrRewriter.Visit(e, node =>
-        {
-            if (node is ElementRead read && read.Array.Code == array) indices.Add(read.Index);
-            if (node is Call call && call.Arguments.Any(a => a.Array?.Code == array)) indices.Add(null);
-        });
-        VisitStatements(new Block(EquatableArray.Of(statement)), s =>
-        {
-            switch (s)
-            {
-                case Assign assign: Look(assign.Value); break;
-                case Store store: Look(store.Index); Look(store.Value); break;
-                case If branch: Look(branch.Condition); break;
-                case While loop: Look(loop.Condition); break;
-                case Invoke invoke:
-                    foreach (var argument in invoke.Arguments)
-                    {
-                        if (argument.Value is not null) Look(argument.Value);
-                        if (argument.Array?.Code == array) indices.Add(null);
-                    }
-                    break;
-            }
-        });
-        return indices;
-    }
+    /// <summary>The indices at which a statement (at any depth) reads the array's elements; passing it to a callee counts as a read at no index.</summary>
+    private static List<Expr?> ElementReadsOf(Stmt statement, string array) =>
+        IrWalker.Uses(statement).Where(u => u.Name == array && u.Kind is UseKind.ReadElement or UseKind.ReadArray or UseKind.WriteArray).Select(u => u.Index).ToList();
 
     /// <summary>
     /// Whether every read of the <paramref name="scalars"/> follows an assignment to them on every
@@ -254,12 +176,7 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private static bool AssignedBeforeRead(Block block, HashSet<string> assigned, HashSet<string> scalars)
     {
-        bool Defined(Expr e)
-        {
-            var reads = new HashSet<string>();
-            CollectVariables(e, reads);
-            return reads.All(v => !scalars.Contains(v) || assigned.Contains(v));
-        }
+        bool Defined(Expr e) => IrWalker.Reads(e).All(v => !scalars.Contains(v) || assigned.Contains(v));
         foreach (var statement in block.Statements)
         {
             switch (statement)
@@ -301,16 +218,16 @@ internal sealed partial class ReverseModeTransform
                 case While inner when ReferenceEquals(inner, loop):
                     break;
                 case While inner:
-                    if (names.Any(n => ReadsVariable(inner.Condition, n) || ReadsArray(inner.Condition, n)) || TouchedOutside(inner.Body, loop, names)) return true;
+                    if (names.Any(n => IrWalker.Reads(inner.Condition, n) || IrWalker.ReadsArray(inner.Condition, n)) || TouchedOutside(inner.Body, loop, names)) return true;
                     break;
                 case If branch:
-                    if (names.Any(n => ReadsVariable(branch.Condition, n) || ReadsArray(branch.Condition, n))
+                    if (names.Any(n => IrWalker.Reads(branch.Condition, n) || IrWalker.ReadsArray(branch.Condition, n))
                         || TouchedOutside(branch.Then, loop, names) || TouchedOutside(branch.Else, loop, names)) return true;
                     break;
                 case Allocate:
                     break;
                 default:
-                    if (names.Any(n => Touches(statement, n))) return true;
+                    if (names.Any(n => IrWalker.Touches(statement, n))) return true;
                     break;
             }
         }
@@ -323,21 +240,12 @@ internal sealed partial class ReverseModeTransform
         foreach (var replayed in _replayedBodies.Values)
         {
             if (!HasWork(replayed.Loop, depth: 1)) continue;
-            foreach (var statement in replayed.Loop.Body.Statements.Take(replayed.CoreCount))
-                VisitStatements(new Block(EquatableArray.Of(statement)), s =>
-                {
-                    switch (s)
-                    {
-                        case Assign assign: CollectVariables(assign.Value, _needed); break;
-                        case Increment increment: _needed.Add(increment.Target); break;
-                        case Store store when !_mainStackSaves.Contains(store):
-                            CollectVariables(store.Index, _needed);
-                            CollectVariables(store.Value, _needed);
-                            break;
-                        case If branch: CollectVariables(branch.Condition, _needed); break;
-                        case While inner: CollectVariables(inner.Condition, _needed); break;
-                    }
-                });
+            foreach (var s in IrWalker.Statements(new Block(replayed.Loop.Body.Statements.Take(replayed.CoreCount).ToEquatableArray())))
+            {
+                if (s is Store store && _mainStackSaves.Contains(store)) continue; // saved by the forward sweep, not replayed
+                if (s is Increment increment) _needed.Add(increment.Target);
+                else if (s is Assign or Store or If or While) _needed.UnionWith(IrWalker.Expressions(s).SelectMany(IrWalker.Reads));
+            }
         }
     }
 

@@ -14,79 +14,79 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private void ComputeNeeded()
     {
-        VisitStatements(_method.Body, statement =>
+        foreach (var statement in IrWalker.Statements(_method.Body))
         {
             switch (statement)
             {
                 case Assign assign when IsActiveAssignment(assign):
-                    CollectReverseReads(assign.Value, _needed);
+                    CollectDerivativeReads(assign.Value, _needed);
                     break;
                 case Store store when _activity.IsActive(store.Array.Code):
-                    CollectReverseReads(store.Value, _needed);
+                    CollectDerivativeReads(store.Value, _needed);
                     break;
                 case Invoke invoke when HasGradientWork(invoke):
                     for (var i = 0; i < invoke.Arguments.Count; i++)
                     {
                         var argument = invoke.Arguments[i];
                         var writes = invoke.Target.Parameters[i].Shape == ParameterShape.Output;
-                        CollectWindow(argument.Array, _needed);
-                        if (argument.Value is not null) CollectVariables(argument.Value, _needed);
+                        _needed.UnionWith(IrWalker.WindowReads(argument.Array));
+                        if (argument.Value is not null) _needed.UnionWith(IrWalker.Reads(argument.Value));
                         // A split callee's reverse half may read what its forward half wrote (its stored results).
                         else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array && (!writes || invoke.Target.PullbackReadsOutputs || UsesSplitSweeps(invoke)))
                             _needed.Add(array.Code);
                     }
                     break;
             }
-        });
+        }
         for (var before = -1; before != _needed.Count + _savedOutputs.Count;)
         {
             before = _needed.Count + _savedOutputs.Count;
             FindOverwrittenOutputs(_method.Body, new HashSet<string>());
-            foreach (var saved in _savedOutputs.Values.SelectMany(outputs => outputs)) CollectWindow(saved, _needed); // restored where it was saved
+            foreach (var saved in _savedOutputs.Values.SelectMany(outputs => outputs)) _needed.UnionWith(IrWalker.WindowReads(saved)); // restored where it was saved
             CollectCountedLoopReads();
             CollectReplayReads();
             CollectCheckpointReads();
-            VisitStatements(_method.Body, statement =>
+            foreach (var statement in IrWalker.Statements(_method.Body))
             {
-                if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) CollectVariables(branch.Condition, _needed);
+                if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) _needed.UnionWith(IrWalker.Reads(branch.Condition));
                 // Restoring or adjoining an element needs its index in the reverse sweep.
-                if (statement is Store store && HasWork(store, 0)) CollectVariables(store.Index, _needed);
-            });
+                if (statement is Store store && HasWork(store, 0)) _needed.UnionWith(IrWalker.Reads(store.Index));
+            }
         }
     }
 
     /// <summary>The variables whose values <see cref="Backpropagate"/> reads for this expression (a leaf needs only its adjoint).</summary>
-    private void CollectReverseReads(Expr e, HashSet<string> names)
+    private void CollectDerivativeReads(Expr e, HashSet<string> names)
     {
         if (!_activity.Depends(e)) return;
         switch (e)
         {
             case ElementRead read:
-                CollectVariables(read.Index, names);
+                names.UnionWith(IrWalker.Reads(read.Index));
                 break;
             case Unary unary:
-                CollectReverseReads(unary.Operand, names);
+                CollectDerivativeReads(unary.Operand, names);
                 break;
             case Cast cast:
-                CollectReverseReads(cast.Operand, names);
+                CollectDerivativeReads(cast.Operand, names);
                 break;
             case Binary binary:
                 var leftActive = _activity.Depends(binary.Left);
                 var rightActive = _activity.Depends(binary.Right);
                 var readsRight = binary.Op == BinaryOp.Divide || (binary.Op == BinaryOp.Multiply && leftActive) || (binary.Op == BinaryOp.Remainder && rightActive);
                 var readsLeft = (binary.Op == BinaryOp.Multiply || binary.Op == BinaryOp.Divide || binary.Op == BinaryOp.Remainder) && rightActive;
-                if (readsRight) CollectVariables(binary.Right, names);
-                if (readsLeft) CollectVariables(binary.Left, names);
-                CollectReverseReads(binary.Left, names);
-                CollectReverseReads(binary.Right, names);
+                if (readsRight) names.UnionWith(IrWalker.Reads(binary.Right));
+                if (readsLeft) names.UnionWith(IrWalker.Reads(binary.Left));
+                CollectDerivativeReads(binary.Left, names);
+                CollectDerivativeReads(binary.Right, names);
                 break;
             case Conditional conditional:
-                CollectVariables(conditional.Condition, names);
-                CollectReverseReads(conditional.WhenTrue, names);
-                CollectReverseReads(conditional.WhenFalse, names);
+                names.UnionWith(IrWalker.Reads(conditional.Condition));
+                CollectDerivativeReads(conditional.WhenTrue, names);
+                CollectDerivativeReads(conditional.WhenFalse, names);
                 break;
             case MathCall or Call:
-                CollectVariables(e, names);
+                names.UnionWith(IrWalker.Reads(e));
                 break;
         }
     }
@@ -96,12 +96,8 @@ internal sealed partial class ReverseModeTransform
     /// <summary>A branch decision can be re-evaluated in the reverse sweep when the branch does not change what it reads.</summary>
     private static bool CanRecompute(If branch)
     {
-        var read = new HashSet<string>();
-        CollectVariables(branch.Condition, read);
-        var written = new HashSet<string>();
-        CollectAssigned(branch.Then, written);
-        CollectAssigned(branch.Else, written);
-        return !read.Overlaps(written);
+        var read = new HashSet<string>(IrWalker.Reads(branch.Condition));
+        return !read.Overlaps(IrWalker.Writes(branch.Then).Concat(IrWalker.Writes(branch.Else)));
     }
 
     private bool NeedsSave(Assign assign, int depth) =>
@@ -126,20 +122,7 @@ internal sealed partial class ReverseModeTransform
     private bool UsesSplitSweeps(Invoke invoke) => invoke.Target.Kind == CallKind.Differentiable && HasGradientWork(invoke);
 
     /// <summary>Whether a call statement writes an output that has an adjoint, so its pullback must run.</summary>
-    private bool HasGradientWork(Invoke invoke) => OutputsOf(invoke).Any(o => _activity.IsActive(o.Code));
-
-    private static IEnumerable<ArraySource> OutputsOf(Invoke invoke) =>
-        invoke.Arguments.Where((a, i) => invoke.Target.Parameters[i].Shape == ParameterShape.Output && a.Array is not null).Select(a => a.Array!);
-
-    private static void VisitStatements(Block block, System.Action<Stmt> visit)
-    {
-        foreach (var statement in block.Statements)
-        {
-            visit(statement);
-            if (statement is If branch) { VisitStatements(branch.Then, visit); VisitStatements(branch.Else, visit); }
-            else if (statement is While loop) VisitStatements(loop.Body, visit);
-        }
-    }
+    private bool HasGradientWork(Invoke invoke) => IrWalker.Outputs(invoke).Any(o => _activity.IsActive(o.Code));
 
     private List<Code> Forward(Block block, int depth)
     {
@@ -389,9 +372,7 @@ internal sealed partial class ReverseModeTransform
             : binary.Op == BinaryOp.Add && IsTarget(binary.Right) ? (binary.Left, false)
             : null;
         if (found is not { } term) return null;
-        var reads = new HashSet<string>();
-        CollectVariables(term.Term, reads);
-        return reads.Contains(assign.Target) ? null : term;
+        return IrWalker.Reads(term.Term, assign.Target) ? null : term;
     }
 
     private void ReverseStore(Store store, int depth, List<Code> output)
@@ -434,7 +415,7 @@ internal sealed partial class ReverseModeTransform
             IsElement(binary.Left) ? (binary.Right, binary.Op == BinaryOp.Subtract)
             : binary.Op == BinaryOp.Add && IsElement(binary.Right) ? (binary.Left, false)
             : null;
-        if (found is not { } term || ReadsArray(term.Term, store.Array.Code)) return null;
+        if (found is not { } term || IrWalker.ReadsArray(term.Term, store.Array.Code)) return null;
         return term;
     }
 

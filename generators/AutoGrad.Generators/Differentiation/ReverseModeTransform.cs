@@ -48,8 +48,7 @@ internal sealed partial class ReverseModeTransform
         _split = split;
         _activity = activity;
         _variables = method.Variables.ToDictionary(v => v.Name);
-        var assigned = new HashSet<string>();
-        CollectAssigned(method.Body, assigned);
+        var assigned = new HashSet<string>(IrWalker.Writes(method.Body));
         FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
         FindRewrittenOutputs(method.Body, new HashSet<string>());
         FindCountedLoops();
@@ -233,8 +232,7 @@ internal sealed partial class ReverseModeTransform
         var forwardSweep = Forward(_method.Body, depth: 1);
         var reverseSweep = Reverse(_method.Body, depth: 1);
         // Parameters arrive again in the reverse call; only those the body reassigns must be carried.
-        var assigned = new HashSet<string>();
-        CollectAssigned(_method.Body, assigned);
+        var assigned = new HashSet<string>(IrWalker.Writes(_method.Body));
         // A counted loop's counter is set again by the reverse sweep before each replay.
         var counters = new HashSet<string>(_countedLoops.Values.Select(c => c.Counter).Where(_needed.Contains));
         var carried = _method.Variables.Where(v => _needed.Contains(v.Name) && !counters.Contains(v.Name) && (v.Kind != VariableKind.Parameter || assigned.Contains(v.Name))).ToList();
@@ -347,104 +345,19 @@ internal sealed partial class ReverseModeTransform
             {
                 if (store.Array.IsWindow || store.Index is not Constant index || !indices.Add(index.Text)) return false;
             }
-            else if (statement is If or While && Touches(statement, output)) return false;
+            else if (statement is If or While && IrWalker.Touches(statement, output)) return false;
         }
-        var read = false;
-        VisitStatements(body, statement =>
+        var read = IrWalker.Statements(body).Any(statement => statement switch
         {
-            read |= statement is Store store ? ReadsArray(store.Index, output) || ReadsArray(store.Value, output)
-                : statement is not (If or While) && Touches(statement, output);
-            if (statement is If branch) read |= ReadsArray(branch.Condition, output);
-            if (statement is While loop) read |= ReadsArray(loop.Condition, output);
+            Store store => IrWalker.ReadsArray(store.Index, output) || IrWalker.ReadsArray(store.Value, output),
+            If branch => IrWalker.ReadsArray(branch.Condition, output),
+            While loop => IrWalker.ReadsArray(loop.Condition, output),
+            _ => IrWalker.Touches(statement, output),
         });
         return indices.Count > 0 && !read;
     }
 
     /// <summary>Whether the body reads the array's elements, passes it as an input, or writes single elements.</summary>
-    private static bool IsReadOrStored(Block block, string array)
-    {
-        var found = false;
-        void Look(Expr e) => IrRewriter.Visit(e, node =>
-        {
-            found |= node is ElementRead read && read.Array.Code == array
-                || node is Call call && call.Arguments.Any(a => a.Array?.Code == array);
-        });
-        VisitStatements(block, statement =>
-        {
-            switch (statement)
-            {
-                case Assign assign: Look(assign.Value); break;
-                case Store store:
-                    found |= store.Array.Code == array;
-                    Look(store.Index);
-                    Look(store.Value);
-                    break;
-                case Invoke invoke:
-                    for (var i = 0; i < invoke.Arguments.Count; i++)
-                    {
-                        if (invoke.Arguments[i].Value is { } value) Look(value);
-                        else if (invoke.Arguments[i].Array?.Code == array && invoke.Target.Parameters[i].Shape != ParameterShape.Output) found = true;
-                    }
-                    break;
-                case If branch: Look(branch.Condition); break;
-                case While loop: Look(loop.Condition); break;
-            }
-        });
-        return found;
-    }
-
-    private static void CollectAssigned(Block block, HashSet<string> names)
-    {
-        foreach (var statement in block.Statements)
-        {
-            switch (statement)
-            {
-                case Assign assign: names.Add(assign.Target); break;
-                case Increment increment: names.Add(increment.Target); break;
-                case Store store: names.Add(store.Array.Code); break;
-                case Allocate allocate: names.Add(allocate.Name); break;
-                case Invoke invoke:
-                    for (var i = 0; i < invoke.Arguments.Count; i++)
-                        if (invoke.Target.Parameters[i].Shape == ParameterShape.Output && invoke.Arguments[i].Array is { } output) names.Add(output.Code);
-                    break;
-                case If branch: CollectAssigned(branch.Then, names); CollectAssigned(branch.Else, names); break;
-                case While loop: CollectAssigned(loop.Body, names); break;
-            }
-        }
-    }
-
-    private static void CollectVariables(Expr e, HashSet<string> names)
-    {
-        switch (e)
-        {
-            case VarRef v: names.Add(v.Name); break;
-            case ElementRead read:
-                if (read.Array.Kind is ArrayKind.Buffer or ArrayKind.Output) names.Add(read.Array.Code); // contents the method writes
-                CollectVariables(read.Index, names);
-                break;
-            case Unary unary: CollectVariables(unary.Operand, names); break;
-            case Binary binary: CollectVariables(binary.Left, names); CollectVariables(binary.Right, names); break;
-            case Conditional c: CollectVariables(c.Condition, names); CollectVariables(c.WhenTrue, names); CollectVariables(c.WhenFalse, names); break;
-            case Cast cast: CollectVariables(cast.Operand, names); break;
-            case MathCall math: foreach (var a in math.Arguments) CollectVariables(a, names); break;
-            case Call call:
-                foreach (var a in call.Arguments)
-                {
-                    if (a.Value is not null) CollectVariables(a.Value, names);
-                    else if (a.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array) names.Add(array.Code); // the callee reads its contents
-                    CollectWindow(a.Array, names);
-                }
-                break;
-        }
-    }
-
-    /// <summary>The variables that place an array window (its start and length), which its reverse reads again.</summary>
-    private static void CollectWindow(ArraySource? array, HashSet<string> names)
-    {
-        if (array is { Start: { } start, Count: { } count })
-        {
-            CollectVariables(start, names);
-            CollectVariables(count, names);
-        }
-    }
+    private static bool IsReadOrStored(Block block, string array) =>
+        IrWalker.Uses(block).Any(u => u.Name == array && u.Kind is UseKind.ReadElement or UseKind.ReadArray or UseKind.WriteElement);
 }

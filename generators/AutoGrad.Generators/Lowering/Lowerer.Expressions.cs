@@ -410,12 +410,8 @@ internal sealed partial class Lowerer
         output.Add(new Invoke(target, taken, site));
     }
 
-    private static bool ReadsAny(Expr value, HashSet<string> arrays)
-    {
-        var reads = false;
-        Differentiation.IrRewriter.Visit(value, e => reads |= e is ElementRead read && arrays.Contains(read.Array.Code));
-        return reads;
-    }
+    private static bool ReadsAny(Expr value, HashSet<string> arrays) =>
+        Differentiation.IrWalker.Uses(value).Any(u => u.Kind == Differentiation.UseKind.ReadElement && arrays.Contains(u.Name));
 
     private (CallTarget? Target, EquatableArray<Argument> Arguments, int Site, (string Name, bool Single)? Math)? LowerCall(InvocationExpressionSyntax invocation)
     {

@@ -46,87 +46,25 @@ internal sealed class CodeFlow
             _active.Add(write.Target);
     }
 
-    private static IEnumerable<string> PopsFrom(Expr e)
-    {
-        var stacks = new List<string>();
-        IrRewriter.Visit(e, node =>
-        {
-            if (node is Pop pop) stacks.Add(pop.Stack);
-        });
-        return stacks;
-    }
+    private static IEnumerable<string> PopsFrom(Expr e) =>
+        IrWalker.Uses(e).Where(u => u.Kind == UseKind.PopStack).Select(u => u.Name);
 
     /// <summary>Whether the name gets a tangent.</summary>
     public bool IsActive(string name) => _active.Contains(name);
 
     /// <summary>Whether the expression's value has a tangent.</summary>
-    public bool Depends(Expr e)
-    {
-        var names = new HashSet<string>();
-        CollectFlow(e, names);
-        return names.Any(_active.Contains);
-    }
+    public bool Depends(Expr e) => Flow(e).Any(_active.Contains);
 
     private static IEnumerable<string> Flow(Write write)
     {
         var names = new HashSet<string>();
-        if (write.Value is not null) CollectFlow(write.Value, names);
+        if (write.Value is not null) names.UnionWith(Flow(write.Value));
         if (write.Source is not null) names.Add(write.Source);
         return names;
     }
 
     /// <summary>The names whose tangents flow into the expression's value: real-valued paths only.</summary>
-    public static void CollectFlow(Expr e, HashSet<string> names)
-    {
-        if (!e.Type.IsReal()) return;
-        switch (e)
-        {
-            case Constant or LengthOf or StaticRead or SettingsRead or OpaqueConstant or NoArray or RecordValue:
-                break;
-            case ArrayValue array:
-                if (array.Array.IsNamed) names.Add(array.Array.Code);
-                break;
-            case Dot dot:
-                foreach (var array in new[] { dot.Left, dot.Right }.Where(a => a.IsNamed)) names.Add(array.Code);
-                break;
-            case VarRef variable:
-                names.Add(variable.Name);
-                break;
-            case ElementRead read:
-                if (read.Array.IsNamed) names.Add(read.Array.Code);
-                break;
-            case Pop pop:
-                names.Add(pop.Stack);
-                break;
-            case Unary unary:
-                CollectFlow(unary.Operand, names);
-                break;
-            case Binary binary:
-                CollectFlow(binary.Left, names);
-                CollectFlow(binary.Right, names);
-                break;
-            case Conditional conditional:
-                CollectFlow(conditional.WhenTrue, names);
-                CollectFlow(conditional.WhenFalse, names);
-                break;
-            case Cast cast:
-                CollectFlow(cast.Operand, names);
-                break;
-            case MathCall math:
-                if (!DerivativeRules.IsPiecewiseConstant(math))
-                    foreach (var argument in math.Arguments) CollectFlow(argument, names);
-                break;
-            case Call call:
-                foreach (var argument in call.Arguments)
-                {
-                    if (argument.Value is not null) CollectFlow(argument.Value, names);
-                    else if (argument.Array is { IsNamed: true } array) names.Add(array.Code);
-                }
-                break;
-            default:
-                throw new InvalidOperationException("Tangent flow does not know " + e.GetType().Name);
-        }
-    }
+    private static IEnumerable<string> Flow(Expr e) => IrWalker.FlowNames(e, throughPiecewiseConstant: false);
 
     /// <summary>The writes of one statement of generated code; every kind is listed, so a new one fails here first.</summary>
     private static void CollectWrites(Code code, List<Write> writes)

@@ -109,25 +109,20 @@ internal static class ModeBuilder
     private static IEnumerable<(CallTarget Target, int Site, bool IsStatement)> CallsWithDerivatives(Block block, Activity activity)
     {
         var found = new List<(CallTarget, int, bool)>();
-        void Look(Expr e) => IrRewriter.Visit(e, node =>
+        foreach (var statement in IrWalker.Statements(block))
         {
-            if (node is Call call && activity.Depends(call)) found.Add((call.Target, call.Site, false));
-        });
-        void Visit(Block statements)
-        {
-            foreach (var statement in statements.Statements)
+            switch (statement)
             {
-                switch (statement)
-                {
-                    case Assign assign: Look(assign.Value); break;
-                    case Store store: Look(store.Value); break;
-                    case Invoke invoke: found.Add((invoke.Target, invoke.Site, true)); break;
-                    case If branch: Visit(branch.Then); Visit(branch.Else); break;
-                    case While loop: Visit(loop.Body); break;
-                }
+                case Assign or Store:
+                    var value = statement is Assign assign ? assign.Value : ((Store)statement).Value;
+                    foreach (var call in IrWalker.Nodes(value).OfType<Call>())
+                        if (activity.Depends(call)) found.Add((call.Target, call.Site, false));
+                    break;
+                case Invoke invoke:
+                    found.Add((invoke.Target, invoke.Site, true));
+                    break;
             }
         }
-        Visit(block);
         return found;
     }
 
