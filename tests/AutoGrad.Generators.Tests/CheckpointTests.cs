@@ -264,4 +264,23 @@ public class CheckpointTests
         Assert.Empty(result.Diagnostics);
         Assert.DoesNotContain("Revolve", GeneratorHarness.Generated(result));
     }
+
+    [Fact]
+    public void Derivative_modes_beside_checkpointing_compile_and_the_Hessian_vector_product_saves_every_iteration()
+    {
+        var (result, output) = GeneratorHarness.Run("""
+            using System;
+            using AutoGrad;
+            public static partial class C
+            {
+                [Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector, CheckpointSnapshots = 2)]
+                public static double F(double w, double[] x, int n) { double h = 0.5; for (int t = 0; t < n; t++) h = Math.Tanh(w * h + x[t % x.Length]); return h * h; }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591"));
+        var generated = GeneratorHarness.Generated(result);
+        Assert.Equal(1, generated.Split("Revolve.Rent(").Length - 1); // in the combined sweep only
+        Assert.Contains("FHessianVectorProduct", generated);
+    }
 }

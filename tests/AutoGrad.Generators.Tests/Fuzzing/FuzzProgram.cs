@@ -29,6 +29,12 @@ public sealed record FuzzProgram(
 {
     public const string Labels = "2, 0, 3, 1";
 
+    /// <summary>
+    /// <c>AUTOGRAD_FUZZ_CHECKPOINT=s</c> opts every F into checkpointing with s snapshots, so its outermost counted
+    /// loops run under the Revolve schedule (the others get AG0019 and run as before); 0, the default, opts out.
+    /// </summary>
+    public static int CheckpointSnapshots { get; } = int.TryParse(Environment.GetEnvironmentVariable("AUTOGRAD_FUZZ_CHECKPOINT"), out var snapshots) ? snapshots : 0;
+
     /// <summary>Whether the body calls a helper (the helper class appears in a body only as a call's receiver).</summary>
     public bool CallsHelpers => Statements.Append(Result).Concat(Locals).Any(s => s.Contains("$H."));
 
@@ -84,9 +90,10 @@ public sealed record FuzzProgram(
                     }
                 """;
         }
-        var attribute = !Modes || single ? "[Differentiable]"
-            : HasHessianVector ? "[Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]"
-            : "[Differentiable(Modes = DerivativeModes.Forward)]";
+        var options = new List<string>();
+        if (Modes && !single) options.Add(HasHessianVector ? "Modes = DerivativeModes.Forward | DerivativeModes.HessianVector" : "Modes = DerivativeModes.Forward");
+        if (CheckpointSnapshots > 0) options.Add($"CheckpointSnapshots = {CheckpointSnapshots}");
+        var attribute = options.Count == 0 ? "[Differentiable]" : $"[Differentiable({string.Join(", ", options)})]";
         var source = $$"""
             public static partial class {{className}}
             {
