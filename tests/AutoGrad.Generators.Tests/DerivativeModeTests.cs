@@ -13,7 +13,7 @@ public class DerivativeModeTests
     [InlineData("static partial class C { [Differentiable] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "add 'Modes = DerivativeModes.HessianVector' to its [Differentiable]")]
     [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Forward)] static double G(double v) => v * v; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "add 'Modes = DerivativeModes.HessianVector' to its [Differentiable]")]
     [InlineData("static partial class C { static double G(double v) => v * v; [DerivativeOf(typeof(C), nameof(G))] static void GPullback(double v, double seed, ref double dv) => dv += 2 * v * seed; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double x) => 2 * [|G(x)|]; }", "a [DerivativeOf] rule gives only the pullback; make the callee [Differentiable(Modes = DerivativeModes.HessianVector)]")]
-    [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Forward)] static void Fill(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double[] x) { double[] y = new double[1]; [|Fill(x, y)|]; return y[0]; } }", "does not go through calls to void methods yet")]
+    [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Forward)] static void Fill(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } [Differentiable(Modes = DerivativeModes.HessianVector)] public static double F(double[] x) { double[] y = new double[1]; [|Fill(x, y)|]; return y[0]; } }", "add 'Modes = DerivativeModes.HessianVector' to its [Differentiable]")]
     // A void callee's tangent comes only from its own NameTangent.
     [InlineData("static partial class C { static void Fill(ReadOnlySpan<double> x, Span<double> y) { } [DerivativeOf(typeof(C), nameof(Fill))] static void FillPullback(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> dy, Span<double> dx) { } [Differentiable(Modes = DerivativeModes.Forward)] public static void F(ReadOnlySpan<double> x, Span<double> y) { [|Fill(x, y)|]; } }", "a [DerivativeOf] rule of a void method gives only its pullback")]
     [InlineData("static partial class C { [Differentiable] static void Fill(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } [Differentiable(Modes = DerivativeModes.Forward)] public static double F(double[] x) { double[] y = new double[1]; [|Fill(x, y)|]; return y[0]; } }", "add 'Modes = DerivativeModes.Forward' to its [Differentiable]")]
@@ -137,7 +137,6 @@ public class DerivativeModeTests
     }
 
     [Theory]
-    [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.HessianVector)] public static void [|F|](ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } }")]
     [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Jacobian)] public static double [|F|](double x) => x * x; }")]
     [InlineData("static partial class C { [Differentiable(Modes = DerivativeModes.Jacobian)] public static void [|F|](ReadOnlySpan<double> x, Span<double> y, Span<double> z) { y[0] = x[0]; z[0] = x[0]; } }")]
     public void Reports_AG0040_where_a_mode_does_not_apply(string marked)
@@ -186,5 +185,17 @@ public class DerivativeModeTests
         Assert.DoesNotContain("GTangent", methods);
         Assert.Contains("HJacobian", methods);
         Assert.Contains("HTangent", methods); // the Jacobian's forward path
+    }
+
+    [Fact]
+    public void A_void_method_with_HessianVector_gets_its_pullback_tangent_and_tangent()
+    {
+        var (result, output) = GeneratorHarness.Run(Usings + "static partial class C { [Differentiable(Modes = DerivativeModes.HessianVector)] public static void F(ReadOnlySpan<double> x, Span<double> y) { y[0] = x[0] * x[0]; } }");
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591"));
+        var methods = output.GetTypeByMetadataName("C")!.GetMembers().Select(m => m.Name).ToHashSet();
+        Assert.Contains("FPullbackTangent", methods);
+        Assert.Contains("FTangent", methods); // a caller's Hessian-vector product needs the outputs' tangents
+        Assert.DoesNotContain("FHessianVectorProduct", methods); // no scalar result
     }
 }

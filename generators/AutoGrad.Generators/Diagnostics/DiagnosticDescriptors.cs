@@ -105,7 +105,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedDerivativeMode = Error(
         "AG0040", "Derivative mode not available",
         "'{0}' cannot have {1}: {2}",
-        "DerivativeModes.Forward supports the same bodies as reverse mode, except calls to void methods without a NameTangent of their own (add Modes = DerivativeModes.Forward to the callee); HessianVector supports them except calls to other methods, and needs a scalar result; Jacobian needs a void method with exactly one Span<T> output. Remove the mode from [Differentiable(Modes = ...)] or reshape the method.");
+        "DerivativeModes.Forward supports the same bodies as reverse mode, except calls to void methods without a NameTangent of their own (add Modes = DerivativeModes.Forward to the callee); HessianVector supports them except calls to methods without HessianVector of their own (add it to the callee) and to [DerivativeOf] rules; Jacobian needs a void method with exactly one Span<T> output. Remove the mode from [Differentiable(Modes = ...)] or reshape the method.");
 
     public static readonly DiagnosticDescriptor GeneratorFailure = Error(
         "AG0099", "AutoGrad generator failure",

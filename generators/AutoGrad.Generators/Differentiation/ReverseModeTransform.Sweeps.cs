@@ -167,7 +167,7 @@ internal sealed partial class ReverseModeTransform
                     // The callee saves its state in our record; its reverse half consumes it in ours.
                     _recordPassedToCallees = true;
                     output.AddRange(SaveOutputs(invoke));
-                    output.Add(new InvokeCode(GeneratedNames.Forward(invoke.Target.Method), invoke.Arguments, _record));
+                    output.Add(new InvokeCode(GeneratedNames.Forward(invoke.Target.Method), invoke.Arguments, _record, invoke.Target));
                     break;
                 case Invoke invoke:
                     output.AddRange(SaveOutputs(invoke));

@@ -31,13 +31,15 @@ public sealed record HessianVectorProgram(
 /// <summary>
 /// NamePullbackTangent: the tangent of NamePullback. The method's parameters, one direction per differentiable
 /// parameter, the seed and its tangent (a void method: the outputs' adjoints, then their tangents), the
-/// gradients and then their tangents, both accumulated into as NamePullback does.
+/// gradients and then their tangents, both accumulated into as NamePullback does. <see cref="OutputTangents"/>
+/// are pooled locals of a void method: the tangents of the outputs it writes.
 /// </summary>
 public sealed record PullbackTangentProgram(
     EquatableArray<GradientParameter> Directions,
     string? SeedTangent,
     EquatableArray<GradientParameter> OutputAdjointTangents,
     EquatableArray<GradientParameter> GradientTangents,
+    EquatableArray<GradientParameter> OutputTangents,
     EquatableArray<Code> Body,
     string? Failure);
 

@@ -64,7 +64,11 @@ public sealed record PullbackCall(string Method, EquatableArray<CallArgument> Ar
 
 public sealed record CallArgument(Expr Value, bool ByRef);
 
-/// <summary>A call statement of the forward sweep: the user's call to a void method, as written (<paramref name="Target"/> set in the primal code the tangent transform reads).</summary>
+/// <summary>
+/// A call statement of the forward sweep: the user's call to a void method, as written, or its NameForward
+/// saving into <paramref name="Record"/>. <paramref name="Target"/> is set where the tangent transform may read it:
+/// in the primal code, and for a NameForward call in a combined reverse sweep.
+/// </summary>
 public sealed record InvokeCode(string Method, EquatableArray<Argument> Arguments, string? Record, CallTarget? Target = null) : Code;
 
 /// <summary>

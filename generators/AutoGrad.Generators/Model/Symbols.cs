@@ -75,13 +75,15 @@ internal static class Symbols
 
     /// <summary>
     /// Whether a [Differentiable] method has a NameTangent: in this compilation its attribute's Modes say so
-    /// (Jacobian implies Forward); from a referenced assembly the method is there in metadata.
+    /// (Jacobian implies Forward, and so does HessianVector on a void method, whose callers' Hessian-vector
+    /// products need its tangent); from a referenced assembly the method is there in metadata.
     /// </summary>
     public static bool HasTangent(IMethodSymbol method)
     {
         if (method.DeclaringSyntaxReferences.Length == 0)
             return method.ContainingType.GetMembers(GeneratedNames.Tangent(method.Name)).Any(m => m is IMethodSymbol { IsStatic: true });
-        return (ModesOf(method) & (DerivativeModes.Forward | DerivativeModes.Jacobian)) != 0;
+        var modes = ModesOf(method);
+        return (modes & (DerivativeModes.Forward | DerivativeModes.Jacobian)) != 0 || (method.ReturnsVoid && (modes & DerivativeModes.HessianVector) != 0);
     }
 
     /// <summary>

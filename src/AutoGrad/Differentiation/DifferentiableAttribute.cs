@@ -33,7 +33,11 @@ public enum DerivativeModes
     /// <summary><c>NameTangent</c>: forward mode, the directional derivative (a Jacobian-vector product).</summary>
     Forward = 1,
 
-    /// <summary><c>NameHessianVectorProduct</c>: the gradient and the Hessian times a vector (forward over reverse).</summary>
+    /// <summary>
+    /// <c>NameHessianVectorProduct</c>: the gradient and the Hessian times a vector (forward over reverse), for a
+    /// method with a scalar result; and <c>NamePullbackTangent</c>, through which callers' Hessian-vector products
+    /// go through calls to this method (a void method gets that and <c>NameTangent</c>).
+    /// </summary>
     HessianVector = 2,
 
     /// <summary><c>NameJacobian</c>: the whole Jacobian of a void method with one <c>Span&lt;T&gt;</c> output (also generates <c>NameTangent</c>).</summary>

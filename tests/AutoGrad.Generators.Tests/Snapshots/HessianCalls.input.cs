@@ -24,4 +24,23 @@ public static partial class HessianCalls
         for (int k = 0; k + 2 <= x.Length; k += 2) s += Norm(x.AsSpan(k, 2), 1) * Cube(x[k]);
         return s;
     }
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static void Smooth(ReadOnlySpan<double> x, double a, Span<double> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = Math.Tanh(a * x[i]);
+    }
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Rewritten(double[] x, double a)
+    {
+        double[] y = new double[x.Length];
+        double s = 0;
+        for (int r = 0; r < 2; r++)
+        {
+            Smooth(x, a + r, y);
+            s += y[0] * x[1];
+        }
+        return s;
+    }
 }

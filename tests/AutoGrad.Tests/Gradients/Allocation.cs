@@ -108,6 +108,8 @@ public class Allocation
         Assert.Equal(0, AllocatedBytes(() => ModeFunctions.RosenbrockHessianVectorProduct(x, v, g, h)));
         // Through calls: pooled zeros and scratch for the tangents an argument or gradient lacks.
         Assert.Equal(0, AllocatedBytes(() => HessianCallFunctions.EnergyHessianVectorProduct(x, 0.3, v, 0.2, g, out _, h, out _)));
+        Assert.Equal(0, AllocatedBytes(() => HessianCallFunctions.HalvesHessianVectorProduct(x, 0.3, v, 0.2, g, out _, h, out _)));
+        Assert.Equal(0, AllocatedBytes(() => HessianCallFunctions.RewrittenHessianVectorProduct(x, 0.3, v, 0.2, g, out _, h, out _)));
         double[] features = [.. Enumerable.Range(0, 60).Select(_ => random.NextDouble() - 0.5)];
         double[] labels = [.. Enumerable.Range(0, 20).Select(i => i % 3 == 0 ? 1.0 : -1.0)];
         var w = new double[3];

@@ -45,6 +45,27 @@ public class HessianCalls
         [0.4, -0.3, 0.9, 0.8, 0.6], [1.1, 0.5, -0.8, 0.2, -0.6, 0.35]);
 
     [Fact]
+    public void VoidCallee() => ModeCheck.VerifyHessianVector(
+        p => C.Smoothed(p[..^1], p[^1]),
+        (p, g) => C.SmoothedGradient(p[..^1], p[^1], g.AsSpan(0, p.Length - 1), out g[^1]),
+        (p, v, g, h) => C.SmoothedHessianVectorProduct(p[..^1], p[^1], v.AsSpan(0, p.Length - 1), v[^1], g.AsSpan(0, p.Length - 1), out g[^1], h.AsSpan(0, p.Length - 1), out h[^1]),
+        [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, -0.45]);
+
+    [Fact]
+    public void VoidCalleesOnWindowsAndNested() => ModeCheck.VerifyHessianVector(
+        p => C.Halves(p[..^1], p[^1]),
+        (p, g) => C.HalvesGradient(p[..^1], p[^1], g.AsSpan(0, p.Length - 1), out g[^1]),
+        (p, v, g, h) => C.HalvesHessianVectorProduct(p[..^1], p[^1], v.AsSpan(0, p.Length - 1), v[^1], g.AsSpan(0, p.Length - 1), out g[^1], h.AsSpan(0, p.Length - 1), out h[^1]),
+        [0.4, -0.3, 0.9, 0.8, 0.7], [1.1, 0.5, -0.8, 0.3, -0.45]);
+
+    [Fact]
+    public void VoidCalleeRewritingABuffer() => ModeCheck.VerifyHessianVector(
+        p => C.Rewritten(p[..^1], p[^1]),
+        (p, g) => C.RewrittenGradient(p[..^1], p[^1], g.AsSpan(0, p.Length - 1), out g[^1]),
+        (p, v, g, h) => C.RewrittenHessianVectorProduct(p[..^1], p[^1], v.AsSpan(0, p.Length - 1), v[^1], g.AsSpan(0, p.Length - 1), out g[^1], h.AsSpan(0, p.Length - 1), out h[^1]),
+        [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, 0.45]);
+
+    [Fact]
     public void PullbackTangentOfACalleeAlone()
     {
         // d/dt of the pullback at (v + t tv, seed + t tseed): the gradient's tangent is seed H tv + tseed g.

@@ -125,9 +125,15 @@ internal sealed class CodeFlow
                     foreach (var source in call.Inputs.Concat(call.Seeds)) writes.Add(new Write(written, source.Value, null));
                 }
                 break;
-            case Step or RentBuffer or DeclareBuffer or ReturnBuffer or RentRecord or ReturnRecord or AliasStack or Comment or StatementComment or CheckCode:
+            case SaveContents save:
+                if (save.Array.IsNamed) writes.Add(new Write(save.Stack, null, save.Array.Code));
+                break;
+            case RestoreContents restore:
+                if (restore.Array.IsNamed) writes.Add(new Write(restore.Array.Code, null, restore.Stack));
+                break;
+            case Step or RentBuffer or DeclareBuffer or ReturnBuffer or RentRecord or ReturnRecord or AliasStack or Comment or StatementComment or CheckCode or ClearContents:
                 break; // integers, storage and comments: no real-valued flow
-            case Accumulate or InvokeCode or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
+            case Accumulate or InvokeCode or SaveBuffer or RestoreBuffer:
                 throw new InvalidOperationException($"Forward mode does not go through {code.GetType().Name}; the generator should have reported this.");
             default:
                 throw new InvalidOperationException("Tangent flow does not know " + code.GetType().Name);

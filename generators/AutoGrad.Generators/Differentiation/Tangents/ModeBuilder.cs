@@ -24,7 +24,7 @@ internal static class ModeBuilder
         {
             Tangent = modes.HasFlag(DerivativeModes.Forward) ? TangentSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
             HessianVector = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid ? HessianVectorSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
-            PullbackTangent = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid ? PullbackTangentSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
+            PullbackTangent = modes.HasFlag(DerivativeModes.HessianVector) ? PullbackTangentSignature(model, names.Copy(), EquatableArray<Code>.Empty, why) : null,
             Jacobian = modes.HasFlag(DerivativeModes.Jacobian) && JacobianOutput(model) is { } output ? JacobianSignature(model, names.Copy(), output, why) : null,
         };
     }
@@ -58,20 +58,16 @@ internal static class ModeBuilder
                 var reported = Report(location, "forward-mode derivatives", why);
                 tangentFailure ??= reported;
             }
-            if (modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid && (site.IsStatement || target.PullbackTangent is null))
+            if (modes.HasFlag(DerivativeModes.HessianVector) && target.PullbackTangent is null)
             {
-                // Forward over reverse needs the tangent of the callee's pullback.
-                var why = site.IsStatement
-                    ? $"it does not go through calls to void methods yet (the call to '{target.DisplayName}'); inline it, or opt out of HessianVector (forward mode and Jacobians do go through them)"
-                    : target.Kind == CallKind.Differentiable
+                // Forward over reverse needs the tangent of the callee's pullback (and of a void callee, its NameTangent, which HessianVector gives it).
+                var why = target.Kind == CallKind.Differentiable
                     ? $"it goes through the call to '{target.DisplayName}' only by that method's NamePullbackTangent; add 'Modes = DerivativeModes.HessianVector' to its [Differentiable]"
                     : $"the call to '{target.DisplayName}' has no second derivative: a [DerivativeOf] rule gives only the pullback; make the callee [Differentiable(Modes = DerivativeModes.HessianVector)], or inline it";
                 var reported = Report(location, "a Hessian-vector product", why);
                 hessianVectorFailure ??= reported;
             }
         }
-        if (modes.HasFlag(DerivativeModes.HessianVector) && model.ReturnsVoid)
-            failure ??= Report(methodLocation, "a Hessian-vector product", "it needs a scalar result, and the method is void");
         var jacobianOutput = JacobianOutput(model);
         if (modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is null)
             failure ??= Report(methodLocation, "a Jacobian", "it needs a void method with exactly one Span<T> output; for a scalar result use NameGradient");
@@ -87,7 +83,7 @@ internal static class ModeBuilder
             HessianVector = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid
                 ? hessianVectorFailure is null ? HessianVector(model, core, coreNames) : HessianVectorSignature(model, coreNames.Copy(), EquatableArray<Code>.Empty, hessianVectorFailure)
                 : null,
-            PullbackTangent = modes.HasFlag(DerivativeModes.HessianVector) && !model.ReturnsVoid
+            PullbackTangent = modes.HasFlag(DerivativeModes.HessianVector)
                 ? hessianVectorFailure is null ? PullbackTangent(model, core, coreNames) : PullbackTangentSignature(model, coreNames.Copy(), EquatableArray<Code>.Empty, hessianVectorFailure)
                 : null,
             Jacobian = modes.HasFlag(DerivativeModes.Jacobian) && jacobianOutput is not null
@@ -96,8 +92,11 @@ internal static class ModeBuilder
         };
     }
 
+    /// <summary>The modes to build: a Jacobian's forward path needs NameTangent, and so does a caller's Hessian-vector product through a void method.</summary>
     private static DerivativeModes Requested(MethodModel model) =>
-        model.Modes.HasFlag(DerivativeModes.Jacobian) ? model.Modes | DerivativeModes.Forward : model.Modes;
+        model.Modes.HasFlag(DerivativeModes.Jacobian) || (model.ReturnsVoid && model.Modes.HasFlag(DerivativeModes.HessianVector))
+            ? model.Modes | DerivativeModes.Forward
+            : model.Modes;
 
     private static ParameterInfo? JacobianOutput(MethodModel model)
     {
@@ -184,7 +183,8 @@ internal static class ModeBuilder
         var seedTangent = model.ReturnsVoid ? null : names.Named("t" + signature.Seed);
         var outputAdjointTangents = signature.OutputAdjoints.Select(o => new GradientParameter(names.Named("t" + o.Name), o.Input)).ToEquatableArray();
         var gradientTangents = signature.Gradients.Select(g => new GradientParameter(names.Named("t" + g.Name), g.Input)).ToEquatableArray();
-        return new PullbackTangentProgram(directions, seedTangent, outputAdjointTangents, gradientTangents, body, failure);
+        var outputTangents = model.Parameters.Where(p => p.Shape == ParameterShape.Output).Select(p => Named(names, "t", p)).ToEquatableArray();
+        return new PullbackTangentProgram(directions, seedTangent, outputAdjointTangents, gradientTangents, outputTangents, body, failure);
     }
 
     /// <summary>
@@ -210,7 +210,17 @@ internal static class ModeBuilder
             seeds.Add(signature.OutputAdjoints[i].Name);
         }
         for (var i = 0; i < signature.Gradients.Count; i++) tangents[signature.Gradients[i].Name] = program.GradientTangents[i].Name;
-        var body = TangentTransform.Run(core, names, tangents, seeds, signature.Gradients.Select(g => g.Name), resultTangent: null);
+        // A void method's outputs get their tangents in pooled locals, which the caller never sees.
+        var code = new List<Code>();
+        foreach (var output in program.OutputTangents)
+        {
+            tangents[output.Input.Name] = output.Name;
+            code.Add(new DeclareBuffer(output.Input.Element, output.Name));
+            code.Add(new RentBuffer(output.Input.Element, output.Name, new LengthOf(new ArraySource(output.Input.Name, output.Input.Element, ArrayKind.Output))));
+        }
+        code.AddRange(core);
+        code.AddRange(program.OutputTangents.Select(o => new ReturnBuffer(o.Input.Element, o.Name)));
+        var body = TangentTransform.Run(code, names, tangents, seeds, signature.Gradients.Select(g => g.Name), resultTangent: null);
         return program with { Body = body.ToEquatableArray() };
     }
 

@@ -205,6 +205,8 @@ internal sealed class TangentTransform
                 break;
             case InvokeCode { Target: { } target } invoke when WritesActiveOutput(target, invoke.Arguments):
                 InvokeTangent(target, invoke.Arguments, output, scope);
+                // A callee's forward half still runs after its tangent: its reverse half pops what it saves in the record.
+                if (invoke.Record is not null) output.Add(invoke);
                 break;
             case PullbackCall call when call.Gradients.Any(g => g.Value is VarRef or ArrayValue && _flow.Depends(g.Value)):
                 PullbackTangent(call, output, scope);
@@ -212,7 +214,30 @@ internal sealed class TangentTransform
             case Declare or Set or Accumulate or SetElement or Push or ReturnCode or Step or Comment or StatementComment or CheckCode or InvokeCode { Target: not null } or PullbackCall:
                 output.Add(code); // writes nothing with a tangent
                 break;
-            case InvokeCode or SaveBuffer or RestoreBuffer or SaveContents or RestoreContents:
+            case ClearContents clear:
+                output.Add(clear);
+                if (TangentArray(clear.Array) is { } clearedTangent) output.Add(new ClearContents(clearedTangent));
+                break;
+            case SaveContents save:
+                // A stack with tangents takes a tangent for every value pushed on it: zeros for an array without one.
+                if (_flow.IsActive(save.Stack))
+                {
+                    var afterwards = new List<Code>();
+                    output.Add(new SaveContents(TangentOf(save.Stack), TangentArray(save.Array) ?? Scratch("zeros", save.Array, cleared: true, output, afterwards)));
+                    output.AddRange(afterwards);
+                }
+                output.Add(save);
+                break;
+            case RestoreContents restore:
+                output.Add(restore);
+                if (_flow.IsActive(restore.Stack))
+                {
+                    var afterwards = new List<Code>();
+                    output.Add(new RestoreContents(TangentOf(restore.Stack), TangentArray(restore.Array) ?? Scratch("scratch", restore.Array, cleared: false, output, afterwards)));
+                    output.AddRange(afterwards);
+                }
+                break;
+            case InvokeCode or SaveBuffer or RestoreBuffer:
                 throw new InvalidOperationException($"Forward mode does not go through {code.GetType().Name}; the generator should have reported this.");
             default:
                 throw new InvalidOperationException("The tangent transform does not know " + code.GetType().Name);
@@ -528,7 +553,7 @@ internal sealed class TangentTransform
     private void PullbackTangent(PullbackCall call, List<Code> output, Scope scope)
     {
         var target = call.Target;
-        if (target.PullbackTangent is not { } method || call.HasRecord)
+        if (target.PullbackTangent is not { } method)
             throw new InvalidOperationException($"A Hessian-vector product reached the pullback of {target.DisplayName}, which has no NamePullbackTangent; the generator should have reported this.");
         var inputs = CallInputs(target, call.Inputs.Select(a => a.Value is ArrayValue array ? new Argument(null, array.Array) : new Argument(a.Value, null)).ToEquatableArray(), output, scope);
         var afterwards = new List<Code>();
@@ -548,8 +573,11 @@ internal sealed class TangentTransform
             seedTangents.Add(new CallArgument(tangent ?? Number(seed.Type, 0), ByRef: false));
         }
         arguments.AddRange(seedTangents);
+        // A callee's split reverse half still runs, to pop what its forward half saved in the record, and
+        // accumulates the gradients itself; the pullback tangent, which recomputes, accumulates them into scratch.
+        var keepsPrimal = call.HasRecord;
         var gradients = call.Gradients.ToList();
-        arguments.AddRange(gradients);
+        arguments.AddRange(keepsPrimal ? gradients.Select(g => Discarded(g.Value, output, afterwards)) : gradients);
         foreach (var gradient in gradients)
         {
             switch (gradient.Value)
@@ -557,19 +585,32 @@ internal sealed class TangentTransform
                 case VarRef variable when _flow.IsActive(variable.Name):
                     arguments.Add(new CallArgument(new VarRef(variable.Type, TangentOf(variable.Name)), ByRef: true));
                     break;
-                case VarRef variable:
-                    var unused = new VarRef(variable.Type, _names.Numbered("unused"));
-                    output.Add(new Declare(unused.Type, unused.Name, Number(unused.Type, 0)));
-                    arguments.Add(new CallArgument(unused, ByRef: true));
-                    break;
-                case ArrayValue array:
-                    arguments.Add(new CallArgument(new ArrayValue(TangentArray(array.Array) ?? Scratch("scratch", array.Array, cleared: false, output, afterwards)), ByRef: false));
+                case ArrayValue array when TangentArray(array.Array) is { } tangent:
+                    arguments.Add(new CallArgument(new ArrayValue(tangent), ByRef: false));
                     break;
                 default:
-                    throw new InvalidOperationException($"The gradient argument {gradient.Value.GetType().Name} of a pullback has no tangent.");
+                    arguments.Add(Discarded(gradient.Value, output, afterwards));
+                    break;
             }
         }
         output.Add(new TangentCall(method, arguments.ToEquatableArray(), null, null));
+        if (keepsPrimal) output.Add(call);
         output.AddRange(afterwards);
+    }
+
+    /// <summary>Somewhere for a callee to accumulate a gradient (or a tangent) nobody reads: a local, or a pooled scratch array as long as the gradient.</summary>
+    private CallArgument Discarded(Expr gradient, List<Code> output, List<Code> afterwards)
+    {
+        switch (gradient)
+        {
+            case VarRef variable:
+                var unused = new VarRef(variable.Type, _names.Numbered("unused"));
+                output.Add(new Declare(unused.Type, unused.Name, Number(unused.Type, 0)));
+                return new CallArgument(unused, ByRef: true);
+            case ArrayValue array:
+                return new CallArgument(new ArrayValue(Scratch("scratch", array.Array, cleared: false, output, afterwards)), ByRef: false);
+            default:
+                throw new InvalidOperationException($"The gradient argument {gradient.GetType().Name} of a pullback has no tangent.");
+        }
     }
 }

@@ -51,4 +51,56 @@ public static partial class HessianCallFunctions
         for (int i = 0; i < x.Length; i++) s += CubeF(x[i]) * x[0];
         return s;
     }
+
+    /// <summary>A void callee: its NamePullbackTangent takes the outputs' adjoints and their tangents as seeds.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static void Smooth(ReadOnlySpan<double> x, double a, Span<double> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = Math.Tanh(a * x[i]);
+    }
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Smoothed(double[] x, double a)
+    {
+        double[] y = new double[x.Length];
+        Smooth(x, a, y);
+        double s = 0;
+        for (int i = 0; i < y.Length; i++) s += y[i] * y[i] * x[i];
+        return s;
+    }
+
+    /// <summary>A void callee that calls a scalar callee on windows of its input.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static void Pairs(ReadOnlySpan<double> x, double w, Span<double> y)
+    {
+        for (int k = 0; k + 2 <= x.Length; k += 2) y[k / 2] = WeightedNorm(x.Slice(k, 2), w);
+    }
+
+    /// <summary>Void callees writing windows of a buffer, and a nested void callee on the result.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Halves(double[] x, double a)
+    {
+        double[] y = new double[x.Length];
+        Smooth(x.AsSpan(0, 2), a, y.AsSpan(0, 2));
+        Smooth(x.AsSpan(2), a * a, y.AsSpan(2));
+        double[] p = new double[x.Length / 2];
+        Pairs(y, a, p);
+        double s = 0;
+        for (int i = 0; i < p.Length; i++) s += p[i] * x[i];
+        return s;
+    }
+
+    /// <summary>A void callee that writes the same buffer again in each iteration: the buffer's old contents are saved and restored.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Rewritten(double[] x, double a)
+    {
+        double[] y = new double[x.Length];
+        double s = 0;
+        for (int r = 0; r < 3; r++)
+        {
+            Smooth(x, a + r, y);
+            for (int i = 0; i < y.Length; i++) s += y[i] * x[i] * a;
+        }
+        return s;
+    }
 }
