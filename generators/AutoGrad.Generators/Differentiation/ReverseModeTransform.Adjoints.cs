@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using AutoGrad.Generators.Model;
+using static AutoGrad.Generators.Differentiation.ReversePlan;
 using static AutoGrad.Generators.Differentiation.ExprFactory;
 
 namespace AutoGrad.Generators.Differentiation;
@@ -166,7 +167,7 @@ internal sealed partial class ReverseModeTransform
             seeds.Add(new CallArgument(new ArrayValue(seed), ByRef: false));
         }
         var scope = new ValueCache(null);
-        if (UsesSplitSweeps(invoke))
+        if (_plan.UsesSplitSweeps(invoke))
         {
             _recordPassedToCallees = true;
             seeds.Insert(0, new CallArgument(new RecordValue(_record), ByRef: false));
@@ -251,12 +252,6 @@ internal sealed partial class ReverseModeTransform
         cache.Add(e, value);
         return value;
     }
-
-    /// <summary>
-    /// Whether the derivative of the expression's outermost operation is written in terms of its
-    /// result (tanh' = 1 - tanh²), so the value the statement stored is worth reusing.
-    /// </summary>
-    private static bool UsesOwnResult(Expr e) => e is MathCall math && DerivativeRules.ReadsResult(math) || e is Binary { Op: BinaryOp.Divide };
 
     /// <summary>An adjoint used more than once is computed once.</summary>
     private Expr Materialize(Expr adjoint, List<Code> output)

@@ -1,129 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
 using AutoGrad.Generators.Model;
+using static AutoGrad.Generators.Differentiation.ReversePlan;
 using static AutoGrad.Generators.Differentiation.ExprFactory;
 
 namespace AutoGrad.Generators.Differentiation;
 
 internal sealed partial class ReverseModeTransform
 {
-    /// <summary>
-    /// Finds the variables the reverse sweep reads (so their overwritten values must be restored):
-    /// everything an active statement's derivative recomputes, and the variables of branch
-    /// conditions that the reverse sweep can re-evaluate instead of recording.
-    /// </summary>
-    private void ComputeNeeded()
-    {
-        foreach (var statement in IrWalker.Statements(_method.Body))
-        {
-            switch (statement)
-            {
-                case Assign assign when IsActiveAssignment(assign):
-                    CollectDerivativeReads(assign.Value, _needed);
-                    break;
-                case Store store when _activity.IsActive(store.Array.Code):
-                    CollectDerivativeReads(store.Value, _needed);
-                    break;
-                case Invoke invoke when HasGradientWork(invoke):
-                    for (var i = 0; i < invoke.Arguments.Count; i++)
-                    {
-                        var argument = invoke.Arguments[i];
-                        var writes = invoke.Target.Parameters[i].Shape == ParameterShape.Output;
-                        _needed.UnionWith(IrWalker.WindowReads(argument.Array));
-                        if (argument.Value is not null) _needed.UnionWith(IrWalker.Reads(argument.Value));
-                        // A split callee's reverse half may read what its forward half wrote (its stored results).
-                        else if (argument.Array is { Kind: ArrayKind.Buffer or ArrayKind.Output } array && (!writes || invoke.Target.PullbackReadsOutputs || UsesSplitSweeps(invoke)))
-                            _needed.Add(array.Code);
-                    }
-                    break;
-            }
-        }
-        for (var before = -1; before != _needed.Count + _savedOutputs.Count;)
-        {
-            before = _needed.Count + _savedOutputs.Count;
-            FindOverwrittenOutputs(_method.Body, new HashSet<string>());
-            foreach (var saved in _savedOutputs.Values.SelectMany(outputs => outputs)) _needed.UnionWith(IrWalker.WindowReads(saved)); // restored where it was saved
-            CollectCountedLoopReads();
-            CollectReplayReads();
-            CollectCheckpointReads();
-            foreach (var statement in IrWalker.Statements(_method.Body))
-            {
-                if (statement is If branch && HasWork(branch, 0) && CanRecompute(branch)) _needed.UnionWith(IrWalker.Reads(branch.Condition));
-                // Restoring or adjoining an element needs its index in the reverse sweep.
-                if (statement is Store store && HasWork(store, 0)) _needed.UnionWith(IrWalker.Reads(store.Index));
-            }
-        }
-    }
-
-    /// <summary>The variables whose values <see cref="Backpropagate"/> reads for this expression (a leaf needs only its adjoint).</summary>
-    private void CollectDerivativeReads(Expr e, HashSet<string> names)
-    {
-        if (!_activity.Depends(e)) return;
-        switch (e)
-        {
-            case ElementRead read:
-                names.UnionWith(IrWalker.Reads(read.Index));
-                break;
-            case Unary unary:
-                CollectDerivativeReads(unary.Operand, names);
-                break;
-            case Cast cast:
-                CollectDerivativeReads(cast.Operand, names);
-                break;
-            case Binary binary:
-                var leftActive = _activity.Depends(binary.Left);
-                var rightActive = _activity.Depends(binary.Right);
-                var readsRight = binary.Op == BinaryOp.Divide || (binary.Op == BinaryOp.Multiply && leftActive) || (binary.Op == BinaryOp.Remainder && rightActive);
-                var readsLeft = (binary.Op == BinaryOp.Multiply || binary.Op == BinaryOp.Divide || binary.Op == BinaryOp.Remainder) && rightActive;
-                if (readsRight) names.UnionWith(IrWalker.Reads(binary.Right));
-                if (readsLeft) names.UnionWith(IrWalker.Reads(binary.Left));
-                CollectDerivativeReads(binary.Left, names);
-                CollectDerivativeReads(binary.Right, names);
-                break;
-            case Conditional conditional:
-                names.UnionWith(IrWalker.Reads(conditional.Condition));
-                CollectDerivativeReads(conditional.WhenTrue, names);
-                CollectDerivativeReads(conditional.WhenFalse, names);
-                break;
-            case MathCall or Call:
-                names.UnionWith(IrWalker.Reads(e));
-                break;
-        }
-    }
-
-    private bool IsActiveAssignment(Assign assign) => _activity.IsActive(assign.Target);
-
-    /// <summary>A branch decision can be re-evaluated in the reverse sweep when the branch does not change what it reads.</summary>
-    private static bool CanRecompute(If branch)
-    {
-        var read = new HashSet<string>(IrWalker.Reads(branch.Condition));
-        return !read.Overlaps(IrWalker.Writes(branch.Then).Concat(IrWalker.Writes(branch.Else)));
-    }
-
-    private bool NeedsSave(Assign assign, int depth) =>
-        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign)
-        && !_counterStarts.Contains(assign);
-
-    /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
-    private bool HasWork(Stmt statement, int depth) => statement switch
-    {
-        Assign assign => IsActiveAssignment(assign) || NeedsSave(assign, depth),
-        Increment increment => _needed.Contains(increment.Target),
-        Store store => _activity.IsActive(store.Array.Code) || _needed.Contains(store.Array.Code),
-        Invoke invoke => HasGradientWork(invoke) || _savedOutputs.ContainsKey(invoke),
-        If branch => HasWork(branch.Then, depth) || HasWork(branch.Else, depth),
-        While loop => HasWork(loop.Body, depth + 1) || _savedAroundLoop.ContainsKey(loop),
-        _ => false,
-    };
-
-    private bool HasWork(Block block, int depth) => block.Statements.Any(s => HasWork(s, depth));
-
-    /// <summary>A differentiable callee whose gradient is needed runs as NameForward and NameReverse, so its forward sweep runs once.</summary>
-    private bool UsesSplitSweeps(Invoke invoke) => invoke.Target.Kind == CallKind.Differentiable && HasGradientWork(invoke);
-
-    /// <summary>Whether a call statement writes an output that has an adjoint, so its pullback must run.</summary>
-    private bool HasGradientWork(Invoke invoke) => IrWalker.Outputs(invoke).Any(o => _activity.IsActive(o.Code));
-
     private List<Code> Forward(Block block, int depth)
     {
         var output = new List<Code>();
@@ -132,7 +16,7 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Assign assign:
-                    if (NeedsSave(assign, depth) && !_plain)
+                    if (_plan.NeedsSave(assign, depth) && !_plain)
                     {
                         var type = _variables[assign.Target].Type;
                         var current = new VarRef(type, assign.Target);
@@ -147,9 +31,9 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case Store store:
                     // A replay recomputes the iteration's local values only; its other stores were saved by the forward sweep.
-                    if (_replaying && _mainStackSaves.Contains(store)) break;
+                    if (_replaying && _plan.SavesOnMainStack(store)) break;
                     var element = new ElementRead(store.Array.Element, store.Array, store.Index);
-                    if (_needed.Contains(store.Array.Code) && (!_plain || _mainStackSaves.Contains(store)) && !(_replaying && _deadSaves.Contains(store)))
+                    if (_plan.IsNeeded(store.Array.Code) && (!_plain || _plan.SavesOnMainStack(store)) && !(_replaying && _plan.IsDeadReplaySave(store)))
                     {
                         output.Add(depth == 0
                             ? new Set(Slot(store, "saved" + Capitalize(store.Array.Code) + "Element", store.Array.Element), element)
@@ -163,7 +47,7 @@ internal sealed partial class ReverseModeTransform
                 case Check check:
                     output.Add(new CheckCode(check));
                     break;
-                case Invoke invoke when UsesSplitSweeps(invoke):
+                case Invoke invoke when _plan.UsesSplitSweeps(invoke):
                     // The callee saves its state in our record; its reverse half consumes it in ours.
                     _recordPassedToCallees = true;
                     output.AddRange(SaveOutputs(invoke));
@@ -176,7 +60,7 @@ internal sealed partial class ReverseModeTransform
                 case If branch:
                     output.AddRange(ForwardIf(branch, depth));
                     break;
-                case While loop when IsCheckpointed(loop, depth):
+                case While loop when _plan.IsCheckpointed(loop, depth):
                     output.AddRange(ForwardCheckpointed(loop));
                     break;
                 case While loop:
@@ -191,7 +75,7 @@ internal sealed partial class ReverseModeTransform
     {
         var then = Forward(branch.Then, depth);
         var otherwise = Forward(branch.Else, depth);
-        if (!HasWork(branch, depth) || CanRecompute(branch) || _plain)
+        if (!_plan.HasWork(branch, depth) || CanRecompute(branch) || _plain)
             return new List<Code> { new IfCode(branch.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray()) };
         if (depth == 0)
         {
@@ -211,14 +95,14 @@ internal sealed partial class ReverseModeTransform
 
     private List<Code> ForwardLoop(While loop, int depth)
     {
-        var replayed = _replayedBodies.ContainsKey(loop.Body) && HasWork(loop, depth);
+        var replayed = _plan.ReplayedBodies.ContainsKey(loop.Body) && _plan.HasWork(loop, depth);
         var wasPlain = _plain;
         _plain |= replayed; // the reverse sweep replays each iteration and saves then
         var body = Forward(loop.Body, depth + 1);
         _plain = wasPlain;
-        if (!HasWork(loop, depth) || _plain) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
+        if (!_plan.HasWork(loop, depth) || _plain) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
         var output = new List<Code>();
-        if (_savedAroundLoop.TryGetValue(loop, out var saved))
+        if (_plan.SavedAroundLoop.TryGetValue(loop, out var saved))
             foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type), new VarRef(_variables[variable].Type, variable)));
         if (RecomputedTrips(loop) is not null)
         {
@@ -237,8 +121,8 @@ internal sealed partial class ReverseModeTransform
     private List<Code> Reverse(Block block, int depth)
     {
         var output = new List<Code>();
-        _recomputeAt.TryGetValue(block, out var recompute);
-        _replayedBodies.TryGetValue(block, out var replayed);
+        _plan.RecomputeAt.TryGetValue(block, out var recompute);
+        _plan.ReplayedBodies.TryGetValue(block, out var replayed);
         var wasReplaying = _replaying;
         for (var i = block.Statements.Count - 1; i >= 0; i--)
         {
@@ -254,7 +138,7 @@ internal sealed partial class ReverseModeTransform
                 foreach (var definition in recompute.Definitions) output.Add(new Set(definition.Target, definition.Value));
             }
             var statement = block.Statements[i];
-            if (!HasWork(statement, depth)) continue;
+            if (!_plan.HasWork(statement, depth)) continue;
             switch (statement)
             {
                 case Assign assign:
@@ -267,7 +151,7 @@ internal sealed partial class ReverseModeTransform
                     ReverseStore(store, depth, output);
                     break;
                 case Invoke invoke:
-                    if (HasGradientWork(invoke))
+                    if (_plan.HasGradientWork(invoke))
                     {
                         BackpropagateInvoke(invoke, output);
                         output.AddRange(ClearRewrittenAdjoints(invoke));
@@ -280,14 +164,14 @@ internal sealed partial class ReverseModeTransform
                         : new Pop(ScalarType.Bool, Stack(ScalarType.Bool));
                     output.Add(new IfCode(decision, Reverse(branch.Then, depth).ToEquatableArray(), Reverse(branch.Else, depth).ToEquatableArray()));
                     break;
-                case While loop when IsCheckpointed(loop, depth):
+                case While loop when _plan.IsCheckpointed(loop, depth):
                     output.AddRange(ReverseCheckpointed(loop));
                     break;
                 case While loop:
                     var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int)));
                     var iteration = _names.Numbered("iteration");
                     var reversedBody = Reverse(loop.Body, depth + 1);
-                    if (RestoresCounter(loop))
+                    if (_plan.RestoresCounter(loop))
                     {
                         // The trip count is read twice: for the counter's final value and for the loop.
                         if (trips is not (VarRef or Constant))
@@ -299,7 +183,7 @@ internal sealed partial class ReverseModeTransform
                         output.Add(CounterEnd(loop, trips));
                     }
                     output.Add(new Repeat(iteration, trips, reversedBody.ToEquatableArray()));
-                    if (_savedAroundLoop.TryGetValue(loop, out var saved))
+                    if (_plan.SavedAroundLoop.TryGetValue(loop, out var saved))
                         for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type))));
                     break;
             }
@@ -314,8 +198,8 @@ internal sealed partial class ReverseModeTransform
         output.Add(new StatementComment(new VarRef(type, assign.Target), assign.Value));
         var scope = new ValueCache(null);
         // Until it is restored, the variable still holds the value this statement computed.
-        var reuse = IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
-        if (!_inFusedIteration && NeedsSave(assign, depth))
+        var reuse = _plan.IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
+        if (!_inFusedIteration && _plan.NeedsSave(assign, depth))
         {
             if (reuse)
             {
@@ -329,7 +213,7 @@ internal sealed partial class ReverseModeTransform
         {
             scope.Add(assign.Value, new VarRef(type, assign.Target));
         }
-        if (!IsActiveAssignment(assign)) return;
+        if (!_plan.IsActiveAssignment(assign)) return;
 
         var dependsOnInputs = _activity.Depends(assign.Value);
         if (assign.Target == _method.ResultVariable)
@@ -362,28 +246,15 @@ internal sealed partial class ReverseModeTransform
         scope.Flush(output);
     }
 
-    /// <summary>The <c>e</c> of <c>v = v + e</c>, <c>v = e + v</c> or <c>v = v - e</c> when <c>e</c> does not read <c>v</c>.</summary>
-    private static (Expr Term, bool Negated)? AccumulatedTerm(Assign assign)
-    {
-        if (assign.Value is not Binary { Op: BinaryOp.Add or BinaryOp.Subtract } binary) return null;
-        bool IsTarget(Expr e) => e is VarRef v && v.Name == assign.Target && v.Type == binary.Type;
-        (Expr Term, bool Negated)? found =
-            IsTarget(binary.Left) ? (binary.Right, binary.Op == BinaryOp.Subtract)
-            : binary.Op == BinaryOp.Add && IsTarget(binary.Right) ? (binary.Left, false)
-            : null;
-        if (found is not { } term) return null;
-        return IrWalker.Reads(term.Term, assign.Target) ? null : term;
-    }
-
     private void ReverseStore(Store store, int depth, List<Code> output)
     {
         var cache = new ValueCache(null);
         output.Add(new StatementComment(new ElementRead(store.Array.Element, store.Array, store.Index), store.Value));
         var index = Value(store.Index, output, cache);
         var element = new ElementRead(store.Array.Element, store.Array, index);
-        if (_needed.Contains(store.Array.Code) && !(_replaying && _deadSaves.Contains(store)))
+        if (_plan.IsNeeded(store.Array.Code) && !(_replaying && _plan.IsDeadReplaySave(store)))
         {
-            var stack = _mainStackSaves.Contains(store) ? MainStack(store.Array.Element) : Stack(store.Array.Element);
+            var stack = _plan.SavesOnMainStack(store) ? MainStack(store.Array.Element) : Stack(store.Array.Element);
             output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, stack)));
         }
         else if (UsesOwnResult(store.Value) && HoldsOwnResult(store))
@@ -401,7 +272,7 @@ internal sealed partial class ReverseModeTransform
             cache.Flush(output);
             return;
         }
-        if (!_unconsumedAdjoints.Contains(store.Array.Code)) output.Add(new SetElement(adjoint, Number(type, 0)));
+        if (!_plan.IsUnconsumedAdjoint(store.Array.Code)) output.Add(new SetElement(adjoint, Number(type, 0)));
         Backpropagate(store.Value, new VarRef(type, gradient), output, cache);
         cache.Flush(output);
     }

@@ -3,6 +3,7 @@ using System.Linq;
 using AutoGrad.Generators.Diagnostics;
 using AutoGrad.Generators.Lowering;
 using AutoGrad.Generators.Model;
+using static AutoGrad.Generators.Differentiation.ReversePlan;
 using static AutoGrad.Generators.Differentiation.ExprFactory;
 
 namespace AutoGrad.Generators.Differentiation;
@@ -16,15 +17,15 @@ namespace AutoGrad.Generators.Differentiation;
 /// </summary>
 internal sealed partial class ReverseModeTransform
 {
+    private readonly ReversePlan _plan;
     private readonly MethodModel _method;
     private readonly Activity _activity;
+    private readonly IReadOnlyDictionary<string, VariableInfo> _variables;
     private readonly NameScope _names;
-    private readonly Dictionary<string, VariableInfo> _variables;
     private readonly Dictionary<string, string> _adjoints = new();
     private readonly List<string> _localAdjoints = new();
     private readonly Dictionary<string, string> _gradientNames = new();
     private readonly Dictionary<string, string> _arrayAdjoints = new();
-    private readonly HashSet<string> _needed = new();
     private readonly Dictionary<Stmt, string> _slots = new(ReferenceComparer<Stmt>.Instance);
     private readonly Dictionary<ScalarType, string> _stacks = new();
     private readonly List<Code> _slotDeclarations = new();
@@ -38,53 +39,41 @@ internal sealed partial class ReverseModeTransform
     private readonly string _record;
     private bool _recordPassedToCallees;
 
-    private ReverseModeTransform(MethodModel method, Activity activity, NameScope names, string seed, string record, bool split,
+    /// <summary>A builder of one method body from the plan: its own state is only the code it writes and the names it gives.</summary>
+    private ReverseModeTransform(ReversePlan plan, NameScope names, string seed, string record, bool split,
         IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
     {
-        _method = method;
+        _plan = plan;
+        _method = plan.Method;
+        _activity = plan.Activity;
+        _variables = plan.Variables;
         _names = names;
         _seed = seed;
         _record = record;
         _split = split;
-        _activity = activity;
-        _variables = method.Variables.ToDictionary(v => v.Name);
-        var assigned = new HashSet<string>(IrWalker.Writes(method.Body));
-        FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
-        FindRewrittenOutputs(method.Body, new HashSet<string>());
-        FindCountedLoops();
-        if (!split && method.CheckpointSnapshots > 0) FindCheckpointedLoops(method.Body, inBranch: false);
-        FindReplayedLoops(method.Body);
+        foreach (var loop in plan.Checkpointed.Keys) Slot(loop, "checkpointSteps", ScalarType.Int);
         foreach (var gradient in gradients)
         {
             _gradientNames[gradient.Input.Name] = gradient.Name;
             if (gradient.Input.Shape != ParameterShape.Scalar) _arrayAdjoints[gradient.Input.Name] = gradient.Name;
             // A parameter that is never reassigned accumulates straight into its gradient argument;
             // one that is reassigned needs its own adjoint, which an assignment resets.
-            else if (!assigned.Contains(gradient.Input.Name)) _adjoints[gradient.Input.Name] = gradient.Name;
+            else if (!plan.IsAssigned(gradient.Input.Name)) _adjoints[gradient.Input.Name] = gradient.Name;
         }
         foreach (var output in outputAdjoints)
         {
-            if (!IsReadOrStored(method.Body, output.Input.Name) && !_rewrittenOutputs.Values.Any(outputs => outputs.Any(o => o.Code == output.Input.Name)))
+            if (plan.OutputAdjointOf(output.Input) != OutputAdjoint.Copy)
             {
-                // Written only by calls, whose pullbacks just read its adjoint: use the caller's.
                 _arrayAdjoints[output.Input.Name] = output.Name;
                 continue;
             }
-            if (StoredOnceEach(method.Body, output.Input.Name))
-            {
-                // Each element's adjoint is read once, by the store that wrote it: no reset, so no copy.
-                _arrayAdjoints[output.Input.Name] = output.Name;
-                _unconsumedAdjoints.Add(output.Input.Name);
-                continue;
-            }
-            // The reverse sweep consumes output adjoints (a write resets them), so it works on a copy.
             var local = _names.Named(output.Name + "Local");
             _arrayAdjoints[output.Input.Name] = local;
             _outputAdjointSetup.Add(new DeclareBuffer(output.Input.Element, local));
             _outputAdjointSetup.Add(new RentBuffer(output.Input.Element, local, new LengthOf(new ArraySource(output.Input.Name, output.Input.Element, ArrayKind.Output)), output.Name));
             _rentedBuffers.Add((output.Input.Element, local));
         }
-        foreach (var buffer in method.Buffers.Where(b => _activity.IsActive(b.Name)))
+        foreach (var buffer in _method.Buffers.Where(b => _activity.IsActive(b.Name)))
         {
             var adjoint = _names.Named("d" + buffer.Name);
             _arrayAdjoints[buffer.Name] = adjoint;
@@ -123,18 +112,21 @@ internal sealed partial class ReverseModeTransform
         if (diagnostics.Any(d => d.IsError))
             return (Failed(model, "it calls a method that has no derivative (see AG0012 or AG0018)"), diagnostics);
 
+        // The split halves never checkpoint; a method that opts in gets a second plan, with checkpoints, for its combined core.
+        var plan = new ReversePlan(model, activity, checkpoints: false);
+        var corePlan = model.CheckpointSnapshots > 0 ? new ReversePlan(model, activity, checkpoints: true) : plan;
         // Each build names its own temporaries; the three method bodies share only the signature's names.
-        ReverseModeTransform Transform(bool split) =>
-            new(model, activity, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
-        var (forward, reverse) = Transform(split: true).BuildSplit();
-        var combined = Transform(split: false);
+        ReverseModeTransform Transform(ReversePlan planned, bool split) =>
+            new(planned, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
+        var (forward, reverse) = Transform(plan, split: true).BuildSplit();
+        var combined = Transform(corePlan, split: false);
         var core = combined.BuildCore();
-        diagnostics.AddRange(combined.CheckpointDiagnostics(lowered));
+        diagnostics.AddRange(corePlan.CheckpointDiagnostics(lowered));
         if (model.CheckpointSnapshots < 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotCheckpointed, lowered.MethodLocation, $"to '{model.Name}': CheckpointSnapshots is {model.CheckpointSnapshots}, and it must be at least 1"));
         var program = signature.Program(model, core.ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null);
         // The Hessian-vector product differentiates the reverse sweep again, saving every iteration (no checkpoints).
-        var modes = combined._checkpointed.Count > 0 ? new ReverseModeTransform(model with { CheckpointSnapshots = 0 }, activity, signature.Names.Copy(), signature.Seed, signature.Record, false, signature.Gradients, signature.OutputAdjoints) : combined;
+        var modes = corePlan.Checkpointed.Count > 0 ? Transform(plan, split: false) : combined;
         var modesCore = ReferenceEquals(modes, combined) ? core : modes.BuildCore();
         program = Tangents.ModeBuilder.Build(program, model, activity, lowered.CallSites, lowered.MethodLocation, modesCore, modes._names, signature.Names, diagnostics);
         return (program, diagnostics);
@@ -171,12 +163,8 @@ internal sealed partial class ReverseModeTransform
     /// <summary>The body of NameValueAndPullback: forward and reverse sweep in one method, state in locals and a pooled record.</summary>
     private List<Code> BuildCore()
     {
-        ComputeNeeded();
-        FindRecomputableValues();
-        ComputeNeeded();
-        FindLoopSaves(_method.Body);
         List<Code> forward, reverse;
-        if (FindFusableLoop() is { } fused)
+        if (_plan.Fused is { } fused)
         {
             var statements = _method.Body.Statements;
             var before = new Block(statements.Take(fused.Index).ToEquatableArray());
@@ -224,18 +212,13 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     private (List<Code> Forward, List<Code> Reverse) BuildSplit()
     {
-        ComputeNeeded();
-        FindRecomputableValues();
-        ComputeNeeded();
-        FindLoopSaves(_method.Body);
         // Depth 1: nothing is kept in locals, since the two halves share no locals.
         var forwardSweep = Forward(_method.Body, depth: 1);
         var reverseSweep = Reverse(_method.Body, depth: 1);
         // Parameters arrive again in the reverse call; only those the body reassigns must be carried.
-        var assigned = new HashSet<string>(IrWalker.Writes(_method.Body));
         // A counted loop's counter is set again by the reverse sweep before each replay.
-        var counters = new HashSet<string>(_countedLoops.Values.Select(c => c.Counter).Where(_needed.Contains));
-        var carried = _method.Variables.Where(v => _needed.Contains(v.Name) && !counters.Contains(v.Name) && (v.Kind != VariableKind.Parameter || assigned.Contains(v.Name))).ToList();
+        var counters = new HashSet<string>(_plan.CountedLoops.Values.Select(c => c.Counter).Where(_plan.IsNeeded));
+        var carried = _method.Variables.Where(v => _plan.IsNeeded(v.Name) && !counters.Contains(v.Name) && (v.Kind != VariableKind.Parameter || _plan.IsAssigned(v.Name))).ToList();
         foreach (var variable in carried) Stack(variable.Type); // alias every stack before the bodies use them
 
         var forward = Declarations(withAdjoints: false);
@@ -328,36 +311,4 @@ internal sealed partial class ReverseModeTransform
         }
         return name;
     }
-
-    /// <summary>Outputs whose adjoints the reverse sweep reads without resetting them (see <see cref="StoredOnceEach"/>).</summary>
-    private readonly HashSet<string> _unconsumedAdjoints = new();
-
-    /// <summary>
-    /// Whether the output is only written, by element stores outside every branch and loop at
-    /// distinct constant indices (<c>error[0] = ...; error[1] = ...;</c>): each element is written once.
-    /// </summary>
-    private static bool StoredOnceEach(Block body, string output)
-    {
-        var indices = new HashSet<string>();
-        foreach (var statement in body.Statements)
-        {
-            if (statement is Store store && store.Array.Code == output)
-            {
-                if (store.Array.IsWindow || store.Index is not Constant index || !indices.Add(index.Text)) return false;
-            }
-            else if (statement is If or While && IrWalker.Touches(statement, output)) return false;
-        }
-        var read = IrWalker.Statements(body).Any(statement => statement switch
-        {
-            Store store => IrWalker.ReadsArray(store.Index, output) || IrWalker.ReadsArray(store.Value, output),
-            If branch => IrWalker.ReadsArray(branch.Condition, output),
-            While loop => IrWalker.ReadsArray(loop.Condition, output),
-            _ => IrWalker.Touches(statement, output),
-        });
-        return indices.Count > 0 && !read;
-    }
-
-    /// <summary>Whether the body reads the array's elements, passes it as an input, or writes single elements.</summary>
-    private static bool IsReadOrStored(Block block, string array) =>
-        IrWalker.Uses(block).Any(u => u.Name == array && u.Kind is UseKind.ReadElement or UseKind.ReadArray or UseKind.WriteElement);
 }

@@ -4,10 +4,10 @@ using AutoGrad.Generators.Model;
 
 namespace AutoGrad.Generators.Differentiation;
 
-internal sealed partial class ReverseModeTransform
+internal sealed partial class ReversePlan
 {
     /// <summary>Per loop: variables saved once around the whole loop instead of at each assignment inside it.</summary>
-    private readonly Dictionary<While, List<string>> _savedAroundLoop = new(ReferenceComparer<While>.Instance);
+    private readonly Dictionary<While, IReadOnlyList<string>> _savedAroundLoop = new(ReferenceComparer<While>.Instance);
 
     /// <summary>Assignments whose old value need not be saved, because their loop saves the variable once.</summary>
     private readonly HashSet<Stmt> _unsaved = new(ReferenceComparer<Stmt>.Instance);

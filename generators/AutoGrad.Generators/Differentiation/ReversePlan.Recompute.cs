@@ -4,13 +4,13 @@ using AutoGrad.Generators.Model;
 
 namespace AutoGrad.Generators.Differentiation;
 
-internal sealed partial class ReverseModeTransform
+internal sealed partial class ReversePlan
 {
     /// <summary>Loop-local values recomputed in the reverse sweep instead of saved, by variable.</summary>
     private readonly HashSet<string> _recomputed = new();
 
     /// <summary>Per loop body: where in its reverse the recomputations go (before reversing statement Position - 1), in definition order.</summary>
-    private readonly Dictionary<Block, (int Position, List<Assign> Definitions)> _recomputeAt = new(ReferenceComparer<Block>.Instance);
+    private readonly Dictionary<Block, (int Position, IReadOnlyList<Assign> Definitions)> _recomputeAt = new(ReferenceComparer<Block>.Instance);
 
     /// <summary>
     /// Finds values a loop body defines once, from operands that do not change before the end of
