@@ -283,4 +283,66 @@ public class CheckpointTests
         Assert.Equal(1, generated.Split("Revolve.Rent(").Length - 1); // in the combined sweep only
         Assert.Contains("FHessianVectorProduct", generated);
     }
+
+    private delegate void OutputPullback(double[] x, double c, int n, double[] y, double[] dy, double[] dx, double[] dc);
+
+    [Fact]
+    public void An_output_span_updated_in_place_is_carried_state_and_its_pullback_equals_the_unbounded_one_and_central_differences()
+    {
+        const string body = """
+            for (int i = 0; i < y.Length; i++) y[i] = x[i];
+            for (int t = 0; t < n; t++)
+            {
+                double carry = y[y.Length - 1];
+                for (int i = 0; i < y.Length; i++)
+                {
+                    double old = y[i];
+                    y[i] = old + c * Math.Tanh(carry - old);
+                    carry = old;
+                }
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run($$"""
+            using System;
+            using AutoGrad;
+            public static partial class Smooth
+            {
+                [Differentiable(CheckpointSnapshots = 2)] public static void Checkpointed(double[] x, double c, int n, Span<double> y) { {{body}} }
+                [Differentiable] public static void Unbounded(double[] x, double c, int n, Span<double> y) { {{body}} }
+                public static void CheckpointedBack(double[] x, double c, int n, double[] y, double[] dy, double[] dx, double[] dc) => CheckpointedPullback(x, c, n, y, dy, dx, ref dc[0]);
+                public static void UnboundedBack(double[] x, double c, int n, double[] y, double[] dy, double[] dx, double[] dc) => UnboundedPullback(x, c, n, y, dy, dx, ref dc[0]);
+                public static void Primal(double[] x, double c, int n, double[] y) => Unbounded(x, c, n, y);
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        using var stream = new MemoryStream();
+        Assert.True(output.Emit(stream).Success);
+        stream.Position = 0;
+        var type = new AssemblyLoadContext("outputs").LoadFromStream(stream).GetType("Smooth")!;
+        double[] x = [0.4, -0.3, 0.9, 0.1];
+        double[] dy = [1.0, -0.5, 0.25, 2.0];
+        foreach (var n in new[] { 0, 1, 2, 9, 50 })
+        {
+            double[] Run(string name, double c, double[] point, out double dc)
+            {
+                var y = new double[point.Length];
+                var dx = new double[point.Length];
+                var dcBox = new double[1];
+                type.GetMethod(name)!.CreateDelegate<OutputPullback>()(point, c, n, y, dy, dx, dcBox);
+                dc = dcBox[0];
+                return dx;
+            }
+            var expected = Run("UnboundedBack", 0.3, x, out var expectedDc);
+            var actual = Run("CheckpointedBack", 0.3, x, out var actualDc);
+            Assert.True(Math.Abs(actualDc - expectedDc) <= 1e-12 * Math.Max(1, Math.Abs(expectedDc)), $"n = {n}: dc {actualDc:R}, unbounded {expectedDc:R}");
+            for (var i = 0; i < x.Length; i++)
+                Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"n = {n}, dx[{i}]: {actual[i]:R}, unbounded {expected[i]:R}");
+
+            // dy . y as a function of c, by central differences.
+            var primal = type.GetMethod("Primal")!.CreateDelegate<Action<double[], double, int, double[]>>();
+            double Weighted(double c) { var y = new double[x.Length]; primal(x, c, n, y); return y.Select((v, i) => v * dy[i]).Sum(); }
+            var slope = (Weighted(0.3 + 1e-6) - Weighted(0.3 - 1e-6)) / 2e-6;
+            Assert.True(Math.Abs(actualDc - slope) <= 1e-6 * Math.Max(1, Math.Abs(slope)), $"n = {n}: dc {actualDc:R}, finite differences {slope:R}");
+        }
+    }
 }
