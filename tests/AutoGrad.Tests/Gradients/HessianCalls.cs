@@ -66,6 +66,17 @@ public class HessianCalls
         [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, 0.45]);
 
     [Fact]
+    public void ConstantArgumentsAndComputedOnes()
+    {
+        double[] c = [0.7, -1.2, 0.4];
+        ModeCheck.VerifyHessianVector(
+            p => C.Constants(p, c),
+            (p, g) => C.ConstantsGradient(p, c, g),
+            (p, v, g, h) => C.ConstantsHessianVectorProduct(p, c, v, g, h),
+            [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, 0.45]);
+    }
+
+    [Fact]
     public void PullbackTangentOfACalleeAlone()
     {
         // d/dt of the pullback at (v + t tv, seed + t tseed): the gradient's tangent is seed H tv + tseed g.

@@ -103,4 +103,23 @@ public static partial class HessianCallFunctions
         }
         return s;
     }
+
+    /// <summary>Constant arguments: an int, a [NoGradient] array, a static array; an argument computed from several inputs.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Weighted(ReadOnlySpan<double> v, [NoGradient] ReadOnlySpan<double> c, int n, double s)
+    {
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += c[i] * Math.Sin(s * v[i]) * s_scales[i];
+        return sum * sum;
+    }
+
+    private static readonly double[] s_scales = [1.5, -0.5, 2.0];
+
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double Constants(double[] x, [NoGradient] double[] c)
+    {
+        double total = 0;
+        for (int k = 0; k < 2; k++) total += Weighted(x, c, 3, x[k] * x[3] + 0.5) * Cube(2 * x[k] + 1);
+        return total + Weighted(s_scales, c, 2, x[0]);
+    }
 }
