@@ -8,9 +8,6 @@ namespace AutoGrad.Generators.Differentiation;
 
 internal sealed partial class ReverseModeTransform
 {
-    /// <summary>Whether no reverse code may run restores: a fused iteration reads the values its forward half left.</summary>
-    private bool _inFusedIteration;
-
     /// <summary>
     /// The fused loop: each iteration's forward half, then its reverse half (an inner loop
     /// replayed forwards, recomputing its values but not its totals), then the counters' steps.
@@ -24,7 +21,6 @@ internal sealed partial class ReverseModeTransform
             else if (statement is If branch) body.Add(new IfCode(branch.Condition, Sets(branch.Then), Sets(branch.Else)));
             else body.Add(new WhileCode(((While)statement).Condition, PlainBody(fused.Inner[(While)statement].Shape, skip: null).ToEquatableArray()));
         }
-        _inFusedIteration = true;
         for (var i = fused.Shape.Core.Count - 1; i >= 0; i--)
         {
             if (fused.Shape.Core[i] is Assign assign)
@@ -49,7 +45,6 @@ internal sealed partial class ReverseModeTransform
             replay.AddRange(inner.Shape.Counters.Select(c => (Code)new Step(c.Target, c.Delta)));
             body.Add(new WhileCode(loop.Condition, replay.ToEquatableArray()));
         }
-        _inFusedIteration = false;
         foreach (var counter in fused.Shape.Counters) body.Add(new Step(counter.Target, counter.Delta));
         return new List<Code>
         {

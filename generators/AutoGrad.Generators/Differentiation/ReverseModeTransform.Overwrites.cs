@@ -15,7 +15,7 @@ internal sealed partial class ReverseModeTransform
     /// recomputes the value from the operands, which the reverse sweep restores.
     /// </summary>
     private bool HoldsOwnResult(Assign assign) =>
-        _inFusedIteration
+        InFusedIteration(assign)
         || (_plan.IsNeeded(assign.Target) && !_plan.SavedOnceAroundLoop(assign))
         || (!_split && _plan.IsLastWrite(assign)); // a split reverse sweep only has the variables the record carried
 

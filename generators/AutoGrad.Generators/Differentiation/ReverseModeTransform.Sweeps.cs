@@ -192,6 +192,9 @@ internal sealed partial class ReverseModeTransform
         return output;
     }
 
+    /// <summary>Whether this build reverses the assignment in the fused iteration (see <see cref="ReversePlan.InFusedIteration"/>); the split halves do not fuse.</summary>
+    private bool InFusedIteration(Assign assign) => !_split && _plan.InFusedIteration(assign);
+
     private void ReverseAssign(Assign assign, int depth, List<Code> output)
     {
         var type = _variables[assign.Target].Type;
@@ -199,7 +202,7 @@ internal sealed partial class ReverseModeTransform
         var scope = new ValueCache(null);
         // Until it is restored, the variable still holds the value this statement computed.
         var reuse = _plan.IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
-        if (!_inFusedIteration && _plan.NeedsSave(assign, depth))
+        if (!InFusedIteration(assign) && _plan.NeedsSave(assign, depth))
         {
             if (reuse)
             {

@@ -48,6 +48,12 @@ internal sealed partial class ReversePlan
         statement is If branch
         && branch.Then.Statements.Concat(branch.Else.Statements).All(s => s is Assign assign && AccumulatedTerm(assign) is not null);
 
+    /// <summary>The assignments a fused iteration reverses: the loop's own, its branches' and its inner loops'.</summary>
+    private static IEnumerable<Assign> IterationAssignments(FusedLoop fused) =>
+        fused.Shape.Assignments
+            .Concat(fused.Shape.Core.OfType<If>().SelectMany(BranchAssignments))
+            .Concat(fused.Inner.Values.SelectMany(inner => inner.Shape.Assignments));
+
     private static IEnumerable<Assign> BranchAssignments(If branch) => branch.Then.Statements.Concat(branch.Else.Statements).Cast<Assign>();
 
     /// <summary>The last top-level loop of the body, when it can be reversed in place (see <see cref="FusedLoop"/>).</summary>

@@ -36,6 +36,7 @@ internal sealed partial class ReversePlan
     private readonly HashSet<string> _assigned;
     private readonly HashSet<string> _needed = new();
     private readonly Dictionary<string, OutputAdjoint> _outputAdjoints = new();
+    private readonly HashSet<Stmt> _fusedIteration = new(ReferenceComparer<Stmt>.Instance);
 
     /// <summary>Plans the method; with <paramref name="checkpoints"/>, its outermost counted loops under binomial checkpointing when it opts in.</summary>
     public ReversePlan(MethodModel method, Activity activity, bool checkpoints)
@@ -56,6 +57,7 @@ internal sealed partial class ReversePlan
         ComputeNeeded(); // a recomputed value needs its operands instead
         FindLoopSaves(method.Body);
         Fused = FindFusableLoop();
+        if (Fused is not null) _fusedIteration.UnionWith(IterationAssignments(Fused));
     }
 
     public MethodModel Method => _method;
@@ -77,6 +79,13 @@ internal sealed partial class ReversePlan
 
     /// <summary>The last top-level loop, when the combined core reverses it inside its forward loop; the split halves never do.</summary>
     public FusedLoop? Fused { get; }
+
+    /// <summary>
+    /// Whether the combined core reverses the assignment inside the fused loop's iteration, right after its
+    /// forward half: nothing has overwritten its target or operands since, so nothing is restored and the
+    /// target still holds its result. (The split halves do not fuse.)
+    /// </summary>
+    public bool InFusedIteration(Assign assign) => _fusedIteration.Contains(assign);
 
     public IReadOnlyDictionary<While, CountedLoop> CountedLoops => _countedLoops;
 
