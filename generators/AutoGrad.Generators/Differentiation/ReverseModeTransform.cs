@@ -202,7 +202,7 @@ internal sealed partial class ReverseModeTransform
         if (usesRecord) body.Add(new ReturnRecord(_record));
         foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
         if (!_method.ReturnsVoid) body.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
-        return Peephole.Optimize(body);
+        return Peephole.Optimize(body, _names);
     }
 
     /// <summary>
@@ -239,7 +239,7 @@ internal sealed partial class ReverseModeTransform
         reverse.AddRange(ReverseEpilogue());
         reverse.AddRange(ReplayRecordEnd());
         foreach (var buffer in _method.Buffers) reverse.Add(new ReturnBuffer(buffer.Element, buffer.Name));
-        return (forward, Peephole.Optimize(reverse));
+        return (forward, Peephole.Optimize(reverse, _names));
     }
 
     private List<Code> Declarations(bool withAdjoints, HashSet<string>? only = null)

@@ -51,7 +51,7 @@ internal sealed class TangentTransform
         transform.FindRecordsWithTangents(code);
         var output = transform.Statements(code);
         output.InsertRange(0, transform.UndeclaredTangents(code, parameters));
-        return Peephole.Optimize(output);
+        return Peephole.Optimize(output, names);
     }
 
     private string TangentOf(string name)
