@@ -154,6 +154,8 @@ public class CheckpointTests
         var (scalar, array) = Point(program);
         var gradient = Method<Gradient>(program + "Gradient" + suffix);
         var buffer = new double[array.Length + 1];
+        // Compiled (and tiered up) on this thread first, so the fresh thread's count holds only what the call keeps.
+        gradient(scalar, array, n, buffer);
         long bytes = 0;
         var thread = new Thread(() =>
         {

@@ -54,8 +54,10 @@ internal sealed partial class ReverseModeTransform
                     output.Add(new InvokeCode(GeneratedNames.Forward(invoke.Target.Method), invoke.Arguments, _record, invoke.Target));
                     break;
                 case Invoke invoke:
+                    // No gradient work: the call as written. Its target tells forward mode over this code (an HVP)
+                    // what the call writes, as in the primal code.
                     output.AddRange(SaveOutputs(invoke));
-                    output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments, null));
+                    output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments, null, invoke.Target));
                     break;
                 case If branch:
                     output.AddRange(ForwardIf(branch, depth));

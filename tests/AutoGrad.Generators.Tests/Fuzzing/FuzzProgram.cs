@@ -10,7 +10,7 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 /// <c>F($T a, $T b, $T[] x, ReadOnlySpan&lt;$T&gt; y, int n, ReadOnlySpan&lt;int&gt; lab, $H.Hyper h)</c>: int labels and a
 /// struct of settings are constants. Its local array <c>buf</c> is <c>new $T[n]</c>, <c>stackalloc</c> or an initialiser
 /// (<see cref="BufferForm"/>). A program with <see cref="Modes"/> opts into NameTangent, and into
-/// NameHessianVectorProduct unless it calls a helper (<see cref="HasHessianVector"/>); it also carries <c>J</c>, the
+/// NameHessianVectorProduct unless it calls a rule (<see cref="HasHessianVector"/>); it also carries <c>J</c>, the
 /// same body as a void method writing two outputs where F returns, with NameJacobian. Its calls reach the helpers'
 /// tangents both ways: H1 and V have their own NameTangent, H2 and the rules give theirs through a pullback.
 /// </summary>
@@ -38,8 +38,8 @@ public sealed record FuzzProgram(
     /// <summary>Whether the body calls a helper (the helper class appears in a body only as a call's receiver).</summary>
     public bool CallsHelpers => Statements.Append(Result).Concat(Locals).Any(s => s.Contains("$H."));
 
-    /// <summary>Whether F has NameHessianVectorProduct: forward over reverse does not go through calls yet.</summary>
-    public bool HasHessianVector => Modes && !CallsHelpers;
+    /// <summary>Whether F has NameHessianVectorProduct: forward over reverse goes through the helpers' NamePullbackTangent, but a [DerivativeOf] rule has no second derivative.</summary>
+    public bool HasHessianVector => Modes && !Statements.Append(Result).Concat(Locals).Any(s => s.Contains("$H.Sq(") || s.Contains("$H.SumSq("));
 
     /// <summary>The method and its array-based wrappers (Value, Gradient, Pullback; Tangent, Hvp, JValue, JacobianOfJ with modes) in a class of its own.</summary>
     public string Render(string className, bool single)
@@ -149,13 +149,13 @@ public sealed record FuzzProgram(
         .Replace("#", single ? "f" : "");
 
     /// <summary>
-    /// The helpers every program may call: differentiable methods (H1 and V with their own NameTangent, H2 without),
-    /// [DerivativeOf] rules, a void method writing a span.
+    /// The helpers every program may call: differentiable methods (H1 and V with their own NameTangent, H2 without;
+    /// all three with NamePullbackTangent for Hessian-vector products), [DerivativeOf] rules, a void method writing a span.
     /// </summary>
     public static string Helpers(bool single) => Specialize("""
         public static partial class $H
         {
-            [Differentiable(Modes = DerivativeModes.Forward)]
+            [Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]
             public static $T H1($T u, ReadOnlySpan<$T> v)
             {
                 $T s = u;
@@ -163,7 +163,7 @@ public sealed record FuzzProgram(
                 return s;
             }
 
-            [Differentiable]
+            [Differentiable(Modes = DerivativeModes.HessianVector)]
             public static $T H2($T u, $T w) => $M.Tanh(u) * w + u / (2# + w * w);
 
             public static $T Sq($T u) => u * u;
@@ -187,7 +187,7 @@ public sealed record FuzzProgram(
 
             public readonly record struct Hyper($T Scale, int Shift);
 
-            [Differentiable(Modes = DerivativeModes.Forward)]
+            [Differentiable(Modes = DerivativeModes.Forward | DerivativeModes.HessianVector)]
             public static void V(ReadOnlySpan<$T> x, Span<$T> o)
             {
                 for (int k = 0; k < o.Length; k++) o[k] = $M.Tanh(x[k % x.Length]) * 0.5# + x[(k + 1) % x.Length];

@@ -52,6 +52,13 @@ public class HessianCalls
         [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, -0.45]);
 
     [Fact]
+    public void VoidCalleeWhoseOutputNothingReads() => ModeCheck.VerifyHessianVector(
+        p => C.UnreadOutput(p[..^1], p[^1]),
+        (p, g) => C.UnreadOutputGradient(p[..^1], p[^1], g.AsSpan(0, p.Length - 1), out g[^1]),
+        (p, v, g, h) => C.UnreadOutputHessianVectorProduct(p[..^1], p[^1], v.AsSpan(0, p.Length - 1), v[^1], g.AsSpan(0, p.Length - 1), out g[^1], h.AsSpan(0, p.Length - 1), out h[^1]),
+        [0.4, -0.3, 0.9, 0.8], [1.1, 0.5, -0.8, -0.45]);
+
+    [Fact]
     public void VoidCalleesOnWindowsAndNested() => ModeCheck.VerifyHessianVector(
         p => C.Halves(p[..^1], p[^1]),
         (p, g) => C.HalvesGradient(p[..^1], p[^1], g.AsSpan(0, p.Length - 1), out g[^1]),

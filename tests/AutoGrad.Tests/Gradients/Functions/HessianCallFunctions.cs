@@ -59,6 +59,15 @@ public static partial class HessianCallFunctions
         for (int i = 0; i < x.Length; i++) y[i] = Math.Tanh(a * x[i]);
     }
 
+    /// <summary>A void callee whose output nothing reads (the differential fuzzer's find): the call has no gradient work.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double UnreadOutput(double[] x, double a)
+    {
+        double[] unused = new double[x.Length];
+        Smooth(x, a, unused);
+        return Math.Sin(a * x[0]) * x[1];
+    }
+
     [Differentiable(Modes = DerivativeModes.HessianVector)]
     public static double Smoothed(double[] x, double a)
     {
