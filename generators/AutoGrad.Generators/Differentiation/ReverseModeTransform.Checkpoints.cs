@@ -10,7 +10,7 @@ namespace AutoGrad.Generators.Differentiation;
 internal sealed partial class ReverseModeTransform
 {
     /// <summary>The forward sweep of a checkpointed loop: snapshot 0 of the state it carries, then the loop as written, saving nothing.</summary>
-    private List<Code> ForwardCheckpointed(While loop)
+    private List<Code> ForwardCheckpointed(While loop, Sweep sweep)
     {
         var checkpointed = _plan.Checkpointed[loop];
         var snapshots = _method.CheckpointSnapshots;
@@ -27,26 +27,20 @@ internal sealed partial class ReverseModeTransform
             output.Add(new RentBuffer(array.Element, buffer, Times(snapshots, new LengthOf(array)), Cleared: false));
         }
         output.AddRange(CopyState(checkpointed, new Constant(ScalarType.Int, "0"), take: true));
-        var wasPlain = _plain;
-        _plain = true;
-        output.Add(new WhileCode(loop.Condition, Forward(loop.Body, depth: 1).ToEquatableArray()));
-        _plain = wasPlain;
+        output.Add(new WhileCode(loop.Condition, Forward(loop.Body, depth: 1, sweep with { Plain = true }).ToEquatableArray()));
         return output;
     }
 
     /// <summary>The reverse sweep of a checkpointed loop: the Revolve schedule from snapshot 0, then snapshot 0 restored.</summary>
-    private List<Code> ReverseCheckpointed(While loop)
+    private List<Code> ReverseCheckpointed(While loop, Sweep sweep)
     {
         var checkpointed = _plan.Checkpointed[loop];
         var slot = _names.Numbered("slot");
         var slotValue = new VarRef(ScalarType.Int, slot);
         var zero = new Constant(ScalarType.Int, "0");
-        var wasPlain = _plain;
-        _plain = true;
-        var advance = Forward(loop.Body, depth: 1);
-        _plain = wasPlain;
-        var reverseStep = Forward(loop.Body, depth: 1);
-        reverseStep.AddRange(Reverse(loop.Body, depth: 1));
+        var advance = Forward(loop.Body, depth: 1, sweep with { Plain = true });
+        var reverseStep = Forward(loop.Body, depth: 1, sweep);
+        reverseStep.AddRange(Reverse(loop.Body, depth: 1, sweep));
 
         var output = new List<Code> { new Comment("Checkpointed loop: from the state before it, reverse its iterations last to first as the schedule says.") };
         output.AddRange(CopyState(checkpointed, zero, take: false));

@@ -25,7 +25,7 @@ internal sealed partial class ReverseModeTransform
         {
             if (fused.Shape.Core[i] is Assign assign)
             {
-                if (_plan.IsActiveAssignment(assign)) ReverseAssign(assign, 1, body);
+                if (_plan.IsActiveAssignment(assign)) ReverseAssign(assign, 1, Sweep.Recording, body);
                 continue;
             }
             if (fused.Shape.Core[i] is If branch)
@@ -41,7 +41,7 @@ internal sealed partial class ReverseModeTransform
             foreach (var start in inner.CounterStarts) body.Add(new Set(start.Target, start.Value));
             var replay = PlainBody(inner.Shape, skip: inner.Accumulators, steps: false);
             foreach (var assign2 in inner.Shape.Assignments.Reverse())
-                if (_plan.IsActiveAssignment(assign2)) ReverseAssign(assign2, 2, replay);
+                if (_plan.IsActiveAssignment(assign2)) ReverseAssign(assign2, 2, Sweep.Recording, replay);
             replay.AddRange(inner.Shape.Counters.Select(c => (Code)new Step(c.Target, c.Delta)));
             body.Add(new WhileCode(loop.Condition, replay.ToEquatableArray()));
         }
@@ -61,7 +61,7 @@ internal sealed partial class ReverseModeTransform
     {
         var output = new List<Code>();
         foreach (var assign in block.Statements.Cast<Assign>().Reverse())
-            if (_plan.IsActiveAssignment(assign)) ReverseAssign(assign, 1, output);
+            if (_plan.IsActiveAssignment(assign)) ReverseAssign(assign, 1, Sweep.Recording, output);
         return output;
     }
 

@@ -31,13 +31,13 @@ internal sealed partial class ReverseModeTransform
             ? outputs.Where(o => _arrayAdjoints.ContainsKey(o.Code)).Select(o => (Code)new ClearContents(o.Renamed(_arrayAdjoints[o.Code])))
             : Enumerable.Empty<Code>();
 
-    private IEnumerable<Code> SaveOutputs(Invoke invoke) =>
+    private IEnumerable<Code> SaveOutputs(Invoke invoke, Sweep sweep) =>
         _plan.SavedOutputs.TryGetValue(invoke, out var outputs)
-            ? outputs.Select(o => (Code)new SaveContents(Stack(o.Element), o))
+            ? outputs.Select(o => (Code)new SaveContents(Stack(o.Element, sweep), o))
             : Enumerable.Empty<Code>();
 
-    private IEnumerable<Code> RestoreOutputs(Invoke invoke) =>
+    private IEnumerable<Code> RestoreOutputs(Invoke invoke, Sweep sweep) =>
         _plan.SavedOutputs.TryGetValue(invoke, out var outputs)
-            ? Enumerable.Reverse(outputs).Select(o => (Code)new RestoreContents(Stack(o.Element), o))
+            ? Enumerable.Reverse(outputs).Select(o => (Code)new RestoreContents(Stack(o.Element, sweep), o))
             : Enumerable.Empty<Code>();
 }

@@ -8,7 +8,7 @@ namespace AutoGrad.Generators.Differentiation;
 
 internal sealed partial class ReverseModeTransform
 {
-    private List<Code> Forward(Block block, int depth)
+    private List<Code> Forward(Block block, int depth, Sweep sweep)
     {
         var output = new List<Code>();
         foreach (var statement in block.Statements)
@@ -16,13 +16,13 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Assign assign:
-                    if (_plan.NeedsSave(assign, depth) && !_plain)
+                    if (_plan.NeedsSave(assign, depth) && !sweep.Plain)
                     {
                         var type = _variables[assign.Target].Type;
                         var current = new VarRef(type, assign.Target);
                         output.Add(depth == 0
                             ? new Set(Slot(assign, "saved" + Capitalize(assign.Target), type), current)
-                            : new Push(Stack(type), current));
+                            : new Push(Stack(type, sweep), current));
                     }
                     output.Add(new Set(assign.Target, assign.Value));
                     break;
@@ -31,13 +31,13 @@ internal sealed partial class ReverseModeTransform
                     break;
                 case Store store:
                     // A replay recomputes the iteration's local values only; its other stores were saved by the forward sweep.
-                    if (_replaying && _plan.SavesOnMainStack(store)) break;
+                    if (sweep.Replaying && _plan.SavesOnMainStack(store)) break;
                     var element = new ElementRead(store.Array.Element, store.Array, store.Index);
-                    if (_plan.IsNeeded(store.Array.Code) && (!_plain || _plan.SavesOnMainStack(store)) && !(_replaying && _plan.IsDeadReplaySave(store)))
+                    if (_plan.IsNeeded(store.Array.Code) && (!sweep.Plain || _plan.SavesOnMainStack(store)) && !(sweep.Replaying && _plan.IsDeadReplaySave(store)))
                     {
                         output.Add(depth == 0
                             ? new Set(Slot(store, "saved" + Capitalize(store.Array.Code) + "Element", store.Array.Element), element)
-                            : new Push(Stack(store.Array.Element), element));
+                            : new Push(Stack(store.Array.Element, sweep), element));
                     }
                     output.Add(new SetElement(element, store.Value));
                     break;
@@ -50,34 +50,34 @@ internal sealed partial class ReverseModeTransform
                 case Invoke invoke when _plan.UsesSplitSweeps(invoke):
                     // The callee saves its state in our record; its reverse half consumes it in ours.
                     _recordPassedToCallees = true;
-                    output.AddRange(SaveOutputs(invoke));
+                    output.AddRange(SaveOutputs(invoke, sweep));
                     output.Add(new InvokeCode(GeneratedNames.Forward(invoke.Target.Method), invoke.Arguments, _record, invoke.Target));
                     break;
                 case Invoke invoke:
                     // No gradient work: the call as written. Its target tells forward mode over this code (an HVP)
                     // what the call writes, as in the primal code.
-                    output.AddRange(SaveOutputs(invoke));
+                    output.AddRange(SaveOutputs(invoke, sweep));
                     output.Add(new InvokeCode(invoke.Target.Method, invoke.Arguments, null, invoke.Target));
                     break;
                 case If branch:
-                    output.AddRange(ForwardIf(branch, depth));
+                    output.AddRange(ForwardIf(branch, depth, sweep));
                     break;
                 case While loop when _plan.IsCheckpointed(loop, depth):
-                    output.AddRange(ForwardCheckpointed(loop));
+                    output.AddRange(ForwardCheckpointed(loop, sweep));
                     break;
                 case While loop:
-                    output.AddRange(ForwardLoop(loop, depth));
+                    output.AddRange(ForwardLoop(loop, depth, sweep));
                     break;
             }
         }
         return output;
     }
 
-    private List<Code> ForwardIf(If branch, int depth)
+    private List<Code> ForwardIf(If branch, int depth, Sweep sweep)
     {
-        var then = Forward(branch.Then, depth);
-        var otherwise = Forward(branch.Else, depth);
-        if (!_plan.HasWork(branch, depth) || CanRecompute(branch) || _plain)
+        var then = Forward(branch.Then, depth, sweep);
+        var otherwise = Forward(branch.Else, depth, sweep);
+        if (!_plan.HasWork(branch, depth) || CanRecompute(branch) || sweep.Plain)
             return new List<Code> { new IfCode(branch.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray()) };
         if (depth == 0)
         {
@@ -90,22 +90,20 @@ internal sealed partial class ReverseModeTransform
             };
         }
         // The reverse sweep pops the decision before it replays the branch, so it is pushed last.
-        then.Add(new Push(Stack(ScalarType.Bool), new Constant(ScalarType.Bool, "true")));
-        otherwise.Add(new Push(Stack(ScalarType.Bool), new Constant(ScalarType.Bool, "false")));
+        then.Add(new Push(Stack(ScalarType.Bool, sweep), new Constant(ScalarType.Bool, "true")));
+        otherwise.Add(new Push(Stack(ScalarType.Bool, sweep), new Constant(ScalarType.Bool, "false")));
         return new List<Code> { new IfCode(branch.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray()) };
     }
 
-    private List<Code> ForwardLoop(While loop, int depth)
+    private List<Code> ForwardLoop(While loop, int depth, Sweep sweep)
     {
         var replayed = _plan.ReplayedBodies.ContainsKey(loop.Body) && _plan.HasWork(loop, depth);
-        var wasPlain = _plain;
-        _plain |= replayed; // the reverse sweep replays each iteration and saves then
-        var body = Forward(loop.Body, depth + 1);
-        _plain = wasPlain;
-        if (!_plan.HasWork(loop, depth) || _plain) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
+        // The reverse sweep replays each iteration and saves then.
+        var body = Forward(loop.Body, depth + 1, replayed ? sweep with { Plain = true } : sweep);
+        if (!_plan.HasWork(loop, depth) || sweep.Plain) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
         var output = new List<Code>();
         if (_plan.SavedAroundLoop.TryGetValue(loop, out var saved))
-            foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type), new VarRef(_variables[variable].Type, variable)));
+            foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type, sweep), new VarRef(_variables[variable].Type, variable)));
         if (RecomputedTrips(loop) is not null)
         {
             // The reverse sweep computes the trip count from the start and the bound.
@@ -116,23 +114,22 @@ internal sealed partial class ReverseModeTransform
         body.Insert(0, new Step(trips, 1));
         output.Add(new Set(trips, new Constant(ScalarType.Int, "0")));
         output.Add(new WhileCode(loop.Condition, body.ToEquatableArray()));
-        if (depth > 0) output.Add(new Push(Stack(ScalarType.Int), new VarRef(ScalarType.Int, trips)));
+        if (depth > 0) output.Add(new Push(Stack(ScalarType.Int, sweep), new VarRef(ScalarType.Int, trips)));
         return output;
     }
 
-    private List<Code> Reverse(Block block, int depth)
+    private List<Code> Reverse(Block block, int depth, Sweep sweep)
     {
         var output = new List<Code>();
         _plan.RecomputeAt.TryGetValue(block, out var recompute);
         _plan.ReplayedBodies.TryGetValue(block, out var replayed);
-        var wasReplaying = _replaying;
         for (var i = block.Statements.Count - 1; i >= 0; i--)
         {
             if (replayed is not null && i == replayed.CoreCount - 1)
             {
-                // The counters' steps are undone: replay the iteration, then reverse it from the replay's saves.
-                _replaying = true;
-                output.AddRange(Replay(replayed, depth));
+                // The counters' steps are undone: replay the iteration, then reverse it (the rest of this block) from the replay's saves.
+                sweep = sweep with { Replaying = true };
+                output.AddRange(Replay(replayed, depth, sweep));
             }
             if (recompute.Definitions is not null && i == recompute.Position - 1)
             {
@@ -144,13 +141,13 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Assign assign:
-                    ReverseAssign(assign, depth, output);
+                    ReverseAssign(assign, depth, sweep, output);
                     break;
                 case Increment increment:
                     output.Add(new Step(increment.Target, -increment.Delta));
                     break;
                 case Store store:
-                    ReverseStore(store, depth, output);
+                    ReverseStore(store, depth, sweep, output);
                     break;
                 case Invoke invoke:
                     if (_plan.HasGradientWork(invoke))
@@ -158,21 +155,21 @@ internal sealed partial class ReverseModeTransform
                         BackpropagateInvoke(invoke, output);
                         output.AddRange(ClearRewrittenAdjoints(invoke));
                     }
-                    output.AddRange(RestoreOutputs(invoke));
+                    output.AddRange(RestoreOutputs(invoke, sweep));
                     break;
                 case If branch:
                     Expr decision = CanRecompute(branch) ? branch.Condition
                         : depth == 0 ? new VarRef(ScalarType.Bool, _slots[branch])
-                        : new Pop(ScalarType.Bool, Stack(ScalarType.Bool));
-                    output.Add(new IfCode(decision, Reverse(branch.Then, depth).ToEquatableArray(), Reverse(branch.Else, depth).ToEquatableArray()));
+                        : new Pop(ScalarType.Bool, Stack(ScalarType.Bool, sweep));
+                    output.Add(new IfCode(decision, Reverse(branch.Then, depth, sweep).ToEquatableArray(), Reverse(branch.Else, depth, sweep).ToEquatableArray()));
                     break;
                 case While loop when _plan.IsCheckpointed(loop, depth):
-                    output.AddRange(ReverseCheckpointed(loop));
+                    output.AddRange(ReverseCheckpointed(loop, sweep));
                     break;
                 case While loop:
-                    var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int)));
+                    var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int, sweep)));
                     var iteration = _names.Numbered("iteration");
-                    var reversedBody = Reverse(loop.Body, depth + 1);
+                    var reversedBody = Reverse(loop.Body, depth + 1, sweep);
                     if (_plan.RestoresCounter(loop))
                     {
                         // The trip count is read twice: for the counter's final value and for the loop.
@@ -186,18 +183,17 @@ internal sealed partial class ReverseModeTransform
                     }
                     output.Add(new Repeat(iteration, trips, reversedBody.ToEquatableArray()));
                     if (_plan.SavedAroundLoop.TryGetValue(loop, out var saved))
-                        for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type))));
+                        for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type, sweep))));
                     break;
             }
         }
-        _replaying = wasReplaying;
         return output;
     }
 
     /// <summary>Whether this build reverses the assignment in the fused iteration (see <see cref="ReversePlan.InFusedIteration"/>); the split halves do not fuse.</summary>
     private bool InFusedIteration(Assign assign) => !_split && _plan.InFusedIteration(assign);
 
-    private void ReverseAssign(Assign assign, int depth, List<Code> output)
+    private void ReverseAssign(Assign assign, int depth, Sweep sweep, List<Code> output)
     {
         var type = _variables[assign.Target].Type;
         output.Add(new StatementComment(new VarRef(type, assign.Target), assign.Value));
@@ -212,7 +208,7 @@ internal sealed partial class ReverseModeTransform
                 output.Add(new Declare(type, computed, new VarRef(type, assign.Target)));
                 scope.Add(assign.Value, new VarRef(type, computed));
             }
-            output.Add(new Set(assign.Target, depth == 0 ? new VarRef(type, _slots[assign]) : new Pop(type, Stack(type))));
+            output.Add(new Set(assign.Target, depth == 0 ? new VarRef(type, _slots[assign]) : new Pop(type, Stack(type, sweep))));
         }
         else if (reuse && assign.Target != _method.ResultVariable && HoldsOwnResult(assign))
         {
@@ -251,15 +247,15 @@ internal sealed partial class ReverseModeTransform
         scope.Flush(output);
     }
 
-    private void ReverseStore(Store store, int depth, List<Code> output)
+    private void ReverseStore(Store store, int depth, Sweep sweep, List<Code> output)
     {
         var cache = new ValueCache(null);
         output.Add(new StatementComment(new ElementRead(store.Array.Element, store.Array, store.Index), store.Value));
         var index = Value(store.Index, output, cache);
         var element = new ElementRead(store.Array.Element, store.Array, index);
-        if (_plan.IsNeeded(store.Array.Code) && !(_replaying && _plan.IsDeadReplaySave(store)))
+        if (_plan.IsNeeded(store.Array.Code) && !(sweep.Replaying && _plan.IsDeadReplaySave(store)))
         {
-            var stack = _plan.SavesOnMainStack(store) ? MainStack(store.Array.Element) : Stack(store.Array.Element);
+            var stack = _plan.SavesOnMainStack(store) ? MainStack(store.Array.Element) : Stack(store.Array.Element, sweep);
             output.Add(new SetElement(element, depth == 0 ? new VarRef(store.Array.Element, _slots[store]) : new Pop(store.Array.Element, stack)));
         }
         else if (UsesOwnResult(store.Value) && HoldsOwnResult(store))

@@ -128,7 +128,7 @@ internal sealed partial class ReverseModeTransform
         // The Hessian-vector product differentiates the reverse sweep again, saving every iteration (no checkpoints).
         var modes = corePlan.Checkpointed.Count > 0 ? Transform(plan, split: false) : combined;
         var modesCore = ReferenceEquals(modes, combined) ? core : modes.BuildCore();
-        program = Tangents.ModeBuilder.Build(program, model, activity, lowered.CallSites, lowered.MethodLocation, modesCore, modes._names, signature.Names, diagnostics);
+        program = Tangents.ModeBuilder.Build(program, plan, lowered.CallSites, lowered.MethodLocation, modesCore, modes._names, signature.Names, diagnostics);
         return (program, diagnostics);
     }
 
@@ -169,20 +169,20 @@ internal sealed partial class ReverseModeTransform
             var statements = _method.Body.Statements;
             var before = new Block(statements.Take(fused.Index).ToEquatableArray());
             var after = new Block(statements.Skip(fused.Index + 1).ToEquatableArray());
-            forward = Forward(before, depth: 0);
+            forward = Forward(before, depth: 0, Sweep.Recording);
             if (after.Statements.Count > 0)
             {
                 forward.Add(new Comment("The statements after the loop, reversed first: the loop's reverse half needs their adjoints."));
-                forward.AddRange(Reverse(after, depth: 0));
+                forward.AddRange(Reverse(after, depth: 0, Sweep.Recording));
             }
             forward.AddRange(FusedLoopCode(fused));
-            forward.AddRange(Forward(after, depth: 0));
-            reverse = Reverse(before, depth: 0);
+            forward.AddRange(Forward(after, depth: 0, Sweep.Recording));
+            reverse = Reverse(before, depth: 0, Sweep.Recording);
         }
         else
         {
-            forward = Forward(_method.Body, depth: 0);
-            reverse = Reverse(_method.Body, depth: 0);
+            forward = Forward(_method.Body, depth: 0, Sweep.Recording);
+            reverse = Reverse(_method.Body, depth: 0, Sweep.Recording);
         }
 
         var body = Declarations(withAdjoints: true);
@@ -213,19 +213,19 @@ internal sealed partial class ReverseModeTransform
     private (List<Code> Forward, List<Code> Reverse) BuildSplit()
     {
         // Depth 1: nothing is kept in locals, since the two halves share no locals.
-        var forwardSweep = Forward(_method.Body, depth: 1);
-        var reverseSweep = Reverse(_method.Body, depth: 1);
+        var forwardSweep = Forward(_method.Body, depth: 1, Sweep.Recording);
+        var reverseSweep = Reverse(_method.Body, depth: 1, Sweep.Recording);
         // Parameters arrive again in the reverse call; only those the body reassigns must be carried.
         // A counted loop's counter is set again by the reverse sweep before each replay.
         var counters = new HashSet<string>(_plan.CountedLoops.Values.Select(c => c.Counter).Where(_plan.IsNeeded));
         var carried = _method.Variables.Where(v => _plan.IsNeeded(v.Name) && !counters.Contains(v.Name) && (v.Kind != VariableKind.Parameter || _plan.IsAssigned(v.Name))).ToList();
-        foreach (var variable in carried) Stack(variable.Type); // alias every stack before the bodies use them
+        foreach (var variable in carried) MainStack(variable.Type); // alias every stack before the bodies use them
 
         var forward = Declarations(withAdjoints: false);
         forward.AddRange(_slotDeclarations); // trip counters, pushed after their loops
         forward.AddRange(StackAliases());
         forward.AddRange(forwardSweep);
-        foreach (var variable in carried) forward.Add(new Push(Stack(variable.Type), new VarRef(variable.Type, variable.Name)));
+        foreach (var variable in carried) forward.Add(new Push(MainStack(variable.Type), new VarRef(variable.Type, variable.Name)));
         foreach (var buffer in _method.Buffers) forward.Add(new SaveBuffer(_record, buffer.Name));
         if (!_method.ReturnsVoid) forward.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
 
@@ -233,7 +233,7 @@ internal sealed partial class ReverseModeTransform
         reverse.AddRange(StackAliases());
         reverse.AddRange(ReplayRecordStart());
         foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new RestoreBuffer(_record, buffer.Element, buffer.Name));
-        for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, Stack(carried[i].Type))));
+        for (var i = carried.Count - 1; i >= 0; i--) reverse.Add(new Set(carried[i].Name, new Pop(carried[i].Type, MainStack(carried[i].Type))));
         reverse.AddRange(ReversePrologue());
         reverse.AddRange(reverseSweep);
         reverse.AddRange(ReverseEpilogue());
@@ -289,7 +289,7 @@ internal sealed partial class ReverseModeTransform
     }
 
     /// <summary>The stack saves of this type go to: the record's, or the replay record's while generating a replayed loop's iteration.</summary>
-    private string Stack(ScalarType type) => _replaying ? ReplayStack(type) : MainStack(type);
+    private string Stack(ScalarType type, Sweep sweep) => sweep.Replaying ? ReplayStack(type) : MainStack(type);
 
     private string MainStack(ScalarType type)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoGrad.Generators.Model;
@@ -112,7 +113,9 @@ internal sealed partial class ReversePlan
         Invoke invoke => HasGradientWork(invoke) || _savedOutputs.ContainsKey(invoke),
         If branch => HasWork(branch.Then, depth) || HasWork(branch.Else, depth),
         While loop => HasWork(loop.Body, depth + 1) || _savedAroundLoop.ContainsKey(loop),
-        _ => false,
+        // Nothing to reverse: no adjoint flows through them and they overwrite no value.
+        Allocate or Check or Return or Break or Continue => false,
+        _ => throw new InvalidOperationException("ReversePlan.HasWork does not know " + statement.GetType().Name + "; add it there."),
     };
 
     public bool HasWork(Block block, int depth) => block.Statements.Any(s => HasWork(s, depth));

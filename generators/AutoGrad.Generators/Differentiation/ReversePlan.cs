@@ -20,7 +20,8 @@ internal enum OutputAdjoint
 /// fixed order in the constructor, each reading only the facts found before it: last writes,
 /// rewritten outputs, counted loops, replayed loops, how output adjoints are held, the values the
 /// reverse sweep reads (needed), the loop values it recomputes instead (after which needed values
-/// are found again), the variables saved once around a loop, and the loop the combined core fuses.
+/// are found again), the variables saved once around a loop, the loop the combined core fuses, and
+/// the calls the other derivative modes differentiate.
 /// Nothing changes after the constructor: the builders (the combined core, the split halves) only
 /// query it. Where the combined core and the split halves differ the plan says so: only the core
 /// fuses <see cref="Fused"/>, only it reads a variable's result from its last write
@@ -58,6 +59,7 @@ internal sealed partial class ReversePlan
         FindLoopSaves(method.Body);
         Fused = FindFusableLoop();
         if (Fused is not null) _fusedIteration.UnionWith(IterationAssignments(Fused));
+        CallsWithDerivatives = FindCallsWithDerivatives(method.Body, activity);
     }
 
     public MethodModel Method => _method;
@@ -86,6 +88,9 @@ internal sealed partial class ReversePlan
     /// target still holds its result. (The split halves do not fuse.)
     /// </summary>
     public bool InFusedIteration(Assign assign) => _fusedIteration.Contains(assign);
+
+    /// <summary>The calls the other derivative modes would have to differentiate: call statements, and calls whose value depends on an input.</summary>
+    public IReadOnlyList<(CallTarget Target, int Site, bool IsStatement)> CallsWithDerivatives { get; }
 
     public IReadOnlyDictionary<While, CountedLoop> CountedLoops => _countedLoops;
 
@@ -118,6 +123,26 @@ internal sealed partial class ReversePlan
 
     /// <summary>Whether nothing overwrites the statement's target after it (nor it itself, in a later iteration).</summary>
     public bool IsLastWrite(Stmt statement) => _lastWrites.Contains(statement);
+
+    private static List<(CallTarget, int, bool)> FindCallsWithDerivatives(Block body, Activity activity)
+    {
+        var found = new List<(CallTarget, int, bool)>();
+        foreach (var statement in IrWalker.Statements(body))
+        {
+            switch (statement)
+            {
+                case Assign or Store:
+                    var value = statement is Assign assign ? assign.Value : ((Store)statement).Value;
+                    foreach (var call in IrWalker.Nodes(value).OfType<Call>())
+                        if (activity.Depends(call)) found.Add((call.Target, call.Site, false));
+                    break;
+                case Invoke invoke:
+                    found.Add((invoke.Target, invoke.Site, true));
+                    break;
+            }
+        }
+        return found;
+    }
 
     private OutputAdjoint OutputAdjointOf(string output)
     {

@@ -31,9 +31,10 @@ internal static class ModeBuilder
 
     /// <summary>Builds the opted-in modes, reporting the ones this method cannot have.</summary>
     public static GradientProgram Build(
-        GradientProgram program, MethodModel model, Activity activity, EquatableArray<CallSite> callSites, LocationInfo? methodLocation,
+        GradientProgram program, ReversePlan plan, EquatableArray<CallSite> callSites, LocationInfo? methodLocation,
         IReadOnlyList<Code> core, NameScope coreNames, NameScope signatureNames, List<DiagnosticInfo> diagnostics)
     {
+        var model = plan.Method;
         var modes = Requested(model);
         if (modes == DerivativeModes.Reverse) return program;
 
@@ -46,7 +47,7 @@ internal static class ModeBuilder
             return $"{mode} is not available (see AG0040)";
         }
         var wantsTangent = modes.HasFlag(DerivativeModes.Forward);
-        foreach (var site in CallsWithDerivatives(model.Body, activity))
+        foreach (var site in plan.CallsWithDerivatives)
         {
             var location = callSites.FirstOrDefault(c => c.Site == site.Site)?.Location ?? methodLocation;
             var target = site.Target;
@@ -102,27 +103,6 @@ internal static class ModeBuilder
     {
         var outputs = model.Parameters.Where(p => p.Shape == ParameterShape.Output).ToList();
         return model.ReturnsVoid && outputs.Count == 1 ? outputs[0] : null;
-    }
-
-    /// <summary>Calls that the modes would have to differentiate: call statements, and calls whose value depends on an input.</summary>
-    private static IEnumerable<(CallTarget Target, int Site, bool IsStatement)> CallsWithDerivatives(Block block, Activity activity)
-    {
-        var found = new List<(CallTarget, int, bool)>();
-        foreach (var statement in IrWalker.Statements(block))
-        {
-            switch (statement)
-            {
-                case Assign or Store:
-                    var value = statement is Assign assign ? assign.Value : ((Store)statement).Value;
-                    foreach (var call in IrWalker.Nodes(value).OfType<Call>())
-                        if (activity.Depends(call)) found.Add((call.Target, call.Site, false));
-                    break;
-                case Invoke invoke:
-                    found.Add((invoke.Target, invoke.Site, true));
-                    break;
-            }
-        }
-        return found;
     }
 
     private static GradientParameter Named(NameScope names, string prefix, ParameterInfo parameter) =>
