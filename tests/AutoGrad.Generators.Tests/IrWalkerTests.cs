@@ -56,6 +56,21 @@ public class IrWalkerTests
     {
         Assert.Throws<InvalidOperationException>(() => IrWalker.Uses(new Unknown()).ToList());
         Assert.Throws<InvalidOperationException>(() => IrWalker.Uses(new UnknownStatement()).ToList());
+        Assert.Throws<InvalidOperationException>(() => EmptyPlan().HasWork(new UnknownStatement(), depth: 0));
+    }
+
+    /// <summary>The reverse plan's statement query names every kind too, so a new kind fails here rather than doing no reverse work.</summary>
+    [Theory]
+    [MemberData(nameof(StatementKinds))]
+    public void The_reverse_plan_knows_every_statement_kind(Type kind) =>
+        _ = EmptyPlan().HasWork((Stmt)Sample(kind), depth: 0);
+
+    private static ReversePlan EmptyPlan()
+    {
+        var model = new MethodModel("N", EquatableArray<ContainingType>.Empty, "M", "public", ScalarType.Double, ReturnsVoid: false,
+            EquatableArray<BufferInfo>.Empty, EquatableArray<Model.ParameterInfo>.Empty,
+            EquatableArray.Of(new VariableInfo("result", ScalarType.Double, VariableKind.Local)), Block.Empty, "result");
+        return new ReversePlan(model, new Activity(model), checkpoints: false);
     }
 
     [Fact]
