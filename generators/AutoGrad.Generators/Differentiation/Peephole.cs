@@ -70,8 +70,9 @@ internal static class Peephole
             foreach (var statement in body)
             {
                 if (statement is not Accumulate { Target: ElementRead target } || sums.ContainsKey(target) || !IsInvariant(target.Index, effects)) continue;
-                var others = body.Where(s => !(s is Accumulate { Target: ElementRead same } a && same.Equals(target) && !Mentions(a.Value, target.Array.Code)));
-                if (LoopEffects.Touches(others, target.Array.Code)) continue;
+                // Promotable when every statement that names the array is one of these additions (whose values do not read it).
+                var additions = body.Count(s => s is Accumulate { Target: ElementRead same } a && same.Equals(target) && !Mentions(a.Value, target.Array.Code));
+                if (effects.Mentions[target.Array.Code] != additions) continue;
                 var sum = names.Numbered("sum");
                 sums[target] = sum;
                 before.Add(new Declare(target.Type, sum, Number(target.Type, 0)));
@@ -120,76 +121,56 @@ internal static class Peephole
         return reads.Contains(array);
     }
 
-    /// <summary>What a loop body writes (scalars, arrays), and whether it holds code whose effects are not listed here (calls, returns).</summary>
+    /// <summary>
+    /// What a loop body writes (scalars, arrays), how many of its statements name each variable or array
+    /// (reading or writing it), and whether it holds code whose effects are not listed here (calls, returns).
+    /// </summary>
     private sealed class LoopEffects
     {
         public readonly HashSet<string> Scalars = new();
         public readonly HashSet<string> Arrays = new();
+        public readonly Dictionary<string, int> Mentions = new();
         public bool Opaque;
 
         public void Scan(IEnumerable<Code> code)
         {
             foreach (var statement in code)
             {
+                var named = new HashSet<string>();
                 switch (statement)
                 {
-                    case Declare declare: Scalars.Add(declare.Name); break;
-                    case Set set: Scalars.Add(set.Name); break;
-                    case Step step: Scalars.Add(step.Name); break;
-                    case Accumulate { Target: VarRef variable }: Scalars.Add(variable.Name); break;
-                    case Accumulate { Target: ElementRead element }: Arrays.Add(element.Array.Code); break;
-                    case SetElement store: Arrays.Add(store.Target.Array.Code); break;
-                    case ClearContents clear: Arrays.Add(clear.Array.Code); break;
-                    case RestoreContents restore: Arrays.Add(restore.Array.Code); break;
-                    case DeclareBuffer buffer: Arrays.Add(buffer.Name); break;
-                    case RentBuffer buffer: Arrays.Add(buffer.Name); break;
-                    case ReturnBuffer buffer: Arrays.Add(buffer.Name); break;
-                    case IfCode branch: Scan(branch.Then); Scan(branch.Else); break;
-                    case WhileCode loop: Scan(loop.Body); break;
-                    case Repeat repeat: Scalars.Add(repeat.Counter); Scan(repeat.Body); break;
-                    case Push or SaveContents or CheckCode or Comment or StatementComment: break; // they only read
+                    case Declare declare: Write(Scalars, declare.Name, named); Collect(declare.Value, named); break;
+                    case Set set: Write(Scalars, set.Name, named); Collect(set.Value, named); break;
+                    case Step step: Write(Scalars, step.Name, named); break;
+                    case Accumulate { Target: VarRef variable } accumulate: Write(Scalars, variable.Name, named); Collect(accumulate.Value, named); break;
+                    case Accumulate { Target: ElementRead element } accumulate:
+                        Write(Arrays, element.Array.Code, named); Collect(element, named); Collect(accumulate.Value, named); break;
+                    case SetElement store: Write(Arrays, store.Target.Array.Code, named); Collect(store.Target, named); Collect(store.Value, named); break;
+                    case ClearContents clear: Write(Arrays, clear.Array.Code, named); break;
+                    case RestoreContents restore: Write(Arrays, restore.Array.Code, named); break;
+                    case DeclareBuffer buffer: Write(Arrays, buffer.Name, named); break;
+                    case RentBuffer buffer:
+                        Write(Arrays, buffer.Name, named); Collect(buffer.Length, named);
+                        if (buffer.CopyFrom is { } from) named.Add(from);
+                        break;
+                    case ReturnBuffer buffer: Write(Arrays, buffer.Name, named); break;
+                    case IfCode branch: Collect(branch.Condition, named); Scan(branch.Then); Scan(branch.Else); break;
+                    case WhileCode loop: Collect(loop.Condition, named); Scan(loop.Body); break;
+                    case Repeat repeat: Write(Scalars, repeat.Counter, named); Collect(repeat.Count, named); Scan(repeat.Body); break;
+                    case Push push: Collect(push.Value, named); break; // the rest only read
+                    case SaveContents save: named.Add(save.Array.Code); break;
+                    case CheckCode check: foreach (var argument in check.Guard.Arguments) Collect(argument, named); break;
+                    case Comment or StatementComment: break;
                     default: Opaque = true; break; // calls write through references; a return leaves before the sum is added
                 }
+                foreach (var name in named) Mentions[name] = Mentions.TryGetValue(name, out var count) ? count + 1 : 1;
             }
         }
 
-        /// <summary>Whether any of the code reads or writes the array (or holds code this cannot see into).</summary>
-        public static bool Touches(IEnumerable<Code> code, string array)
+        private static void Write(HashSet<string> written, string name, HashSet<string> named)
         {
-            var names = new HashSet<string>();
-            foreach (var statement in code)
-            {
-                switch (statement)
-                {
-                    case Declare declare: Collect(declare.Value, names); break;
-                    case Set set: Collect(set.Value, names); break;
-                    case Accumulate accumulate: Collect(accumulate.Target, names); Collect(accumulate.Value, names); break;
-                    case SetElement store: Collect(store.Target, names); Collect(store.Value, names); break;
-                    case Push push: Collect(push.Value, names); break;
-                    case CheckCode check: foreach (var argument in check.Guard.Arguments) Collect(argument, names); break;
-                    case ClearContents clear: names.Add(clear.Array.Code); break;
-                    case SaveContents save: names.Add(save.Array.Code); break;
-                    case RestoreContents restore: names.Add(restore.Array.Code); break;
-                    case DeclareBuffer buffer: names.Add(buffer.Name); break;
-                    case RentBuffer buffer: names.Add(buffer.Name); Collect(buffer.Length, names); if (buffer.CopyFrom is { } from) names.Add(from); break;
-                    case ReturnBuffer buffer: names.Add(buffer.Name); break;
-                    case IfCode branch:
-                        Collect(branch.Condition, names);
-                        if (Touches(branch.Then, array) || Touches(branch.Else, array)) return true;
-                        break;
-                    case WhileCode loop:
-                        Collect(loop.Condition, names);
-                        if (Touches(loop.Body, array)) return true;
-                        break;
-                    case Repeat repeat:
-                        Collect(repeat.Count, names);
-                        if (Touches(repeat.Body, array)) return true;
-                        break;
-                    case Step or Comment or StatementComment: break;
-                    default: return true;
-                }
-            }
-            return names.Contains(array);
+            written.Add(name);
+            named.Add(name);
         }
     }
 
