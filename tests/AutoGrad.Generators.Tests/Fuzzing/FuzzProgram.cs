@@ -36,10 +36,13 @@ public sealed record FuzzProgram(
     public static int CheckpointSnapshots { get; } = int.TryParse(Environment.GetEnvironmentVariable("AUTOGRAD_FUZZ_CHECKPOINT"), out var snapshots) ? snapshots : 0;
 
     /// <summary>Whether the body calls a helper (the helper class appears in a body only as a call's receiver).</summary>
-    public bool CallsHelpers => Statements.Append(Result).Concat(Locals).Any(s => s.Contains("$H."));
+    public bool CallsHelpers => Expressions.Any(s => s.Contains("$H."));
 
     /// <summary>Whether F has NameHessianVectorProduct: forward over reverse goes through the helpers' NamePullbackTangent, but a [DerivativeOf] rule has no second derivative.</summary>
-    public bool HasHessianVector => Modes && !Statements.Append(Result).Concat(Locals).Any(s => s.Contains("$H.Sq(") || s.Contains("$H.SumSq("));
+    public bool HasHessianVector => Modes && !Expressions.Any(s => s.Contains("$H.Sq(") || s.Contains("$H.SumSq("));
+
+    /// <summary>The body's source text: statements, the result and the locals' initialisers.</summary>
+    private IEnumerable<string> Expressions => Statements.Append(Result).Concat(Locals);
 
     /// <summary>The method and its array-based wrappers (Value, Gradient, Pullback; Tangent, Hvp, JValue, JacobianOfJ with modes) in a class of its own.</summary>
     public string Render(string className, bool single)
