@@ -3,8 +3,8 @@ namespace AutoGrad.ADBench;
 /// <summary>
 /// ADBench's bundle adjustment residuals (src/cpp/shared/ba.h) as a user would port them: one
 /// observation's weighted reprojection error as a <c>[Differentiable]</c> method with a two-element
-/// output, whose generated pullback, seeded with each unit vector in turn, gives the observation's
-/// two Jacobian rows over its camera (11), point (3) and weight (1).
+/// output, whose generated Jacobian (reverse mode: one forward sweep, a reverse sweep per row) gives
+/// the observation's two rows over its camera (11), point (3) and weight (1).
 /// </summary>
 public static partial class BundleAdjustment
 {
@@ -19,7 +19,7 @@ public static partial class BundleAdjustment
     /// <c>point - centre</c> by the camera's Rodrigues vector, divides by depth, applies the radial
     /// distortion <c>1 + k1 r² + k2 r⁴</c>, scales by the focal length and adds the principal point.
     /// </summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Jacobian)]
     public static void ReprojectionError(ReadOnlySpan<double> camera, ReadOnlySpan<double> point, double weight,
         [NoGradient] ReadOnlySpan<double> feature, Span<double> error)
     {
@@ -80,30 +80,27 @@ public static partial class BundleAdjustment
     /// </summary>
     public static void Jacobian(BundleAdjustmentInstance instance, Span<double> values)
     {
-        ReadOnlySpan<double> firstRow = [1, 0];
-        ReadOnlySpan<double> secondRow = [0, 1];
         Span<double> error = stackalloc double[2];
+        Span<double> cameraColumns = stackalloc double[2 * CameraParameters];
+        Span<double> pointColumns = stackalloc double[2 * 3];
+        Span<double> weightColumn = stackalloc double[2];
         for (int i = 0; i < instance.Observations; i++)
         {
+            ReprojectionErrorJacobian(instance.Camera(i), instance.Point(i), instance.Weights[i], instance.Feature(i), error,
+                cameraColumns, pointColumns, weightColumn);
             Span<double> block = values.Slice(2 * BlockColumns * i, 2 * BlockColumns);
-            block.Clear();
-            PullbackRow(instance, i, firstRow, error, block[..BlockColumns]);
-            PullbackRow(instance, i, secondRow, error, block[BlockColumns..]);
+            for (int row = 0; row < 2; row++)
+            {
+                Span<double> blockRow = block.Slice(row * BlockColumns, BlockColumns);
+                cameraColumns.Slice(row * CameraParameters, CameraParameters).CopyTo(blockRow);
+                pointColumns.Slice(row * 3, 3).CopyTo(blockRow[CameraParameters..]);
+                blockRow[BlockColumns - 1] = weightColumn[row];
+            }
         }
         Span<double> weightRows = values[(2 * BlockColumns * instance.Observations)..];
         for (int i = 0; i < instance.Observations; i++)
         {
             weightRows[i] = -2 * instance.Weights[i];
         }
-    }
-
-    private static void PullbackRow(BundleAdjustmentInstance instance, int observation, ReadOnlySpan<double> rowSeed,
-        Span<double> error, Span<double> row)
-    {
-        double dWeight = 0;
-        ReprojectionErrorPullback(instance.Camera(observation), instance.Point(observation), instance.Weights[observation],
-            instance.Feature(observation), error, rowSeed,
-            row[..CameraParameters], row.Slice(CameraParameters, 3), ref dWeight);
-        row[BlockColumns - 1] = dWeight;
     }
 }

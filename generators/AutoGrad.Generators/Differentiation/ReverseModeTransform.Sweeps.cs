@@ -190,8 +190,8 @@ internal sealed partial class ReverseModeTransform
         return output;
     }
 
-    /// <summary>Whether this build reverses the assignment in the fused iteration (see <see cref="ReversePlan.InFusedIteration"/>); the split halves do not fuse.</summary>
-    private bool InFusedIteration(Assign assign) => !_split && _plan.InFusedIteration(assign);
+    /// <summary>Whether this build reverses the assignment in the fused iteration (see <see cref="ReversePlan.InFusedIteration"/>); only the combined core fuses.</summary>
+    private bool InFusedIteration(Assign assign) => _fuses && _plan.InFusedIteration(assign);
 
     private void ReverseAssign(Assign assign, int depth, Sweep sweep, List<Code> output)
     {

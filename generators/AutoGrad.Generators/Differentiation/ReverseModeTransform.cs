@@ -36,11 +36,19 @@ internal sealed partial class ReverseModeTransform
     private readonly List<(ScalarType Element, string Name)> _bufferAdjoints = new();
 
     private readonly bool _split;
+    private readonly bool _fuses;
     private readonly string _record;
     private bool _recordPassedToCallees;
 
+    /// <summary>
+    /// What a builder writes: the combined core (which may fuse a loop's two sweeps), the split halves
+    /// (which share no locals), or the Jacobian's row path (one forward sweep, then reverse sweeps that
+    /// start from the state it left: no fusion, every local available).
+    /// </summary>
+    private enum Build { Core, Split, JacobianRows }
+
     /// <summary>A builder of one method body from the plan: its own state is only the code it writes and the names it gives.</summary>
-    private ReverseModeTransform(ReversePlan plan, NameScope names, string seed, string record, bool split,
+    private ReverseModeTransform(ReversePlan plan, NameScope names, string seed, string record, Build build,
         IEnumerable<GradientParameter> gradients, IEnumerable<GradientParameter> outputAdjoints)
     {
         _plan = plan;
@@ -50,7 +58,8 @@ internal sealed partial class ReverseModeTransform
         _names = names;
         _seed = seed;
         _record = record;
-        _split = split;
+        _split = build == Build.Split;
+        _fuses = build == Build.Core;
         foreach (var loop in plan.Checkpointed.Keys) Slot(loop, "checkpointSteps", ScalarType.Int);
         foreach (var gradient in gradients)
         {
@@ -116,19 +125,27 @@ internal sealed partial class ReverseModeTransform
         var plan = new ReversePlan(model, activity, checkpoints: false);
         var corePlan = model.CheckpointSnapshots > 0 ? new ReversePlan(model, activity, checkpoints: true) : plan;
         // Each build names its own temporaries; the three method bodies share only the signature's names.
-        ReverseModeTransform Transform(ReversePlan planned, bool split) =>
-            new(planned, signature.Names.Copy(), signature.Seed, signature.Record, split, signature.Gradients, signature.OutputAdjoints);
-        var (forward, reverse) = Transform(plan, split: true).BuildSplit();
-        var combined = Transform(corePlan, split: false);
+        ReverseModeTransform Transform(ReversePlan planned, Build build, NameScope? names = null) =>
+            new(planned, names ?? signature.Names.Copy(), signature.Seed, signature.Record, build, signature.Gradients, signature.OutputAdjoints);
+        var (forward, reverse) = Transform(plan, Build.Split).BuildSplit();
+        var combined = Transform(corePlan, Build.Core);
         var core = combined.BuildCore();
         diagnostics.AddRange(corePlan.CheckpointDiagnostics(lowered));
         if (model.CheckpointSnapshots < 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotCheckpointed, lowered.MethodLocation, $"to '{model.Name}': CheckpointSnapshots is {model.CheckpointSnapshots}, and it must be at least 1"));
         var program = signature.Program(model, core.ToEquatableArray(), forward.ToEquatableArray(), reverse.ToEquatableArray(), null);
         // The Hessian-vector product differentiates the reverse sweep again, saving every iteration (no checkpoints).
-        var modes = corePlan.Checkpointed.Count > 0 ? Transform(plan, split: false) : combined;
+        var modes = corePlan.Checkpointed.Count > 0 ? Transform(plan, Build.Core) : combined;
         var modesCore = ReferenceEquals(modes, combined) ? core : modes.BuildCore();
         program = Tangents.ModeBuilder.Build(program, plan, lowered.CallSites, lowered.MethodLocation, modesCore, modes._names, signature.Names, diagnostics);
+        if (program is { Failure: null, Jacobian: { Failure: null } jacobian })
+        {
+            // The Jacobian's row path names its parameters after the Jacobians; its own names clash with none of them.
+            var names = signature.Names.Copy();
+            foreach (var j in jacobian.Jacobians) names.Named(j.Name);
+            var rows = Transform(plan, Build.JacobianRows, names).BuildJacobianRows(jacobian, signature.OutputAdjoints.Single().Name);
+            program = program with { Jacobian = jacobian with { Rows = rows?.ToEquatableArray() } };
+        }
         return (program, diagnostics);
     }
 

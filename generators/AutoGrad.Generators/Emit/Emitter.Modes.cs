@@ -28,6 +28,7 @@ internal static partial class Emitter
         {
             writer.Line();
             WriteJacobian(writer, program, jacobian, forward);
+            WriteJacobianRows(writer, program, jacobian);
         }
     }
 
@@ -132,9 +133,9 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// NameJacobian: with no more outputs than inputs, one pullback per output (reverse mode, a row
-    /// at a time); otherwise one tangent per input (forward mode, a column at a time). Seeds and
-    /// directions are pooled buffers with a single 1.
+    /// NameJacobian: with no more outputs than inputs, reverse mode, a row at a time (the forward sweep
+    /// once, then a reverse sweep per row, or one pullback per row); otherwise one tangent per input
+    /// (forward mode, a column at a time). Seeds and directions are pooled buffers with a single 1.
     /// </summary>
     private static void WriteJacobian(SourceWriter writer, GradientProgram program, JacobianProgram jacobian, TangentProgram tangent)
     {
@@ -150,7 +151,7 @@ internal static partial class Emitter
         var layout = string.Join(", ", jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
             ? $"<c>{Id(j.Name)}[r]</c> = d{output}[r]/d{Id(j.Input.Name)}"
             : $"<c>{Id(j.Name)}[r * {Id(j.Input.Name)}.Length + c]</c> = d{output}[r]/d{Id(j.Input.Name)}[c]"));
-        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and writes the Jacobian of <c>{output}</c>, row-major: {layout}. With no more outputs than inputs it runs reverse mode, one pullback per row; otherwise forward mode, one tangent per column.</summary>");
+        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and writes the Jacobian of <c>{output}</c>, row-major: {layout}. With no more outputs than inputs it runs reverse mode, {(jacobian.Rows is null ? "one pullback per row" : "the forward sweep once and a reverse sweep per row")}; otherwise forward mode, one tangent per column.</summary>");
         writer.Line(GeneratedCode);
         var parameters = UserParameters(program).Concat(jacobian.Jacobians.Select(j => $"{RuntimeNames.Span(type)} {Id(j.Name)}"));
         writer.Open($"{program.Accessibility} static void {GeneratedNames.Jacobian(program.Name)}({Join(parameters)})");
@@ -166,18 +167,18 @@ internal static partial class Emitter
             writer.Line($"{RuntimeNames.GradientChecks}.SameLength({rows} * {Length(j)}, {Id(j.Name)}.Length, \"{j.Name}\");");
 
         writer.Open($"if ({rows} <= {inputs} || {inputs} == 0)");
-        var seed = Id(names.Seed);
-        foreach (var j in jacobian.Jacobians) writer.Line($"{Id(j.Name)}.Clear();");
-        writer.Line($"{t}[] {seed} = {RuntimeNames.BufferPool(type)}.Rent({rows});");
-        writer.Open($"for (int {row} = 0; {row} < {rows}; {row}++)");
-        writer.Line($"{seed}[{row}] = {one};");
-        var rowsOfJ = jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
-            ? $"ref {Id(j.Name)}[{row}]"
-            : $"{Id(j.Name)}.Slice({row} * {Id(j.Input.Name)}.Length, {Id(j.Input.Name)}.Length)");
-        writer.Line($"{GeneratedNames.Pullback(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Append(seed).Concat(rowsOfJ))});");
-        writer.Line($"{seed}[{row}] = {zero};");
-        writer.Close();
-        writer.Line($"{RuntimeNames.BufferPool(type)}.Return({seed});");
+        if (jacobian.Rows is not null)
+        {
+            // The seed: on the stack for up to SmallSeed rows, pooled beyond.
+            var (seed, pooled) = (Id(names.Seed), Id(names.PooledSeed));
+            writer.Line($"{t}[]? {pooled} = {rows} <= {SmallSeed} ? null : {RuntimeNames.BufferPool(type)}.Rent({rows});");
+            writer.Line($"{RuntimeNames.Span(type)} {seed} = {pooled} is null ? stackalloc {t}[{SmallSeed}] : {pooled};");
+            writer.Line($"{seed} = {seed}.Slice(0, {rows});");
+            writer.Line($"{seed}.Clear();");
+            writer.Line($"{GeneratedNames.JacobianRows(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(jacobian.Jacobians.Select(j => Id(j.Name))).Append(seed))});");
+            writer.Line($"if ({pooled} is not null) {RuntimeNames.BufferPool(type)}.Return({pooled});");
+        }
+        else WritePullbackRows(writer, program, jacobian);
         writer.Close();
 
         writer.Open("else");
@@ -212,6 +213,43 @@ internal static partial class Emitter
             writer.Line($"{RuntimeNames.BufferPool(type)}.Return({direction});");
         writer.Line($"{RuntimeNames.BufferPool(type)}.Return({outputTangent});");
         writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>The most rows whose seed NameJacobian keeps on the stack.</summary>
+    private const int SmallSeed = 16;
+
+    /// <summary>The row path for a method whose reverse sweep cannot run twice from one forward sweep: one pullback per row.</summary>
+    private static void WritePullbackRows(SourceWriter writer, GradientProgram program, JacobianProgram jacobian)
+    {
+        var type = program.Type;
+        var t = type.Keyword();
+        var names = jacobian.Names;
+        var (rows, row) = (Id(names.Rows), Id(names.Row));
+        var seed = Id(names.Seed);
+        foreach (var j in jacobian.Jacobians) writer.Line($"{Id(j.Name)}.Clear();");
+        writer.Line($"{t}[] {seed} = {RuntimeNames.BufferPool(type)}.Rent({rows});");
+        writer.Open($"for (int {row} = 0; {row} < {rows}; {row}++)");
+        writer.Line($"{seed}[{row}] = {Literals.Of(type, 1).Text};");
+        var rowsOfJ = jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
+            ? $"ref {Id(j.Name)}[{row}]"
+            : $"{Id(j.Name)}.Slice({row} * {Id(j.Input.Name)}.Length, {Id(j.Input.Name)}.Length)");
+        writer.Line($"{GeneratedNames.Pullback(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Append(seed).Concat(rowsOfJ))});");
+        writer.Line($"{seed}[{row}] = {Literals.Of(type, 0).Text};");
+        writer.Close();
+        writer.Line($"{RuntimeNames.BufferPool(type)}.Return({seed});");
+    }
+
+    /// <summary>The row path's private method: the forward sweep once, one reverse sweep per row (<see cref="JacobianProgram.Rows"/>).</summary>
+    private static void WriteJacobianRows(SourceWriter writer, GradientProgram program, JacobianProgram jacobian)
+    {
+        if (jacobian.Rows is not { } rows) return;
+        writer.Line();
+        writer.Line(GeneratedCode);
+        var parameters = UserParameters(program).Concat(jacobian.Jacobians.Select(j => $"{RuntimeNames.Span(program.Type)} {Id(j.Name)}"))
+            .Append($"{RuntimeNames.Span(program.Type)} {Id(program.OutputAdjoints.Single().Name)}");
+        writer.Open($"private static void {GeneratedNames.JacobianRows(program.Name)}({Join(parameters)})");
+        WriteCode(writer, rows);
         writer.Close();
     }
 }

@@ -252,6 +252,18 @@ internal static partial class Emitter
             case ReturnRecord returned:
                 writer.Line($"{RuntimeNames.ForwardRecord}.Return({Id(returned.Name)});");
                 break;
+            case DeclareWindow window:
+                writer.Line($"{RuntimeNames.Span(window.Window.Element)} {Id(window.Name)} = {ExprPrinter.Array(window.Window)};");
+                break;
+            case DeclareElementRef element:
+                writer.Line($"ref {element.Element.Type.Keyword()} {Id(element.Name)} = ref {Print(element.Element)};");
+                break;
+            case MarkRecord mark:
+                writer.Line($"var {Id(mark.Mark)} = {Id(mark.Record)}.Mark();");
+                break;
+            case RewindRecord rewind:
+                writer.Line($"{Id(rewind.Record)}.Rewind({Id(rewind.Mark)});");
+                break;
             case AliasStack alias:
                 writer.Line($"var {Id(alias.Name)} = {Id(alias.Record)}.{RuntimeNames.RecordStack(alias.Type)};");
                 break;

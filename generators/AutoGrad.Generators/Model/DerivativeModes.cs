@@ -44,7 +44,15 @@ public sealed record PullbackTangentProgram(
     string? Failure);
 
 /// <summary>NameJacobian: one row-major m x len(p) span per differentiable parameter, for a void method with one output.</summary>
-public sealed record JacobianProgram(EquatableArray<GradientParameter> Jacobians, GradientParameter Output, JacobianNames Names, string? Failure);
+public sealed record JacobianProgram(EquatableArray<GradientParameter> Jacobians, GradientParameter Output, JacobianNames Names, string? Failure)
+{
+    /// <summary>
+    /// The body of the row path's private method: the forward sweep once, then one reverse sweep per row.
+    /// Null where a reverse sweep changes what another would read (it restores overwritten arrays, or
+    /// takes state from a callee's record): the row path then runs one pullback per row.
+    /// </summary>
+    public EquatableArray<Code>? Rows { get; init; }
+}
 
 /// <summary>The locals of a generated NameJacobian, chosen to clash with none of the method's parameters.</summary>
-public sealed record JacobianNames(string Rows, string Inputs, string Row, string Column, string Seed, string OutputTangent, EquatableArray<string> Directions);
+public sealed record JacobianNames(string Rows, string Inputs, string Row, string Column, string Seed, string OutputTangent, EquatableArray<string> Directions, string PooledSeed);

@@ -91,6 +91,18 @@ public sealed record RentRecord(string Name) : Code;
 /// <summary><c>ForwardRecord.Return(name);</c></summary>
 public sealed record ReturnRecord(string Name) : Code;
 
+/// <summary><c>Span&lt;T&gt; name = window;</c>: a local name for a window of an array (a row of a Jacobian).</summary>
+public sealed record DeclareWindow(string Name, ArraySource Window) : Code;
+
+/// <summary><c>ref T name = ref element;</c>: a local name for one element (a Jacobian's entry).</summary>
+public sealed record DeclareElementRef(string Name, ElementRead Element) : Code;
+
+/// <summary><c>var mark = record.Mark();</c>: the heights of the record's stacks after a forward sweep.</summary>
+public sealed record MarkRecord(string Record, string Mark) : Code;
+
+/// <summary><c>record.Rewind(mark);</c>: puts back what a reverse sweep popped, for another reverse sweep.</summary>
+public sealed record RewindRecord(string Record, string Mark) : Code;
+
 /// <summary><c>var name = record.Doubles;</c> (or the record's stack of another type): a local alias of one of its stacks.</summary>
 public sealed record AliasStack(string Name, string Record, ScalarType Type) : Code;
 

@@ -18,6 +18,9 @@ internal static class GeneratedNames
 
     /// <summary>The private method NameGradient and NamePullback share: forward and reverse sweep in one.</summary>
     public static string Core(string method) => "__" + method + "ValueAndPullback";
+
+    /// <summary>The private method of NameJacobian's row path: one forward sweep, a reverse sweep per row.</summary>
+    public static string JacobianRows(string method) => "__" + method + "JacobianRows";
 }
 
 /// <summary>The runtime types and members generated code uses, <c>global::</c>-qualified, in one place.</summary>

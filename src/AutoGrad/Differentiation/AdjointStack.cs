@@ -46,6 +46,16 @@ public sealed class AdjointStack<T> where T : unmanaged
     /// <summary>The number of values on the stack.</summary>
     public int Count => _count;
 
+    /// <summary>
+    /// Puts back the values popped since the stack held <paramref name="count"/> values: pops do not
+    /// erase, so they are still there as long as nothing was pushed since (checked).
+    /// </summary>
+    public void Rewind(int count)
+    {
+        if (count < _count) throw new InvalidOperationException("Values were pushed after the point to rewind to: what was popped may be overwritten.");
+        _count = count;
+    }
+
     /// <summary>Pushes a value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(T value)

@@ -66,6 +66,31 @@ public sealed class ForwardRecord
         _bufferCount = 0;
     }
 
+    /// <summary>
+    /// Where every stack of the record stands, taken after a forward sweep so that
+    /// <see cref="Rewind"/> can hand the same saved values to one more reverse sweep: the rows of a
+    /// Jacobian, one forward sweep for all of them.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public RecordMark Mark() => new(_doubles?.Count ?? 0, _floats?.Count ?? 0, _ints?.Count ?? 0, _longs?.Count ?? 0,
+        _bools?.Count ?? 0, _bufferCount);
+
+    /// <summary>
+    /// Puts back what reverse sweeps popped since <paramref name="mark"/>. Valid only after reverse
+    /// sweeps that pop and push nothing else: pops do not erase values, but a pushed value or a
+    /// popped buffer (which its reverse sweep gives back to the pool) would be lost.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void Rewind(RecordMark mark)
+    {
+        if (_bufferCount != mark.Buffers) throw new InvalidOperationException("A reverse sweep that takes buffers from the record cannot be rewound.");
+        _doubles?.Rewind(mark.Doubles);
+        _floats?.Rewind(mark.Floats);
+        _ints?.Rewind(mark.Ints);
+        _longs?.Rewind(mark.Longs);
+        _bools?.Rewind(mark.Bools);
+    }
+
     /// <summary>Saved doubles.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public AdjointStack<double> Doubles => _doubles ??= new AdjointStack<double>();
@@ -103,3 +128,7 @@ public sealed class ForwardRecord
         return buffer;
     }
 }
+
+/// <summary>The heights of a <see cref="ForwardRecord"/>'s stacks at one point (<see cref="ForwardRecord.Mark"/>).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct RecordMark(int Doubles, int Floats, int Ints, int Longs, int Bools, int Buffers);

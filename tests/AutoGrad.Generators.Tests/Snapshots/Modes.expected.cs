@@ -951,7 +951,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Runs <c>Residuals</c> and writes the Jacobian of <c>r</c>, row-major: <c>jamplitude[r]</c> = dr[r]/damplitude, <c>jrate[r]</c> = dr[r]/drate. With no more outputs than inputs it runs reverse mode, one pullback per row; otherwise forward mode, one tangent per column.</summary>
+        /// <summary>Runs <c>Residuals</c> and writes the Jacobian of <c>r</c>, row-major: <c>jamplitude[r]</c> = dr[r]/damplitude, <c>jrate[r]</c> = dr[r]/drate. With no more outputs than inputs it runs reverse mode, the forward sweep once and a reverse sweep per row; otherwise forward mode, one tangent per column.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void ResidualsJacobian(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, global::System.Span<double> jrate)
         {
@@ -961,16 +961,12 @@ namespace Samples
             global::AutoGrad.Differentiation.GradientChecks.SameLength(rows * 1, jrate.Length, "jrate");
             if (rows <= inputs || inputs == 0)
             {
-                jamplitude.Clear();
-                jrate.Clear();
-                double[] seed_1 = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
-                for (int row = 0; row < rows; row++)
-                {
-                    seed_1[row] = 1.0;
-                    ResidualsPullback(amplitude, rate, t, y, r, seed_1, ref jamplitude[row], ref jrate[row]);
-                    seed_1[row] = 0.0;
-                }
-                global::AutoGrad.Differentiation.BufferPool<double>.Return(seed_1);
+                double[]? pooledSeed = rows <= 16 ? null : global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
+                global::System.Span<double> seed_1 = pooledSeed is null ? stackalloc double[16] : pooledSeed;
+                seed_1 = seed_1.Slice(0, rows);
+                seed_1.Clear();
+                __ResidualsJacobianRows(amplitude, rate, t, y, r, jamplitude, jrate, seed_1);
+                if (pooledSeed is not null) global::AutoGrad.Differentiation.BufferPool<double>.Return(pooledSeed);
             }
             else
             {
@@ -986,6 +982,52 @@ namespace Samples
                 trate = 0.0;
                 for (int row = 0; row < rows; row++) jrate[row] = outputTangent[row];
                 global::AutoGrad.Differentiation.BufferPool<double>.Return(outputTangent);
+            }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+        private static void __ResidualsJacobianRows(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, global::System.Span<double> jrate, global::System.Span<double> dr)
+        {
+            int i = 0;
+            double[] drLocal = global::System.Array.Empty<double>();
+            // Forward sweep: the method as written, saving what the reverse sweeps need.
+            i = 0;
+            while (i < t.Length)
+            {
+                r[i] = amplitude * global::System.Math.Exp(-rate * t[i]) - y[i];
+                i++;
+            }
+            int finalI = i;
+            // One reverse sweep per row, seeded with the row's unit vector, from the state the forward sweep left.
+            for (int rowsLeft = r.Length; rowsLeft > 0; rowsLeft--)
+            {
+                dr[rowsLeft - 1] = 1.0;
+                ref double damplitude = ref jamplitude[rowsLeft - 1];
+                ref double drate = ref jrate[rowsLeft - 1];
+                i = finalI;
+                damplitude = 0.0;
+                drate = 0.0;
+                drLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(r.Length);
+                dr.CopyTo(drLocal);
+                int trips1 = t.Length > 0 ? t.Length : 0;
+                i = trips1;
+                for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+                {
+                    i--;
+                    // r[i] = amplitude * global::System.Math.Exp(-rate * t[i]) - y[i]
+                    double g1 = drLocal[i];
+                    drLocal[i] = 0.0;
+                    double t1 = -rate;
+                    double t2 = t1 * t[i];
+                    double t3 = global::System.Math.Exp(t2);
+                    double g2 = g1 * amplitude;
+                    double g3 = g2 * t3;
+                    double g4 = g3 * t[i];
+                    damplitude += g1 * t3;
+                    drate += -g4;
+                }
+                global::AutoGrad.Differentiation.BufferPool<double>.Return(drLocal);
+                dr[rowsLeft - 1] = 0.0;
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using M = AutoGrad.Tests.Gradients.ModeFunctions;
 
 namespace AutoGrad.Tests.Gradients;
@@ -206,6 +207,59 @@ public class Modes
         var expectedOutput = new double[outputs];
         M.Mixing(x, 1.3, w, expectedOutput);
         Assert.Equal(expectedOutput, output);
+    }
+
+    // Each row path against central differences and against one pullback per row; whether the rows share one
+    // forward sweep (a private __NameJacobianRows) is part of what is checked.
+    [Theory]
+    [InlineData(nameof(M.Projection), 0.9, true)]
+    [InlineData(nameof(M.Projection), 0.01, true)] // the other branch
+    [InlineData(nameof(M.Recurrence), 0.9, true)]
+    [InlineData(nameof(M.InPlace), 0.9, false)]
+    public void JacobianRowsMatchFiniteDifferencesAndPullbacks(string method, double angle, bool oneForwardSweep)
+    {
+        double[] x = [0.3, -0.8, angle, 1.2, 0.4];
+        const double scale = 1.7;
+        int rows = method == nameof(M.InPlace) ? 4 : 2;
+        var jx = Enumerable.Repeat(7.0, rows * x.Length).ToArray();
+        var jscale = Enumerable.Repeat(7.0, rows).ToArray();
+        var output = new double[rows];
+        double[] Run(double[] p)
+        {
+            var o = new double[rows];
+            if (method == nameof(M.Projection)) M.Projection(p[..^1], p[^1], o);
+            else if (method == nameof(M.Recurrence)) M.Recurrence(p[..^1], p[^1], o);
+            else M.InPlace(p[..^1], o);
+            return o;
+        }
+        void Pullback(double[] seed, double[] dx, ref double dscale)
+        {
+            var o = new double[rows];
+            if (method == nameof(M.Projection)) M.ProjectionPullback(x, scale, o, seed, dx, ref dscale);
+            else if (method == nameof(M.Recurrence)) M.RecurrencePullback(x, scale, o, seed, dx, ref dscale);
+            else M.InPlacePullback(x, o, seed, dx);
+        }
+        if (method == nameof(M.Projection)) M.ProjectionJacobian(x, scale, output, jx, jscale);
+        else if (method == nameof(M.Recurrence)) M.RecurrenceJacobian(x, scale, output, jx, jscale);
+        else M.InPlaceJacobian(x, output, jx);
+
+        Assert.Equal(oneForwardSweep, typeof(M).GetMethod("__" + method + "JacobianRows", BindingFlags.NonPublic | BindingFlags.Static) is not null);
+        double[] point = [.. x, scale];
+        Assert.Equal(Run(point), output);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = FiniteDifferences.Gradient(p => Run(p)[r], point);
+            GradientCheck.AssertClose(row[..^1], jx.AsSpan(r * x.Length, x.Length).ToArray(), GradientCheck.Tolerance, $"row {r} of jx");
+            var seed = new double[rows];
+            seed[r] = 1;
+            var dx = new double[x.Length];
+            double dscale = 0;
+            Pullback(seed, dx, ref dscale);
+            Assert.Equal(dx, jx.AsSpan(r * x.Length, x.Length).ToArray());
+            if (method == nameof(M.InPlace)) continue;
+            GradientCheck.AssertClose(row[^1], jscale[r], GradientCheck.Tolerance, $"jscale[{r}]");
+            Assert.Equal(dscale, jscale[r]);
+        }
     }
 
     [Fact]

@@ -149,4 +149,53 @@ public static partial class ModeFunctions
             output[i] = Math.Tanh(z) * scale + x[i % x.Length] * x[i % x.Length];
         }
     }
+
+    /// <summary>A projection with a branch, overwritten locals and a scalar helper: its Jacobian's rows share one forward sweep.</summary>
+    [Differentiable(Modes = DerivativeModes.Jacobian)]
+    public static void Projection(double[] pose, double scale, Span<double> output)
+    {
+        double x = pose[0] - pose[3], y = pose[1] - pose[4];
+        double angle = pose[2];
+        if (angle * angle > 1e-3)
+        {
+            double c = Math.Cos(angle), s = Math.Sin(angle);
+            double rotated = c * x - s * y;
+            y = s * x + c * y;
+            x = rotated;
+        }
+        else
+        {
+            x = x - angle * y;
+            y = y + angle * x;
+        }
+        x = x / (1 + Softened(y));
+        output[0] = scale * x;
+        output[1] = scale * y * x;
+    }
+
+    [Differentiable]
+    public static double Softened(double y) => Math.Sqrt(1 + y * y) - 1;
+
+    /// <summary>A recurrence whose saved values live on the record's stacks: the rows rewind them.</summary>
+    [Differentiable(Modes = DerivativeModes.Jacobian)]
+    public static void Recurrence(double[] x, double decay, Span<double> output)
+    {
+        double state = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            state = state * decay + Math.Sin(x[i]);
+            if (state > 0.5) state = Math.Sqrt(state);
+            output[i % output.Length] += state;
+        }
+    }
+
+    /// <summary>A local buffer overwritten in place: its reverse sweep restores the buffer, so the rows run one pullback each.</summary>
+    [Differentiable(Modes = DerivativeModes.Jacobian)]
+    public static void InPlace(double[] x, Span<double> output)
+    {
+        double[] t = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) t[i] = x[i] * x[i];
+        for (int i = 1; i < x.Length; i++) t[i] = Math.Tanh(t[i] + t[i - 1]);
+        for (int k = 0; k < output.Length; k++) output[k] = t[x.Length - 1 - k] * x[k];
+    }
 }
