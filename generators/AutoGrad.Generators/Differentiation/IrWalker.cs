@@ -61,6 +61,11 @@ internal static class IrWalker
         ArrayValue array => array with { Array = MapWindow(array.Array, map) },
         Dot dot => dot with { Left = MapWindow(dot.Left, map), Right = MapWindow(dot.Right, map) },
         ElementRead read => read with { Array = MapWindow(read.Array, map), Index = map(read.Index) },
+        LaneLoad load => load with { Array = MapWindow(load.Array, map), Index = map(load.Index) },
+        Broadcast broadcast => broadcast with { Value = map(broadcast.Value) },
+        LaneMath math => math with { Arguments = math.Arguments.Select(map).ToEquatableArray() },
+        LaneIndices indices => indices with { First = map(indices.First) },
+        LaneSelect select => select with { Condition = map(select.Condition), WhenTrue = map(select.WhenTrue), WhenFalse = map(select.WhenFalse) },
         Unary unary => unary with { Operand = map(unary.Operand) },
         Binary binary => binary with { Left = map(binary.Left), Right = map(binary.Right) },
         Conditional c => c with { Condition = map(c.Condition), WhenTrue = map(c.WhenTrue), WhenFalse = map(c.WhenFalse) },
@@ -75,12 +80,13 @@ internal static class IrWalker
     {
         VarRef variable => [new Use(UseKind.ReadVariable, variable.Name)],
         ElementRead read => [new Use(UseKind.ReadElement, read.Array.Code, read.Array, read.Index)],
+        LaneLoad load => [new Use(UseKind.ReadElement, load.Array.Code, load.Array, load.Index)],
         Pop pop => [new Use(UseKind.PopStack, pop.Stack)],
         LengthOf length => [new Use(UseKind.ReadLength, length.Array.Code, length.Array)],
         Call call => call.Arguments.Where(a => a.Array is not null).Select(a => new Use(UseKind.ReadArray, a.Array!.Code, a.Array)),
         ArrayValue array => [new Use(UseKind.ReadArray, array.Array.Code, array.Array)],
         Dot dot => [new Use(UseKind.ReadArray, dot.Left.Code, dot.Left), new Use(UseKind.ReadArray, dot.Right.Code, dot.Right)],
-        Constant or StaticRead or SettingsRead or OpaqueConstant or NoArray or RecordValue or Unary or Binary or Conditional or Cast or MathCall => [],
+        Constant or StaticRead or SettingsRead or OpaqueConstant or NoArray or RecordValue or Unary or Binary or Conditional or Cast or MathCall or Broadcast or LaneMath or LaneSelect or LaneIndices => [],
         _ => throw Unknown(e),
     };
 
@@ -90,7 +96,10 @@ internal static class IrWalker
     /// </summary>
     private static IEnumerable<Expr> FlowOperands(Expr e) => e switch
     {
-        Constant or VarRef or Pop or LengthOf or ElementRead or StaticRead or SettingsRead or OpaqueConstant or ArrayValue or NoArray or RecordValue or Dot => [],
+        Constant or VarRef or Pop or LengthOf or ElementRead or LaneLoad or LaneIndices or StaticRead or SettingsRead or OpaqueConstant or ArrayValue or NoArray or RecordValue or Dot => [],
+        Broadcast broadcast => [broadcast.Value],
+        LaneMath math => math.Arguments,
+        LaneSelect select => [select.WhenTrue, select.WhenFalse],
         Unary unary => [unary.Operand],
         Binary binary => [binary.Left, binary.Right],
         Conditional c => [c.WhenTrue, c.WhenFalse],

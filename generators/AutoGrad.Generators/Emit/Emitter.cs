@@ -223,6 +223,19 @@ internal static partial class Emitter
                 WriteCode(writer, loop.Body);
                 writer.Close();
                 break;
+            case LaneLoop lanes:
+                writer.Open($"if ({RuntimeNames.Vector256}.IsHardwareAccelerated)");
+                writer.Open($"while ({Print(lanes.Condition)})");
+                WriteCode(writer, lanes.Body);
+                writer.Close();
+                writer.Close();
+                break;
+            case DeclareLanes declare:
+                writer.Line($"{RuntimeNames.Vector256Of(declare.Element)} {Id(declare.Name)} = {Print(declare.Value)};");
+                break;
+            case FoldLanes fold:
+                writer.Line($"{Id(fold.Name)} = {RuntimeNames.Lanes}.{(fold.Op == BinaryOp.Subtract ? "SubtractInOrder" : "AddInOrder")}({Id(fold.Name)}, {Print(fold.Lanes)});");
+                break;
             case Repeat repeat:
                 writer.Open($"for (int {repeat.Counter} = {Print(repeat.Count)}; {repeat.Counter} > 0; {repeat.Counter}--)");
                 WriteCode(writer, repeat.Body);

@@ -52,6 +52,16 @@ internal static class ExprPrinter
                 return Format(count);
             case LengthOf length:
                 return (Array(length.Array) + ".Length", Precedence.Primary);
+            case Broadcast broadcast:
+                return ($"{RuntimeNames.Vector256}.Create({Print(broadcast.Value)})", Precedence.Primary);
+            case LaneLoad load:
+                return ($"{RuntimeNames.Lanes}.LoadUnchecked({Array(load.Array)}, {Print(load.Index)})", Precedence.Primary);
+            case LaneMath math:
+                return ($"{RuntimeNames.Vector256}.{math.Function}({string.Join(", ", math.Arguments.Select(Print))})", Precedence.Primary);
+            case LaneIndices indices:
+                return ($"{RuntimeNames.Lanes}.{(indices.Type == ScalarType.Float ? "SingleIndices" : "DoubleIndices")}({Print(indices.First)})", Precedence.Primary);
+            case LaneSelect select:
+                return ($"{RuntimeNames.Vector256}.ConditionalSelect({Mask(select.Condition)}, {Print(select.WhenTrue)}, {Print(select.WhenFalse)})", Precedence.Primary);
             case Unary unary:
                 var operand = Print(unary.Operand, Precedence.Unary);
                 var symbol = unary.Op == UnaryOp.Not ? "!" : "-";
@@ -77,6 +87,27 @@ internal static class ExprPrinter
                 throw new System.InvalidOperationException("Cannot print " + e.GetType().Name);
         }
     }
+
+    /// <summary>A condition over lanes as a mask: all bits set in the lanes where it holds.</summary>
+    private static string Mask(Expr condition) => condition switch
+    {
+        Binary { Op: BinaryOp.And } both => $"({Mask(both.Left)} & {Mask(both.Right)})",
+        Binary { Op: BinaryOp.Or } either => $"({Mask(either.Left)} | {Mask(either.Right)})",
+        Unary { Op: UnaryOp.Not } not => $"~{Mask(not.Operand)}",
+        Binary { Op: BinaryOp.NotEqual } compare => $"~{RuntimeNames.Vector256}.Equals({Print(compare.Left)}, {Print(compare.Right)})",
+        Binary compare => $"{RuntimeNames.Vector256}.{Comparison(compare.Op)}({Print(compare.Left)}, {Print(compare.Right)})",
+        _ => throw new System.InvalidOperationException("Cannot print a lane mask of " + condition.GetType().Name),
+    };
+
+    private static string Comparison(BinaryOp op) => op switch
+    {
+        BinaryOp.Less => "LessThan",
+        BinaryOp.LessOrEqual => "LessThanOrEqual",
+        BinaryOp.Greater => "GreaterThan",
+        BinaryOp.GreaterOrEqual => "GreaterThanOrEqual",
+        BinaryOp.Equal => "Equals",
+        _ => throw new System.InvalidOperationException("Not a comparison: " + op),
+    };
 
     /// <summary>
     /// An array, or a window of it as a span: writable for what the method writes (and adjoints), read-only

@@ -144,6 +144,21 @@ public sealed record RevolveLoop(
     EquatableArray<Code> Restore,
     EquatableArray<Code> ReverseStep) : Code;
 
+/// <summary>
+/// The leading iterations of the <see cref="WhileCode"/> that follows it, a vector's width at a time while
+/// <see cref="Condition"/> holds (every lane's iteration would run and every element it reads is in bounds):
+/// <c>if (Vector256.IsHardwareAccelerated) while (condition) body</c>. Each lane computes what its iteration
+/// computes, with the same operations, and <see cref="FoldLanes"/> adds a sum's terms in the loop's order,
+/// so the results are the same to the bit; the loop after it runs the iterations left.
+/// </summary>
+public sealed record LaneLoop(Expr Condition, EquatableArray<Code> Body) : Code;
+
+/// <summary><c>Vector256&lt;T&gt; name = value;</c> inside a <see cref="LaneLoop"/>: a variable of the loop, one lane per iteration.</summary>
+public sealed record DeclareLanes(ScalarType Element, string Name, Expr Value) : Code;
+
+/// <summary><c>name = Lanes.AddInOrder(name, lanes);</c> (or <c>SubtractInOrder</c>): a sum's terms of consecutive iterations, in their order.</summary>
+public sealed record FoldLanes(string Name, BinaryOp Op, Expr Lanes) : Code;
+
 /// <summary>A gradient parameter of the generated methods and the input (or, for output adjoints, the output) it belongs to.</summary>
 public sealed record GradientParameter(string Name, ParameterInfo Input);
 

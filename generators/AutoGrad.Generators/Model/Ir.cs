@@ -80,6 +80,30 @@ public sealed record Dot(ScalarType Type, ArraySource Left, ArraySource Right) :
 /// <summary>Output only: the value pushed last on a stack of the forward sweep.</summary>
 public sealed record Pop(ScalarType Type, string Stack) : Expr(Type);
 
+/// <summary>
+/// Output only, inside a <see cref="LaneLoop"/>: <see cref="Value"/> (a scalar the loop does not change) in
+/// every lane of a vector.
+/// </summary>
+public sealed record Broadcast(ScalarType Type, Expr Value) : Expr(Type);
+
+/// <summary>
+/// Output only, inside a <see cref="LaneLoop"/>: the elements <see cref="Index"/>, <see cref="Index"/> + 1, ...
+/// of <see cref="Array"/>, one per lane (the loop's condition has checked they are in bounds).
+/// </summary>
+public sealed record LaneLoad(ScalarType Type, ArraySource Array, Expr Index) : Expr(Type);
+
+/// <summary>Output only, inside a <see cref="LaneLoop"/>: a Math function lane by lane (one whose Vector256 form gives the same bits: Sqrt, Abs, Max, Min).</summary>
+public sealed record LaneMath(ScalarType Type, string Function, EquatableArray<Expr> Arguments) : Expr(Type);
+
+/// <summary>
+/// Output only, inside a <see cref="LaneLoop"/>: per lane, <see cref="WhenTrue"/> where <see cref="Condition"/> (comparisons of
+/// lanes, joined by &amp;&amp;, || and !) holds, else <see cref="WhenFalse"/>. Both are computed, as plain arithmetic, and one is kept.
+/// </summary>
+public sealed record LaneSelect(ScalarType Type, Expr Condition, Expr WhenTrue, Expr WhenFalse) : Expr(Type);
+
+/// <summary>Output only, inside a <see cref="LaneLoop"/>: <c>(T)First</c>, <c>(T)(First + 1)</c>, ... one per lane (an index as a value).</summary>
+public sealed record LaneIndices(ScalarType Type, Expr First) : Expr(Type);
+
 /// <summary>Where an array or span comes from, which decides whether it can be written and has an adjoint.</summary>
 public enum ArrayKind
 {

@@ -33,6 +33,15 @@ internal static class RuntimeNames
     public const string GeneratedMath = Differentiation + "GeneratedMath";
     public const string Revolve = Differentiation + "Revolve";
     public const string RevolveAction = Differentiation + "RevolveAction";
+    public const string Lanes = Differentiation + "Lanes";
+
+    /// <summary>The static class of Vector256's operations.</summary>
+    public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";
+
+    public static string Vector256Of(ScalarType element) => $"{Vector256}<{element.Keyword()}>";
+
+    /// <summary>How many lanes a Vector256 of this element type has (32 bytes).</summary>
+    public static int LaneCount(ScalarType element) => element == ScalarType.Float ? 8 : 4;
 
     /// <summary>The generator's version as the build stamped it (Version in Directory.Build.props), without the "+commit" suffix.</summary>
     public static readonly string GeneratorVersion = ReadGeneratorVersion();

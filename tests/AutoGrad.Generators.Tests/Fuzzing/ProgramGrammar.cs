@@ -17,10 +17,11 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 internal static class ProgramGrammar
 {
     /// <summary>What a statement or expression may refer to where it stands.</summary>
-    private sealed record Scope(int Locals, int LengthX, int LengthY, int LengthBuffer, int Loops, bool Calls = true, bool BufferIsSpan = false)
+    /// <param name="Limits">Per enclosing loop, the array whose length bounds it ('x', 'y') or '-': where <c>x[i]</c> needs no wrapping.</param>
+    private sealed record Scope(int Locals, int LengthX, int LengthY, int LengthBuffer, int Loops, bool Calls = true, bool BufferIsSpan = false, string Limits = "")
     {
         public bool InLoop => Loops > 0;
-        public Scope Inside() => this with { Loops = Loops + 1 };
+        public Scope Inside(char limit) => this with { Loops = Loops + 1, Limits = Limits + limit };
     }
 
     private static readonly string[] Constants = ["0.5#", "1.5#", "-0.75#", "2#", "0.25#", "-1.25#"];
@@ -59,7 +60,7 @@ internal static class ProgramGrammar
     private static Gen<string[]> Block(Scope scope, int depth, int min, int max) => Statement(scope, depth).Array[min, max];
 
     private static Gen<string> Statement(Scope scope, int depth) =>
-        Gen.Int[0, 13].SelectMany(choice => choice switch
+        Gen.Int[0, 14].SelectMany(choice => choice switch
         {
             <= 2 => Assignment(scope, depth),
             3 when scope.LengthBuffer > 0 => Store(scope),
@@ -71,8 +72,55 @@ internal static class ProgramGrammar
             10 => Guard(scope),
             11 when scope.InLoop => ScratchPerIteration(scope),
             12 when scope.Calls && scope.LengthBuffer > 0 => WindowCall(scope),
+            13 when depth > 0 && scope.Loops < 2 => MapReduce(scope),
             _ => Assignment(scope, depth),
         });
+
+    /// <summary>
+    /// A loop over x or y of plain arithmetic into a sum (<c>v += e * f</c>, <c>v -= ...</c>): NameTangent may
+    /// run it in a vector's lanes. Its terms read the array at the loop's index, the index as a value and what the
+    /// loop does not change; no calls, no functions without an exact lane form.
+    /// </summary>
+    private static Gen<string> MapReduce(Scope scope)
+    {
+        var counter = $"i{scope.Loops}";
+        var term = $"e{scope.Loops}";
+        return
+            from array in Gen.OneOf("x", "y")
+            from term1 in LaneExpression(scope, array, counter, 3)
+            from term2 in LaneExpression(scope, array, counter, 2)
+            from target in Gen.Int[0, scope.Locals - 1]
+            from op in Gen.OneOf("+=", "-=")
+            select $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ $T {term} = {term1}; v{target} {op} {term} * {term2}; }}";
+    }
+
+    private static Gen<string> LaneExpression(Scope scope, string array, string counter, int depth)
+    {
+        var leaf = Gen.Int[0, 7].SelectMany(choice => choice switch
+        {
+            0 => Gen.OneOf("a", "b"),
+            1 => Gen.OneOf(Constants),
+            2 or 3 or 4 => Gen.Const($"{array}[{counter}]"),
+            5 => Gen.Const($"($T){counter} * 0.5#"),
+            6 => from c in Gen.Int[0, 3] from other in Gen.OneOf("x", "y") select $"{other}[lab[{c}] % {other}.Length]",
+            _ => Gen.Const("h.Scale"),
+        });
+        if (depth == 0) return leaf;
+        var sub = LaneExpression(scope, array, counter, depth - 1);
+        return Gen.Int[0, 13].SelectMany(choice => choice switch
+        {
+            <= 3 => leaf,
+            4 => from l in sub from r in sub select $"({l} + {r})",
+            5 => from l in sub from r in sub select $"({l} - {r})",
+            6 or 7 => from l in sub from r in sub select $"({l} * {r})",
+            8 => from l in sub from r in sub select $"{l} / (2# + {r} * {r})",
+            9 => sub.Select(e => $"-({e})"),
+            10 => sub.Select(e => $"$M.Sqrt(1# + {e} * {e})"),
+            11 => from f in Gen.OneOf("Max", "Min") from l in sub from r in sub select $"$M.{f}({l}, {r})",
+            12 => sub.Select(e => $"$M.Pow({e}, 2)"),
+            _ => from l in sub from r in sub from c in Gen.OneOf(Constants) select $"({l} > {c} ? {l} : {r})",
+        });
+    }
 
     /// <summary>A check of the inputs that never fails at the points the fuzzer tries: the generated methods repeat it.</summary>
     private static Gen<string> Guard(Scope scope) =>
@@ -150,7 +198,8 @@ internal static class ProgramGrammar
             ? $"v{target} += {array}[{LoopIndex(scope, array)}] * v{target} * 0.25#;"
             : $"v{target} += {array}[{LoopIndex(scope, array)}] * {factor};";
 
-    private static string LoopIndex(Scope scope, string array) => $"(i{scope.Loops - 1}) % {array}.Length";
+    private static string LoopIndex(Scope scope, string array) =>
+        scope.Limits[scope.Loops - 1] == array[0] ? $"i{scope.Loops - 1}" : $"(i{scope.Loops - 1}) % {array}.Length";
 
     private static Gen<string> Store(Scope scope) =>
         from index in Index(scope, "buf", scope.LengthBuffer)
@@ -169,9 +218,9 @@ internal static class ProgramGrammar
     private static Gen<string> Loop(Scope scope, int depth)
     {
         var counter = $"i{scope.Loops}";
-        var inside = scope.Inside();
         return
             from bound in Gen.Int[0, 4]
+            let inside = scope.Inside(bound switch { 1 => 'x', 2 => 'y', _ => '-' })
             from condition in Condition(inside)
             from body in Block(inside, depth - 1, 1, 3)
             let limit = bound switch
@@ -196,8 +245,14 @@ internal static class ProgramGrammar
             ? Gen.Int[0, length - 1].Select(c => c.ToString())
             : from c in Gen.Int[0, length - 1]
               from loop in Gen.Int[0, scope.Loops - 1]
-              from constant in Gen.Bool
-              select constant ? c.ToString() : $"(i{loop} + {c}) % {array}.Length";
+              from form in Gen.Int[0, 2]
+              select form switch
+              {
+                  0 => c.ToString(),
+                  // The loop's own index where the array's length bounds the loop: a loop NameTangent may run in lanes.
+                  1 when scope.Limits[loop] == array[0] => $"i{loop}",
+                  _ => $"(i{loop} + {c}) % {array}.Length",
+              };
 
     private static Gen<string> Leaf(Scope scope) =>
         Gen.Int[0, 12].SelectMany(choice => choice switch

@@ -123,7 +123,7 @@ internal static class ModeBuilder
         var seeds = signature.Directions.Select(d => d.Input.Name);
         var sinks = signature.OutputTangents.Select(o => o.Input.Name);
         var body = TangentTransform.Run(PrimalCode.Of(model), names, tangents, seeds, sinks, model.ReturnsVoid ? null : signature.ResultTangent);
-        return signature with { Body = body.ToEquatableArray() };
+        return signature with { Body = LaneLoops.Vectorize(body, names).ToEquatableArray() };
     }
 
     private static HessianVectorProgram HessianVectorSignature(MethodModel model, NameScope names, EquatableArray<Code> body, string? failure)

@@ -1,0 +1,56 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AutoGrad.Differentiation;
+
+/// <summary>
+/// What generated loops that run several iterations at once in the lanes of a <see cref="Vector256{T}"/>
+/// call: loads whose bounds the loop's condition has already checked, and sums that take the lanes'
+/// terms in the order of the iterations, so the result is the scalar loop's to the bit.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Lanes
+{
+    /// <summary>
+    /// <c>source[index .. index + Vector256&lt;double&gt;.Count - 1]</c> without a bounds check: the caller has
+    /// checked <c>0 &lt;= index &lt;= source.Length - Vector256&lt;double&gt;.Count</c> (a generated loop's condition does).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LoadUnchecked(ReadOnlySpan<double> source, int index) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(source), (nuint)index);
+
+    /// <inheritdoc cref="LoadUnchecked(ReadOnlySpan{double}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadUnchecked(ReadOnlySpan<float> source, int index) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(source), (nuint)index);
+
+    /// <summary><c>(double)first, (double)(first + 1), ...</c>: each lane's index as a value, converted as the loop converts it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> DoubleIndices(int first) =>
+        Vector256.Create((double)first, (double)(first + 1), (double)(first + 2), (double)(first + 3));
+
+    /// <summary><c>(float)first, (float)(first + 1), ...</c>: each lane's index as a value, converted as the loop converts it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SingleIndices(int first) =>
+        Vector256.ConvertToSingle(Vector256.Create(first) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7));
+
+    /// <summary><c>sum + terms[0] + terms[1] + ...</c>, left to right: what the loop's <c>sum += term</c> gives over those iterations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double AddInOrder(double sum, Vector256<double> terms) => sum + terms[0] + terms[1] + terms[2] + terms[3];
+
+    /// <inheritdoc cref="AddInOrder(double, Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float AddInOrder(float sum, Vector256<float> terms) =>
+        sum + terms[0] + terms[1] + terms[2] + terms[3] + terms[4] + terms[5] + terms[6] + terms[7];
+
+    /// <summary><c>sum - terms[0] - terms[1] - ...</c>, left to right: what the loop's <c>sum -= term</c> gives over those iterations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SubtractInOrder(double sum, Vector256<double> terms) => sum - terms[0] - terms[1] - terms[2] - terms[3];
+
+    /// <inheritdoc cref="SubtractInOrder(double, Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SubtractInOrder(float sum, Vector256<float> terms) =>
+        sum - terms[0] - terms[1] - terms[2] - terms[3] - terms[4] - terms[5] - terms[6] - terms[7];
+}
