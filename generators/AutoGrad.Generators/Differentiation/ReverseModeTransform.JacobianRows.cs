@@ -16,7 +16,7 @@ internal sealed partial class ReverseModeTransform
     /// rewound. That is all the state there is only when the reverse sweep writes no array but
     /// adjoints and takes nothing from a callee's record; otherwise this returns null.
     /// </summary>
-    private List<Code>? BuildJacobianRows(JacobianProgram jacobian, string seedName)
+    private List<Code>? BuildJacobianRows(JacobianProgram jacobian, string seedName, string tangentSeedName)
     {
         var forward = Forward(_method.Body, depth: 0, Sweep.Recording);
         var reverse = Reverse(_method.Body, depth: 0, Sweep.Recording);
@@ -45,37 +45,69 @@ internal sealed partial class ReverseModeTransform
 
         var output = _method.Parameters.Single(p => p.Shape == ParameterShape.Output);
         var element = output.Element;
-        var counter = _names.Named("rowsLeft");
-        var row = Sub(new VarRef(ScalarType.Int, counter), new Constant(ScalarType.Int, "1"));
-        var seedElement = new ElementRead(element, new ArraySource(seedName, element, ArrayKind.Output), row);
-        var outputAdjointRents = _outputAdjointSetup.OfType<RentBuffer>().ToList();
-
-        // The gradients are names for the row's entries of the Jacobians, which the sweep accumulates into.
-        var rowBody = new List<Code> { new SetElement(seedElement, Number(element, 1)) };
-        foreach (var ((input, gradient), j) in gradients.Zip(jacobian.Jacobians, (g, j) => (g, j)))
-        {
-            var jacobianArray = new ArraySource(j.Name, element, ArrayKind.Output);
-            if (input.Shape == ParameterShape.Scalar)
-            {
-                rowBody.Add(new DeclareElementRef(gradient, new ElementRead(element, jacobianArray, row)));
-                continue;
-            }
-            var length = new LengthOf(new ArraySource(input.Name, element, ArrayKind.Input));
-            var window = jacobianArray with { Start = Mul(row, length), Count = length };
-            rowBody.Add(new DeclareWindow(gradient, window));
-            rowBody.Add(new ClearContents(window));
-        }
-        foreach (var (name, type, copy) in snapshots) rowBody.Add(new Set(name, new VarRef(type, copy)));
-        // Last, so that the clean-up sees them zero: each adjoint's first contribution assigns.
-        foreach (var adjoint in zeroed) rowBody.Add(new Set(adjoint.Key, Number(adjoint.Value, 0)));
-        rowBody.AddRange(outputAdjointRents);
-        rowBody.AddRange(sweep);
-        rowBody.Add(new SetElement(seedElement, Number(element, 0)));
+        var rows = new LengthOf(new ArraySource(output.Name, element, ArrayKind.Output));
         var mark = _names.Named("mark");
         var usesRecord = _stacks.Count > 0;
-        if (usesRecord) rowBody.Add(new RewindRecord(_record, mark));
+        // The adjoints' part of a sweep, from zero: each adjoint's first contribution assigns.
+        var adjointSweep = zeroed.Select(a => (Code)new Set(a.Key, Number(a.Value, 0))).Concat(_outputAdjointSetup).Concat(sweep).ToList();
 
-        var body = Declarations(withAdjoints: true).Where(c => !outputAdjointRents.Contains(c)).ToList();
+        // A row's start: the seed's unit vector and the gradients named after the row's entries of the
+        // Jacobians, which the sweep accumulates into.
+        IEnumerable<Code> RowStart(Expr row, string seed, IEnumerable<(ParameterInfo Input, string Gradient)> rowGradients)
+        {
+            yield return new SetElement(new ElementRead(element, new ArraySource(seed, element, ArrayKind.Output), row), Number(element, 1));
+            foreach (var ((input, gradient), j) in rowGradients.Zip(jacobian.Jacobians, (g, j) => (g, j)))
+            {
+                var jacobianArray = new ArraySource(j.Name, element, ArrayKind.Output);
+                if (input.Shape == ParameterShape.Scalar)
+                {
+                    yield return new DeclareElementRef(gradient, new ElementRead(element, jacobianArray, row));
+                    continue;
+                }
+                var length = new LengthOf(new ArraySource(input.Name, element, ArrayKind.Input));
+                var window = jacobianArray with { Start = Mul(row, length), Count = length };
+                yield return new DeclareWindow(gradient, window);
+                yield return new ClearContents(window);
+            }
+        }
+        // Rows' starts, then the state the forward sweep left, the sweep, the seeds back to zero, the stacks rewound.
+        EquatableArray<Code> Rows(IEnumerable<Code> starts, IEnumerable<Code> sweepCode, params (Expr Row, string Seed)[] seeds)
+        {
+            var code = starts.Concat(snapshots.Select(v => (Code)new Set(v.Name, new VarRef(v.Type, v.Copy)))).Concat(sweepCode).ToList();
+            foreach (var (row, seed) in seeds) code.Add(new SetElement(new ElementRead(element, new ArraySource(seed, element, ArrayKind.Output), row), Number(element, 0)));
+            if (usesRecord) code.Add(new RewindRecord(_record, mark));
+            return code.ToEquatableArray();
+        }
+
+        var rowLoops = new List<Code>();
+        Expr Int(int value) => new Constant(ScalarType.Int, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!ContainsCall(sweep))
+        {
+            // Two rows per sweep: the second row's seed is the tangent of the first's (the sweep is
+            // linear in its seed), so what does not depend on the seed is computed once for both.
+            var tangentGradients = gradients.Select(g => (g.Input, Gradient: _names.Named("t" + g.Gradient))).ToList();
+            var parameters = gradients.Zip(tangentGradients, (g, t) => (g.Gradient, t.Gradient)).ToDictionary(p => p.Item1, p => p.Item2);
+            parameters[seedName] = tangentSeedName;
+            var pairedSweep = Tangents.TangentTransform.Run(adjointSweep, _names, parameters, [seedName], gradients.Select(g => g.Gradient), resultTangent: null);
+            var pairs = _names.Named("pairsLeft");
+            var second = Sub(Mul(new VarRef(ScalarType.Int, pairs), Int(2)), Int(1));
+            var first = Sub(second, Int(1));
+            var starts = RowStart(first, seedName, gradients).Concat(RowStart(second, tangentSeedName, tangentGradients));
+            rowLoops.Add(new Repeat(pairs, new Binary(ScalarType.Int, BinaryOp.Divide, rows, Int(2)), Rows(starts, pairedSweep, (first, seedName), (second, tangentSeedName))));
+            // An odd last row on its own.
+            var last = Sub(rows, Int(1));
+            rowLoops.Add(new Repeat(_names.Named("oddRow"), new Binary(ScalarType.Int, BinaryOp.Remainder, rows, Int(2)),
+                Rows(RowStart(last, seedName, gradients), adjointSweep, (last, seedName))));
+        }
+        else
+        {
+            var counter = _names.Named("rowsLeft");
+            var row = Sub(new VarRef(ScalarType.Int, counter), Int(1));
+            rowLoops.Add(new Repeat(counter, rows, Rows(RowStart(row, seedName, gradients), adjointSweep, (row, seedName))));
+        }
+
+        // The output adjoints' copies are declared and rented in each sweep.
+        var body = Declarations(withAdjoints: true).Where(c => !_outputAdjointSetup.Contains(c)).ToList();
         body.AddRange(_slotDeclarations);
         if (usesRecord) body.Add(new RentRecord(_record));
         body.AddRange(StackAliases());
@@ -83,8 +115,8 @@ internal sealed partial class ReverseModeTransform
         body.AddRange(forward);
         foreach (var (name, type, copy) in snapshots) body.Add(new Declare(type, copy, new VarRef(type, name)));
         if (usesRecord) body.Add(new MarkRecord(_record, mark));
-        body.Add(new Comment("One reverse sweep per row, seeded with the row's unit vector, from the state the forward sweep left."));
-        body.Add(new Repeat(counter, new LengthOf(new ArraySource(output.Name, element, ArrayKind.Output)), rowBody.ToEquatableArray()));
+        body.Add(new Comment("The reverse sweeps, seeded with the rows' unit vectors (two at once where they can), from the state the forward sweep left."));
+        body.AddRange(rowLoops);
         if (usesRecord) body.Add(new ReturnRecord(_record));
         foreach (var buffer in _method.Buffers) body.Add(new ReturnBuffer(buffer.Element, buffer.Name));
         return Peephole.Optimize(body, _names);
@@ -146,4 +178,13 @@ internal sealed partial class ReverseModeTransform
         Walk(code);
         return assigned;
     }
+
+    private static bool ContainsCall(IEnumerable<Code> code) => code.Any(statement => statement switch
+    {
+        PullbackCall or TangentCall or InvokeCode => true,
+        IfCode branch => ContainsCall(branch.Then) || ContainsCall(branch.Else),
+        WhileCode loop => ContainsCall(loop.Body),
+        Repeat repeat => ContainsCall(repeat.Body),
+        _ => false,
+    });
 }

@@ -143,8 +143,9 @@ internal sealed partial class ReverseModeTransform
             // The Jacobian's row path names its parameters after the Jacobians; its own names clash with none of them.
             var names = signature.Names.Copy();
             foreach (var j in jacobian.Jacobians) names.Named(j.Name);
-            var rows = Transform(plan, Build.JacobianRows, names).BuildJacobianRows(jacobian, signature.OutputAdjoints.Single().Name);
-            program = program with { Jacobian = jacobian with { Rows = rows?.ToEquatableArray() } };
+            var seeds = new[] { signature.OutputAdjoints.Single().Name, names.Named("t" + signature.OutputAdjoints.Single().Name) };
+            var rows = Transform(plan, Build.JacobianRows, names).BuildJacobianRows(jacobian, seeds[0], seeds[1]);
+            program = program with { Jacobian = jacobian with { Rows = rows?.ToEquatableArray(), RowSeeds = seeds.ToEquatableArray() } };
         }
         return (program, diagnostics);
     }

@@ -169,13 +169,14 @@ internal static partial class Emitter
         writer.Open($"if ({rows} <= {inputs} || {inputs} == 0)");
         if (jacobian.Rows is not null)
         {
-            // The seed: on the stack for up to SmallSeed rows, pooled beyond.
+            // The seeds of a pair of rows: on the stack for up to SmallSeed rows, pooled beyond.
             var (seed, pooled) = (Id(names.Seed), Id(names.PooledSeed));
-            writer.Line($"{t}[]? {pooled} = {rows} <= {SmallSeed} ? null : {RuntimeNames.BufferPool(type)}.Rent({rows});");
-            writer.Line($"{RuntimeNames.Span(type)} {seed} = {pooled} is null ? stackalloc {t}[{SmallSeed}] : {pooled};");
-            writer.Line($"{seed} = {seed}.Slice(0, {rows});");
+            writer.Line($"{t}[]? {pooled} = {rows} <= {SmallSeed} ? null : {RuntimeNames.BufferPool(type)}.Rent(2 * {rows});");
+            writer.Line($"{RuntimeNames.Span(type)} {seed} = {pooled} is null ? stackalloc {t}[2 * {SmallSeed}] : {pooled};");
+            writer.Line($"{seed} = {seed}.Slice(0, 2 * {rows});");
             writer.Line($"{seed}.Clear();");
-            writer.Line($"{GeneratedNames.JacobianRows(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(jacobian.Jacobians.Select(j => Id(j.Name))).Append(seed))});");
+            var seeds = new[] { $"{seed}.Slice(0, {rows})", $"{seed}.Slice({rows}, {rows})" };
+            writer.Line($"{GeneratedNames.JacobianRows(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(jacobian.Jacobians.Select(j => Id(j.Name))).Concat(seeds))});");
             writer.Line($"if ({pooled} is not null) {RuntimeNames.BufferPool(type)}.Return({pooled});");
         }
         else WritePullbackRows(writer, program, jacobian);
@@ -247,7 +248,7 @@ internal static partial class Emitter
         writer.Line();
         writer.Line(GeneratedCode);
         var parameters = UserParameters(program).Concat(jacobian.Jacobians.Select(j => $"{RuntimeNames.Span(program.Type)} {Id(j.Name)}"))
-            .Append($"{RuntimeNames.Span(program.Type)} {Id(program.OutputAdjoints.Single().Name)}");
+            .Concat(jacobian.RowSeeds.Select(seed => $"{RuntimeNames.Span(program.Type)} {Id(seed)}"));
         writer.Open($"private static void {GeneratedNames.JacobianRows(program.Name)}({Join(parameters)})");
         WriteCode(writer, rows);
         writer.Close();

@@ -52,6 +52,9 @@ public sealed record JacobianProgram(EquatableArray<GradientParameter> Jacobians
     /// takes state from a callee's record): the row path then runs one pullback per row.
     /// </summary>
     public EquatableArray<Code>? Rows { get; init; }
+
+    /// <summary>The row path's two seed spans, of one row each: the first row of a pair's, and the second's (its tangent).</summary>
+    public EquatableArray<string> RowSeeds { get; init; } = EquatableArray<string>.Empty;
 }
 
 /// <summary>The locals of a generated NameJacobian, chosen to clash with none of the method's parameters.</summary>

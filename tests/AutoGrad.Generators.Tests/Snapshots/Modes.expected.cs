@@ -961,11 +961,11 @@ namespace Samples
             global::AutoGrad.Differentiation.GradientChecks.SameLength(rows * 1, jrate.Length, "jrate");
             if (rows <= inputs || inputs == 0)
             {
-                double[]? pooledSeed = rows <= 16 ? null : global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
-                global::System.Span<double> seed_1 = pooledSeed is null ? stackalloc double[16] : pooledSeed;
-                seed_1 = seed_1.Slice(0, rows);
+                double[]? pooledSeed = rows <= 16 ? null : global::AutoGrad.Differentiation.BufferPool<double>.Rent(2 * rows);
+                global::System.Span<double> seed_1 = pooledSeed is null ? stackalloc double[2 * 16] : pooledSeed;
+                seed_1 = seed_1.Slice(0, 2 * rows);
                 seed_1.Clear();
-                __ResidualsJacobianRows(amplitude, rate, t, y, r, jamplitude, jrate, seed_1);
+                __ResidualsJacobianRows(amplitude, rate, t, y, r, jamplitude, jrate, seed_1.Slice(0, rows), seed_1.Slice(rows, rows));
                 if (pooledSeed is not null) global::AutoGrad.Differentiation.BufferPool<double>.Return(pooledSeed);
             }
             else
@@ -986,10 +986,9 @@ namespace Samples
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
-        private static void __ResidualsJacobianRows(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, global::System.Span<double> jrate, global::System.Span<double> dr)
+        private static void __ResidualsJacobianRows(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, global::System.Span<double> jrate, global::System.Span<double> dr, global::System.Span<double> tdr)
         {
             int i = 0;
-            double[] drLocal = global::System.Array.Empty<double>();
             // Forward sweep: the method as written, saving what the reverse sweeps need.
             i = 0;
             while (i < t.Length)
@@ -998,15 +997,64 @@ namespace Samples
                 i++;
             }
             int finalI = i;
-            // One reverse sweep per row, seeded with the row's unit vector, from the state the forward sweep left.
-            for (int rowsLeft = r.Length; rowsLeft > 0; rowsLeft--)
+            // The reverse sweeps, seeded with the rows' unit vectors (two at once where they can), from the state the forward sweep left.
+            for (int pairsLeft = r.Length / 2; pairsLeft > 0; pairsLeft--)
             {
-                dr[rowsLeft - 1] = 1.0;
-                ref double damplitude = ref jamplitude[rowsLeft - 1];
-                ref double drate = ref jrate[rowsLeft - 1];
+                dr[pairsLeft * 2 - 1 - 1] = 1.0;
+                ref double damplitude = ref jamplitude[pairsLeft * 2 - 1 - 1];
+                ref double drate = ref jrate[pairsLeft * 2 - 1 - 1];
+                tdr[pairsLeft * 2 - 1] = 1.0;
+                ref double tdamplitude = ref jamplitude[pairsLeft * 2 - 1];
+                ref double tdrate = ref jrate[pairsLeft * 2 - 1];
+                i = finalI;
+                tdamplitude = 0.0;
+                damplitude = 0.0;
+                tdrate = 0.0;
+                drate = 0.0;
+                double[] drLocal = global::System.Array.Empty<double>();
+                double[] tDrLocal = global::System.Array.Empty<double>();
+                drLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(r.Length);
+                dr.CopyTo(drLocal);
+                tDrLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(r.Length);
+                tdr.CopyTo(tDrLocal);
+                int trips1 = t.Length > 0 ? t.Length : 0;
+                i = trips1;
+                for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+                {
+                    i--;
+                    // r[i] = amplitude * global::System.Math.Exp(-rate * t[i]) - y[i]
+                    double tG1 = tDrLocal[i];
+                    double g1 = drLocal[i];
+                    tDrLocal[i] = 0.0;
+                    drLocal[i] = 0.0;
+                    double t1 = -rate;
+                    double t2 = t1 * t[i];
+                    double t3 = global::System.Math.Exp(t2);
+                    double tG2 = tG1 * amplitude;
+                    double g2 = g1 * amplitude;
+                    double tG3 = tG2 * t3;
+                    double g3 = g2 * t3;
+                    double tG4 = tG3 * t[i];
+                    double g4 = g3 * t[i];
+                    tdamplitude += tG1 * t3;
+                    damplitude += g1 * t3;
+                    tdrate += -tG4;
+                    drate += -g4;
+                }
+                global::AutoGrad.Differentiation.BufferPool<double>.Return(drLocal);
+                global::AutoGrad.Differentiation.BufferPool<double>.Return(tDrLocal);
+                dr[pairsLeft * 2 - 1 - 1] = 0.0;
+                tdr[pairsLeft * 2 - 1] = 0.0;
+            }
+            for (int oddRow = r.Length % 2; oddRow > 0; oddRow--)
+            {
+                dr[r.Length - 1] = 1.0;
+                ref double damplitude = ref jamplitude[r.Length - 1];
+                ref double drate = ref jrate[r.Length - 1];
                 i = finalI;
                 damplitude = 0.0;
                 drate = 0.0;
+                double[] drLocal = global::System.Array.Empty<double>();
                 drLocal = global::AutoGrad.Differentiation.BufferPool<double>.Rent(r.Length);
                 dr.CopyTo(drLocal);
                 int trips1 = t.Length > 0 ? t.Length : 0;
@@ -1027,7 +1075,7 @@ namespace Samples
                     drate += -g4;
                 }
                 global::AutoGrad.Differentiation.BufferPool<double>.Return(drLocal);
-                dr[rowsLeft - 1] = 0.0;
+                dr[r.Length - 1] = 0.0;
             }
         }
 

@@ -211,16 +211,19 @@ public class Modes
 
     // Each row path against central differences and against one pullback per row; whether the rows share one
     // forward sweep (a private __NameJacobianRows) is part of what is checked.
+    // Recurrence's rows go two per reverse sweep (the second as the first's tangent), an odd last one alone;
+    // Projection calls a helper, so one row per sweep.
     [Theory]
-    [InlineData(nameof(M.Projection), 0.9, true)]
-    [InlineData(nameof(M.Projection), 0.01, true)] // the other branch
-    [InlineData(nameof(M.Recurrence), 0.9, true)]
-    [InlineData(nameof(M.InPlace), 0.9, false)]
-    public void JacobianRowsMatchFiniteDifferencesAndPullbacks(string method, double angle, bool oneForwardSweep)
+    [InlineData(nameof(M.Projection), 0.9, 2, true)]
+    [InlineData(nameof(M.Projection), 0.01, 2, true)] // the other branch
+    [InlineData(nameof(M.Recurrence), 0.9, 2, true)]
+    [InlineData(nameof(M.Recurrence), 0.9, 3, true)]
+    [InlineData(nameof(M.Recurrence), 0.9, 5, true)]
+    [InlineData(nameof(M.InPlace), 0.9, 4, false)]
+    public void JacobianRowsMatchFiniteDifferencesAndPullbacks(string method, double angle, int rows, bool oneForwardSweep)
     {
         double[] x = [0.3, -0.8, angle, 1.2, 0.4];
         const double scale = 1.7;
-        int rows = method == nameof(M.InPlace) ? 4 : 2;
         var jx = Enumerable.Repeat(7.0, rows * x.Length).ToArray();
         var jscale = Enumerable.Repeat(7.0, rows).ToArray();
         var output = new double[rows];
