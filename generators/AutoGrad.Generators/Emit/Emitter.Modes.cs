@@ -172,9 +172,8 @@ internal static partial class Emitter
             // The seeds of a pair of rows: on the stack for up to SmallSeed rows, pooled beyond.
             var (seed, pooled) = (Id(names.Seed), Id(names.PooledSeed));
             writer.Line($"{t}[]? {pooled} = {rows} <= {SmallSeed} ? null : {RuntimeNames.BufferPool(type)}.Rent(2 * {rows});");
-            writer.Line($"{RuntimeNames.Span(type)} {seed} = {pooled} is null ? stackalloc {t}[2 * {SmallSeed}] : {pooled};");
-            writer.Line($"{seed} = {seed}.Slice(0, 2 * {rows});");
-            writer.Line($"{seed}.Clear();");
+            writer.Line($"{RuntimeNames.Span(type)} {seed} = {pooled} is null ? stackalloc {t}[2 * {rows}] : {pooled};");
+            writer.Line($"{seed}.Clear(); // stackalloc is not zeroed under [SkipLocalsInit]");
             var seeds = new[] { $"{seed}.Slice(0, {rows})", $"{seed}.Slice({rows}, {rows})" };
             writer.Line($"{GeneratedNames.JacobianRows(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(jacobian.Jacobians.Select(j => Id(j.Name))).Concat(seeds))});");
             writer.Line($"if ({pooled} is not null) {RuntimeNames.BufferPool(type)}.Return({pooled});");

@@ -962,9 +962,8 @@ namespace Samples
             if (rows <= inputs || inputs == 0)
             {
                 double[]? pooledSeed = rows <= 16 ? null : global::AutoGrad.Differentiation.BufferPool<double>.Rent(2 * rows);
-                global::System.Span<double> seed_1 = pooledSeed is null ? stackalloc double[2 * 16] : pooledSeed;
-                seed_1 = seed_1.Slice(0, 2 * rows);
-                seed_1.Clear();
+                global::System.Span<double> seed_1 = pooledSeed is null ? stackalloc double[2 * rows] : pooledSeed;
+                seed_1.Clear(); // stackalloc is not zeroed under [SkipLocalsInit]
                 __ResidualsJacobianRows(amplitude, rate, t, y, r, jamplitude, jrate, seed_1.Slice(0, rows), seed_1.Slice(rows, rows));
                 if (pooledSeed is not null) global::AutoGrad.Differentiation.BufferPool<double>.Return(pooledSeed);
             }
