@@ -3,7 +3,7 @@ namespace AutoGrad.ADBench;
 /// <summary>
 /// ADBench's bundle adjustment residuals (src/cpp/shared/ba.h) as a user would port them: one
 /// observation's weighted reprojection error as a <c>[Differentiable]</c> method with a two-element
-/// output, whose generated Jacobian (reverse mode: one forward sweep, a reverse sweep per row) gives
+/// output, whose generated Jacobian (reverse mode: one forward sweep, both rows in one reverse sweep) gives
 /// the observation's two rows over its camera (11), point (3) and weight (1).
 /// </summary>
 public static partial class BundleAdjustment
@@ -81,21 +81,11 @@ public static partial class BundleAdjustment
     public static void Jacobian(BundleAdjustmentInstance instance, Span<double> values)
     {
         Span<double> error = stackalloc double[2];
-        Span<double> cameraColumns = stackalloc double[2 * CameraParameters];
-        Span<double> pointColumns = stackalloc double[2 * 3];
-        Span<double> weightColumn = stackalloc double[2];
         for (int i = 0; i < instance.Observations; i++)
         {
+            // The generated Jacobian's one-matrix layout is ADBench's: each row's columns are camera, point, weight.
             ReprojectionErrorJacobian(instance.Camera(i), instance.Point(i), instance.Weights[i], instance.Feature(i), error,
-                cameraColumns, pointColumns, weightColumn);
-            Span<double> block = values.Slice(2 * BlockColumns * i, 2 * BlockColumns);
-            for (int row = 0; row < 2; row++)
-            {
-                Span<double> blockRow = block.Slice(row * BlockColumns, BlockColumns);
-                cameraColumns.Slice(row * CameraParameters, CameraParameters).CopyTo(blockRow);
-                pointColumns.Slice(row * 3, 3).CopyTo(blockRow[CameraParameters..]);
-                blockRow[BlockColumns - 1] = weightColumn[row];
-            }
+                values.Slice(2 * BlockColumns * i, 2 * BlockColumns));
         }
         Span<double> weightRows = values[(2 * BlockColumns * instance.Observations)..];
         for (int i = 0; i < instance.Observations; i++)

@@ -10,13 +10,15 @@ internal sealed partial class ReverseModeTransform
     /// <summary>
     /// The body of the Jacobian's row path: the forward sweep once, then, for each output row, the
     /// reverse sweep seeded with that row's unit vector (<paramref name="seedName"/>, a zeroed span the
-    /// caller passes), writing the row's gradients into the Jacobians.
+    /// caller passes), writing the row's gradients into the Jacobians: entry (r, c) of the i-th at
+    /// <c>j_i[r * strides[i] + offsets[i] + c]</c>, which serves both of NameJacobian's layouts.
     /// Each reverse sweep starts from the state the forward sweep left: the variables it assigns are
     /// set back from copies taken after the forward sweep (adjoints to zero), the record's stacks are
     /// rewound. That is all the state there is only when the reverse sweep writes no array but
     /// adjoints and takes nothing from a callee's record; otherwise this returns null.
     /// </summary>
-    private List<Code>? BuildJacobianRows(JacobianProgram jacobian, string seedName, string tangentSeedName)
+    private List<Code>? BuildJacobianRows(JacobianProgram jacobian, string seedName, string tangentSeedName,
+        IReadOnlyList<string> strides, IReadOnlyList<string> offsets)
     {
         var forward = Forward(_method.Body, depth: 0, Sweep.Recording);
         var reverse = Reverse(_method.Body, depth: 0, Sweep.Recording);
@@ -56,16 +58,19 @@ internal sealed partial class ReverseModeTransform
         IEnumerable<Code> RowStart(Expr row, string seed, IEnumerable<(ParameterInfo Input, string Gradient)> rowGradients)
         {
             yield return new SetElement(new ElementRead(element, new ArraySource(seed, element, ArrayKind.Output), row), Number(element, 1));
+            var i = 0;
             foreach (var ((input, gradient), j) in rowGradients.Zip(jacobian.Jacobians, (g, j) => (g, j)))
             {
                 var jacobianArray = new ArraySource(j.Name, element, ArrayKind.Output);
+                var start = Add(Mul(row, new VarRef(ScalarType.Int, strides[i])), new VarRef(ScalarType.Int, offsets[i]));
+                i++;
                 if (input.Shape == ParameterShape.Scalar)
                 {
-                    yield return new DeclareElementRef(gradient, new ElementRead(element, jacobianArray, row));
+                    yield return new DeclareElementRef(gradient, new ElementRead(element, jacobianArray, start));
                     continue;
                 }
                 var length = new LengthOf(new ArraySource(input.Name, element, ArrayKind.Input));
-                var window = jacobianArray with { Start = Mul(row, length), Count = length };
+                var window = jacobianArray with { Start = start, Count = length };
                 yield return new DeclareWindow(gradient, window);
                 yield return new ClearContents(window);
             }

@@ -144,8 +144,17 @@ internal sealed partial class ReverseModeTransform
             var names = signature.Names.Copy();
             foreach (var j in jacobian.Jacobians) names.Named(j.Name);
             var seeds = new[] { signature.OutputAdjoints.Single().Name, names.Named("t" + signature.OutputAdjoints.Single().Name) };
-            var rows = Transform(plan, Build.JacobianRows, names).BuildJacobianRows(jacobian, seeds[0], seeds[1]);
-            program = program with { Jacobian = jacobian with { Rows = rows?.ToEquatableArray(), RowSeeds = seeds.ToEquatableArray() } };
+            var strides = jacobian.Jacobians.Select(j => names.Named(j.Name + "Stride")).ToList();
+            var offsets = jacobian.Jacobians.Select(j => names.Named(j.Name + "Offset")).ToList();
+            var rows = Transform(plan, Build.JacobianRows, names).BuildJacobianRows(jacobian, seeds[0], seeds[1], strides, offsets);
+            program = program with
+            {
+                Jacobian = jacobian with
+                {
+                    Rows = rows?.ToEquatableArray(), RowSeeds = seeds.ToEquatableArray(),
+                    RowStrides = strides.ToEquatableArray(), RowOffsets = offsets.ToEquatableArray(),
+                },
+            };
         }
         return (program, diagnostics);
     }

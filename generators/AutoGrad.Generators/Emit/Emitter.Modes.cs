@@ -24,10 +24,10 @@ internal static partial class Emitter
             writer.Line();
             WritePullbackTangent(writer, program, pullbackTangent);
         }
-        if (program.Jacobian is { } jacobian && program.Tangent is { } forward)
+        if (program.Jacobian is { } jacobian && program.Tangent is not null)
         {
             writer.Line();
-            WriteJacobian(writer, program, jacobian, forward);
+            WriteJacobians(writer, program, jacobian);
             WriteJacobianRows(writer, program, jacobian);
         }
     }
@@ -132,28 +132,55 @@ internal static partial class Emitter
         writer.Close();
     }
 
+    /// <summary>Where a Jacobian parameter's entries go: entry (r, c) at <c>Span[r * Stride + Offset + c]</c>.</summary>
+    private sealed record JacobianTarget(GradientParameter Jacobian, string Span, string Stride, string Offset);
+
     /// <summary>
-    /// NameJacobian: with no more outputs than inputs, reverse mode, a row at a time (the forward sweep
-    /// once, then a reverse sweep per row, or one pullback per row); otherwise one tangent per input
+    /// NameJacobian, in both layouts: one row-major span per differentiable parameter, and (with two or
+    /// more of them) one row-major matrix whose columns are the parameters' in order.
+    /// </summary>
+    private static void WriteJacobians(SourceWriter writer, GradientProgram program, JacobianProgram jacobian)
+    {
+        var names = jacobian.Names;
+        var output = Id(jacobian.Output.Name);
+        var inputs = Id(names.Inputs);
+        var perParameter = jacobian.Jacobians.Select(j => new JacobianTarget(j, Id(j.Name), Length(j), "0")).ToList();
+        var layout = string.Join(", ", jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
+            ? $"<c>{Id(j.Name)}[r]</c> = d{output}[r]/d{Id(j.Input.Name)}"
+            : $"<c>{Id(j.Name)}[r * {Id(j.Input.Name)}.Length + c]</c> = d{output}[r]/d{Id(j.Input.Name)}[c]"));
+        WriteJacobian(writer, program, jacobian, perParameter, jacobian.Jacobians.Select(j => Id(j.Name)), $"row-major: {layout}");
+        if (jacobian.Jacobians.Count < 2) return;
+
+        var matrix = Id(names.Matrix);
+        var offsets = jacobian.Jacobians.Select((j, i) => i == 0 ? "0" : string.Join(" + ", jacobian.Jacobians.Take(i).Select(Length))).ToList();
+        var columns = string.Join(", ", jacobian.Jacobians.Select(j => Id(j.Input.Name)));
+        writer.Line();
+        WriteJacobian(writer, program, jacobian, jacobian.Jacobians.Select((j, i) => new JacobianTarget(j, matrix, inputs, offsets[i])).ToList(), new[] { matrix },
+            $"as one row-major matrix whose columns are those of {columns} in order: <c>{matrix}[r * n + c]</c>, n = {string.Join(" + ", jacobian.Jacobians.Select(Length))}");
+    }
+
+    private static string Length(GradientParameter j) => j.Input.Shape == ParameterShape.Scalar ? "1" : Id(j.Input.Name) + ".Length";
+
+    /// <summary>
+    /// One NameJacobian: with no more outputs than inputs, reverse mode, a row at a time (the forward
+    /// sweep once, then reverse sweeps from it, or one pullback per row); otherwise one tangent per input
     /// (forward mode, a column at a time). Seeds and directions are pooled buffers with a single 1.
     /// </summary>
-    private static void WriteJacobian(SourceWriter writer, GradientProgram program, JacobianProgram jacobian, TangentProgram tangent)
+    private static void WriteJacobian(SourceWriter writer, GradientProgram program, JacobianProgram jacobian, IReadOnlyList<JacobianTarget> targets,
+        IEnumerable<string> spans, string layout)
     {
         var type = program.Type;
         var t = type.Keyword();
         var names = jacobian.Names;
         var output = Id(jacobian.Output.Name);
         var (rows, inputs, row, column) = (Id(names.Rows), Id(names.Inputs), Id(names.Row), Id(names.Column));
-        string Length(GradientParameter j) => j.Input.Shape == ParameterShape.Scalar ? "1" : Id(j.Input.Name) + ".Length";
         var one = Literals.Of(type, 1).Text;
         var zero = Literals.Of(type, 0).Text;
 
-        var layout = string.Join(", ", jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
-            ? $"<c>{Id(j.Name)}[r]</c> = d{output}[r]/d{Id(j.Input.Name)}"
-            : $"<c>{Id(j.Name)}[r * {Id(j.Input.Name)}.Length + c]</c> = d{output}[r]/d{Id(j.Input.Name)}[c]"));
-        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and writes the Jacobian of <c>{output}</c>, row-major: {layout}. With no more outputs than inputs it runs reverse mode, {(jacobian.Rows is null ? "one pullback per row" : "the forward sweep once and a reverse sweep per row")}; otherwise forward mode, one tangent per column.</summary>");
+        writer.Line($"/// <summary>Runs <c>{program.Name}</c> and writes the Jacobian of <c>{output}</c>, {layout}. With no more outputs than inputs it runs reverse mode, {(jacobian.Rows is null ? "one pullback per row" : "the forward sweep once and then reverse sweeps from it, two rows at a time where it can")}; otherwise forward mode, one tangent per column.</summary>");
         writer.Line(GeneratedCode);
-        var parameters = UserParameters(program).Concat(jacobian.Jacobians.Select(j => $"{RuntimeNames.Span(type)} {Id(j.Name)}"));
+        var spanList = spans.ToList();
+        var parameters = UserParameters(program).Concat(spanList.Select(j => $"{RuntimeNames.Span(type)} {j}"));
         writer.Open($"{program.Accessibility} static void {GeneratedNames.Jacobian(program.Name)}({Join(parameters)})");
         if ((jacobian.Failure ?? program.Failure) is { } failure)
         {
@@ -163,9 +190,15 @@ internal static partial class Emitter
         }
         writer.Line($"int {rows} = {output}.Length;");
         writer.Line($"int {inputs} = {string.Join(" + ", jacobian.Jacobians.Select(Length))};");
-        foreach (var j in jacobian.Jacobians)
-            writer.Line($"{RuntimeNames.GradientChecks}.SameLength({rows} * {Length(j)}, {Id(j.Name)}.Length, \"{j.Name}\");");
+        if (spanList.Count == targets.Count)
+        {
+            foreach (var target in targets)
+                writer.Line($"{RuntimeNames.GradientChecks}.SameLength({rows} * {target.Stride}, {target.Span}.Length, \"{target.Span}\");");
+        }
+        else writer.Line($"{RuntimeNames.GradientChecks}.SameLength({rows} * {inputs}, {spanList[0]}.Length, \"{spanList[0]}\");");
 
+        string Entry(JacobianTarget target, string r) =>
+            (target.Stride == "1" ? r : $"{r} * {target.Stride}") + (target.Offset == "0" ? "" : " + " + target.Offset);
         writer.Open($"if ({rows} <= {inputs} || {inputs} == 0)");
         if (jacobian.Rows is not null)
         {
@@ -175,41 +208,57 @@ internal static partial class Emitter
             writer.Line($"{RuntimeNames.Span(type)} {seed} = {pooled} is null ? stackalloc {t}[2 * {rows}] : {pooled};");
             writer.Line($"{seed}.Clear(); // stackalloc is not zeroed under [SkipLocalsInit]");
             var seeds = new[] { $"{seed}.Slice(0, {rows})", $"{seed}.Slice({rows}, {rows})" };
-            writer.Line($"{GeneratedNames.JacobianRows(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(jacobian.Jacobians.Select(j => Id(j.Name))).Concat(seeds))});");
+            var layoutArguments = targets.SelectMany(target => new[] { target.Span, target.Stride, target.Offset });
+            writer.Line($"{GeneratedNames.JacobianRows(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(layoutArguments).Concat(seeds))});");
             writer.Line($"if ({pooled} is not null) {RuntimeNames.BufferPool(type)}.Return({pooled});");
         }
-        else WritePullbackRows(writer, program, jacobian);
+        else
+        {
+            // One pullback per row, accumulating into the row's entries.
+            var seed = Id(names.Seed);
+            foreach (var span in spanList) writer.Line($"{span}.Clear();");
+            writer.Line($"{t}[] {seed} = {RuntimeNames.BufferPool(type)}.Rent({rows});");
+            writer.Open($"for (int {row} = 0; {row} < {rows}; {row}++)");
+            writer.Line($"{seed}[{row}] = {one};");
+            var rowsOfJ = targets.Select(target => target.Jacobian.Input.Shape == ParameterShape.Scalar
+                ? $"ref {target.Span}[{Entry(target, row)}]"
+                : $"{target.Span}.Slice({Entry(target, row)}, {Length(target.Jacobian)})");
+            writer.Line($"{GeneratedNames.Pullback(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Append(seed).Concat(rowsOfJ))});");
+            writer.Line($"{seed}[{row}] = {zero};");
+            writer.Close();
+            writer.Line($"{RuntimeNames.BufferPool(type)}.Return({seed});");
+        }
         writer.Close();
 
         writer.Open("else");
         var outputTangent = Id(names.OutputTangent);
         writer.Line($"{t}[] {outputTangent} = {RuntimeNames.BufferPool(type)}.Rent({rows});");
-        var directions = jacobian.Jacobians.Select((j, i) => (Jacobian: j, Direction: Id(names.Directions[i]))).ToList();
-        foreach (var (j, direction) in directions)
+        var directions = targets.Select((target, i) => (Target: target, Direction: Id(names.Directions[i]))).ToList();
+        foreach (var (target, direction) in directions)
         {
-            writer.Line(j.Input.Shape == ParameterShape.Scalar
+            writer.Line(target.Jacobian.Input.Shape == ParameterShape.Scalar
                 ? $"{t} {direction} = {zero};"
-                : $"{t}[] {direction} = {RuntimeNames.BufferPool(type)}.Rent({Id(j.Input.Name)}.Length);");
+                : $"{t}[] {direction} = {RuntimeNames.BufferPool(type)}.Rent({Id(target.Jacobian.Input.Name)}.Length);");
         }
         var tangentCall = $"{GeneratedNames.Tangent(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Concat(directions.Select(d => d.Direction)).Append(outputTangent))});";
-        foreach (var (j, direction) in directions)
+        foreach (var (target, direction) in directions)
         {
-            if (j.Input.Shape == ParameterShape.Scalar)
+            if (target.Jacobian.Input.Shape == ParameterShape.Scalar)
             {
                 writer.Line($"{direction} = {one};");
                 writer.Line(tangentCall);
                 writer.Line($"{direction} = {zero};");
-                writer.Line($"for (int {row} = 0; {row} < {rows}; {row}++) {Id(j.Name)}[{row}] = {outputTangent}[{row}];");
+                writer.Line($"for (int {row} = 0; {row} < {rows}; {row}++) {target.Span}[{Entry(target, row)}] = {outputTangent}[{row}];");
                 continue;
             }
-            writer.Open($"for (int {column} = 0; {column} < {Id(j.Input.Name)}.Length; {column}++)");
+            writer.Open($"for (int {column} = 0; {column} < {Id(target.Jacobian.Input.Name)}.Length; {column}++)");
             writer.Line($"{direction}[{column}] = {one};");
             writer.Line(tangentCall);
             writer.Line($"{direction}[{column}] = {zero};");
-            writer.Line($"for (int {row} = 0; {row} < {rows}; {row}++) {Id(j.Name)}[{row} * {Id(j.Input.Name)}.Length + {column}] = {outputTangent}[{row}];");
+            writer.Line($"for (int {row} = 0; {row} < {rows}; {row}++) {target.Span}[{Entry(target, row)} + {column}] = {outputTangent}[{row}];");
             writer.Close();
         }
-        foreach (var (j, direction) in directions.Where(d => d.Jacobian.Input.Shape != ParameterShape.Scalar))
+        foreach (var (target, direction) in directions.Where(d => d.Target.Jacobian.Input.Shape != ParameterShape.Scalar))
             writer.Line($"{RuntimeNames.BufferPool(type)}.Return({direction});");
         writer.Line($"{RuntimeNames.BufferPool(type)}.Return({outputTangent});");
         writer.Close();
@@ -219,35 +268,15 @@ internal static partial class Emitter
     /// <summary>The most rows whose seed NameJacobian keeps on the stack.</summary>
     private const int SmallSeed = 16;
 
-    /// <summary>The row path for a method whose reverse sweep cannot run twice from one forward sweep: one pullback per row.</summary>
-    private static void WritePullbackRows(SourceWriter writer, GradientProgram program, JacobianProgram jacobian)
-    {
-        var type = program.Type;
-        var t = type.Keyword();
-        var names = jacobian.Names;
-        var (rows, row) = (Id(names.Rows), Id(names.Row));
-        var seed = Id(names.Seed);
-        foreach (var j in jacobian.Jacobians) writer.Line($"{Id(j.Name)}.Clear();");
-        writer.Line($"{t}[] {seed} = {RuntimeNames.BufferPool(type)}.Rent({rows});");
-        writer.Open($"for (int {row} = 0; {row} < {rows}; {row}++)");
-        writer.Line($"{seed}[{row}] = {Literals.Of(type, 1).Text};");
-        var rowsOfJ = jacobian.Jacobians.Select(j => j.Input.Shape == ParameterShape.Scalar
-            ? $"ref {Id(j.Name)}[{row}]"
-            : $"{Id(j.Name)}.Slice({row} * {Id(j.Input.Name)}.Length, {Id(j.Input.Name)}.Length)");
-        writer.Line($"{GeneratedNames.Pullback(program.Name)}({Join(program.Parameters.Select(p => Id(p.Name)).Append(seed).Concat(rowsOfJ))});");
-        writer.Line($"{seed}[{row}] = {Literals.Of(type, 0).Text};");
-        writer.Close();
-        writer.Line($"{RuntimeNames.BufferPool(type)}.Return({seed});");
-    }
-
     /// <summary>The row path's private method: the forward sweep once, one reverse sweep per row (<see cref="JacobianProgram.Rows"/>).</summary>
     private static void WriteJacobianRows(SourceWriter writer, GradientProgram program, JacobianProgram jacobian)
     {
         if (jacobian.Rows is not { } rows) return;
         writer.Line();
         writer.Line(GeneratedCode);
-        var parameters = UserParameters(program).Concat(jacobian.Jacobians.Select(j => $"{RuntimeNames.Span(program.Type)} {Id(j.Name)}"))
-            .Concat(jacobian.RowSeeds.Select(seed => $"{RuntimeNames.Span(program.Type)} {Id(seed)}"));
+        var layout = jacobian.Jacobians.Select((j, i) => (Span: j.Name, Stride: jacobian.RowStrides[i], Offset: jacobian.RowOffsets[i]))
+            .SelectMany(j => new[] { $"{RuntimeNames.Span(program.Type)} {Id(j.Span)}", $"int {Id(j.Stride)}", $"int {Id(j.Offset)}" });
+        var parameters = UserParameters(program).Concat(layout).Concat(jacobian.RowSeeds.Select(seed => $"{RuntimeNames.Span(program.Type)} {Id(seed)}"));
         writer.Open($"private static void {GeneratedNames.JacobianRows(program.Name)}({Join(parameters)})");
         WriteCode(writer, rows);
         writer.Close();

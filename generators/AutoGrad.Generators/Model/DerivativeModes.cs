@@ -55,7 +55,13 @@ public sealed record JacobianProgram(EquatableArray<GradientParameter> Jacobians
 
     /// <summary>The row path's two seed spans, of one row each: the first row of a pair's, and the second's (its tangent).</summary>
     public EquatableArray<string> RowSeeds { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The row path's parameters that place each Jacobian's entry (r, c) at <c>j[r * stride + offset + c]</c>.</summary>
+    public EquatableArray<string> RowStrides { get; init; } = EquatableArray<string>.Empty;
+
+    /// <inheritdoc cref="RowStrides"/>
+    public EquatableArray<string> RowOffsets { get; init; } = EquatableArray<string>.Empty;
 }
 
 /// <summary>The locals of a generated NameJacobian, chosen to clash with none of the method's parameters.</summary>
-public sealed record JacobianNames(string Rows, string Inputs, string Row, string Column, string Seed, string OutputTangent, EquatableArray<string> Directions, string PooledSeed);
+public sealed record JacobianNames(string Rows, string Inputs, string Row, string Column, string Seed, string OutputTangent, EquatableArray<string> Directions, string PooledSeed, string Matrix);

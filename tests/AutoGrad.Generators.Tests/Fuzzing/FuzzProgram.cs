@@ -81,6 +81,7 @@ public sealed record FuzzProgram(
                     public static void JacobianOfJ($T[] p, $T[] o, $T[] jacobian)
                     {
                         $T[] ja = new $T[{{m}}], jb = new $T[{{m}}], jx = new $T[{{m * LengthX}}], jy = new $T[{{m * LengthY}}];
+                        $T[] o2 = ($T[])o.Clone();
                         JJacobian(p[0], p[1], {{x}}, {{y}}, {{constants}}, o, ja, jb, jx, jy);
                         var columns = 2 + {{LengthX}} + {{LengthY}};
                         for (int r = 0; r < {{m}}; r++)
@@ -89,6 +90,14 @@ public sealed record FuzzProgram(
                             jacobian[r * columns + 1] = jb[r];
                             for (int k = 0; k < {{LengthX}}; k++) jacobian[r * columns + 2 + k] = jx[r * {{LengthX}} + k];
                             for (int k = 0; k < {{LengthY}}; k++) jacobian[r * columns + 2 + {{LengthX}} + k] = jy[r * {{LengthY}} + k];
+                        }
+                        // The one-matrix overload writes the same entries, to the bit.
+                        $T[] matrix = new $T[jacobian.Length];
+                        JJacobian(p[0], p[1], {{x}}, {{y}}, {{constants}}, o2, matrix);
+                        for (int k = 0; k < matrix.Length; k++)
+                        {
+                            if (BitConverter.DoubleToInt64Bits(matrix[k]) != BitConverter.DoubleToInt64Bits(jacobian[k]))
+                                throw new InvalidOperationException($"the one-matrix NameJacobian's entry {k} is {matrix[k]:R}, the per-parameter one's {jacobian[k]:R}");
                         }
                     }
                 """;

@@ -951,7 +951,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Runs <c>Residuals</c> and writes the Jacobian of <c>r</c>, row-major: <c>jamplitude[r]</c> = dr[r]/damplitude, <c>jrate[r]</c> = dr[r]/drate. With no more outputs than inputs it runs reverse mode, the forward sweep once and a reverse sweep per row; otherwise forward mode, one tangent per column.</summary>
+        /// <summary>Runs <c>Residuals</c> and writes the Jacobian of <c>r</c>, row-major: <c>jamplitude[r]</c> = dr[r]/damplitude, <c>jrate[r]</c> = dr[r]/drate. With no more outputs than inputs it runs reverse mode, the forward sweep once and then reverse sweeps from it, two rows at a time where it can; otherwise forward mode, one tangent per column.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
         public static void ResidualsJacobian(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, global::System.Span<double> jrate)
         {
@@ -964,7 +964,7 @@ namespace Samples
                 double[]? pooledSeed = rows <= 16 ? null : global::AutoGrad.Differentiation.BufferPool<double>.Rent(2 * rows);
                 global::System.Span<double> seed_1 = pooledSeed is null ? stackalloc double[2 * rows] : pooledSeed;
                 seed_1.Clear(); // stackalloc is not zeroed under [SkipLocalsInit]
-                __ResidualsJacobianRows(amplitude, rate, t, y, r, jamplitude, jrate, seed_1.Slice(0, rows), seed_1.Slice(rows, rows));
+                __ResidualsJacobianRows(amplitude, rate, t, y, r, jamplitude, 1, 0, jrate, 1, 0, seed_1.Slice(0, rows), seed_1.Slice(rows, rows));
                 if (pooledSeed is not null) global::AutoGrad.Differentiation.BufferPool<double>.Return(pooledSeed);
             }
             else
@@ -984,8 +984,40 @@ namespace Samples
             }
         }
 
+        /// <summary>Runs <c>Residuals</c> and writes the Jacobian of <c>r</c>, as one row-major matrix whose columns are those of amplitude, rate in order: <c>jacobian[r * n + c]</c>, n = 1 + 1. With no more outputs than inputs it runs reverse mode, the forward sweep once and then reverse sweeps from it, two rows at a time where it can; otherwise forward mode, one tangent per column.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
-        private static void __ResidualsJacobianRows(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, global::System.Span<double> jrate, global::System.Span<double> dr, global::System.Span<double> tdr)
+        public static void ResidualsJacobian(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jacobian)
+        {
+            int rows = r.Length;
+            int inputs = 1 + 1;
+            global::AutoGrad.Differentiation.GradientChecks.SameLength(rows * inputs, jacobian.Length, "jacobian");
+            if (rows <= inputs || inputs == 0)
+            {
+                double[]? pooledSeed = rows <= 16 ? null : global::AutoGrad.Differentiation.BufferPool<double>.Rent(2 * rows);
+                global::System.Span<double> seed_1 = pooledSeed is null ? stackalloc double[2 * rows] : pooledSeed;
+                seed_1.Clear(); // stackalloc is not zeroed under [SkipLocalsInit]
+                __ResidualsJacobianRows(amplitude, rate, t, y, r, jacobian, inputs, 0, jacobian, inputs, 1, seed_1.Slice(0, rows), seed_1.Slice(rows, rows));
+                if (pooledSeed is not null) global::AutoGrad.Differentiation.BufferPool<double>.Return(pooledSeed);
+            }
+            else
+            {
+                double[] outputTangent = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
+                double tamplitude = 0.0;
+                double trate = 0.0;
+                tamplitude = 1.0;
+                ResidualsTangent(amplitude, rate, t, y, r, tamplitude, trate, outputTangent);
+                tamplitude = 0.0;
+                for (int row = 0; row < rows; row++) jacobian[row * inputs] = outputTangent[row];
+                trate = 1.0;
+                ResidualsTangent(amplitude, rate, t, y, r, tamplitude, trate, outputTangent);
+                trate = 0.0;
+                for (int row = 0; row < rows; row++) jacobian[row * inputs + 1] = outputTangent[row];
+                global::AutoGrad.Differentiation.BufferPool<double>.Return(outputTangent);
+            }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+        private static void __ResidualsJacobianRows(double amplitude, double rate, double[] t, double[] y, global::System.Span<double> r, global::System.Span<double> jamplitude, int jamplitudeStride, int jamplitudeOffset, global::System.Span<double> jrate, int jrateStride, int jrateOffset, global::System.Span<double> dr, global::System.Span<double> tdr)
         {
             int i = 0;
             // Forward sweep: the method as written, saving what the reverse sweeps need.
@@ -1000,11 +1032,11 @@ namespace Samples
             for (int pairsLeft = r.Length / 2; pairsLeft > 0; pairsLeft--)
             {
                 dr[pairsLeft * 2 - 1 - 1] = 1.0;
-                ref double damplitude = ref jamplitude[pairsLeft * 2 - 1 - 1];
-                ref double drate = ref jrate[pairsLeft * 2 - 1 - 1];
+                ref double damplitude = ref jamplitude[(pairsLeft * 2 - 1 - 1) * jamplitudeStride + jamplitudeOffset];
+                ref double drate = ref jrate[(pairsLeft * 2 - 1 - 1) * jrateStride + jrateOffset];
                 tdr[pairsLeft * 2 - 1] = 1.0;
-                ref double tdamplitude = ref jamplitude[pairsLeft * 2 - 1];
-                ref double tdrate = ref jrate[pairsLeft * 2 - 1];
+                ref double tdamplitude = ref jamplitude[(pairsLeft * 2 - 1) * jamplitudeStride + jamplitudeOffset];
+                ref double tdrate = ref jrate[(pairsLeft * 2 - 1) * jrateStride + jrateOffset];
                 i = finalI;
                 tdamplitude = 0.0;
                 damplitude = 0.0;
@@ -1048,8 +1080,8 @@ namespace Samples
             for (int oddRow = r.Length % 2; oddRow > 0; oddRow--)
             {
                 dr[r.Length - 1] = 1.0;
-                ref double damplitude = ref jamplitude[r.Length - 1];
-                ref double drate = ref jrate[r.Length - 1];
+                ref double damplitude = ref jamplitude[(r.Length - 1) * jamplitudeStride + jamplitudeOffset];
+                ref double drate = ref jrate[(r.Length - 1) * jrateStride + jrateOffset];
                 i = finalI;
                 damplitude = 0.0;
                 drate = 0.0;

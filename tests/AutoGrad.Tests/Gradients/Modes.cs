@@ -207,6 +207,15 @@ public class Modes
         var expectedOutput = new double[outputs];
         M.Mixing(x, 1.3, w, expectedOutput);
         Assert.Equal(expectedOutput, output);
+
+        // The one-matrix layout: each row's columns are x's, then scale's.
+        var matrix = Enumerable.Repeat(7.0, outputs * (x.Length + 1)).ToArray();
+        M.MixingJacobian(x, 1.3, w, new double[outputs], matrix);
+        for (var r = 0; r < outputs; r++)
+        {
+            Assert.Equal(jx.AsSpan(r * x.Length, x.Length).ToArray(), matrix.AsSpan(r * (x.Length + 1), x.Length).ToArray());
+            Assert.Equal(jscale[r], matrix[r * (x.Length + 1) + x.Length]);
+        }
     }
 
     // Each row path against central differences and against one pullback per row; whether the rows share one
@@ -247,6 +256,17 @@ public class Modes
         else M.InPlaceJacobian(x, output, jx);
 
         Assert.Equal(oneForwardSweep, typeof(M).GetMethod("__" + method + "JacobianRows", BindingFlags.NonPublic | BindingFlags.Static) is not null);
+        if (method != nameof(M.InPlace)) // with two differentiable parameters: the one-matrix layout holds the same entries
+        {
+            var matrix = Enumerable.Repeat(7.0, rows * (x.Length + 1)).ToArray();
+            if (method == nameof(M.Projection)) M.ProjectionJacobian(x, scale, new double[rows], matrix);
+            else M.RecurrenceJacobian(x, scale, new double[rows], matrix);
+            for (var r = 0; r < rows; r++)
+            {
+                Assert.Equal(jx.AsSpan(r * x.Length, x.Length).ToArray(), matrix.AsSpan(r * (x.Length + 1), x.Length).ToArray());
+                Assert.Equal(jscale[r], matrix[r * (x.Length + 1) + x.Length]);
+            }
+        }
         double[] point = [.. x, scale];
         Assert.Equal(Run(point), output);
         for (var r = 0; r < rows; r++)
@@ -274,6 +294,8 @@ public class Modes
         Assert.Equal("hx", error.ParamName);
         error = Assert.Throws<ArgumentException>(() => M.MixingJacobian(new double[4], 1, [1.0], new double[3], new double[11], new double[3]));
         Assert.Equal("jx", error.ParamName);
+        error = Assert.Throws<ArgumentException>(() => M.MixingJacobian(new double[4], 1, [1.0], new double[3], new double[14]));
+        Assert.Equal("jacobian", error.ParamName);
     }
 
     private static void Check(Func<double[], double> f, GradientOf gradient, TangentOf tangent, HessianVectorOf hessianVector, params double[][] points)

@@ -209,7 +209,7 @@ internal static class ModeBuilder
         var jacobians = model.Parameters.Where(p => p.Differentiable).Select(p => Named(names, "j", p)).ToEquatableArray();
         var directions = model.Parameters.Where(p => p.Differentiable).Select(p => names.Named("t" + p.Name)).ToEquatableArray();
         var local = new JacobianNames(names.Named("rows"), names.Named("inputs"), names.Named("row"), names.Named("column"),
-            names.Named("seed"), names.Named("outputTangent"), directions, names.Named("pooledSeed"));
+            names.Named("seed"), names.Named("outputTangent"), directions, names.Named("pooledSeed"), names.Named("jacobian"));
         return new JacobianProgram(jacobians, new GradientParameter(output.Name, output), local, failure);
     }
 }
