@@ -138,10 +138,21 @@ internal sealed partial class ReverseModeTransform
 
     /// <summary>
     /// Calls the callee's pullback (generated for a [Differentiable] callee, the user's rule
-    /// otherwise) with fresh scalar adjoints, then propagates those into the arguments.
+    /// otherwise), or its reverse half after a split call (<see cref="ReversePlan.SplitCallOf"/>),
+    /// with fresh scalar adjoints, then propagates those into the arguments.
     /// </summary>
-    private void BackpropagateCall(Call call, Expr adjoint, List<Code> output, ValueCache cache) =>
-        EmitPullback(call.Target, call.Arguments, new List<CallArgument> { new(adjoint, ByRef: false) }, output, cache);
+    private void BackpropagateCall(Call call, Expr adjoint, List<Code> output, ValueCache cache)
+    {
+        var seeds = new List<CallArgument> { new(adjoint, ByRef: false) };
+        if (!_plan.IsSplitCall(call))
+        {
+            EmitPullback(call.Target, call.Arguments, seeds, output, cache);
+            return;
+        }
+        _recordPassedToCallees = true;
+        seeds.Insert(0, new CallArgument(new RecordValue(_record), ByRef: false));
+        EmitPullback(call.Target with { Pullback = GeneratedNames.Reverse(call.Target.Method) }, call.Arguments, seeds, output, cache);
+    }
 
     /// <summary>The reverse of a call statement: its pullback gets the adjoints of the outputs it wrote.</summary>
     private void BackpropagateInvoke(Invoke invoke, List<Code> output)

@@ -16,7 +16,9 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Assign assign:
-                    if (_plan.NeedsSave(assign, depth) && !sweep.Plain)
+                    var saves = _plan.NeedsSave(assign, depth) && !sweep.Plain;
+                    var value = WithSplitCall(assign, assign.Value, saves, output);
+                    if (saves)
                     {
                         var type = _variables[assign.Target].Type;
                         var current = new VarRef(type, assign.Target);
@@ -24,7 +26,7 @@ internal sealed partial class ReverseModeTransform
                             ? new Set(Slot(assign, "saved" + Capitalize(assign.Target), type), current)
                             : new Push(Stack(type, sweep), current));
                     }
-                    output.Add(new Set(assign.Target, assign.Value));
+                    output.Add(new Set(assign.Target, value));
                     break;
                 case Increment increment:
                     output.Add(new Step(increment.Target, increment.Delta));
@@ -33,13 +35,15 @@ internal sealed partial class ReverseModeTransform
                     // A replay recomputes the iteration's local values only; its other stores were saved by the forward sweep.
                     if (sweep.Replaying && _plan.SavesOnMainStack(store)) break;
                     var element = new ElementRead(store.Array.Element, store.Array, store.Index);
-                    if (_plan.IsNeeded(store.Array.Code) && (!sweep.Plain || _plan.SavesOnMainStack(store)) && !(sweep.Replaying && _plan.IsDeadReplaySave(store)))
+                    var savesElement = _plan.IsNeeded(store.Array.Code) && (!sweep.Plain || _plan.SavesOnMainStack(store)) && !(sweep.Replaying && _plan.IsDeadReplaySave(store));
+                    var stored = WithSplitCall(store, store.Value, savesElement, output);
+                    if (savesElement)
                     {
                         output.Add(depth == 0
                             ? new Set(Slot(store, "saved" + Capitalize(store.Array.Code) + "Element", store.Array.Element), element)
                             : new Push(Stack(store.Array.Element, sweep), element));
                     }
-                    output.Add(new SetElement(element, store.Value));
+                    output.Add(new SetElement(element, stored));
                     break;
                 case Allocate allocate:
                     output.Add(new RentBuffer(allocate.Element, allocate.Name, allocate.Length));
@@ -72,6 +76,33 @@ internal sealed partial class ReverseModeTransform
         }
         return output;
     }
+
+    /// <summary>
+    /// The value a statement stores, its call to a callee's split forward half in place of the call as
+    /// written (<see cref="ReversePlan.SplitCallOf"/>). Before a save that call runs first, into a
+    /// temporary: the reverse sweep restores the saved value before it calls the callee's reverse half,
+    /// so what the callee saves must lie under it on the record.
+    /// </summary>
+    private Expr WithSplitCall(Stmt statement, Expr value, bool saves, List<Code> output)
+    {
+        if (_plan.SplitCallOf(statement) is not { } call) return value;
+        _recordPassedToCallees = true;
+        Expr forward = call with
+        {
+            Target = call.Target with { Method = GeneratedNames.Forward(call.Target.Method) },
+            Arguments = call.Arguments.Append(new Argument(new RecordValue(_record), null)).ToEquatableArray(),
+        };
+        if (saves)
+        {
+            var result = _names.Numbered("called");
+            output.Add(new Declare(call.Type, result, forward));
+            forward = new VarRef(call.Type, result);
+        }
+        return Replace(value, call, forward);
+    }
+
+    private static Expr Replace(Expr e, Expr node, Expr replacement) =>
+        ReferenceEquals(e, node) ? replacement : IrWalker.MapChildren(e, child => Replace(child, node, replacement));
 
     private List<Code> ForwardIf(If branch, int depth, Sweep sweep)
     {

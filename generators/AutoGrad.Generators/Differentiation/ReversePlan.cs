@@ -20,8 +20,8 @@ internal enum OutputAdjoint
 /// fixed order in the constructor, each reading only the facts found before it: last writes,
 /// rewritten outputs, counted loops, replayed loops, how output adjoints are held, the values the
 /// reverse sweep reads (needed), the loop values it recomputes instead (after which needed values
-/// are found again), the variables saved once around a loop, the loop the combined core fuses, and
-/// the calls the other derivative modes differentiate.
+/// are found again), the variables saved once around a loop, the loop the combined core fuses, the
+/// calls made to callees' split halves, and the calls the other derivative modes differentiate.
 /// Nothing changes after the constructor: the builders (the combined core, the split halves) only
 /// query it. Where the combined core and the split halves differ the plan says so: only the core
 /// fuses <see cref="Fused"/>, only it reads a variable's result from its last write
@@ -59,6 +59,7 @@ internal sealed partial class ReversePlan
         FindLoopSaves(method.Body);
         Fused = FindFusableLoop();
         if (Fused is not null) _fusedIteration.UnionWith(IterationAssignments(Fused));
+        FindSplitCalls();
         CallsWithDerivatives = FindCallsWithDerivatives(method.Body, activity);
     }
 

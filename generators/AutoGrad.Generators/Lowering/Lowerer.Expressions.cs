@@ -492,7 +492,8 @@ internal sealed partial class Lowerer
             Kind: isDifferentiable ? CallKind.Differentiable : CallKind.None,
             Pullback: isDifferentiable ? GeneratedNames.Pullback(qualifiedType + "." + callee.Name) : null,
             Tangent: isDifferentiable && Symbols.HasTangent(callee.OriginalDefinition) ? GeneratedNames.Tangent(qualifiedType + "." + callee.Name) : null,
-            PullbackTangent: isDifferentiable && Symbols.HasPullbackTangent(callee.OriginalDefinition) ? GeneratedNames.PullbackTangent(qualifiedType + "." + callee.Name) : null);
+            PullbackTangent: isDifferentiable && Symbols.HasPullbackTangent(callee.OriginalDefinition) ? GeneratedNames.PullbackTangent(qualifiedType + "." + callee.Name) : null,
+            Checkpoints: isDifferentiable && Symbols.Checkpoints(callee.OriginalDefinition));
 
         var site = _callSites.Count;
         _callSites.Add(new CallSite(site, LocationInfo.From(invocation)));

@@ -158,6 +158,8 @@ public enum CallKind { Differentiable, Rule, None }
 /// pullback recomputes its forward sweep, so it never reads the outputs it is handed.
 /// <see cref="Tangent"/> names the callee's NameTangent when it opts into forward mode,
 /// <see cref="PullbackTangent"/> its NamePullbackTangent when it opts into Hessian-vector products.
+/// <see cref="Checkpoints"/>: the callee opts into checkpointing, which only its pullback does (its
+/// NameForward saves every iteration).
 /// </summary>
 public sealed record CallTarget(
     string Method,
@@ -168,7 +170,8 @@ public sealed record CallTarget(
     string? Pullback,
     bool PullbackReadsOutputs = false,
     string? Tangent = null,
-    string? PullbackTangent = null)
+    string? PullbackTangent = null,
+    bool Checkpoints = false)
 {
     /// <summary>The floating type of the callee's values.</summary>
     public ScalarType Element() => Parameters.FirstOrDefault(p => p.Element.IsReal())?.Element ?? ScalarType.Double;

@@ -97,6 +97,18 @@ internal static class Symbols
         return (ModesOf(method) & DerivativeModes.HessianVector) != 0;
     }
 
+    /// <summary>Whether a [Differentiable] method checkpoints its loops (a positive <c>CheckpointSnapshots</c>), in this compilation or a referenced one.</summary>
+    public static bool Checkpoints(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != DifferentiableAttribute) continue;
+            foreach (var argument in attribute.NamedArguments)
+                if (argument.Key == "CheckpointSnapshots" && argument.Value.Value is int snapshots) return snapshots > 0;
+        }
+        return false;
+    }
+
     private static DerivativeModes ModesOf(IMethodSymbol method)
     {
         foreach (var attribute in method.GetAttributes())

@@ -36,8 +36,9 @@ namespace Samples
             var intStack = record.Ints;
             y = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
             global::Samples.Calls.SmoothForward(x, a, y, record);
+            double called1 = global::Samples.Calls.NormForward(y, a, record);
             doubleStack.Push(s);
-            s = global::Samples.Calls.Norm(y, a);
+            s = called1;
             k = 0;
             doubleStack.Push(s);
             iterations = 0;
@@ -97,7 +98,7 @@ namespace Samples
             double g3 = ds;
             ds = 0.0;
             double dw_2 = 0.0;
-            global::Samples.Calls.NormPullback(y, a, g3, dy, ref dw_2);
+            global::Samples.Calls.NormReverse(y, a, record, g3, dy, ref dw_2);
             da += dw_2;
             double da_1 = 0.0;
             global::Samples.Calls.SmoothReverse(x, a, y, record, dy, dx, ref da_1);
@@ -176,7 +177,7 @@ namespace Samples
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             y = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
             global::Samples.Calls.SmoothForward(x, a, y, record);
-            s = global::Samples.Calls.Norm(y, a);
+            s = global::Samples.Calls.NormForward(y, a, record);
             k = 0;
             doubleStack.Push(s);
             iterations = 0;
@@ -215,7 +216,7 @@ namespace Samples
             double g3 = ds;
             ds = 0.0;
             double dw_2 = 0.0;
-            global::Samples.Calls.NormPullback(y, a, g3, dy, ref dw_2);
+            global::Samples.Calls.NormReverse(y, a, record, g3, dy, ref dw_2);
             da += dw_2;
             double da_1 = 0.0;
             global::Samples.Calls.SmoothReverse(x, a, y, record, dy, dx, ref da_1);

@@ -47,7 +47,7 @@ partial class Windows
             start_3 = j * d;
             start_4 = start_3 + 1;
             length = d - 1;
-            s = s + global::Windows.SquaredNorm(((global::System.Span<double>)t).Slice(start_4, length)) * t[start_3];
+            s = s + global::Windows.SquaredNormForward(((global::System.Span<double>)t).Slice(start_4, length), record) * t[start_3];
             j++;
         }
         result = s;
@@ -98,7 +98,7 @@ partial class Windows
             length = d - 1;
             // s = s + global::Windows.SquaredNorm(((global::System.Span<double>)t).Slice(start_4, length)) * t[start_3]
             double g1 = ds * t[start_3];
-            global::Windows.SquaredNormPullback(((global::System.Span<double>)t).Slice(start_4, length), g1, ((global::System.Span<double>)dt).Slice(start_4, length));
+            global::Windows.SquaredNormReverse(((global::System.Span<double>)t).Slice(start_4, length), record, g1, ((global::System.Span<double>)dt).Slice(start_4, length));
             double t1 = global::Windows.SquaredNorm(((global::System.Span<double>)t).Slice(start_4, length));
             dt[start_3] += ds * t1;
             global::Windows.SinIntoReverse(((global::System.ReadOnlySpan<double>)q).Slice(start, d), ((global::System.Span<double>)t).Slice(start_2, d), record, ((global::System.Span<double>)dt).Slice(start_2, d), ((global::System.Span<double>)dq).Slice(start, d));
@@ -141,7 +141,7 @@ partial class Windows
             start_3 = j * d;
             start_4 = start_3 + 1;
             length = d - 1;
-            s = s + global::Windows.SquaredNorm(((global::System.Span<double>)t).Slice(start_4, length)) * t[start_3];
+            s = s + global::Windows.SquaredNormForward(((global::System.Span<double>)t).Slice(start_4, length), record) * t[start_3];
             j++;
         }
         result = s;
@@ -162,7 +162,7 @@ partial class Windows
             length = d - 1;
             // s = s + global::Windows.SquaredNorm(((global::System.Span<double>)t).Slice(start_4, length)) * t[start_3]
             double g1 = ds * t[start_3];
-            global::Windows.SquaredNormPullback(((global::System.Span<double>)t).Slice(start_4, length), g1, ((global::System.Span<double>)dt).Slice(start_4, length));
+            global::Windows.SquaredNormReverse(((global::System.Span<double>)t).Slice(start_4, length), record, g1, ((global::System.Span<double>)dt).Slice(start_4, length));
             double t1 = global::Windows.SquaredNorm(((global::System.Span<double>)t).Slice(start_4, length));
             dt[start_3] += ds * t1;
             global::Windows.SinIntoReverse(((global::System.ReadOnlySpan<double>)q).Slice(start, d), ((global::System.Span<double>)t).Slice(start_2, d), record, ((global::System.Span<double>)dt).Slice(start_2, d), ((global::System.Span<double>)dq).Slice(start, d));

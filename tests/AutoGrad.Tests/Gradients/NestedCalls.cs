@@ -83,6 +83,32 @@ public class NestedCalls
             RandomPoint(5, n + 1), RandomPoint(6, n + 1));
     }
 
+    [Fact]
+    public void CallsSplitIntoForwardAndReverseHalves()
+    {
+        const int n = 4;
+        GradientCheck.Verify(
+            p => N.CompoundsLogSumExp(p[..n], p[n]),
+            (p, g) => N.CompoundsLogSumExpGradient(p[..n], p[n], g.AsSpan(0, n), out g[n]),
+            (p, s, g) => N.CompoundsLogSumExpPullback(p[..n], p[n], s, g.AsSpan(0, n), ref g[n]),
+            [0.3, -0.2, 0.5, 0.1, 0.6], [-0.4, 0.2, 0.3, -0.1, 0.9]);
+
+        // The caller's own halves nest the callee's in one record and leave it empty.
+        double[] x = [0.3, -0.2, 0.5, 0.1];
+        var expected = new double[n];
+        double expectedRate = 0;
+        N.CompoundsLogSumExpPullback(x, 0.6, 1.5, expected, ref expectedRate);
+        var record = new AutoGrad.Differentiation.ForwardRecord();
+        double value = N.CompoundsLogSumExpForward(x, 0.6, record);
+        var dx = new double[n];
+        double rate = 0;
+        N.CompoundsLogSumExpReverse(x, 0.6, record, 1.5, dx, ref rate);
+        Assert.Equal(N.CompoundsLogSumExp(x, 0.6), value);
+        Assert.Equal(expected, dx);
+        Assert.Equal(expectedRate, rate);
+        Assert.True(record.IsEmpty);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(6)]

@@ -25,6 +25,35 @@ public static partial class NestedCallFunctions
         return Level2(inner) + inner;
     }
 
+    /// <summary>log Σ exp v, shifted by the maximum: its forward half saves the running maximum on the record.</summary>
+    [Differentiable]
+    public static double LogSumExp(double[] v)
+    {
+        double max = v[0];
+        for (int i = 1; i < v.Length; i++) max = Math.Max(max, v[i]);
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++) sum += Math.Exp(v[i] - max);
+        return Math.Log(sum) + max;
+    }
+
+    /// <summary>
+    /// Calls <see cref="LogSumExp"/> in a loop, on a buffer each iteration rewrites, in a statement that
+    /// overwrites a value its own derivative reads: the callee's forward half and the caller's saves share
+    /// one record, and the reverse sweep must take them back in the opposite order.
+    /// </summary>
+    [Differentiable]
+    public static double CompoundsLogSumExp(double[] x, double rate)
+    {
+        double[] scaled = new double[x.Length];
+        double m = 1;
+        for (int step = 0; step < 3; step++)
+        {
+            for (int i = 0; i < x.Length; i++) scaled[i] = x[i] * m;
+            m = m * rate + LogSumExp(scaled) * m;
+        }
+        return m;
+    }
+
     [Differentiable]
     public static double PassesArrays(double[] x, double[] y) => MathHelpers.SumOfSquares(x) * MathHelpers.DotSpan(x, y);
 
