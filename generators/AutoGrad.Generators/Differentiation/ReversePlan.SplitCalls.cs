@@ -16,8 +16,10 @@ internal sealed partial class ReversePlan
     /// a conditional, no argument of another call), in an active statement that the forward sweep
     /// records (not in a replayed, checkpointed or fused loop, nor after the fused loop, whose
     /// statements are reversed before they run). Not in methods with Hessian-vector products, which
-    /// differentiate the pullback calls of the reverse sweep, nor to callees that checkpoint, whose
-    /// NameForward would save every iteration their checkpoints avoid saving.
+    /// differentiate the pullback calls of the reverse sweep, nor in methods with Jacobians, whose row
+    /// path runs the reverse sweep once per row after one forward sweep (a callee's reverse half takes
+    /// its saves off the record), nor to callees that checkpoint, whose NameForward would save every
+    /// iteration their checkpoints avoid saving.
     /// </summary>
     private readonly Dictionary<Stmt, Call> _splitCalls = new(ReferenceComparer<Stmt>.Instance);
 
@@ -31,7 +33,7 @@ internal sealed partial class ReversePlan
 
     private void FindSplitCalls()
     {
-        if (_method.Modes.HasFlag(DerivativeModes.HessianVector)) return;
+        if ((_method.Modes & (DerivativeModes.HessianVector | DerivativeModes.Jacobian)) != 0) return;
         var statements = _method.Body.Statements;
         FindSplitCalls(statements.Take(Fused?.Index ?? statements.Count));
     }
