@@ -50,8 +50,10 @@ internal sealed partial class ReverseModeTransform
         var rows = new LengthOf(new ArraySource(output.Name, element, ArrayKind.Output));
         var mark = _names.Named("mark");
         var usesRecord = _stacks.Count > 0;
-        // The adjoints' part of a sweep, from zero: each adjoint's first contribution assigns.
-        var adjointSweep = zeroed.Select(a => (Code)new Set(a.Key, Number(a.Value, 0))).Concat(_outputAdjointSetup).Concat(sweep).ToList();
+        // The adjoints' part of a sweep, from zero: each adjoint's first contribution assigns. The adjoint
+        // arrays (of the output, of local buffers) are declared in it, where the paired sweep's twins are.
+        var adjointArrays = _bufferAdjoints.Select(a => (Code)new DeclareBuffer(a.Element, a.Name)).Concat(_outputAdjointSetup).ToList();
+        var adjointSweep = zeroed.Select(a => (Code)new Set(a.Key, Number(a.Value, 0))).Concat(adjointArrays).Concat(sweep).ToList();
 
         // A row's start: the seed's unit vector and the gradients named after the row's entries of the
         // Jacobians, which the sweep accumulates into.
@@ -111,8 +113,7 @@ internal sealed partial class ReverseModeTransform
             rowLoops.Add(new Repeat(counter, rows, Rows(RowStart(row, seedName, gradients), adjointSweep, (row, seedName))));
         }
 
-        // The output adjoints' copies are declared and rented in each sweep.
-        var body = Declarations(withAdjoints: true).Where(c => !_outputAdjointSetup.Contains(c)).ToList();
+        var body = Declarations(withAdjoints: true).Where(c => !adjointArrays.Contains(c)).ToList();
         body.AddRange(_slotDeclarations);
         if (usesRecord) body.Add(new RentRecord(_record));
         body.AddRange(StackAliases());

@@ -229,6 +229,7 @@ public class Modes
     [InlineData(nameof(M.Recurrence), 0.9, 3, true)]
     [InlineData(nameof(M.Recurrence), 0.9, 5, true)]
     [InlineData(nameof(M.InPlace), 0.9, 4, false)]
+    [InlineData(nameof(M.Buffered), 0.9, 3, false)] // its reverse sweep restores the buffer's elements
     public void JacobianRowsMatchFiniteDifferencesAndPullbacks(string method, double angle, int rows, bool oneForwardSweep)
     {
         double[] x = [0.3, -0.8, angle, 1.2, 0.4];
@@ -241,6 +242,7 @@ public class Modes
             var o = new double[rows];
             if (method == nameof(M.Projection)) M.Projection(p[..^1], p[^1], o);
             else if (method == nameof(M.Recurrence)) M.Recurrence(p[..^1], p[^1], o);
+            else if (method == nameof(M.Buffered)) M.Buffered(p[..^1], p[^1], o);
             else M.InPlace(p[..^1], o);
             return o;
         }
@@ -249,10 +251,12 @@ public class Modes
             var o = new double[rows];
             if (method == nameof(M.Projection)) M.ProjectionPullback(x, scale, o, seed, dx, ref dscale);
             else if (method == nameof(M.Recurrence)) M.RecurrencePullback(x, scale, o, seed, dx, ref dscale);
+            else if (method == nameof(M.Buffered)) M.BufferedPullback(x, scale, o, seed, dx, ref dscale);
             else M.InPlacePullback(x, o, seed, dx);
         }
         if (method == nameof(M.Projection)) M.ProjectionJacobian(x, scale, output, jx, jscale);
         else if (method == nameof(M.Recurrence)) M.RecurrenceJacobian(x, scale, output, jx, jscale);
+        else if (method == nameof(M.Buffered)) M.BufferedJacobian(x, scale, output, jx, jscale);
         else M.InPlaceJacobian(x, output, jx);
 
         Assert.Equal(oneForwardSweep, typeof(M).GetMethod("__" + method + "JacobianRows", BindingFlags.NonPublic | BindingFlags.Static) is not null);
@@ -260,7 +264,8 @@ public class Modes
         {
             var matrix = Enumerable.Repeat(7.0, rows * (x.Length + 1)).ToArray();
             if (method == nameof(M.Projection)) M.ProjectionJacobian(x, scale, new double[rows], matrix);
-            else M.RecurrenceJacobian(x, scale, new double[rows], matrix);
+            else if (method == nameof(M.Recurrence)) M.RecurrenceJacobian(x, scale, new double[rows], matrix);
+            else M.BufferedJacobian(x, scale, new double[rows], matrix);
             for (var r = 0; r < rows; r++)
             {
                 Assert.Equal(jx.AsSpan(r * x.Length, x.Length).ToArray(), matrix.AsSpan(r * (x.Length + 1), x.Length).ToArray());

@@ -198,4 +198,17 @@ public static partial class ModeFunctions
         for (int i = 1; i < x.Length; i++) t[i] = Math.Tanh(t[i] + t[i - 1]);
         for (int k = 0; k < output.Length; k++) output[k] = t[x.Length - 1 - k] * x[k];
     }
+
+    /// <summary>
+    /// A local buffer written once. Today its reverse sweep restores the elements the forward sweep saved
+    /// (their zeros), so the rows run one pullback each; once that save goes, the rows share a forward
+    /// sweep and the test's expected path must change with it.
+    /// </summary>
+    [Differentiable(Modes = DerivativeModes.Jacobian)]
+    public static void Buffered(double[] x, double scale, Span<double> output)
+    {
+        double[] squares = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) squares[i] = x[i] * x[i] * scale;
+        for (int k = 0; k < output.Length; k++) output[k] = Math.Sin(squares[k]) + squares[k + 1] * squares[0];
+    }
 }
