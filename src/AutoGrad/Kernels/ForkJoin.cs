@@ -140,20 +140,28 @@ internal sealed class ForkJoin
         }
     }
 
-    /// <summary>Polls for the blocks the workers still run, then blocks on the done event if they take long (a worker kept off its core).</summary>
+    /// <summary>
+    /// Polls for the blocks the workers still run, then blocks on the done event if they take long (a worker kept
+    /// off its core). Only the count says the blocks are done: the event may have been set by the last job's last
+    /// worker after that job's caller had seen its count and returned, so a set event is cleared and the count
+    /// read again before each wait (a block finished after the clear sets it again).
+    /// </summary>
     private void WaitForBlocks(int blockCount)
     {
-        if (Volatile.Read(ref _completedBlocks) == blockCount) return;
         long deadline = Stopwatch.GetTimestamp() + CallerSpinMicroseconds * Stopwatch.Frequency / 1_000_000;
         var spinner = new SpinWait();
         while (Volatile.Read(ref _completedBlocks) != blockCount)
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
+                _done.Reset();
+                if (Volatile.Read(ref _completedBlocks) == blockCount) return;
                 _done.Wait();
-                return;
             }
-            spinner.SpinOnce(sleep1Threshold: -1);
+            else
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
         }
     }
 

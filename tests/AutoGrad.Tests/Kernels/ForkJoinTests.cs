@@ -86,6 +86,46 @@ public class ForkJoinTests
         }
     }
 
+    [Fact]
+    public void A_done_signal_left_over_from_the_last_job_does_not_end_the_wait()
+    {
+        // The last job's last worker signals "done" after incrementing the count, so its caller may have returned
+        // before the signal: the next caller, blocking after its spin, must not take that signal for its own.
+        // Here the caller's block raises the signal itself while a worker's block is still running (3 ms, past
+        // the caller's spin); TryRun must not return before the worker's block has finished.
+        var pool = ForkJoin.Shared;
+        if (pool is null) return;
+        var done = (ManualResetEventSlim)typeof(ForkJoin).GetField("_done", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(pool)!;
+        int workerBlocks = 0;
+        for (int run = 0; run < 200 && workerBlocks < 20; run++)
+        {
+            var job = new StaleSignalJob(Environment.CurrentManagedThreadId, done);
+            RunWhenFree(pool, job, 2);
+            Assert.Equal(job.WorkerBlocksStarted, Volatile.Read(ref job.WorkerBlocksFinished));
+            workerBlocks += job.WorkerBlocksStarted;
+        }
+        Assert.True(workerBlocks > 0, "no worker ever took a block");
+    }
+
+    private sealed class StaleSignalJob(int caller, ManualResetEventSlim done) : IBlockJob
+    {
+        public int WorkerBlocksStarted;
+        public int WorkerBlocksFinished;
+
+        public void RunBlock(int block)
+        {
+            if (Environment.CurrentManagedThreadId == caller)
+            {
+                done.Set();
+                Thread.Sleep(1); // time for a worker to claim the other block
+                return;
+            }
+            Interlocked.Increment(ref WorkerBlocksStarted);
+            Thread.Sleep(3);
+            Interlocked.Increment(ref WorkerBlocksFinished);
+        }
+    }
+
     /// <summary>Retries while other tests' matrix products hold the shared workers.</summary>
     private static void RunWhenFree(ForkJoin pool, IBlockJob job, int blockCount)
     {
