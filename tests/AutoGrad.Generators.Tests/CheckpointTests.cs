@@ -156,16 +156,23 @@ public class CheckpointTests
         var buffer = new double[array.Length + 1];
         // Compiled (and tiered up) on this thread first, so the fresh thread's count holds only what the call keeps.
         gradient(scalar, array, n, buffer);
-        long bytes = 0;
-        var thread = new Thread(() =>
+        // The least of three fresh threads: the runtime now and then allocates a few kilobytes on a thread of its
+        // own accord (a tier-up or on-stack replacement of the long loop landing during the call), never less.
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            gradient(scalar, array, n, buffer);
-            bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        });
-        thread.Start();
-        thread.Join();
-        return bytes;
+            long bytes = 0;
+            var thread = new Thread(() =>
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                gradient(scalar, array, n, buffer);
+                bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            });
+            thread.Start();
+            thread.Join();
+            least = Math.Min(least, bytes);
+        }
+        return least;
     }
 
     [Theory]
