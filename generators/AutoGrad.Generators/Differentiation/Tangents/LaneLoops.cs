@@ -73,7 +73,7 @@ internal static class LaneLoops
         private readonly Dictionary<string, Expr> _offsets = new();
         private readonly List<(ArraySource Array, Expr Index)> _loads = new();
         private Dictionary<string, string> _lanes = new();
-        private HashSet<string> _sums = new();
+        private readonly Dictionary<string, (BinaryOp Op, Expr Term)> _sums = new();
         private string _index = "";
         private ScalarType _element;
         private int _width;
@@ -97,15 +97,17 @@ internal static class LaneLoops
 
             // What the loop reads after it (or before it, in an enclosing loop) must not come from its lanes.
             var loopReads = CountReads([loop])!;
-            _sums = new HashSet<string>(statements.Where(s => SumTerm(s, writes, loopReads) is not null).Select(Target));
-            if (_written.Any(name => !_sums.Contains(name) && ReadOutside(name, loopReads))) return null;
+            foreach (var statement in statements)
+                if (SumTerm(statement, writes, loopReads) is { } sum) _sums[Target(statement)] = sum;
+            if (_written.Any(name => !_sums.ContainsKey(name) && ReadOutside(name, loopReads))) return null;
 
             var body = new List<Code>();
             foreach (var statement in statements)
             {
-                if (statement is Declare or Set or Accumulate && _sums.Contains(Target(statement)))
+                // A sum variable has this one write in the loop, so its name finds its statement.
+                if (_sums.TryGetValue(Target(statement), out var sum))
                 {
-                    var (op, term) = SumTerm(statement, writes, loopReads)!.Value;
+                    var (op, term) = sum;
                     if (term.Type != _element || Lane(term) is not { } lanes) return null;
                     body.Add(new FoldLanes(Target(statement), op, lanes));
                 }
@@ -184,7 +186,7 @@ internal static class LaneLoops
                     _offsets[Target(statement)] = offset;
                     body.Add(statement);
                     return true;
-                case Declare or Set or Accumulate when Value(statement).Type == _element && !_sums.Contains(Target(statement)):
+                case Declare or Set or Accumulate when Value(statement).Type == _element && !_sums.ContainsKey(Target(statement)):
                     var target = Target(statement);
                     var value = statement is Accumulate ? new Binary(_element, BinaryOp.Add, new VarRef(_element, target), Value(statement)) : Value(statement);
                     if (Lane(value) is not { } lanes) return false;
