@@ -29,8 +29,36 @@ public sealed class Timer(double warmupSeconds = 0.25, double repeatSeconds = 0.
     /// <summary>Times a gradient call writing into <paramref name="gradient"/>.</summary>
     public Timing Measure(GradientCall call, double[] gradient) => Measure(new GradientCallWithBuffer(call, gradient));
 
+    /// <summary>
+    /// Times an objective and its gradient in alternating repeats, so a burst of load from another
+    /// process slows repeats of both rather than all of one: their ratio is then steadier.
+    /// </summary>
+    public (Timing Objective, Timing Gradient) MeasureInterleaved(Func<double> objective, GradientCall gradient, double[] buffer)
+    {
+        var first = new FunctionCall(objective);
+        var second = new GradientCallWithBuffer(gradient, buffer);
+        int firstCalls = WarmUp(first), secondCalls = WarmUp(second);
+        var firstSamples = new double[repeats];
+        var secondSamples = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            firstSamples[r] = TimeRepeat(first, firstCalls);
+            secondSamples[r] = TimeRepeat(second, secondCalls);
+        }
+        return (Summarise(firstSamples, firstCalls), Summarise(secondSamples, secondCalls));
+    }
+
     // Generic over a struct so the JIT specialises the loop: one delegate call per timed call.
     private Timing Measure<TCall>(TCall call) where TCall : struct, ICall
+    {
+        int calls = WarmUp(call);
+        var samples = new double[repeats];
+        for (int r = 0; r < repeats; r++) samples[r] = TimeRepeat(call, calls);
+        return Summarise(samples, calls);
+    }
+
+    // Returns how many calls one repeat needs to last about RepeatSeconds.
+    private int WarmUp<TCall>(TCall call) where TCall : struct, ICall
     {
         // Tier-1 code needs 30 calls and a background compile: keep calling for the warm-up time and
         // at least 50 calls, unless one call is so slow that 2 s pass first (its loops are then
@@ -43,19 +71,26 @@ public sealed class Timer(double warmupSeconds = 0.25, double repeatSeconds = 0.
             sink += call.Invoke();
             warm++;
         }
+        Sink += sink;
         double perCall = watch.Elapsed.TotalSeconds / warm;
-        int calls = (int)Math.Clamp(repeatSeconds / perCall, 1, int.MaxValue);
+        return (int)Math.Clamp(repeatSeconds / perCall, 1, int.MaxValue);
+    }
 
-        var samples = new double[repeats];
-        for (int r = 0; r < repeats; r++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            for (int c = 0; c < calls; c++) sink += call.Invoke();
-            samples[r] = Stopwatch.GetElapsedTime(start).TotalSeconds / calls;
-        }
-        Sink = sink;
+    // Seconds per call over one repeat of `calls` back-to-back calls.
+    private static double TimeRepeat<TCall>(TCall call, int calls) where TCall : struct, ICall
+    {
+        double sink = 0;
+        long start = Stopwatch.GetTimestamp();
+        for (int c = 0; c < calls; c++) sink += call.Invoke();
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds / calls;
+        Sink += sink;
+        return seconds;
+    }
+
+    private static Timing Summarise(double[] samples, int calls)
+    {
         Array.Sort(samples);
-        return new Timing(samples[repeats / 2], samples[0], samples[^1], calls);
+        return new Timing(samples[samples.Length / 2], samples[0], samples[^1], calls);
     }
 
     /// <summary>Bytes allocated on this thread per call, over <paramref name="calls"/> calls of an already warmed-up <paramref name="call"/>.</summary>
