@@ -84,7 +84,7 @@ internal sealed partial class ReverseModeTransform
                 for (var i = 0; i < math.Arguments.Count; i++)
                 {
                     if (!_activity.Depends(math.Arguments[i])) continue;
-                    var partial = DerivativeRules.Partial(math, a => Value(math.Arguments[a], output, cache), () => Value(math, output, cache), i);
+                    var partial = Known(DerivativeRules.Partial(math, a => Value(math.Arguments[a], output, cache), () => Value(math, output, cache), i), cache);
                     Backpropagate(math.Arguments[i], Mul(adjoint, partial), output, cache);
                 }
                 break;
@@ -177,7 +177,7 @@ internal sealed partial class ReverseModeTransform
             }
             seeds.Add(new CallArgument(new ArrayValue(seed), ByRef: false));
         }
-        var scope = new ValueCache(null);
+        var scope = StatementScope(invoke);
         if (_plan.UsesSplitSweeps(invoke))
         {
             _recordPassedToCallees = true;
@@ -243,6 +243,21 @@ internal sealed partial class ReverseModeTransform
         foreach (var (argument, scalarAdjoint) in scalarAdjoints)
             Backpropagate(argument, scalarAdjoint, output, cache);
     }
+
+    /// <summary>
+    /// The scope of one reversed statement, knowing the math calls whose values variables still hold
+    /// (<see cref="ReversePlan.ForwardValuesAt"/>), except in a split reverse half, which has only the variables the record carried.
+    /// </summary>
+    private ValueCache StatementScope(Stmt statement)
+    {
+        var scope = new ValueCache(null);
+        if (!_split)
+            foreach (var (value, variable) in _plan.ForwardValuesAt(statement)) scope.Add(value, new VarRef(value.Type, variable));
+        return scope;
+    }
+
+    /// <summary>A derivative with the values the scope already holds in place of recomputing them (<c>Cos(theta)</c> read from <c>cosTheta</c>).</summary>
+    private static Expr Known(Expr e, ValueCache cache) => cache.Find(e) ?? IrWalker.MapChildren(e, child => Known(child, cache));
 
     /// <summary>The value of an expression in the reverse sweep: simple reads in place, anything else once, in a temporary.</summary>
     private Expr Value(Expr e, List<Code> output, ValueCache cache)

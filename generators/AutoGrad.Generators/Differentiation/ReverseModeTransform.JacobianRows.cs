@@ -74,7 +74,7 @@ internal sealed partial class ReverseModeTransform
                 var length = new LengthOf(new ArraySource(input.Name, element, ArrayKind.Input));
                 var window = jacobianArray with { Start = start, Count = length };
                 yield return new DeclareWindow(gradient, window);
-                yield return new ClearContents(window);
+                yield return new ClearContents(window, EachElement: true);
             }
         }
         // Rows' starts, then the state the forward sweep left, the sweep, the seeds back to zero, the stacks rewound.

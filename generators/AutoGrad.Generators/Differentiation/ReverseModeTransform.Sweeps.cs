@@ -228,7 +228,7 @@ internal sealed partial class ReverseModeTransform
     {
         var type = _variables[assign.Target].Type;
         output.Add(new StatementComment(new VarRef(type, assign.Target), assign.Value));
-        var scope = new ValueCache(null);
+        var scope = StatementScope(assign);
         // Until it is restored, the variable still holds the value this statement computed.
         var reuse = _plan.IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
         if (!InFusedIteration(assign) && _plan.NeedsSave(assign, depth))
@@ -280,7 +280,7 @@ internal sealed partial class ReverseModeTransform
 
     private void ReverseStore(Store store, int depth, Sweep sweep, List<Code> output)
     {
-        var cache = new ValueCache(null);
+        var cache = StatementScope(store);
         output.Add(new StatementComment(new ElementRead(store.Array.Element, store.Array, store.Index), store.Value));
         var index = Value(store.Index, output, cache);
         var element = new ElementRead(store.Array.Element, store.Array, index);

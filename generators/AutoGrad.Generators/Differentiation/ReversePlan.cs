@@ -60,6 +60,7 @@ internal sealed partial class ReversePlan
         Fused = FindFusableLoop();
         if (Fused is not null) _fusedIteration.UnionWith(IterationAssignments(Fused));
         FindSplitCalls();
+        FindForwardValues();
         CallsWithDerivatives = FindCallsWithDerivatives(method.Body, activity);
     }
 

@@ -286,6 +286,9 @@ internal static partial class Emitter
             case RestoreBuffer restore:
                 writer.Line($"{Id(restore.Buffer)} = {Id(restore.Record)}.PopBuffer<{restore.Element.Keyword()}>();");
                 break;
+            case ClearContents { EachElement: true } clear:
+                writer.Line($"{RuntimeNames.GeneratedMath}.ClearEach({ExprPrinter.Array(clear.Array)});");
+                break;
             case ClearContents { Array.IsWindow: true } clear:
                 writer.Line($"{ExprPrinter.Array(clear.Array)}.Clear();");
                 break;

@@ -112,8 +112,12 @@ public sealed record SaveBuffer(string Record, string Buffer) : Code;
 /// <summary><c>buffer = record.PopBuffer&lt;T&gt;();</c></summary>
 public sealed record RestoreBuffer(string Record, ScalarType Element, string Buffer) : Code;
 
-/// <summary><c>System.Array.Clear(array);</c>: zeroes an adjoint array or window (what a call wrote over has no influence).</summary>
-public sealed record ClearContents(ArraySource Array) : Code;
+/// <summary>
+/// <c>System.Array.Clear(array);</c>: zeroes an adjoint array or window (what a call wrote over has no
+/// influence); <paramref name="EachElement"/> zeroes a short window element by element instead
+/// (<c>GeneratedMath.ClearEach</c>), where its elements are read back at once.
+/// </summary>
+public sealed record ClearContents(ArraySource Array, bool EachElement = false) : Code;
 
 /// <summary><c>stack.PushRange(array);</c>: the contents of an array a call is about to overwrite.</summary>
 public sealed record SaveContents(string Stack, ArraySource Array) : Code;

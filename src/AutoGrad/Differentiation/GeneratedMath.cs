@@ -27,4 +27,15 @@ public static class GeneratedMath
 
     /// <inheritdoc cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>
     public static float Dot(ReadOnlySpan<float> gradient, ReadOnlySpan<float> tangent) => TensorPrimitives.Dot(gradient, tangent);
+
+    /// <summary>
+    /// <c>span.Clear()</c> one element at a time, for a short span whose elements are read back right
+    /// away (a Jacobian row's window, then accumulated into entry by entry): a vectorised clear is a
+    /// call, and its wide stores cannot forward to the narrow loads that follow, which stall.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ClearEach<T>(Span<T> span) where T : unmanaged
+    {
+        for (int i = 0; i < span.Length; i++) span[i] = default;
+    }
 }

@@ -67,6 +67,14 @@ public class Modes
         [0.31, 0.57], [0.62, 0.23]);
 
     [Fact]
+    public void PolarArcReadsForwardValues() => Check(
+        p => M.PolarArc(p[0], p[1]),
+        (p, g) => M.PolarArcGradient(p[0], p[1], out g[0], out g[1]),
+        (double[] p, double[] v, out double t) => M.PolarArcTangent(p[0], p[1], v[0], v[1], out t),
+        (p, v, g, h) => M.PolarArcHessianVectorProduct(p[0], p[1], v[0], v[1], out g[0], out g[1], out h[0], out h[1]),
+        [0.7, 1.4], [-0.9, 0.6]);
+
+    [Fact]
     public void Branches() => Check(
         p => M.Branches(p[0], p[1]),
         (p, g) => M.BranchesGradient(p[0], p[1], out g[0], out g[1]),

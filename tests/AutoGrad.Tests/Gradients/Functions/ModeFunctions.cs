@@ -51,6 +51,22 @@ public static partial class ModeFunctions
         return r;
     }
 
+    /// <summary>
+    /// A cosine and a sine of one angle kept in locals, then a loop over them: the reverse sweep reads
+    /// each one's derivative from the other's local, and the products of the tangents go through that read.
+    /// </summary>
+    [Differentiable(Modes = TangentAndHvp)]
+    public static double PolarArc(double angle, double radius)
+    {
+        double theta = angle * radius;
+        double c = Math.Cos(theta);
+        double s = Math.Sin(theta);
+        double e = Math.Exp(s);
+        double arc = radius * c * s + e * c;
+        for (int i = 0; i < 3; i++) arc = arc * c + s;
+        return arc;
+    }
+
     /// <summary>Branches, a conditional expression, reassigned parameters.</summary>
     [Differentiable(Modes = TangentAndHvp)]
     public static double Branches(double a, double b)
