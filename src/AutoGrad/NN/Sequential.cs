@@ -1,4 +1,5 @@
 using AutoGrad.Differentiation;
+using AutoGrad.Kernels;
 using AutoGrad.NN.Functional;
 using AutoGrad.NN.Layers;
 
@@ -7,8 +8,10 @@ namespace AutoGrad.NN;
 /// <summary>
 /// Layers applied in order, ending in logits trained with softmax cross-entropy, like
 /// <c>torch.nn.Sequential</c> or Keras' <c>Sequential</c>. The backward pass calls each
-/// layer's generated pullback in reverse order, except for a first <see cref="Dense"/> layer:
-/// see <see cref="Dense.WriteParameterGradient"/>.
+/// layer's generated pullback in reverse order, except for <see cref="Dense"/> layers, which
+/// write their gradients (<see cref="Dense.WriteGradients"/>), and ReLU activations, which write
+/// theirs with <see cref="ActivationKernels.ReluBackward{T}"/>: the same values without clearing
+/// buffers and adding into them.
 /// </summary>
 public sealed class Sequential : ITrainableModel
 {
@@ -17,7 +20,6 @@ public sealed class Sequential : ITrainableModel
     private readonly float[] _parameters;
     private float[][] _activations = [];
     private float[][] _adjoints = [];
-    private float[] _targets = [];
     private readonly ForwardRecord _record = new();
     private int _capacity;
     private int _batch;
@@ -92,29 +94,29 @@ public sealed class Sequential : ITrainableModel
         _record.Clear();
         Forward(inputs, batchSize, _record);
 
-        var classes = OutputSize;
-        var targets = _targets.AsSpan(0, batchSize * classes);
-        targets.Clear();
-        for (int r = 0; r < batchSize; r++) targets[r * classes + labels[r]] = 1;
-
-        // The pullbacks add into the gradient, so it starts at zero, except a first Dense layer's
-        // share, which that layer writes whole (at batch 1 clearing it, 200 KB in the seed MLP,
-        // and adding into it cost more than the rest of the backward pass).
-        var firstDense = _layers[0] as Dense;
-        gradient[(firstDense is null ? 0 : _offsets[1])..].Clear();
         var dlogits = Adjoints(_layers.Length - 1);
-        var loss = Losses.SoftmaxCrossEntropyGradient(Activations(_layers.Length - 1), targets, batchSize, classes, dlogits);
+        var loss = Losses.SparseSoftmaxCrossEntropyGradient(Activations(_layers.Length - 1), labels, batchSize, OutputSize, dlogits);
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             var x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
-            if (i == 0 && firstDense is not null)
-            {
-                firstDense.WriteParameterGradient(x, Adjoints(0), LayerParameters(gradient, 0), batchSize);
-                break;
-            }
+            // The first layer's input is data: nobody needs its gradient.
             var dx = i == 0 ? default : Adjoints(i - 1);
-            dx.Clear();
-            _layers[i].Backward(LayerParameters(_parameters, i), x, Activations(i), Adjoints(i), dx, LayerParameters(gradient, i), batchSize, _record);
+            var dparameters = LayerParameters(gradient, i);
+            switch (_layers[i])
+            {
+                case Dense dense:
+                    dense.WriteGradients(x, Adjoints(i), dx, LayerParameters(_parameters, i), dparameters, batchSize);
+                    break;
+                case Activation { Kind: ActivationKind.Relu }:
+                    if (i > 0) ActivationKernels.ReluBackward(x, Adjoints(i), dx);
+                    break;
+                default:
+                    // The generated pullbacks add into the gradients, so they start at zero.
+                    dx.Clear();
+                    dparameters.Clear();
+                    _layers[i].Backward(LayerParameters(_parameters, i), x, Activations(i), Adjoints(i), dx, dparameters, batchSize, _record);
+                    break;
+            }
         }
         return loss;
     }
@@ -127,9 +129,9 @@ public sealed class Sequential : ITrainableModel
         for (int i = 0; i < _layers.Length; i++)
         {
             ReadOnlySpan<float> x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
-            // A first Dense layer's gradient needs only its input and output adjoint: nothing to record.
-            if (i == 0 && _layers[0] is Dense dense) dense.ForwardUnrecorded(LayerParameters(_parameters, 0), x, Activations(0), batchSize);
-            else _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i), batchSize, record);
+            // A Dense layer's gradients need only its input and output adjoint, and a ReLU's only its input: nothing to record.
+            if (_layers[i] is Dense dense) dense.ForwardUnrecorded(LayerParameters(_parameters, i), x, Activations(i), batchSize);
+            else _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i), batchSize, _layers[i] is Activation { Kind: ActivationKind.Relu } ? null : record);
         }
     }
 
@@ -144,7 +146,6 @@ public sealed class Sequential : ITrainableModel
     {
         _activations = _layers.Select(l => new float[batchSize * l.OutputSize]).ToArray();
         _adjoints = _layers.Select(l => new float[batchSize * l.OutputSize]).ToArray();
-        _targets = new float[batchSize * OutputSize];
         _capacity = batchSize;
     }
 

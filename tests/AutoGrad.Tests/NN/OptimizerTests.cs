@@ -63,6 +63,41 @@ public sealed class OptimizerTests
     }
 
     [Theory]
+    [InlineData(37)]
+    [InlineData(3 * 8192 + 5)]
+    public void Adam_update_is_the_scalar_formula_to_the_bit_on_any_number_of_threads(int count)
+    {
+        // 3 · 8192 + 5 parameters: the update is cut into blocks that the fork-join workers share
+        // (on two cores or more), with a short last block; each element's arithmetic must be the
+        // float formula evaluated alone, in the order the scalar loop uses.
+        const float rate = 0.003f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
+        var optimizer = new Adam(count, rate, beta1, beta2, epsilon);
+        var random = new Random(31);
+        var parameters = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var expected = (float[])parameters.Clone();
+        var m = new float[count];
+        var v = new float[count];
+        for (int step = 1; step <= 3; step++)
+        {
+            var gradient = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray();
+            optimizer.Step(parameters, gradient);
+            float corrected = (float)(rate / (1 - Math.Pow(beta1, step)));
+            float secondScale = (float)(1 / (1 - Math.Pow(beta2, step)));
+            for (int i = 0; i < count; i++)
+            {
+                float g = gradient[i];
+                m[i] = beta1 * m[i] + (1 - beta1) * g;
+                v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+                expected[i] -= corrected * m[i] / (MathF.Sqrt(v[i] * secondScale) + epsilon);
+            }
+            for (int i = 0; i < count; i++)
+                Assert.True(expected[i] == parameters[i], $"step {step}, parameter {i}: expected {expected[i]:R}, got {parameters[i]:R}");
+        }
+        Assert.Equal(m, optimizer.State[0]);
+        Assert.Equal(v, optimizer.State[1]);
+    }
+
+    [Theory]
     [InlineData("momentum")]
     [InlineData("vario-eta")]
     public void State_of_a_parameter_whose_gradient_stops_ends_at_zero_not_subnormal(string kind)

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace AutoGrad.NN.Functional;
 
 /// <summary>Losses as [Differentiable] functions returning the mean over the batch; their gradients are generated.</summary>
@@ -45,6 +47,85 @@ public static partial class Losses
         {
             total += logSumExp[r];
             for (int c = 0; c < columns; c++) total -= targets[r * columns + c] * logits[r * columns + c];
+        }
+        return total / rows;
+    }
+
+    /// <summary>
+    /// <see cref="SoftmaxCrossEntropy"/> of one-hot targets given as class labels, and its gradient
+    /// with respect to the logits: returns the mean loss and writes
+    /// <c>dlogits[r, c] = (softmax(logits)[r, c] - (c == labels[r] ? 1 : 0)) / rows</c>. The same values
+    /// as the generated <see cref="SoftmaxCrossEntropyGradient"/> on one-hot rows (the tests hold them
+    /// to it and to finite differences), in one exponential per logit and one logarithm per row:
+    /// the generated gradient of the seed MLP's batch of 256 took about 20 us, the loss's share
+    /// of a training step's non-matrix work.
+    /// </summary>
+    /// <param name="logits">The logits, <paramref name="rows"/> × <paramref name="columns"/>.</param>
+    /// <param name="labels">The class of each row, below <paramref name="columns"/>.</param>
+    /// <param name="rows">Rows (samples) of the batch.</param>
+    /// <param name="columns">Classes.</param>
+    /// <param name="dlogits">The gradient, same shape as <paramref name="logits"/>; overwritten.</param>
+    public static float SparseSoftmaxCrossEntropyGradient(ReadOnlySpan<float> logits, ReadOnlySpan<byte> labels, int rows, int columns, Span<float> dlogits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
+        int length = rows * columns;
+        if (logits.Length < length) throw new ArgumentException($"{rows} rows of {columns} logits need {length} values but {logits.Length} were given.", nameof(logits));
+        if (dlogits.Length < length) throw new ArgumentException($"{rows} rows of {columns} logits need a gradient of {length} values but it has {dlogits.Length}.", nameof(dlogits));
+        if (labels.Length < rows) throw new ArgumentException($"{rows} rows need {rows} labels but {labels.Length} were given.", nameof(labels));
+        for (int r = 0; r < rows; r++)
+        {
+            if (labels[r] >= columns)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {r} is {labels[r]}, but there are {columns} classes.");
+        }
+
+        // The logits shifted by their row's maximum, then their exponentials, in dlogits; then each
+        // row scaled by 1 / (its sum · rows), less 1 / rows at its label. Short rows (a few classes)
+        // are plain loops: a vectorised call per row costs more than the row.
+        var probabilities = dlogits[..length];
+        bool shortRows = columns < 32;
+        float total = 0, inverseRows = 1f / rows;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = logits.Slice(r * columns, columns);
+            var shifted = probabilities.Slice(r * columns, columns);
+            float max = row[0];
+            if (shortRows)
+            {
+                for (int c = 1; c < columns; c++) max = MathF.Max(max, row[c]);
+                for (int c = 0; c < columns; c++) shifted[c] = row[c] - max;
+            }
+            else
+            {
+                max = TensorPrimitives.Max(row);
+                TensorPrimitives.Subtract(row, max, shifted);
+            }
+            total -= shifted[labels[r]];
+        }
+        TensorPrimitives.Exp(probabilities, probabilities);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = probabilities.Slice(r * columns, columns);
+            float sum = 0;
+            if (shortRows)
+            {
+                for (int c = 0; c < columns; c++) sum += row[c];
+            }
+            else
+            {
+                sum = TensorPrimitives.Sum(row);
+            }
+            total += MathF.Log(sum);
+            float scale = inverseRows / sum;
+            if (shortRows)
+            {
+                for (int c = 0; c < columns; c++) row[c] *= scale;
+            }
+            else
+            {
+                TensorPrimitives.Multiply(row, scale, row);
+            }
+            row[labels[r]] -= inverseRows;
         }
         return total / rows;
     }

@@ -46,7 +46,7 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
 
     /// <summary>
     /// <see cref="Forward"/> without a record and without the generated code's temporary (the
-    /// bias is added in place): all <see cref="WriteParameterGradient"/> needs later is the input.
+    /// bias is added in place): all <see cref="WriteGradients"/> needs later is the input.
     /// </summary>
     internal void ForwardUnrecorded(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, Span<float> y, int batch)
     {
@@ -55,17 +55,20 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
     }
 
     /// <summary>
-    /// Writes (does not add) the parameter gradient of this layer, <c>dW = dyᵀ · x</c> and
-    /// <c>db = Σ_rows dy</c>: what the generated pullback adds into a zeroed gradient, without
-    /// the zeroing and the read of the 200 KB first-layer weight gradient it adds into, which
-    /// at batch 1 cost more than the rest of the seed MLP's backward pass. <see cref="Sequential"/>
-    /// uses it for its first layer, whose input gradient nobody needs (the tests hold it to the
-    /// generated pullback and to finite differences); <see cref="Backward"/> keeps the adding contract.
+    /// Writes (does not add) this layer's gradients: <c>dW = dyᵀ · x</c>, <c>db = Σ_rows dy</c> and,
+    /// unless <paramref name="dx"/> is empty, <c>dx = dy · W</c>. These are what the generated
+    /// pullback adds into zeroed buffers, without the zeroing, the copy of dy into a temporary
+    /// and the reads of what is added to (at batch 1 clearing and adding into the 200 KB
+    /// first-layer weight gradient cost more than the rest of the seed MLP's backward pass).
+    /// <see cref="Sequential"/> uses it for every Dense layer after <see cref="ForwardUnrecorded"/>
+    /// (the tests hold it to the generated pullback and to finite differences);
+    /// <see cref="Backward"/> keeps the adding contract.
     /// </summary>
-    internal void WriteParameterGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dparameters, int batch)
+    internal void WriteGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, Span<float> dparameters, int batch)
     {
         MatMul.MultiplyTransposedA(dy, x, dparameters[..(inputs * outputs)], outputs, batch, inputs);
         if (bias) RowKernels.SumColumns(dy, dparameters[(inputs * outputs)..], batch, outputs);
+        if (!dx.IsEmpty) MatMul.Multiply(dy, parameters[..(inputs * outputs)], dx, batch, outputs, inputs);
     }
 
     /// <inheritdoc />

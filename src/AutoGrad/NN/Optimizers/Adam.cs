@@ -1,4 +1,5 @@
 using System.Numerics;
+using AutoGrad.Kernels;
 
 namespace AutoGrad.NN;
 
@@ -65,11 +66,29 @@ public sealed class Adam : Optimizer
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         double step = StepCount;
-        float rate = (float)(LearningRate / (1 - Math.Pow(Beta1, step)));
-        float secondScale = (float)(1 / (1 - Math.Pow(Beta2, step)));
-        float beta1 = Beta1, beta2 = Beta2, epsilon = Epsilon;
+        var constants = new StepConstants(
+            Rate: (float)(LearningRate / (1 - Math.Pow(Beta1, step))),
+            SecondScale: (float)(1 / (1 - Math.Pow(Beta2, step))),
+            Beta1, Beta2, Epsilon);
         var m = _firstMoment.AsSpan(0, parameters.Length);
         var v = _secondMoment.AsSpan(0, parameters.Length);
+        if (parameters.Length >= 2 * ParallelBlock && ForkJoin.Shared is { } pool)
+            _parallel.Run(pool, parameters, gradient, m, v, constants);
+        else
+            UpdateRange(parameters, gradient, m, v, constants);
+    }
+
+    /// <summary>Elements per block of a parallel update: a few microseconds of work, a multiple of every vector width.</summary>
+    private const int ParallelBlock = 8192;
+
+    private readonly ParallelUpdate _parallel = new();
+
+    /// <summary>The step's bias-corrected rate η / (1 − β₁ᵗ) and second-moment scale 1 / (1 − β₂ᵗ), with the fixed hyperparameters.</summary>
+    private readonly record struct StepConstants(float Rate, float SecondScale, float Beta1, float Beta2, float Epsilon);
+
+    private static void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, in StepConstants k)
+    {
+        float rate = k.Rate, secondScale = k.SecondScale, beta1 = k.Beta1, beta2 = k.Beta2, epsilon = k.Epsilon;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -95,6 +114,49 @@ public sealed class Adam : Optimizer
             m[i] = FlushSubnormal(beta1 * m[i] + (1 - beta1) * g);
             v[i] = FlushSubnormal(beta2 * v[i] + (1 - beta2) * g * g);
             parameters[i] -= rate * m[i] / (MathF.Sqrt(v[i] * secondScale) + epsilon);
+        }
+    }
+
+    /// <summary>
+    /// The update cut into blocks that the kernels' fork-join workers share: its square roots and
+    /// divisions, not memory, bound it (about 30 us for the seed MLP's 59k parameters on one
+    /// core). Each element's arithmetic is the same as on one thread, so the result is identical.
+    /// One instance per optimizer, reused: a step allocates nothing.
+    /// </summary>
+    private sealed unsafe class ParallelUpdate : IBlockJob
+    {
+        private float* _parameters, _gradient, _m, _v;
+        private int _length;
+        private StepConstants _constants;
+
+        public void Run(ForkJoin pool, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, in StepConstants constants)
+        {
+            fixed (float* p = parameters, g = gradient, pm = m, pv = v)
+            {
+                _parameters = p;
+                _gradient = g;
+                _m = pm;
+                _v = pv;
+                _length = parameters.Length;
+                _constants = constants;
+                try
+                {
+                    int blocks = (parameters.Length + ParallelBlock - 1) / ParallelBlock;
+                    // TryRun returns only when every block is done; when another caller holds the workers it runs nothing.
+                    if (!pool.TryRun(this, blocks)) UpdateRange(parameters, gradient, m, v, constants);
+                }
+                finally
+                {
+                    _parameters = _gradient = _m = _v = null;
+                }
+            }
+        }
+
+        public void RunBlock(int block)
+        {
+            int start = block * ParallelBlock, count = Math.Min(ParallelBlock, _length - start);
+            UpdateRange(new Span<float>(_parameters + start, count), new ReadOnlySpan<float>(_gradient + start, count),
+                new Span<float>(_m + start, count), new Span<float>(_v + start, count), _constants);
         }
     }
 }
