@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using AutoGrad.Kernels;
 
 namespace AutoGrad.Tests.Kernels;
@@ -92,6 +93,93 @@ public class MatMulTests
             MatchesReference<float>(variant, 256, 41, 70);
             MatchesReference<double>(variant, 128, 41, 70);
         }
+    }
+
+    /// <summary>
+    /// A row-major B read in place (C of at most 64 rows) whose rows all start the same distance
+    /// past a 64-byte boundary: its first columns are then a product of their own, so the rest is
+    /// read aligned. Every such distance, for B and for C, on one thread and on the fork-join.
+    /// </summary>
+    [Theory]
+    [InlineData(Variant.AB, 10, 256, 64)]
+    [InlineData(Variant.AtB, 64, 256, 784)]
+    [InlineData(Variant.AtB, 13, 37, 48)]
+    [InlineData(Variant.AB, 64, 300, 80)]
+    public void Matches_reference_with_B_rows_off_a_64_byte_boundary(Variant variant, int m, int k, int n)
+    {
+        long threshold = BlockedGemm<float>.ParallelThreshold;
+        try
+        {
+            foreach (long parallelFrom in new[] { long.MaxValue, 1L })
+            {
+                BlockedGemm<float>.ParallelThreshold = BlockedGemm<double>.ParallelThreshold = parallelFrom;
+                for (int offset = 0; offset < 16; offset++)
+                {
+                    MatchesReferenceAt<float>(variant, m, k, n, offset, (offset * 5) % 16);
+                    if (offset < 8) MatchesReferenceAt<double>(variant, m, k, n, offset, (offset * 3) % 8);
+                }
+            }
+        }
+        finally
+        {
+            BlockedGemm<float>.ParallelThreshold = BlockedGemm<double>.ParallelThreshold = threshold;
+        }
+    }
+
+    /// <summary>
+    /// C (+)= op(A)·B with B and C starting <paramref name="bOffset"/> and <paramref name="cOffset"/>
+    /// elements past a 64-byte boundary, against the reference; the elements around C stay untouched.
+    /// </summary>
+    private static void MatchesReferenceAt<T>(Variant variant, int m, int k, int n, int bOffset, int cOffset)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = KernelAssert.Random<T>(m * k, seed: m + k);
+        var b = KernelAssert.Random<T>(k * n, seed: k + n);
+        var initial = KernelAssert.Random<T>(m * n, seed: n + m);
+        double relative = (k + 2) * KernelAssert.Epsilon<T>();
+        var sentinel = T.CreateChecked(42);
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var bBuffer = AlignedArray<T>(k * n + 64, out int bStart);
+            var cBuffer = AlignedArray<T>(m * n + 64, out int cStart);
+            bStart += bOffset;
+            cStart += cOffset;
+            b.CopyTo(bBuffer, bStart);
+            cBuffer.AsSpan().Fill(sentinel);
+            initial.CopyTo(cBuffer, cStart);
+            var expected = (T[])initial.Clone();
+            var bound = accumulate ? Abs(initial) : new T[m * n];
+            MatMulReference.Multiply<T>(a, variant == Variant.AtB, b, false, expected, m, k, n, accumulate);
+            MatMulReference.Multiply<T>(Abs(a), variant == Variant.AtB, Abs(b), false, bound, m, k, n, accumulate: true);
+
+            var bSpan = bBuffer.AsSpan(bStart, k * n);
+            var cSpan = cBuffer.AsSpan(cStart, m * n);
+            if (typeof(T) == typeof(float))
+            {
+                Span<float> af = MemoryMarshal.Cast<T, float>(a.AsSpan()), bf = MemoryMarshal.Cast<T, float>(bSpan), cf = MemoryMarshal.Cast<T, float>(cSpan);
+                if (variant == Variant.AB) MatMul.Multiply(af, bf, cf, m, k, n, accumulate);
+                else MatMul.MultiplyTransposedA(af, bf, cf, m, k, n, accumulate);
+            }
+            else
+            {
+                Span<double> ad = MemoryMarshal.Cast<T, double>(a.AsSpan()), bd = MemoryMarshal.Cast<T, double>(bSpan), cd = MemoryMarshal.Cast<T, double>(cSpan);
+                if (variant == Variant.AB) MatMul.Multiply(ad, bd, cd, m, k, n, accumulate);
+                else MatMul.MultiplyTransposedA(ad, bd, cd, m, k, n, accumulate);
+            }
+
+            string what = $"{typeof(T).Name} {variant} {m}x{k}x{n} B +{bOffset} C +{cOffset} accumulate={accumulate}";
+            KernelAssert.Close<T>(expected, cSpan, bound, relative, what);
+            Assert.True(cBuffer.AsSpan(0, cStart).IndexOfAnyExcept(sentinel) < 0, $"{what}: an element before C was written");
+            Assert.True(cBuffer.AsSpan(cStart + m * n).IndexOfAnyExcept(sentinel) < 0, $"{what}: an element past C was written");
+        }
+    }
+
+    /// <summary>A pinned array and the index of its first element on a 64-byte boundary.</summary>
+    private static unsafe T[] AlignedArray<T>(int length, out int start) where T : unmanaged
+    {
+        var array = GC.AllocateArray<T>(length + 64 / sizeof(T), pinned: true);
+        fixed (T* p = array) start = (int)((64 - ((nint)p & 63)) & 63) / sizeof(T);
+        return array;
     }
 
     [Fact]
