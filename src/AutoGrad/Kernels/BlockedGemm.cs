@@ -116,14 +116,16 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
 
     /// <summary>
     /// The columns before a row-major B's first 64-byte boundary, when every row starts that far
-    /// past one (its row length is a multiple of 64 bytes) and the rest spans full panels; else 0.
+    /// past one (its row length is a multiple of 64 bytes) and B is wide enough for the narrow
+    /// product of those columns to pay, at least 8 panels; else 0. The narrow product costs about
+    /// 8 us at 64 × 256 (one core, loaded machine, best of 1,600 calls): a 64-column B then ran
+    /// 23 us split against 14 unaligned, 256 columns 61 against 62, 784 columns 174 against 188.
     /// </summary>
     private static int MisalignedHead(T* b, int n)
     {
         int offset = (int)((nint)b & (AlignmentBytes - 1));
-        if (offset == 0 || n * sizeof(T) % AlignmentBytes != 0 || offset % sizeof(T) != 0) return 0;
-        int head = (AlignmentBytes - offset) / sizeof(T);
-        return n - head >= Nr ? head : 0;
+        if (offset == 0 || n < 8 * Nr || n * sizeof(T) % AlignmentBytes != 0 || offset % sizeof(T) != 0) return 0;
+        return (AlignmentBytes - offset) / sizeof(T);
     }
 
     /// <summary>The blocked product of one problem: on the fork-join workers when it is large enough, else on this thread.</summary>
