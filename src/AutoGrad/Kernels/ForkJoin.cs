@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace AutoGrad.Kernels;
@@ -88,6 +89,7 @@ internal sealed class ForkJoin
     /// when all are done; returns false, having run nothing, when another call holds the
     /// workers, so that the caller runs the job itself instead of waiting.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRun(IBlockJob job, int blockCount)
     {
         if (blockCount <= 0) return true;
@@ -146,6 +148,7 @@ internal sealed class ForkJoin
     /// worker after that job's caller had seen its count and returned, so a set event is cleared and the count
     /// read again before each wait (a block finished after the clear sets it again).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WaitForBlocks(int blockCount)
     {
         long deadline = Stopwatch.GetTimestamp() + CallerSpinMicroseconds * Stopwatch.Frequency / 1_000_000;
@@ -165,6 +168,7 @@ internal sealed class ForkJoin
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunBlocks(bool isWorker)
     {
         while (true)
@@ -199,6 +203,7 @@ internal sealed class ForkJoin
         return (claim & int.MaxValue) < Volatile.Read(ref _blockCount) && Volatile.Read(ref _job) is not null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WorkerLoop()
     {
         while (true)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace AutoGrad.Kernels;
 
@@ -18,6 +19,7 @@ public static class RowKernels
     /// <param name="y">The result, same shape as <paramref name="x"/>; may be <paramref name="x"/>.</param>
     /// <param name="rows">Rows of the matrix.</param>
     /// <param name="columns">Columns of the matrix.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddRowVector<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> y, int rows, int columns)
         where T : IFloatingPointIeee754<T>
     {
@@ -47,6 +49,7 @@ public static class RowKernels
     /// <param name="rows">Rows of the matrix.</param>
     /// <param name="columns">Columns of the matrix.</param>
     /// <param name="accumulate">Add to <paramref name="sums"/> instead of overwriting it.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumColumns<T>(ReadOnlySpan<T> x, Span<T> sums, int rows, int columns, bool accumulate = false)
         where T : IFloatingPointIeee754<T>
     {
@@ -79,6 +82,7 @@ public static class RowKernels
     /// <param name="y">The probabilities, same shape; may be <paramref name="x"/>.</param>
     /// <param name="rows">Rows of the matrix.</param>
     /// <param name="columns">Columns of the matrix.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> y, int rows, int columns)
         where T : IFloatingPointIeee754<T>
     {
@@ -102,6 +106,7 @@ public static class RowKernels
     /// <param name="result">One value per row, <paramref name="rows"/> long.</param>
     /// <param name="rows">Rows of the matrix.</param>
     /// <param name="columns">Columns of the matrix.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSumExp<T>(ReadOnlySpan<T> x, Span<T> result, int rows, int columns)
         where T : IFloatingPointIeee754<T>
     {
@@ -139,6 +144,7 @@ public static class RowKernels
     /// <param name="y">The log-probabilities, same shape; may be <paramref name="x"/>.</param>
     /// <param name="rows">Rows of the matrix.</param>
     /// <param name="columns">Columns of the matrix.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> y, int rows, int columns)
         where T : IFloatingPointIeee754<T>
     {
@@ -171,6 +177,7 @@ public static class RowKernels
     /// <param name="dx">The adjoint of <paramref name="x"/>, accumulated into.</param>
     /// <param name="rows">Rows of the matrix.</param>
     /// <param name="columns">Columns of the matrix.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSumExpPullback<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> logSumExp, ReadOnlySpan<T> dresult, Span<T> dx, int rows, int columns)
         where T : IFloatingPointIeee754<T>
     {
@@ -222,6 +229,7 @@ public static class RowKernels
     /// <see cref="LogSumExp{T}"/> for short rows (10 classes, say): the per-row maximum and sum are plain
     /// loops and the exponentials of the whole matrix one vectorised call, instead of four calls per row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LogSumExpOfShortRows<T>(ReadOnlySpan<T> x, Span<T> result, int rows, int columns)
         where T : IFloatingPointIeee754<T>
     {

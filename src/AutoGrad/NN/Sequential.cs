@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Differentiation;
 using AutoGrad.Kernels;
 using AutoGrad.NN.Functional;
@@ -87,6 +88,7 @@ public sealed class Sequential : ITrainableModel
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float LossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<byte> labels, int batchSize, Span<float> gradient)
     {
         if (gradient.Length != _parameters.Length)
@@ -121,6 +123,7 @@ public sealed class Sequential : ITrainableModel
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<float> inputs, int batchSize, ForwardRecord record)
     {
         if (inputs.Length < batchSize * InputSize)

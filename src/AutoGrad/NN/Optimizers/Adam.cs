@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using AutoGrad.Kernels;
 
 namespace AutoGrad.NN;
@@ -86,6 +87,7 @@ public sealed class Adam : Optimizer
     /// <summary>The step's bias-corrected rate η / (1 − β₁ᵗ) and second-moment scale 1 / (1 − β₂ᵗ), with the fixed hyperparameters.</summary>
     private readonly record struct StepConstants(float Rate, float SecondScale, float Beta1, float Beta2, float Epsilon);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, in StepConstants k)
     {
         float rate = k.Rate, secondScale = k.SecondScale, beta1 = k.Beta1, beta2 = k.Beta2, epsilon = k.Epsilon;
