@@ -230,6 +230,20 @@ public class MatMulTests
         var a = KernelAssert.Random<float>(m * k, seed: 1);
         var b = KernelAssert.Random<float>(k * n, seed: 2);
         var c = new float[m * n];
+        // Warm up on this thread alone too: on the fork-join, a worker may run every block of a
+        // call (this thread descheduled under load), and this thread's packing buffers would then
+        // first grow inside the measured calls.
+        long threshold = BlockedGemm<float>.ParallelThreshold;
+        BlockedGemm<float>.ParallelThreshold = long.MaxValue;
+        try
+        {
+            MatMul.Multiply(a, b, c, m, k, n);
+            MatMul.MultiplyTransposedA(a, b, c, m, k, n, accumulate: true);
+        }
+        finally
+        {
+            BlockedGemm<float>.ParallelThreshold = threshold;
+        }
         MatMul.Multiply(a, b, c, m, k, n);
         MatMul.MultiplyTransposedA(a, b, c, m, k, n, accumulate: true);
 
