@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 namespace AutoGrad.Generators.Tests;
 
 /// <summary>
-/// Which loops of NameTangent run in a vector's lanes (the runtime tests check that those give the
+/// Which loops of NameTangent and of reverse mode's code run in a vector's lanes (the runtime tests check that those give the
 /// method's value to the bit): the shapes that qualify, and the ones that must stay scalar because a
 /// lane would change what the loop computes or where it fails.
 /// </summary>
@@ -75,4 +75,77 @@ public class LaneLoopTests
         Assert.DoesNotContain("Lanes.", tangent);
         Assert.DoesNotContain("Vector256", tangent);
     }
+
+    /// <summary>Everything generated for a reverse-mode method (gradient, pullback, split halves).</summary>
+    private static string Reverse(string body, string parameters = "double[] x")
+    {
+        var (result, output) = GeneratorHarness.Run($$"""
+            using System; using AutoGrad;
+            static partial class C
+            {
+                [Differentiable]
+                public static double F({{parameters}})
+                {
+                    {{body}}
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        return GeneratorHarness.Generated(result);
+    }
+
+    // GMM's shape: per point, a buffer filled, a triangular loop with a running index, a sum of squares.
+    private const string Triangular = """
+        double[] y = new double[d]; double[] terms = new double[n];
+        for (int p = 0; p < n; p++)
+        {
+            for (int i = 0; i < d; i++) { y[i] = l[i] * x[p * d + i]; }
+            int lower = d;
+            for (int i = 0; i < d; i++) { for (int j = i + 1; j < d; j++) { y[j] += l[lower] * x[p * d + i]; lower++; } }
+            double s = 0;
+            for (int i = 0; i < d; i++) { s += y[i] * y[i]; }
+            terms[p] = Math.Log(1 + s);
+        }
+        double total = 0;
+        for (int p = 0; p < n; p++) { total += terms[p]; }
+        return total;
+        """;
+
+    [Fact]
+    public void Reverse_mode_stores_running_indices_and_counted_down_loops_run_in_lanes()
+    {
+        var generated = Reverse(Triangular, "double[] l, double[] x, int d, int n");
+        // The replayed triangular loop: a store at j, a load at the running index, both stepped by the width.
+        Assert.Contains("Lanes.StoreUnchecked(y, j, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(y, j) + global::AutoGrad.Differentiation.Lanes.LoadUnchecked(l, lower) * ", generated);
+        Assert.Contains("lower += 4;", generated);
+        // Its reverse counts down: lanes end at the element before the index, its sum into dx[...] adds lane by lane.
+        Assert.Contains("Lanes.StoreUnchecked(dl, lower - 1 - 3, ", generated);
+        Assert.Contains("lower -= 4;", generated);
+        Assert.Contains("dxSum = global::AutoGrad.Differentiation.Lanes.AddInOrder(dxSum, dxLanes);", generated);
+        // The user's arrays may share memory with the gradients they passed: checked before the lanes store.
+        Assert.Contains("Lanes.Disjoint(dl, l)", generated);
+        // Two buffers the method rented never overlap: no check between them.
+        Assert.DoesNotContain("Lanes.Disjoint(y, dy)", generated);
+        Assert.DoesNotContain("Lanes.Disjoint(dy, y)", generated);
+    }
+
+    [Theory]
+    // A value carried from one iteration to the next.
+    [InlineData("double s = 0, previous = 0; for (int i = 0; i < x.Length; i++) { double y = x[i] * x[i] - previous; previous = x[i] * 3; s += y * y; } return s;")]
+    // A store at another element than the one the iteration reads: a recurrence.
+    [InlineData("double[] y = new double[x.Length + 1]; for (int i = 0; i < x.Length; i++) { y[i + 1] = y[i] * 0.5 + x[i] * x[i]; } return y[x.Length];")]
+    // A step other than one.
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i += 2) { s += x[i] * x[i] * x[i]; } return s;")]
+    // A call the lanes have no form for.
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { s += Math.Exp(x[i]); } return s;")]
+    // A running index that moves against the loop's index.
+    [InlineData("double s = 0; int k = x.Length - 1; double[] y = new double[x.Length]; for (int i = 0; i < x.Length; i++) { y[i] = x[k] * 2; k--; } for (int i = 0; i < x.Length; i++) { s += Math.Exp(y[i]); } return s;")]
+    public void Other_reverse_mode_loops_stay_scalar(string body)
+    {
+        var generated = Reverse(body);
+        Assert.DoesNotContain("Lanes.", generated);
+        Assert.DoesNotContain("Vector256", generated);
+    }
 }
+

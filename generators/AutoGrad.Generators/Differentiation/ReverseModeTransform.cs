@@ -127,7 +127,8 @@ internal sealed partial class ReverseModeTransform
         // Each build names its own temporaries; the three method bodies share only the signature's names.
         ReverseModeTransform Transform(ReversePlan planned, Build build, NameScope? names = null) =>
             new(planned, names ?? signature.Names.Copy(), signature.Seed, signature.Record, build, signature.Gradients, signature.OutputAdjoints);
-        var (forward, reverse) = Transform(plan, Build.Split).BuildSplit();
+        var split = Transform(plan, Build.Split);
+        var (forward, reverse) = split.BuildSplit();
         var combined = Transform(corePlan, Build.Core);
         var core = combined.BuildCore();
         diagnostics.AddRange(corePlan.CheckpointDiagnostics(lowered));
@@ -154,6 +155,16 @@ internal sealed partial class ReverseModeTransform
                     Rows = rows?.ToEquatableArray(), RowSeeds = seeds.ToEquatableArray(),
                     RowStrides = strides.ToEquatableArray(), RowOffsets = offsets.ToEquatableArray(),
                 },
+            };
+        }
+        // Last, on the final code of the reverse-mode methods: the modes above differentiate the scalar core.
+        if (program.Failure is null)
+        {
+            program = program with
+            {
+                CoreBody = SweepLaneLoops.Vectorize(program.CoreBody, combined._names),
+                ForwardBody = SweepLaneLoops.Vectorize(program.ForwardBody, split._names),
+                ReverseBody = SweepLaneLoops.Vectorize(program.ReverseBody, split._names),
             };
         }
         return (program, diagnostics);

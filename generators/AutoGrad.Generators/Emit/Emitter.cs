@@ -230,6 +230,15 @@ internal static partial class Emitter
                 writer.Close();
                 writer.Close();
                 break;
+            case LaneRegion region:
+                var disjoint = region.Disjoint.Select(pair => $" && {RuntimeNames.Lanes}.Disjoint({ExprPrinter.Array(pair.Stored)}, {ExprPrinter.Array(pair.Other)})");
+                writer.Open($"if ({RuntimeNames.Vector256}.IsHardwareAccelerated{string.Concat(disjoint)})");
+                WriteCode(writer, region.Body);
+                writer.Close();
+                break;
+            case StoreLanes store:
+                writer.Line($"{RuntimeNames.Lanes}.StoreUnchecked({ExprPrinter.Array(store.Array)}, {Print(store.Index)}, {Print(store.Value)});");
+                break;
             case DeclareLanes declare:
                 writer.Line($"{RuntimeNames.Vector256Of(declare.Element)} {Id(declare.Name)} = {Print(declare.Value)};");
                 break;

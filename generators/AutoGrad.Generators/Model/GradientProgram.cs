@@ -163,6 +163,22 @@ public sealed record DeclareLanes(ScalarType Element, string Name, Expr Value) :
 /// <summary><c>name = Lanes.AddInOrder(name, lanes);</c> (or <c>SubtractInOrder</c>): a sum's terms of consecutive iterations, in their order.</summary>
 public sealed record FoldLanes(string Name, BinaryOp Op, Expr Lanes) : Code;
 
+/// <summary>
+/// <c>if (Vector256.IsHardwareAccelerated &amp;&amp; Lanes.Disjoint(stored, other) &amp;&amp; ...) { body }</c>: the lane form of
+/// a reverse-mode loop (see SweepLaneLoops), entered only where no array the lanes store shares memory with
+/// another array the loop reads or stores (a user may pass one array twice); the scalar loop after it runs the rest.
+/// </summary>
+public sealed record LaneRegion(EquatableArray<DisjointArrays> Disjoint, EquatableArray<Code> Body) : Code;
+
+/// <summary>Two arrays of a <see cref="LaneRegion"/> that must not overlap: one the lanes store, one the loop reads or stores.</summary>
+public sealed record DisjointArrays(ArraySource Stored, ArraySource Other);
+
+/// <summary>
+/// Inside a <see cref="LaneRegion"/>: stores <see cref="Value"/>'s lanes at <see cref="Index"/>, <see cref="Index"/> + 1, ...
+/// of <see cref="Array"/> (the loop's condition has checked they are in bounds).
+/// </summary>
+public sealed record StoreLanes(ArraySource Array, Expr Index, Expr Value) : Code;
+
 /// <summary>A gradient parameter of the generated methods and the input (or, for output adjoints, the output) it belongs to.</summary>
 public sealed record GradientParameter(string Name, ParameterInfo Input);
 

@@ -7,8 +7,8 @@ namespace AutoGrad.Differentiation;
 
 /// <summary>
 /// What generated loops that run several iterations at once in the lanes of a <see cref="Vector256{T}"/>
-/// call: loads whose bounds the loop's condition has already checked, and sums that take the lanes'
-/// terms in the order of the iterations, so the result is the scalar loop's to the bit.
+/// call: loads and stores whose bounds the loop's condition has already checked, the check that a stored
+/// array overlaps no other, and sums that take the lanes' terms in the order of the iterations.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Lanes
@@ -25,6 +25,27 @@ public static class Lanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadUnchecked(ReadOnlySpan<float> source, int index) =>
         Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(source), (nuint)index);
+
+    /// <summary>
+    /// Stores <paramref name="value"/> at <c>destination[index .. index + Vector256&lt;double&gt;.Count - 1]</c> without a
+    /// bounds check: the caller has checked <c>0 &lt;= index &lt;= destination.Length - Vector256&lt;double&gt;.Count</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUnchecked(Span<double> destination, int index, Vector256<double> value) =>
+        value.StoreUnsafe(ref MemoryMarshal.GetReference(destination), (nuint)index);
+
+    /// <inheritdoc cref="StoreUnchecked(Span{double}, int, Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUnchecked(Span<float> destination, int index, Vector256<float> value) =>
+        value.StoreUnsafe(ref MemoryMarshal.GetReference(destination), (nuint)index);
+
+    /// <summary>Whether the two share no element: a loop that stores into one in lanes reads the other's elements as the scalar loop would.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Disjoint(ReadOnlySpan<double> stored, ReadOnlySpan<double> other) => !stored.Overlaps(other);
+
+    /// <inheritdoc cref="Disjoint(ReadOnlySpan{double}, ReadOnlySpan{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Disjoint(ReadOnlySpan<float> stored, ReadOnlySpan<float> other) => !stored.Overlaps(other);
 
     /// <summary><c>(double)first, (double)(first + 1), ...</c>: each lane's index as a value, converted as the loop converts it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -49,7 +49,7 @@ public class DifferentialFuzzTests(ITestOutputHelper output)
                 }
             }
         }
-        output.WriteLine($"{count} programs (seed stream {stream}) in {clock.Elapsed.TotalSeconds:F0} s: {passed} passed, {discarded} discarded ({string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"))}); {withModes} with derivative modes, {modesThroughCalls} of them calling helpers, {hessianThroughCalls} with Hessian-vector products through calls, {laneLoops} running a tangent loop in lanes");
+        output.WriteLine($"{count} programs (seed stream {stream}) in {clock.Elapsed.TotalSeconds:F0} s: {passed} passed, {discarded} discarded ({string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"))}); {withModes} with derivative modes, {modesThroughCalls} of them calling helpers, {hessianThroughCalls} with Hessian-vector products through calls, {laneLoops} running a loop in lanes");
         // A fuzzer that discards most of what it makes tests nothing.
         Assert.True(discarded <= count / 5, $"{discarded} of {count} programs discarded");
     }

@@ -72,7 +72,7 @@ internal static class ProgramGrammar
             10 => Guard(scope),
             11 when scope.InLoop => ScratchPerIteration(scope),
             12 when scope.Calls && scope.LengthBuffer > 0 => WindowCall(scope),
-            13 when depth > 0 && scope.Loops < 2 => MapReduce(scope),
+            13 when depth > 0 && scope.Loops < 2 => Gen.Bool.SelectMany(stores => stores ? MapStore(scope) : MapReduce(scope)),
             _ => Assignment(scope, depth),
         });
 
@@ -92,6 +92,25 @@ internal static class ProgramGrammar
             from target in Gen.Int[0, scope.Locals - 1]
             from op in Gen.OneOf("+=", "-=")
             select $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ $T {term} = {term1}; v{target} {op} {term} * {term2}; }}";
+    }
+
+    /// <summary>
+    /// Loops over x or y that store into a new array of its length, at the loop's index and at a running index
+    /// (<c>r++</c> in the body), read back in place, then summed: reverse mode may run all three in lanes.
+    /// </summary>
+    private static Gen<string> MapStore(Scope scope)
+    {
+        var (counter, buffer, running) = ($"i{scope.Loops}", $"m{scope.Loops}", $"r{scope.Loops}");
+        return
+            from array in Gen.OneOf("x", "y")
+            from fill in LaneExpression(scope, array, counter, 2)
+            from scale in LaneExpression(scope, array, counter, 2)
+            from weight in LaneExpression(scope, array, counter, 1)
+            from target in Gen.Int[0, scope.Locals - 1]
+            select $"{{ $T[] {buffer} = new $T[{array}.Length]; int {running} = 0; "
+                + $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ {buffer}[{counter}] = {fill}; }} "
+                + $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ {buffer}[{running}] += {buffer}[{running}] * {scale}; {running}++; }} "
+                + $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ v{target} += {buffer}[{counter}] * {weight}; }} }}";
     }
 
     private static Gen<string> LaneExpression(Scope scope, string array, string counter, int depth)

@@ -8,7 +8,7 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 /// <summary>The verdict on one program: it passed, it was discarded (no sound check possible at its point), or it failed.</summary>
 public sealed record Verdict(bool Passed, bool Discarded, string Message)
 {
-    /// <summary>Whether the program's NameTangent runs a loop in a vector's lanes.</summary>
+    /// <summary>Whether the program's generated code (NameTangent or reverse mode's) runs a loop in a vector's lanes.</summary>
     public bool LaneLoops { get; init; }
 
     public static readonly Verdict Pass = new(true, false, "");

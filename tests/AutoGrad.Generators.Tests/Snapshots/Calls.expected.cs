@@ -49,7 +49,18 @@ partial class Calls
         ds = seed;
         int trips1 = x.Length > 0 ? x.Length : 0;
         i = trips1;
-        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+        int left = trips1;
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, weights))
+        {
+            while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= weights.Length - 4 && (long)i - 4 <= dx.Length - 4)
+            {
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dx, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dx, i - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(ds) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(weights, i - 1 - 3));
+                i -= 4;
+                left -= 4;
+            }
+        }
+        for (int iteration1 = left; iteration1 > 0; iteration1--)
         {
             i--;
             // s = s + weights[i] * x[i]

@@ -424,7 +424,23 @@ namespace Samples
             ds += seed * (0.5 / t1);
             int trips1 = v.Length > 0 ? v.Length : 0;
             i = trips1;
-            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips1;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> dwLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
+                while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= v.Length - 4 && (long)i - 4 <= dv.Length - 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> g1Lanes = global::System.Runtime.Intrinsics.Vector256.Create(ds) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i - 1 - 3);
+                    global::System.Runtime.Intrinsics.Vector256<double> t2Lanes = global::System.Runtime.Intrinsics.Vector256.Create(w) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i - 1 - 3);
+                    dwLanes = dwLanes + g1Lanes * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dv, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dv, i - 1 - 3) + (g1Lanes * global::System.Runtime.Intrinsics.Vector256.Create(w) + global::System.Runtime.Intrinsics.Vector256.Create(ds) * t2Lanes));
+                    i -= 4;
+                    left -= 4;
+                }
+                dw = global::AutoGrad.Differentiation.Lanes.AddInOrder(dw, dwLanes);
+            }
+            for (int iteration1 = left; iteration1 > 0; iteration1--)
             {
                 i--;
                 // s = s + w * v[i] * v[i]
@@ -598,7 +614,23 @@ namespace Samples
             ds += seed * (0.5 / t1);
             int trips1 = v.Length > 0 ? v.Length : 0;
             i = trips1;
-            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips1;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> dwLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
+                while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= v.Length - 4 && (long)i - 4 <= dv.Length - 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> g1Lanes = global::System.Runtime.Intrinsics.Vector256.Create(ds) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i - 1 - 3);
+                    global::System.Runtime.Intrinsics.Vector256<double> t2Lanes = global::System.Runtime.Intrinsics.Vector256.Create(w) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i - 1 - 3);
+                    dwLanes = dwLanes + g1Lanes * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dv, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dv, i - 1 - 3) + (g1Lanes * global::System.Runtime.Intrinsics.Vector256.Create(w) + global::System.Runtime.Intrinsics.Vector256.Create(ds) * t2Lanes));
+                    i -= 4;
+                    left -= 4;
+                }
+                dw = global::AutoGrad.Differentiation.Lanes.AddInOrder(dw, dwLanes);
+            }
+            for (int iteration1 = left; iteration1 > 0; iteration1--)
             {
                 i--;
                 // s = s + w * v[i] * v[i]
@@ -960,7 +992,24 @@ namespace Samples
             dy.CopyTo(dyLocal);
             int trips1 = x.Length > 0 ? x.Length : 0;
             i = trips1;
-            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips1;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, dyLocal) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, y) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, y))
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> daLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
+                while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= dyLocal.Length - 4 && (long)i - 4 <= y.Length - 4 && (long)i - 4 <= x.Length - 4 && (long)i - 4 <= dx.Length - 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> g1Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dyLocal, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dyLocal, i - 1 - 3, global::System.Runtime.Intrinsics.Vector256.Create(0.0));
+                    global::System.Runtime.Intrinsics.Vector256<double> g2Lanes = g1Lanes * (global::System.Runtime.Intrinsics.Vector256.Create(1.0) - global::AutoGrad.Differentiation.Lanes.LoadUnchecked(y, i - 1 - 3) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(y, i - 1 - 3));
+                    daLanes = daLanes + g2Lanes * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dx, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dx, i - 1 - 3) + g2Lanes * global::System.Runtime.Intrinsics.Vector256.Create(a));
+                    i -= 4;
+                    left -= 4;
+                }
+                da = global::AutoGrad.Differentiation.Lanes.AddInOrder(da, daLanes);
+            }
+            for (int iteration1 = left; iteration1 > 0; iteration1--)
             {
                 i--;
                 // y[i] = global::System.Math.Tanh(a * x[i])
@@ -1062,7 +1111,24 @@ namespace Samples
             // Reverse sweep: statements in reverse order, accumulating adjoints.
             int trips1 = x.Length > 0 ? x.Length : 0;
             i = trips1;
-            for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips1;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, dyLocal) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, y) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, y))
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> daLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
+                while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= dyLocal.Length - 4 && (long)i - 4 <= y.Length - 4 && (long)i - 4 <= x.Length - 4 && (long)i - 4 <= dx.Length - 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> g1Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dyLocal, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dyLocal, i - 1 - 3, global::System.Runtime.Intrinsics.Vector256.Create(0.0));
+                    global::System.Runtime.Intrinsics.Vector256<double> g2Lanes = g1Lanes * (global::System.Runtime.Intrinsics.Vector256.Create(1.0) - global::AutoGrad.Differentiation.Lanes.LoadUnchecked(y, i - 1 - 3) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(y, i - 1 - 3));
+                    daLanes = daLanes + g2Lanes * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dx, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dx, i - 1 - 3) + g2Lanes * global::System.Runtime.Intrinsics.Vector256.Create(a));
+                    i -= 4;
+                    left -= 4;
+                }
+                da = global::AutoGrad.Differentiation.Lanes.AddInOrder(da, daLanes);
+            }
+            for (int iteration1 = left; iteration1 > 0; iteration1--)
             {
                 i--;
                 // y[i] = global::System.Math.Tanh(a * x[i])

@@ -102,7 +102,18 @@ partial class InvariantSums
         dnorm += seed;
         int trips1 = d > 0 ? d : 0;
         i_3 = trips1;
-        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+        int left = trips1;
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= y.Length - 4 && (long)i_3 - 4 <= dy.Length - 4)
+            {
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dy, i_3 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dy, i_3 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dnorm) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(y, i_3 - 1 - 3)));
+                i_3 -= 4;
+                left -= 4;
+            }
+        }
+        for (int iteration1 = left; iteration1 > 0; iteration1--)
         {
             i_3--;
             // norm = norm + y[i_3] * y[i_3]
@@ -207,7 +218,18 @@ partial class InvariantSums
         dnorm += seed;
         int trips1 = d > 0 ? d : 0;
         i_3 = trips1;
-        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+        int left = trips1;
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= y.Length - 4 && (long)i_3 - 4 <= dy.Length - 4)
+            {
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dy, i_3 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dy, i_3 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dnorm) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(y, i_3 - 1 - 3)));
+                i_3 -= 4;
+                left -= 4;
+            }
+        }
+        for (int iteration1 = left; iteration1 > 0; iteration1--)
         {
             i_3--;
             // norm = norm + y[i_3] * y[i_3]
@@ -291,6 +313,15 @@ partial class InvariantSums
         int k = 0;
         s = 0.0;
         k = 0;
+        // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            while ((long)k + 3 < w.Length && k >= 0 && k <= w.Length - 4)
+            {
+                s = global::AutoGrad.Differentiation.Lanes.AddInOrder(s, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, k) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, k) * global::System.Runtime.Intrinsics.Vector256.Create(x[at]) * global::System.Runtime.Intrinsics.Vector256.Create(x[at]));
+                k += 4;
+            }
+        }
         while (k < w.Length)
         {
             s = s + w[k] * w[k] * x[at] * x[at];
@@ -313,7 +344,25 @@ partial class InvariantSums
         int trips1 = w.Length > 0 ? w.Length : 0;
         k = trips1;
         double sum1 = 0.0;
-        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+        int left = trips1;
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x))
+        {
+            global::System.Runtime.Intrinsics.Vector256<double> sum1Lanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
+            while (left >= 4 && (long)k - 4 >= 0 && (long)k - 4 <= w.Length - 4 && (long)k - 4 <= dw.Length - 4)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> g1Lanes = global::System.Runtime.Intrinsics.Vector256.Create(ds * x[at]);
+                global::System.Runtime.Intrinsics.Vector256<double> g2Lanes = g1Lanes * global::System.Runtime.Intrinsics.Vector256.Create(x[at]);
+                global::System.Runtime.Intrinsics.Vector256<double> t1Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, k - 1 - 3) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, k - 1 - 3);
+                global::System.Runtime.Intrinsics.Vector256<double> t2Lanes = t1Lanes * global::System.Runtime.Intrinsics.Vector256.Create(x[at]);
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dw, k - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dw, k - 1 - 3) + g2Lanes * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, k - 1 - 3)));
+                sum1Lanes = sum1Lanes + (g1Lanes * t1Lanes + global::System.Runtime.Intrinsics.Vector256.Create(ds) * t2Lanes);
+                k -= 4;
+                left -= 4;
+            }
+            sum1 = global::AutoGrad.Differentiation.Lanes.AddInOrder(sum1, sum1Lanes);
+        }
+        for (int iteration1 = left; iteration1 > 0; iteration1--)
         {
             k--;
             // s = s + w[k] * w[k] * x[at] * x[at]

@@ -92,7 +92,19 @@ namespace Samples
                 dz += g2 * t2;
                 int trips1 = features > 0 ? features : 0;
                 j = trips1;
-                for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+                // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+                int left = trips1;
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x))
+                {
+                    while (left >= 4 && (long)(s * features + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(s * features + (j - 1)) - 3 <= x.Length - 4 && (long)j - 4 <= dw.Length - 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> t8Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * features + (j - 1) - 3);
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dw, j - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dw, j - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t8Lanes);
+                        j -= 4;
+                        left -= 4;
+                    }
+                }
+                for (int iteration2 = left; iteration2 > 0; iteration2--)
                 {
                     j--;
                     // z = z + w[j] * x[s * features + j]
@@ -371,6 +383,16 @@ namespace Samples
                 double g2 = g1 * t4;
                 dz = g2 * t2;
                 j = 0;
+                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x))
+                {
+                    while ((long)j + 3 < features && s * features + j >= 0 && j >= 0 && s * features + j <= x.Length - 4 && j <= dw.Length - 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> t8Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * features + j);
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dw, j, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dw, j) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t8Lanes);
+                        j += 4;
+                    }
+                }
                 while (j < features)
                 {
                     // z = z + w[j] * x[s * features + j]

@@ -238,7 +238,19 @@ namespace Samples
                 dz += dtotal * (z >= 0.0 ? 1.0 : 0.0) + g1 * labels[sample] + g4 * (z > 0.0 ? 1.0 : z < 0.0 ? -1.0 : 0.0);
                 int trips1 = featureCount > 0 ? featureCount : 0;
                 j = trips1;
-                for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+                // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+                int left = trips1;
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dweights, features))
+                {
+                    while (left >= 4 && (long)(row + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(row + (j - 1)) - 3 <= features.Length - 4 && (long)j - 4 <= dweights.Length - 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> t7Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(features, row + (j - 1) - 3);
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dweights, j - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dweights, j - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t7Lanes);
+                        j -= 4;
+                        left -= 4;
+                    }
+                }
+                for (int iteration2 = left; iteration2 > 0; iteration2--)
                 {
                     j--;
                     // z = z + weights[j] * features[row + j]
@@ -303,6 +315,16 @@ namespace Samples
                 double g4 = -g3;
                 dz = dtotal * (z >= 0.0 ? 1.0 : 0.0) + g1 * labels[sample] + g4 * (z > 0.0 ? 1.0 : z < 0.0 ? -1.0 : 0.0);
                 j = 0;
+                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dweights, features))
+                {
+                    while ((long)j + 3 < featureCount && row + j >= 0 && j >= 0 && row + j <= features.Length - 4 && j <= dweights.Length - 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<double> t7Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(features, row + j);
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dweights, j, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dweights, j) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t7Lanes);
+                        j += 4;
+                    }
+                }
                 while (j < featureCount)
                 {
                     // z = z + weights[j] * features[row + j]

@@ -112,7 +112,18 @@ partial class SavedState
         dtotal += seed;
         int trips1 = rows > 0 ? rows : 0;
         s_2 = trips1;
-        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+        int left = trips1;
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= dterms.Length - 4)
+            {
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dterms, s_2 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dterms, s_2 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dtotal));
+                s_2 -= 4;
+                left -= 4;
+            }
+        }
+        for (int iteration1 = left; iteration1 > 0; iteration1--)
         {
             s_2--;
             // total = total + terms[s_2]
@@ -237,7 +248,18 @@ partial class SavedState
         dtotal += seed;
         int trips1 = rows > 0 ? rows : 0;
         s_2 = trips1;
-        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+        int left = trips1;
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= dterms.Length - 4)
+            {
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dterms, s_2 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dterms, s_2 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dtotal));
+                s_2 -= 4;
+                left -= 4;
+            }
+        }
+        for (int iteration1 = left; iteration1 > 0; iteration1--)
         {
             s_2--;
             // total = total + terms[s_2]
@@ -352,12 +374,30 @@ partial class SavedState
         while (s < rows)
         {
             index = 0;
+            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                while ((long)index + 3 < t.Length && index >= 0 && index <= t.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, index, global::System.Runtime.Intrinsics.Vector256.Create(0.0));
+                    index += 4;
+                }
+            }
             while (index < t.Length)
             {
                 t[index] = 0.0;
                 index++;
             }
             i = 0;
+            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            {
+                while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(t, i) + global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                    i += 4;
+                }
+            }
             while (i < d)
             {
                 t[i] = t[i] + x[s * d + i] * w[i];
@@ -484,7 +524,18 @@ partial class SavedState
             dnorm += g1 * (0.5 / t3);
             int trips2 = d > 0 ? d : 0;
             i_3 = trips2;
-            for (int iteration3 = trips2; iteration3 > 0; iteration3--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips2;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= t.Length - 4 && (long)i_3 - 4 <= dt.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dt, i_3 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dt, i_3 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dnorm) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(t, i_3 - 1 - 3)));
+                    i_3 -= 4;
+                    left -= 4;
+                }
+            }
+            for (int iteration3 = left; iteration3 > 0; iteration3--)
             {
                 i_3--;
                 // norm = norm + t[i_3] * t[i_3]
@@ -577,12 +628,30 @@ partial class SavedState
         while (s < rows)
         {
             index = 0;
+            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                while ((long)index + 3 < t.Length && index >= 0 && index <= t.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, index, global::System.Runtime.Intrinsics.Vector256.Create(0.0));
+                    index += 4;
+                }
+            }
             while (index < t.Length)
             {
                 t[index] = 0.0;
                 index++;
             }
             i = 0;
+            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            {
+                while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(t, i) + global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                    i += 4;
+                }
+            }
             while (i < d)
             {
                 t[i] = t[i] + x[s * d + i] * w[i];
@@ -675,7 +744,18 @@ partial class SavedState
             dnorm += g1 * (0.5 / t3);
             int trips2 = d > 0 ? d : 0;
             i_3 = trips2;
-            for (int iteration3 = trips2; iteration3 > 0; iteration3--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips2;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= t.Length - 4 && (long)i_3 - 4 <= dt.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dt, i_3 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dt, i_3 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dnorm) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(t, i_3 - 1 - 3)));
+                    i_3 -= 4;
+                    left -= 4;
+                }
+            }
+            for (int iteration3 = left; iteration3 > 0; iteration3--)
             {
                 i_3--;
                 // norm = norm + t[i_3] * t[i_3]
@@ -794,6 +874,15 @@ partial class SavedState
             while (s < rows)
             {
                 i = 0;
+                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+                {
+                    while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
+                    {
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                        i += 4;
+                    }
+                }
                 while (i < d)
                 {
                     t[i] = x[s * d + i] * w[i];
@@ -883,7 +972,18 @@ partial class SavedState
             r--;
             int trips1 = rows > 0 ? rows : 0;
             s_2 = trips1;
-            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips1;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dterms, s_2 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dterms, s_2 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dtotal) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(terms, s_2 - 1 - 3)));
+                    s_2 -= 4;
+                    left -= 4;
+                }
+            }
+            for (int iteration2 = left; iteration2 > 0; iteration2--)
             {
                 s_2--;
                 // total = total + terms[s_2] * terms[s_2]
@@ -1049,6 +1149,15 @@ partial class SavedState
             while (s < rows)
             {
                 i = 0;
+                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+                {
+                    while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
+                    {
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                        i += 4;
+                    }
+                }
                 while (i < d)
                 {
                     t[i] = x[s * d + i] * w[i];
@@ -1103,7 +1212,18 @@ partial class SavedState
             r--;
             int trips1 = rows > 0 ? rows : 0;
             s_2 = trips1;
-            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left = trips1;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dterms, s_2 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dterms, s_2 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dtotal) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(terms, s_2 - 1 - 3)));
+                    s_2 -= 4;
+                    left -= 4;
+                }
+            }
+            for (int iteration2 = left; iteration2 > 0; iteration2--)
             {
                 s_2--;
                 // total = total + terms[s_2] * terms[s_2]

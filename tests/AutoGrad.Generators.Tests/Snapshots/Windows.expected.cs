@@ -311,7 +311,18 @@ partial class Windows
         ds = seed;
         int trips1 = v.Length > 0 ? v.Length : 0;
         i = trips1;
-        for (int iteration1 = trips1; iteration1 > 0; iteration1--)
+        // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+        int left = trips1;
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+        {
+            while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= v.Length - 4 && (long)i - 4 <= dv.Length - 4)
+            {
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dv, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dv, i - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(ds) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i - 1 - 3)));
+                i -= 4;
+                left -= 4;
+            }
+        }
+        for (int iteration1 = left; iteration1 > 0; iteration1--)
         {
             i--;
             // s = s + v[i] * v[i]
@@ -336,6 +347,16 @@ partial class Windows
         // result = s
         ds = seed;
         // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
+        // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+        {
+            while ((long)i + 3 < v.Length && i >= 0 && i <= v.Length - 4 && i <= dv.Length - 4)
+            {
+                s = global::AutoGrad.Differentiation.Lanes.AddInOrder(s, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i));
+                global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dv, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dv, i) + global::System.Runtime.Intrinsics.Vector256.Create(ds) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(v, i)));
+                i += 4;
+            }
+        }
         while (i < v.Length)
         {
             s = s + v[i] * v[i];

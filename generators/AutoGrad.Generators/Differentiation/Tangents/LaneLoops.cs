@@ -344,32 +344,33 @@ internal static class LaneLoops
             return all;
         }
 
-        /// <summary><c>e + c</c> (or <c>e - c</c>) as <c>(e, c)</c> for an integer constant c; <c>(e, 0)</c> otherwise.</summary>
-        private static (Expr Base, long Constant) SplitConstant(Expr e) => e switch
-        {
-            Binary { Op: BinaryOp.Add, Right: Constant right } add when long.TryParse(right.Text, out var c) => (SplitConstant(add.Left).Base, SplitConstant(add.Left).Constant + c),
-            Binary { Op: BinaryOp.Subtract, Right: Constant right } subtract when long.TryParse(right.Text, out var c) => (SplitConstant(subtract.Left).Base, SplitConstant(subtract.Left).Constant - c),
-            _ => (e, 0),
-        };
-
-        /// <summary><c>(long)e + constant</c>: in longs, so no sum of the group's offsets wraps around.</summary>
-        private static Expr Plus(Expr e, long constant) => constant switch
-        {
-            0 => e,
-            > 0 => new Binary(ScalarType.Long, BinaryOp.Add, new Cast(ScalarType.Long, e), Integer(ScalarType.Long, constant)),
-            _ => new Binary(ScalarType.Long, BinaryOp.Subtract, new Cast(ScalarType.Long, e), Integer(ScalarType.Long, -constant)),
-        };
-
-        private static Expr And(Expr left, Expr right) => new Binary(ScalarType.Bool, BinaryOp.And, left, right);
-
-        private static Constant Integer(ScalarType type, long value) => new(type, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary><c>e + c</c> (or <c>e - c</c>) as <c>(e, c)</c> for an integer constant c; <c>(e, 0)</c> otherwise.</summary>
+    internal static (Expr Base, long Constant) SplitConstant(Expr e) => e switch
+    {
+        Binary { Op: BinaryOp.Add, Right: Constant right } add when long.TryParse(right.Text, out var c) => (SplitConstant(add.Left).Base, SplitConstant(add.Left).Constant + c),
+        Binary { Op: BinaryOp.Subtract, Right: Constant right } subtract when long.TryParse(right.Text, out var c) => (SplitConstant(subtract.Left).Base, SplitConstant(subtract.Left).Constant - c),
+        _ => (e, 0),
+    };
+
+    /// <summary><c>(long)e + constant</c>: in longs, so no sum of the group's offsets wraps around.</summary>
+    internal static Expr Plus(Expr e, long constant) => constant switch
+    {
+        0 => e,
+        > 0 => new Binary(ScalarType.Long, BinaryOp.Add, new Cast(ScalarType.Long, e), Integer(ScalarType.Long, constant)),
+        _ => new Binary(ScalarType.Long, BinaryOp.Subtract, new Cast(ScalarType.Long, e), Integer(ScalarType.Long, -constant)),
+    };
+
+    internal static Expr And(Expr left, Expr right) => new Binary(ScalarType.Bool, BinaryOp.And, left, right);
+
+    internal static Constant Integer(ScalarType type, long value) => new(type, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// How many times each scalar variable is read in the code (comments aside), or null where the code holds a
     /// kind this pass does not know (then it changes nothing).
     /// </summary>
-    private static Dictionary<string, int>? CountReads(IEnumerable<Code> code)
+    internal static Dictionary<string, int>? CountReads(IEnumerable<Code> code)
     {
         var reads = new Dictionary<string, int>();
         void Read(string name) => reads[name] = (reads.TryGetValue(name, out var count) ? count : 0) + 1;
