@@ -176,7 +176,7 @@ internal static class SweepLaneLoops
                     if (!(rented.Contains(stored) && rented.Contains(other.Code))) pairs.Add(new DisjointArrays(_arrays[stored], other));
                 }
             }
-            return new Region(new LaneRegion(pairs.ToEquatableArray(), code.ToEquatableArray()), _width, left);
+            return new Region(new LaneRegion(enough, pairs.ToEquatableArray(), code.ToEquatableArray()), _width, left);
         }
 
         /// <summary>Whether every statement has a lane form; fills the lane body, prologue and epilogue.</summary>

@@ -232,7 +232,7 @@ internal static partial class Emitter
                 break;
             case LaneRegion region:
                 var disjoint = region.Disjoint.Select(pair => $" && {RuntimeNames.Lanes}.Disjoint({ExprPrinter.Array(pair.Stored)}, {ExprPrinter.Array(pair.Other)})");
-                writer.Open($"if ({RuntimeNames.Vector256}.IsHardwareAccelerated{string.Concat(disjoint)})");
+                writer.Open($"if ({RuntimeNames.Vector256}.IsHardwareAccelerated && {Print(region.Enough)}{string.Concat(disjoint)})");
                 WriteCode(writer, region.Body);
                 writer.Close();
                 break;

@@ -164,11 +164,12 @@ public sealed record DeclareLanes(ScalarType Element, string Name, Expr Value) :
 public sealed record FoldLanes(string Name, BinaryOp Op, Expr Lanes) : Code;
 
 /// <summary>
-/// <c>if (Vector256.IsHardwareAccelerated &amp;&amp; Lanes.Disjoint(stored, other) &amp;&amp; ...) { body }</c>: the lane form of
-/// a reverse-mode loop (see SweepLaneLoops), entered only where no array the lanes store shares memory with
-/// another array the loop reads or stores (a user may pass one array twice); the scalar loop after it runs the rest.
+/// <c>if (Vector256.IsHardwareAccelerated &amp;&amp; enough &amp;&amp; Lanes.Disjoint(stored, other) &amp;&amp; ...) { body }</c>: the lane
+/// form of a reverse-mode loop (see SweepLaneLoops), entered only where a lane iteration can run (<see cref="Enough"/>
+/// iterations left, checked before the rest so short loops pay nothing more) and no array the lanes store shares
+/// memory with another array the loop reads or stores (a user may pass one array twice); the scalar loop after it runs the rest.
 /// </summary>
-public sealed record LaneRegion(EquatableArray<DisjointArrays> Disjoint, EquatableArray<Code> Body) : Code;
+public sealed record LaneRegion(Expr Enough, EquatableArray<DisjointArrays> Disjoint, EquatableArray<Code> Body) : Code;
 
 /// <summary>Two arrays of a <see cref="LaneRegion"/> that must not overlap: one the lanes store, one the loop reads or stores.</summary>
 public sealed record DisjointArrays(ArraySource Stored, ArraySource Other);
