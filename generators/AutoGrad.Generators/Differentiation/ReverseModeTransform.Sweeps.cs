@@ -18,6 +18,7 @@ internal sealed partial class ReverseModeTransform
                 case Assign assign:
                     var saves = _plan.NeedsSave(assign, depth) && !sweep.Plain;
                     var value = WithSplitCall(assign, assign.Value, saves, output);
+                    if (!sweep.Plain) value = WithKeptResults(assign, value, sweep, output);
                     if (saves)
                     {
                         var type = _variables[assign.Target].Type;
@@ -100,6 +101,29 @@ internal sealed partial class ReverseModeTransform
         }
         return Replace(value, call, forward);
     }
+
+    /// <summary>
+    /// The value with each of its costly calls (<see cref="ReversePlan.KeptResults"/>) computed first into a
+    /// temporary and pushed, for the reverse sweep to pop; under the target's old value, which it restores first.
+    /// </summary>
+    private Expr WithKeptResults(Assign assign, Expr value, Sweep sweep, List<Code> output)
+    {
+        var kept = new List<(Expr Call, Expr Result)>();
+        foreach (var call in _plan.KeptResults(assign))
+        {
+            // A call inside another kept one (exp(tanh(x))) reads the inner one's temporary.
+            var computed = kept.Aggregate((Expr)call, (e, k) => ReplaceEqual(e, k.Call, k.Result));
+            var result = new VarRef(call.Type, _names.Numbered("kept"));
+            output.Add(new Declare(call.Type, result.Name, computed));
+            output.Add(new Push(Stack(call.Type, sweep), result));
+            value = ReplaceEqual(value, computed, result);
+            kept.Add((computed, result));
+        }
+        return value;
+    }
+
+    private static Expr ReplaceEqual(Expr e, Expr node, Expr replacement) =>
+        Equals(e, node) ? replacement : IrWalker.MapChildren(e, child => ReplaceEqual(child, node, replacement));
 
     private static Expr Replace(Expr e, Expr node, Expr replacement) =>
         ReferenceEquals(e, node) ? replacement : IrWalker.MapChildren(e, child => Replace(child, node, replacement));
@@ -244,6 +268,16 @@ internal sealed partial class ReverseModeTransform
         else if (reuse && assign.Target != _method.ResultVariable && HoldsOwnResult(assign))
         {
             scope.Add(assign.Value, new VarRef(type, assign.Target));
+        }
+        if (!InFusedIteration(assign))
+        {
+            // The costly results the forward sweep pushed, before the old value: popped after it.
+            foreach (var call in _plan.KeptResults(assign).Reverse())
+            {
+                var result = _names.Numbered("kept");
+                output.Add(new Declare(call.Type, result, new Pop(call.Type, Stack(call.Type, sweep))));
+                scope.Add(call, new VarRef(call.Type, result));
+            }
         }
         if (!_plan.IsActiveAssignment(assign)) return;
 

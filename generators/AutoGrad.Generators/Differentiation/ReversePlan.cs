@@ -61,6 +61,7 @@ internal sealed partial class ReversePlan
         if (Fused is not null) _fusedIteration.UnionWith(IterationAssignments(Fused));
         FindSplitCalls();
         FindForwardValues();
+        FindKeptResults(method.Body, depth: 0);
         CallsWithDerivatives = FindCallsWithDerivatives(method.Body, activity);
     }
 

@@ -50,7 +50,9 @@ namespace Samples
                     z = z + w[j] * x[s * features + j];
                     j++;
                 }
-                loss = loss + global::System.Math.Log(1.0 + global::System.Math.Exp(-y[s] * z));
+                double kept1 = global::System.Math.Exp(-y[s] * z);
+                doubleStack.Push(kept1);
+                loss = loss + global::System.Math.Log(1.0 + kept1);
                 s++;
             }
             result = loss / (double)samples;
@@ -83,13 +85,12 @@ namespace Samples
             {
                 s--;
                 // loss = loss + global::System.Math.Log(1.0 + global::System.Math.Exp(-y[s] * z))
-                double t2 = -y[s];
-                double t3 = t2 * z;
-                double t4 = global::System.Math.Exp(t3);
-                double t5 = 1.0 + t4;
-                double g1 = dloss * (1.0 / t5);
-                double g2 = g1 * t4;
-                dz += g2 * t2;
+                double kept2 = doubleStack.Pop();
+                double t2 = 1.0 + kept2;
+                double g1 = dloss * (1.0 / t2);
+                double g2 = g1 * kept2;
+                double t3 = -y[s];
+                dz += g2 * t3;
                 int trips1 = features > 0 ? features : 0;
                 j = trips1;
                 // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
@@ -108,10 +109,10 @@ namespace Samples
                 {
                     j--;
                     // z = z + w[j] * x[s * features + j]
-                    int t6 = s * features;
-                    int t7 = t6 + j;
-                    double t8 = x[t7];
-                    dw[j] += dz * t8;
+                    int t4 = s * features;
+                    int t5 = t4 + j;
+                    double t6 = x[t5];
+                    dw[j] += dz * t6;
                 }
                 z = doubleStack.Pop();
                 // z = b

@@ -189,7 +189,9 @@ namespace Samples
                     z = z + weights[j] * features[row + j];
                     j++;
                 }
-                total = total + (global::System.Math.Max(z, 0.0) - z * labels[sample] + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs(z))));
+                double kept1 = global::System.Math.Exp(-global::System.Math.Abs(z));
+                doubleStack.Push(kept1);
+                total = total + (global::System.Math.Max(z, 0.0) - z * labels[sample] + global::System.Math.Log(1.0 + kept1));
                 sample++;
             }
             result = total / (double)labels.Length;
@@ -227,13 +229,11 @@ namespace Samples
                 // Recompute this iteration's values instead of having saved them.
                 row = sample * featureCount;
                 // total = total + (global::System.Math.Max(z, 0.0) - z * labels[sample] + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs(z))))
+                double kept2 = doubleStack.Pop();
                 double g1 = -dtotal;
-                double t2 = global::System.Math.Abs(z);
-                double t3 = -t2;
-                double t4 = global::System.Math.Exp(t3);
-                double t5 = 1.0 + t4;
-                double g2 = dtotal * (1.0 / t5);
-                double g3 = g2 * t4;
+                double t2 = 1.0 + kept2;
+                double g2 = dtotal * (1.0 / t2);
+                double g3 = g2 * kept2;
                 double g4 = -g3;
                 dz += dtotal * (z >= 0.0 ? 1.0 : 0.0) + g1 * labels[sample] + g4 * (z > 0.0 ? 1.0 : z < 0.0 ? -1.0 : 0.0);
                 int trips1 = featureCount > 0 ? featureCount : 0;
@@ -254,9 +254,9 @@ namespace Samples
                 {
                     j--;
                     // z = z + weights[j] * features[row + j]
-                    int t6 = row + j;
-                    double t7 = features[t6];
-                    dweights[j] += dz * t7;
+                    int t3 = row + j;
+                    double t4 = features[t3];
+                    dweights[j] += dz * t4;
                 }
                 z = doubleStack.Pop();
                 // z = bias
