@@ -36,6 +36,15 @@ public class Replays
     public void ElementAccumulations() => Verify(ElementAccumulationFunctions.Accumulations, ElementAccumulationFunctions.AccumulationsGradient, ElementAccumulationFunctions.AccumulationsPullback);
 
     [Fact]
+    public void KeptResults() => Verify(R.KeptResults, R.KeptResultsGradient, R.KeptResultsPullback);
+
+    [Fact]
+    public void KeptResultsReplayed() => Verify(R.KeptResultsReplayed, R.KeptResultsReplayedGradient, R.KeptResultsReplayedPullback);
+
+    [Fact]
+    public void KeptResultsThroughSplitHalves() => Verify(R.KeptResultsTwice, R.KeptResultsTwiceGradient, R.KeptResultsTwicePullback);
+
+    [Fact]
     public void ReadsItsOutput() => Verify(R.ReadsItsOutput, R.ReadsItsOutputGradient, R.ReadsItsOutputPullback);
 }
 

@@ -95,6 +95,54 @@ public static partial class ReplayFunctions
         }
         return terms[rows];
     }
+
+    /// <summary>
+    /// Costly calls whose results the reverse sweep pops instead of calling again: one inside another
+    /// (exp of tanh) in a replayed row, one after the row's sum.
+    /// </summary>
+    [Differentiable]
+    public static double KeptResults(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double total = 0;
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double sum = 0;
+            for (int i = 0; i < d; i++) sum = sum + Math.Exp(Math.Tanh(t[i]) * w[i]) * t[i];
+            total = total + sum * Math.Exp(-sum);
+        }
+        return total;
+    }
+
+    /// <summary>The same calls in a row the reverse sweep replays (its values go to another array): the replay pushes them again.</summary>
+    [Differentiable]
+    public static double KeptResultsReplayed(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double sum = 0;
+            for (int i = 0; i < d; i++) sum = sum + Math.Exp(Math.Tanh(t[i]) * w[i]) * t[i];
+            terms[s] = sum * sum;
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s];
+        return total;
+    }
+
+    /// <summary><see cref="KeptResults"/> through its split halves, twice in a loop: the record holds both calls' results.</summary>
+    [Differentiable]
+    public static double KeptResultsTwice(double[] w, double[] x, int d)
+    {
+        double total = 0;
+        for (int k = 0; k < 2; k++) total = total + KeptResults(w, x, d) * (k + 1.5);
+        return total;
+    }
 }
 
 /// <summary>
