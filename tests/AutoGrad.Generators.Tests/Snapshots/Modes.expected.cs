@@ -99,8 +99,8 @@ namespace Samples
                 {
                     while (left >= 4 && (long)(s * features + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(s * features + (j - 1)) - 3 <= x.Length - 4 && (long)j - 4 <= dw.Length - 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<double> t8Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * features + (j - 1) - 3);
-                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dw, j - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dw, j - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t8Lanes);
+                        global::System.Runtime.Intrinsics.Vector256<double> t6Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * features + (j - 1) - 3);
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dw, j - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dw, j - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t6Lanes);
                         j -= 4;
                         left -= 4;
                     }

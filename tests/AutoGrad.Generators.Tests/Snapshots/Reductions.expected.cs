@@ -244,8 +244,8 @@ namespace Samples
                 {
                     while (left >= 4 && (long)(row + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(row + (j - 1)) - 3 <= features.Length - 4 && (long)j - 4 <= dweights.Length - 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<double> t7Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(features, row + (j - 1) - 3);
-                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dweights, j - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dweights, j - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t7Lanes);
+                        global::System.Runtime.Intrinsics.Vector256<double> t4Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(features, row + (j - 1) - 3);
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dweights, j - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dweights, j - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dz) * t4Lanes);
                         j -= 4;
                         left -= 4;
                     }
