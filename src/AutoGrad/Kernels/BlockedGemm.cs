@@ -26,10 +26,13 @@ namespace AutoGrad.Kernels;
 internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// Below this many multiply-adds a second thread costs more than it saves. Settable for
-    /// the benchmarks' <c>forkjoin</c> trace (<see cref="long.MaxValue"/>: always one thread).
+    /// Below this many multiply-adds a second thread costs more than it saves: in the quiet
+    /// <c>forkjoin</c> trace of 2026-12-02 the seed MLP's 2^20-multiply-add products (256 × 64 × 64)
+    /// took 1.03-1.11x their one-thread time on two, the data the other core wrote coming back
+    /// besides. Settable for the benchmarks' <c>forkjoin</c> trace (<see cref="long.MaxValue"/>:
+    /// always one thread).
     /// </summary>
-    internal static long ParallelThreshold { get; set; } = 1L << 20;
+    internal static long ParallelThreshold { get; set; } = 1L << 21;
 
     private const int AlignmentBytes = 64;
 

@@ -10,7 +10,7 @@ namespace AutoGrad.Kernels;
 /// transposed, read in place) and a register-blocked FMA micro-kernel on
 /// <see cref="System.Runtime.Intrinsics.Vector512{T}"/> (or
 /// <see cref="System.Runtime.Intrinsics.Vector256{T}"/> where 512-bit vectors are not
-/// accelerated) sweeps them down A. Products of about a million multiply-adds or more are cut
+/// accelerated) sweeps them down A. Products of about two million multiply-adds or more are cut
 /// into blocks that the calling thread and one worker thread per further core share. Calls
 /// allocate nothing once the calling thread's packing buffer has grown to the largest B it has
 /// seen. Buffers may be longer than the matrices they hold; C must not overlap A or B.

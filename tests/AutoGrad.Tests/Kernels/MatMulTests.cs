@@ -26,8 +26,8 @@ public class MatMulTests
             data.Add(variant, 650, 170, 70);
             data.Add(variant, 300, 300, 300);
             // Short C with enough work for the parallel path: B read in place on either path.
-            data.Add(variant, 10, 333, 333);
-            data.Add(variant, 12, 300, 320);
+            data.Add(variant, 10, 333, 700);
+            data.Add(variant, 12, 300, 640);
             // The seed MLP's layers at batch 256.
             data.Add(variant, 256, 784, 64);
             data.Add(variant, 256, 64, 10);
