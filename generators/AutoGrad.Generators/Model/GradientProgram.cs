@@ -165,8 +165,8 @@ public sealed record FoldLanes(string Name, BinaryOp Op, Expr Lanes) : Code;
 
 /// <summary>
 /// <c>if (Vector256.IsHardwareAccelerated &amp;&amp; enough &amp;&amp; Lanes.Disjoint(stored, other) &amp;&amp; ...) { body }</c>: the lane
-/// form of a reverse-mode loop (see SweepLaneLoops), entered only where a lane iteration can run (<see cref="Enough"/>
-/// iterations left, checked before the rest so short loops pay nothing more) and no array the lanes store shares
+/// form of a reverse-mode loop (see SweepLaneLoops), entered only where enough lane iterations can run to pay for it (<see cref="Enough"/>,
+/// checked before the rest so short loops pay nothing more) and no array the lanes store shares
 /// memory with another array the loop reads or stores (a user may pass one array twice); the scalar loop after it runs the rest.
 /// </summary>
 public sealed record LaneRegion(Expr Enough, EquatableArray<DisjointArrays> Disjoint, EquatableArray<Code> Body) : Code;

@@ -114,7 +114,7 @@ partial class SavedState
         s_2 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
         {
             while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= dterms.Length - 4)
             {
@@ -250,7 +250,7 @@ partial class SavedState
         s_2 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
         {
             while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= dterms.Length - 4)
             {
@@ -375,7 +375,7 @@ partial class SavedState
         {
             index = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 3 < t.Length)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 7 < t.Length)
             {
                 while ((long)index + 3 < t.Length && index >= 0 && index <= t.Length - 4)
                 {
@@ -390,7 +390,7 @@ partial class SavedState
             }
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
             {
                 while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
                 {
@@ -526,7 +526,7 @@ partial class SavedState
             i_3 = trips2;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips2;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
             {
                 while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= t.Length - 4 && (long)i_3 - 4 <= dt.Length - 4)
                 {
@@ -629,7 +629,7 @@ partial class SavedState
         {
             index = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 3 < t.Length)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 7 < t.Length)
             {
                 while ((long)index + 3 < t.Length && index >= 0 && index <= t.Length - 4)
                 {
@@ -644,7 +644,7 @@ partial class SavedState
             }
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
             {
                 while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
                 {
@@ -746,7 +746,7 @@ partial class SavedState
             i_3 = trips2;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips2;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
             {
                 while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= t.Length - 4 && (long)i_3 - 4 <= dt.Length - 4)
                 {
@@ -875,7 +875,7 @@ partial class SavedState
             {
                 i = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
                 {
                     while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                     {
@@ -974,7 +974,7 @@ partial class SavedState
             s_2 = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
             {
                 while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
                 {
@@ -1150,7 +1150,7 @@ partial class SavedState
             {
                 i = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
                 {
                     while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                     {
@@ -1214,7 +1214,7 @@ partial class SavedState
             s_2 = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
             {
                 while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
                 {
