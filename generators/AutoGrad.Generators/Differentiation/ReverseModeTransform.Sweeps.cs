@@ -16,7 +16,7 @@ internal sealed partial class ReverseModeTransform
             switch (statement)
             {
                 case Assign assign:
-                    var saves = _plan.NeedsSave(assign, depth) && !sweep.Plain;
+                    var saves = _plan.NeedsSave(assign, depth) && !sweep.Plain && !(sweep.Replaying && _plan.IsDeadReplaySave(assign));
                     var value = WithSplitCall(assign, assign.Value, saves, output);
                     if (!sweep.Plain) value = WithKeptResults(assign, value, sweep, output);
                     if (saves)
@@ -255,7 +255,7 @@ internal sealed partial class ReverseModeTransform
         var scope = StatementScope(assign);
         // Until it is restored, the variable still holds the value this statement computed.
         var reuse = _plan.IsActiveAssignment(assign) && UsesOwnResult(assign.Value) && assign.Value.Type == type;
-        if (!InFusedIteration(assign) && _plan.NeedsSave(assign, depth))
+        if (!InFusedIteration(assign) && _plan.NeedsSave(assign, depth) && !(sweep.Replaying && _plan.IsDeadReplaySave(assign)))
         {
             if (reuse)
             {

@@ -86,10 +86,15 @@ internal sealed partial class ReversePlan
         foreach (var buffer in localBuffers.Where(b => ReplaySavesAreDead(core, b, fills[b])))
             foreach (var store in IrWalker.Statements(core).OfType<Store>())
                 if (store.Array.Code == buffer) _deadSaves.Add(store);
+        // A local scalar's first assignment in the iteration overwrites the previous iteration's value,
+        // which nothing reads again: the statements before it do not read it, each replay assigns it
+        // before reading it, and nothing outside the loop touches it.
+        foreach (var scalar in scalars)
+            if (core.Statements.FirstOrDefault(s => IrWalker.Writes(s, scalar)) is Assign first) _deadSaves.Add(first);
         return new ReplayedLoop(loop, coreCount);
     }
 
-    /// <summary>Stores into replayed loops' local buffers whose old values no reverse code reads: the replay saves nothing for them.</summary>
+    /// <summary>Stores into replayed loops' local buffers, and first assignments of their local scalars, whose old values no reverse code reads: the replay saves nothing for them.</summary>
     private readonly HashSet<Stmt> _deadSaves = new(ReferenceComparer<Stmt>.Instance);
 
     /// <summary>

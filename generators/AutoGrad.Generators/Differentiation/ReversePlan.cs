@@ -106,7 +106,7 @@ internal sealed partial class ReversePlan
     /// <summary>Element stores of replayed loops into other arrays: saved by the forward sweep, on the main stacks.</summary>
     public bool SavesOnMainStack(Stmt store) => _mainStackSaves.Contains(store);
 
-    /// <summary>Stores into a replayed loop's local buffers whose old values no reverse code reads: the replay saves nothing for them.</summary>
+    /// <summary>Stores into a replayed loop's local buffers, and first assignments of its local scalars, whose old values no reverse code reads: the replay saves nothing for them.</summary>
     public bool IsDeadReplaySave(Stmt store) => _deadSaves.Contains(store);
 
     /// <summary>Per loop body: where in its reverse the recomputations go (before reversing statement Position - 1), in definition order.</summary>

@@ -507,7 +507,6 @@ partial class SavedState
                 t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2];
                 i_2++;
             }
-            doubleReplay.Push(norm);
             norm = 0.0;
             i_3 = 0;
             doubleReplay.Push(norm);
@@ -543,7 +542,6 @@ partial class SavedState
             }
             norm = doubleReplay.Pop();
             // norm = 0.0
-            norm = doubleReplay.Pop();
             dnorm = 0.0;
             int trips3 = d > 1 ? d - 1 : 0;
             i_2 = 1 + trips3;
@@ -727,7 +725,6 @@ partial class SavedState
                 t[i_2] = t[i_2] + global::System.Math.Exp(t[i_2 - 1]) * w[i_2];
                 i_2++;
             }
-            doubleReplay.Push(norm);
             norm = 0.0;
             i_3 = 0;
             doubleReplay.Push(norm);
@@ -763,7 +760,6 @@ partial class SavedState
             }
             norm = doubleReplay.Pop();
             // norm = 0.0
-            norm = doubleReplay.Pop();
             dnorm = 0.0;
             int trips3 = d > 1 ? d - 1 : 0;
             i_2 = 1 + trips3;
@@ -1014,7 +1010,6 @@ partial class SavedState
                     }
                     i_2++;
                 }
-                doubleReplay.Push(norm);
                 norm = 0.0;
                 i_3 = 0;
                 doubleReplay.Push(norm);
@@ -1058,7 +1053,6 @@ partial class SavedState
                 }
                 norm = doubleReplay.Pop();
                 // norm = 0.0
-                norm = doubleReplay.Pop();
                 dnorm = 0.0;
                 int trips4 = d > 0 ? d : 0;
                 i_2 = trips4;
@@ -1254,7 +1248,6 @@ partial class SavedState
                     }
                     i_2++;
                 }
-                doubleReplay.Push(norm);
                 norm = 0.0;
                 i_3 = 0;
                 doubleReplay.Push(norm);
@@ -1298,7 +1291,6 @@ partial class SavedState
                 }
                 norm = doubleReplay.Pop();
                 // norm = 0.0
-                norm = doubleReplay.Pop();
                 dnorm = 0.0;
                 int trips4 = d > 0 ? d : 0;
                 i_2 = trips4;
