@@ -47,6 +47,37 @@ public static class Lanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Disjoint(ReadOnlySpan<float> stored, ReadOnlySpan<float> other) => !stored.Overlaps(other);
 
+    // Array overloads of the above: no span is made, so a large generated method keeps fewer locals for
+    // the JIT to track (past its limit, about a thousand, it keeps the rest in memory, the scalar loops' too).
+
+    /// <inheritdoc cref="LoadUnchecked(ReadOnlySpan{double}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LoadUnchecked(double[] source, int index) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(source), (nuint)index);
+
+    /// <inheritdoc cref="LoadUnchecked(ReadOnlySpan{double}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadUnchecked(float[] source, int index) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(source), (nuint)index);
+
+    /// <inheritdoc cref="StoreUnchecked(Span{double}, int, Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUnchecked(double[] destination, int index, Vector256<double> value) =>
+        value.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(destination), (nuint)index);
+
+    /// <inheritdoc cref="StoreUnchecked(Span{double}, int, Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUnchecked(float[] destination, int index, Vector256<float> value) =>
+        value.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(destination), (nuint)index);
+
+    /// <summary>Two arrays overlap only where they are the same array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Disjoint(double[] stored, double[] other) => !ReferenceEquals(stored, other);
+
+    /// <inheritdoc cref="Disjoint(double[], double[])"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Disjoint(float[] stored, float[] other) => !ReferenceEquals(stored, other);
+
     /// <summary><c>(double)first, (double)(first + 1), ...</c>: each lane's index as a value, converted as the loop converts it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> DoubleIndices(int first) =>
