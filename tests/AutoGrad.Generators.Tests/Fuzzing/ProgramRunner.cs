@@ -249,6 +249,10 @@ internal static class ProgramRunner
     /// <summary>The float version against the double one (already checked against finite differences).</summary>
     private static Verdict CheckFloat(Type single, double[] point, double f, double[] gradient)
     {
+        // A coordinate that float rounds to zero, a subnormal or infinity can flip a comparison between two such
+        // values (5e-76 < 6e-54 in double, 0 < 0 in float): the float program then runs another path, so the
+        // float version is not compared at such a point (the double one passed its checks above).
+        if (point.Any(p => p != 0 && !float.IsNormal((float)p))) return Verdict.Pass;
         var inputs = point.Select(p => (float)p).ToArray();
         var value = Method<Func<float[], float>>(single, "Value")((float[])inputs.Clone());
         var floatGradient = Enumerable.Repeat((float)Garbage, point.Length).ToArray();
