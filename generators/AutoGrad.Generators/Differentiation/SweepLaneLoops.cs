@@ -206,7 +206,7 @@ internal static class SweepLaneLoops
                         _delta = (int)step.Delta;
                         break;
                     case Declare or Set or Accumulate { Target: VarRef }:
-                        _written.Add(Target(statement));
+                        _written.Add(LaneLoops.Target(statement));
                         break;
                     case SetElement store:
                         _storedArrays.Add(store.Target.Array.Code);
@@ -223,9 +223,9 @@ internal static class SweepLaneLoops
             if (_delta == 0) return false;
             var touches = _storedArrays.ToDictionary(array => array, array => body.Count(statement => Touches(statement, array)));
             // Each variable written once (a sum's or a local's one write), steps apart.
-            var writes = body.Where(s => s is Declare or Set or Accumulate { Target: VarRef }).Select(Target).ToList();
+            var writes = body.Where(s => s is Declare or Set or Accumulate { Target: VarRef }).Select(LaneLoops.Target).ToList();
             if (writes.Count != writes.Distinct().Count() || writes.Any(_steps.ContainsKey)) return false;
-            var real = body.Where(s => s is Declare or Set or Accumulate or SetElement).Select(Value).FirstOrDefault(v => v.Type.IsReal());
+            var real = body.Where(s => s is Declare or Set or Accumulate or SetElement).Select(LaneLoops.Value).FirstOrDefault(v => v.Type.IsReal());
             if (real is null) return false;
             _element = real.Type;
             _width = RuntimeNames.LaneCount(_element);
@@ -245,7 +245,7 @@ internal static class SweepLaneLoops
                         break;
                     case Set or Accumulate { Target: VarRef } when Sum(statement, loopReads) is { } sum:
                         if (sum.Term.Type != _element || Lane(sum.Term) is not { } terms) return false;
-                        var name = Target(statement);
+                        var name = LaneLoops.Target(statement);
                         if (reassociate)
                         {
                             var partial = names.Named(name + "Lanes");
@@ -261,10 +261,10 @@ internal static class SweepLaneLoops
                             _orderedSums++;
                         }
                         break;
-                    case Declare or Set when Value(statement).Type == _element:
-                        var local = Target(statement);
+                    case Declare or Set when LaneLoops.Value(statement).Type == _element:
+                        var local = LaneLoops.Target(statement);
                         if (statement is Set && ReadOutside(local, loopReads)) return false;
-                        if (Lane(Value(statement)) is not { } lanes) return false;
+                        if (Lane(LaneLoops.Value(statement)) is not { } lanes) return false;
                         var lanesName = names.Named(local + "Lanes");
                         _lanes[local] = lanesName;
                         _body.Add(new DeclareLanes(_element, lanesName, lanes));
@@ -349,7 +349,7 @@ internal static class SweepLaneLoops
                 Accumulate { Target: VarRef } accumulate => (BinaryOp.Add, accumulate.Value),
                 _ => null,
             };
-            var name = Target(statement);
+            var name = LaneLoops.Target(statement);
             if (sum is not { } found || !found.Item2.Type.IsReal() || IrWalker.Reads(found.Item2, name)) return null;
             return loopReads.TryGetValue(name, out var count) && count == 1 ? found : null;
         }
@@ -459,22 +459,6 @@ internal static class SweepLaneLoops
             0 => e,
             > 0 => new Binary(ScalarType.Int, BinaryOp.Subtract, e, LaneLoops.Integer(ScalarType.Int, constant)),
             _ => new Binary(ScalarType.Int, BinaryOp.Add, e, LaneLoops.Integer(ScalarType.Int, -constant)),
-        };
-
-        private static string Target(Code statement) => statement switch
-        {
-            Declare declare => declare.Name,
-            Set set => set.Name,
-            Accumulate { Target: VarRef target } => target.Name,
-            _ => "",
-        };
-
-        private static Expr Value(Code statement) => statement switch
-        {
-            Declare declare => declare.Value,
-            Set set => set.Value,
-            SetElement store => store.Value,
-            _ => ((Accumulate)statement).Value,
         };
     }
 }

@@ -24,6 +24,24 @@ namespace AutoGrad.Generators.Differentiation.Tangents;
 /// </summary>
 internal static class LaneLoops
 {
+    /// <summary>The scalar a lane statement writes: a declared, set or accumulated local ("" for an element store).</summary>
+    internal static string Target(Code statement) => statement switch
+    {
+        Declare declare => declare.Name,
+        Set set => set.Name,
+        Accumulate { Target: VarRef target } => target.Name,
+        _ => "",
+    };
+
+    /// <summary>The value a lane statement writes.</summary>
+    internal static Expr Value(Code statement) => statement switch
+    {
+        Declare declare => declare.Value,
+        Set set => set.Value,
+        SetElement store => store.Value,
+        _ => ((Accumulate)statement).Value,
+    };
+
     /// <summary>Lane code pays only where the arithmetic outweighs the ordered additions: this many operations per sum at least.</summary>
     private const int OperationsPerSum = 3;
 
@@ -139,20 +157,6 @@ internal static class LaneLoops
         private bool ReadOutside(string name, IReadOnlyDictionary<string, int> loopReads) =>
             methodReads.TryGetValue(name, out var all) && all > (loopReads.TryGetValue(name, out var inside) ? inside : 0);
 
-        private static string Target(Code statement) => statement switch
-        {
-            Declare declare => declare.Name,
-            Set set => set.Name,
-            Accumulate { Target: VarRef target } => target.Name,
-            _ => "",
-        };
-
-        private static Expr Value(Code statement) => statement switch
-        {
-            Declare declare => declare.Value,
-            Set set => set.Value,
-            _ => ((Accumulate)statement).Value,
-        };
 
         /// <summary>
         /// The term of <c>s = s + term</c>, <c>s = s - term</c> or <c>s += term</c> on a real variable that only this
