@@ -243,7 +243,7 @@ internal static class SweepLaneLoops
                         if (Index(declare.Value) is not { } affine) return false;
                         _ints[declare.Name] = affine;
                         break;
-                    case Set or Accumulate { Target: VarRef } when Sum(statement, loopReads) is { } sum:
+                    case Set or Accumulate { Target: VarRef } when LaneLoops.SumOf(statement, loopReads) is { } sum:
                         if (sum.Term.Type != _element || Lane(sum.Term) is not { } terms) return false;
                         var name = LaneLoops.Target(statement);
                         if (reassociate)
@@ -263,7 +263,7 @@ internal static class SweepLaneLoops
                         break;
                     case Declare or Set when LaneLoops.Value(statement).Type == _element:
                         var local = LaneLoops.Target(statement);
-                        if (statement is Set && ReadOutside(local, loopReads)) return false;
+                        if (statement is Set && LaneLoops.ReadOutside(local, methodReads, loopReads)) return false;
                         if (Lane(LaneLoops.Value(statement)) is not { } lanes) return false;
                         var lanesName = names.Named(local + "Lanes");
                         _lanes[local] = lanesName;
@@ -339,23 +339,6 @@ internal static class SweepLaneLoops
             _accesses.Add((array, start));
             return start;
         }
-
-        /// <summary>The sum's operation and term: <c>s = s + term</c>, <c>s = s - term</c> or <c>s += term</c>, s real and read by nothing else in the loop.</summary>
-        private static (BinaryOp Op, Expr Term)? Sum(Code statement, IReadOnlyDictionary<string, int> loopReads)
-        {
-            (BinaryOp, Expr)? sum = statement switch
-            {
-                Set { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef left } binary } set when left.Name == set.Name => (binary.Op, binary.Right),
-                Accumulate { Target: VarRef } accumulate => (BinaryOp.Add, accumulate.Value),
-                _ => null,
-            };
-            var name = LaneLoops.Target(statement);
-            if (sum is not { } found || !found.Item2.Type.IsReal() || IrWalker.Reads(found.Item2, name)) return null;
-            return loopReads.TryGetValue(name, out var count) && count == 1 ? found : null;
-        }
-
-        private bool ReadOutside(string name, IReadOnlyDictionary<string, int> loopReads) =>
-            methodReads.TryGetValue(name, out var all) && all > (loopReads.TryGetValue(name, out var inside) ? inside : 0);
 
         /// <summary>The expression lane by lane, or null where it is not +, -, *, / or negation of lane values and loop constants.</summary>
         private Expr? Lane(Expr e)

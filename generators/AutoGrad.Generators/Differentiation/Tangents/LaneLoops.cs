@@ -117,7 +117,7 @@ internal static class LaneLoops
             var loopReads = CountReads([loop])!;
             foreach (var statement in statements)
                 if (SumTerm(statement, writes, loopReads) is { } sum) _sums[Target(statement)] = sum;
-            if (_written.Any(name => !_sums.ContainsKey(name) && ReadOutside(name, loopReads))) return null;
+            if (_written.Any(name => !_sums.ContainsKey(name) && ReadOutside(name, methodReads, loopReads))) return null;
 
             var body = new List<Code>();
             foreach (var statement in statements)
@@ -154,26 +154,11 @@ internal static class LaneLoops
             return true;
         }
 
-        private bool ReadOutside(string name, IReadOnlyDictionary<string, int> loopReads) =>
-            methodReads.TryGetValue(name, out var all) && all > (loopReads.TryGetValue(name, out var inside) ? inside : 0);
-
-
         /// <summary>
-        /// The term of <c>s = s + term</c>, <c>s = s - term</c> or <c>s += term</c> on a real variable that only this
-        /// statement of the loop reads or writes (the condition included), and the operation; null otherwise.
+        /// The term and operation of a sum (<see cref="SumOf"/>) that only this statement of the loop writes; null otherwise.
         /// </summary>
-        private static (BinaryOp Op, Expr Term)? SumTerm(Code statement, List<Code> writes, IReadOnlyDictionary<string, int> loopReads)
-        {
-            (BinaryOp, Expr)? sum = statement switch
-            {
-                Set { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef left } binary } set when left.Name == set.Name => (binary.Op, binary.Right),
-                Accumulate { Target: VarRef } accumulate => (BinaryOp.Add, accumulate.Value),
-                _ => null,
-            };
-            var name = Target(statement);
-            if (sum is not { } found || !found.Item2.Type.IsReal() || IrWalker.Reads(found.Item2, name)) return null;
-            return writes.Count(w => Target(w) == name) == 1 && loopReads.TryGetValue(name, out var count) && count == 1 ? found : null;
-        }
+        private static (BinaryOp Op, Expr Term)? SumTerm(Code statement, List<Code> writes, IReadOnlyDictionary<string, int> loopReads) =>
+            SumOf(statement, loopReads) is { } sum && writes.Count(w => Target(w) == Target(statement)) == 1 ? sum : null;
 
         /// <summary>Adds the statement's lane code; false where it has none.</summary>
         private bool Statement(Code statement, List<Code> body, bool topLevel)
@@ -365,6 +350,27 @@ internal static class LaneLoops
         > 0 => new Binary(ScalarType.Long, BinaryOp.Add, new Cast(ScalarType.Long, e), Integer(ScalarType.Long, constant)),
         _ => new Binary(ScalarType.Long, BinaryOp.Subtract, new Cast(ScalarType.Long, e), Integer(ScalarType.Long, -constant)),
     };
+
+    /// <summary>
+    /// The term of <c>s = s + term</c>, <c>s = s - term</c> or <c>s += term</c> on a real variable that no other
+    /// read of the loop (the condition included) touches, and the operation; null otherwise.
+    /// </summary>
+    internal static (BinaryOp Op, Expr Term)? SumOf(Code statement, IReadOnlyDictionary<string, int> loopReads)
+    {
+        (BinaryOp, Expr)? sum = statement switch
+        {
+            Set { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef left } binary } set when left.Name == set.Name => (binary.Op, binary.Right),
+            Accumulate { Target: VarRef } accumulate => (BinaryOp.Add, accumulate.Value),
+            _ => null,
+        };
+        var name = Target(statement);
+        if (sum is not { } found || !found.Item2.Type.IsReal() || IrWalker.Reads(found.Item2, name)) return null;
+        return loopReads.TryGetValue(name, out var count) && count == 1 ? found : null;
+    }
+
+    /// <summary>Whether the method reads the variable outside the loop (more reads in all than in the loop).</summary>
+    internal static bool ReadOutside(string name, IReadOnlyDictionary<string, int> methodReads, IReadOnlyDictionary<string, int> loopReads) =>
+        methodReads.TryGetValue(name, out var all) && all > (loopReads.TryGetValue(name, out var inside) ? inside : 0);
 
     internal static Expr And(Expr left, Expr right) => new Binary(ScalarType.Bool, BinaryOp.And, left, right);
 
