@@ -1,4 +1,5 @@
 using AutoGrad.Differentiation;
+using AutoGrad.Kernels;
 using AutoGrad.NN;
 using AutoGrad.NN.Functional;
 using AutoGrad.NN.Layers;
@@ -227,6 +228,66 @@ public class LayerGradientTests
         before = GC.GetAllocatedBytesForCurrentThread();
         model.Predict(inputs, batch, logits);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>
+    /// Dense layers large enough that <see cref="Dense.WriteGradients"/> runs dW and dx side by
+    /// side on the fork-join (odd widths, with and without bias): exactly the values of the two
+    /// products one after the other (one core), close to the generated pullback's; and on two
+    /// cores the fork-join takes the job.
+    /// </summary>
+    [Theory]
+    [InlineData(150, 67, 33, true)]
+    [InlineData(129, 65, 17, false)]
+    [InlineData(256, 64, 10, true)]
+    public void Dense_gradients_side_by_side_are_those_one_after_the_other(int batch, int inputs, int outputs, bool bias)
+    {
+        var layer = new Dense(inputs, outputs, bias);
+        var random = new Random(31);
+        var parameters = new float[layer.ParameterCount];
+        layer.Initialize(parameters, random);
+        parameters.AsSpan(inputs * outputs).Fill(0.25f);
+        var x = RandomVector(random, batch * inputs);
+        var dy = RandomVector(random, batch * outputs);
+
+        var serialDx = Enumerable.Repeat(float.NaN, batch * inputs).ToArray();
+        var serialDparameters = Enumerable.Repeat(float.NaN, layer.ParameterCount).ToArray();
+        long concurrentFrom = Dense.ConcurrentFrom;
+        Dense.ConcurrentFrom = long.MaxValue;
+        try
+        {
+            layer.WriteGradients(x, dy, serialDx, parameters, serialDparameters, batch);
+        }
+        finally
+        {
+            Dense.ConcurrentFrom = concurrentFrom;
+        }
+
+        bool engaged = false;
+        for (int run = 0; run < 200 && !engaged; run++)
+        {
+            long jobsBefore = ForkJoin.Shared?.Totals.Jobs ?? 0;
+            var dx = Enumerable.Repeat(float.NaN, batch * inputs).ToArray();
+            var dparameters = Enumerable.Repeat(float.NaN, layer.ParameterCount).ToArray();
+            layer.WriteGradients(x, dy, dx, parameters, dparameters, batch);
+            Assert.Equal(serialDx, dx);
+            Assert.Equal(serialDparameters, dparameters);
+            // Other tests' jobs may hold the workers: then this call ran one product after the other.
+            engaged = ForkJoin.Shared is null || ForkJoin.Shared.Totals.Jobs > jobsBefore;
+        }
+        Assert.True(engaged, "the fork-join never took the two products");
+
+        var record = new ForwardRecord();
+        var y = new float[batch * outputs];
+        layer.Forward(parameters, x, y, batch, record);
+        var expectedDx = new float[batch * inputs];
+        var expectedDparameters = new float[layer.ParameterCount];
+        layer.Backward(parameters, x, y, dy, expectedDx, expectedDparameters, batch, record);
+        for (int i = 0; i < expectedDx.Length; i++)
+            Assert.True(Math.Abs(expectedDx[i] - serialDx[i]) <= 1e-5 + 1e-5 * Math.Abs(expectedDx[i]), $"dx[{i}]: expected {expectedDx[i]}, got {serialDx[i]}");
+        for (int i = 0; i < expectedDparameters.Length; i++)
+            Assert.True(Math.Abs(expectedDparameters[i] - serialDparameters[i]) <= 1e-4 + 1e-5 * Math.Abs(expectedDparameters[i]),
+                $"parameter gradient {i}: expected {expectedDparameters[i]}, got {serialDparameters[i]}");
     }
 
     public static TheoryData<int, bool, string> SequentialCases()

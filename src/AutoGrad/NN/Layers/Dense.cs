@@ -64,11 +64,84 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
     /// (the tests hold it to the generated pullback and to finite differences);
     /// <see cref="Backward"/> keeps the adding contract.
     /// </summary>
+    /// <remarks>
+    /// The two products are independent. When each is too small to be split between cores (see
+    /// <see cref="ConcurrentFrom"/>), the fork-join runs them side by side instead, dx and dW
+    /// each on one thread: the same calls as one after the other, so the same values.
+    /// </remarks>
     internal void WriteGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, Span<float> dparameters, int batch)
+    {
+        long multiplyAdds = (long)batch * inputs * outputs;
+        if (!dx.IsEmpty && multiplyAdds >= ConcurrentFrom && multiplyAdds < BlockedGemm<float>.ParallelThreshold && ForkJoin.Shared is { } pool
+            && (_concurrentGradients ??= new ConcurrentGradients(this)).TryRun(pool, x, dy, dx, parameters, dparameters, batch))
+        {
+            return;
+        }
+        WriteParameterGradients(x, dy, dparameters, batch);
+        if (!dx.IsEmpty) WriteInputGradient(dy, dx, parameters, batch);
+    }
+
+    /// <summary>
+    /// From this many multiply-adds per product (dW's and dx's are the same count),
+    /// <see cref="WriteGradients"/> runs the two side by side on the fork-join. The seed MLP's
+    /// hidden layers at batch 256 (2^20) and its output layer (about 2^17) qualify; below,
+    /// a product takes about as long as a hand-over between cores. Settable for the tests
+    /// (<see cref="long.MaxValue"/>: never).
+    /// </summary>
+    internal static long ConcurrentFrom { get; set; } = 1L << 17;
+
+    private ConcurrentGradients? _concurrentGradients;
+
+    private void WriteParameterGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dparameters, int batch)
     {
         MatMul.MultiplyTransposedA(dy, x, dparameters[..(inputs * outputs)], outputs, batch, inputs);
         if (bias) RowKernels.SumColumns(dy, dparameters[(inputs * outputs)..], batch, outputs);
-        if (!dx.IsEmpty) MatMul.Multiply(dy, parameters[..(inputs * outputs)], dx, batch, outputs, inputs);
+    }
+
+    private void WriteInputGradient(ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, int batch) =>
+        MatMul.Multiply(dy, parameters[..(inputs * outputs)], dx, batch, outputs, inputs);
+
+    /// <summary>
+    /// <see cref="WriteGradients"/> as a fork-join job of two blocks, dx (block 0) and the
+    /// parameter gradients (block 1), over raw pointers to the caller's spans, which stay fixed
+    /// for the call. One instance per layer, reused: a step allocates nothing.
+    /// </summary>
+    private sealed unsafe class ConcurrentGradients(Dense layer) : IBlockJob
+    {
+        private float* _x, _dy, _dx, _parameters, _dparameters;
+        private int _batch;
+
+        /// <summary>Runs both blocks; false, having written nothing, when another caller holds the workers.</summary>
+        public bool TryRun(ForkJoin pool, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, Span<float> dparameters, int batch)
+        {
+            fixed (float* px = x, pdy = dy, pdx = dx, pp = parameters, pdp = dparameters)
+            {
+                _x = px;
+                _dy = pdy;
+                _dx = pdx;
+                _parameters = pp;
+                _dparameters = pdp;
+                _batch = batch;
+                try
+                {
+                    return pool.TryRun(this, 2);
+                }
+                finally
+                {
+                    _x = _dy = _dx = _parameters = _dparameters = null;
+                }
+            }
+        }
+
+        public void RunBlock(int block)
+        {
+            int inputs = layer.InputSize, outputs = layer.OutputSize, batch = _batch;
+            var dy = new ReadOnlySpan<float>(_dy, batch * outputs);
+            if (block == 0)
+                layer.WriteInputGradient(dy, new Span<float>(_dx, batch * inputs), new ReadOnlySpan<float>(_parameters, layer.ParameterCount), batch);
+            else
+                layer.WriteParameterGradients(new ReadOnlySpan<float>(_x, batch * inputs), dy, new Span<float>(_dparameters, layer.ParameterCount), batch);
+        }
     }
 
     /// <inheritdoc />
