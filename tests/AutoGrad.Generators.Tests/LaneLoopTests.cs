@@ -130,6 +130,26 @@ public class LaneLoopTests
         Assert.DoesNotContain("Lanes.Disjoint(dy, y)", generated);
     }
 
+    [Fact]
+    public void Overlap_checks_of_arrays_no_enclosing_loop_assigns_are_made_once_before_the_outermost_one()
+    {
+        var lines = Reverse(Triangular, "double[] l, double[] x, int d, int n").Split('\n').Select(line => line.Trim()).ToList();
+        // The regions are entered per row of each point: none checks overlaps itself ...
+        var regions = lines.Where(line => line.StartsWith("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated &&", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(regions);
+        Assert.All(regions, region => Assert.DoesNotContain("Lanes.Disjoint(", region));
+        // ... each reads a bool computed once, right before the loop over the points (the first loop the checks sit in).
+        var checks = lines.Select((line, at) => (line, at)).Where(c => c.line.StartsWith("bool disjoint", StringComparison.Ordinal)).ToList();
+        Assert.Contains(checks, c => c.line.Contains("Lanes.Disjoint(dl, l)", StringComparison.Ordinal));
+        foreach (var (line, at) in checks)
+        {
+            var name = line["bool ".Length..line.IndexOf(" =", StringComparison.Ordinal)];
+            Assert.Contains(regions, region => region.EndsWith($" && {name})", StringComparison.Ordinal));
+            var next = lines.Skip(at + 1).First(l => !l.StartsWith("bool disjoint", StringComparison.Ordinal));
+            Assert.True(next is "while (p < n)" || next.StartsWith("for (int iteration", StringComparison.Ordinal), $"{line} is followed by {next}");
+        }
+    }
+
     [Theory]
     // A value carried from one iteration to the next.
     [InlineData("double s = 0, previous = 0; for (int i = 0; i < x.Length; i++) { double y = x[i] * x[i] - previous; previous = x[i] * 3; s += y * y; } return s;")]

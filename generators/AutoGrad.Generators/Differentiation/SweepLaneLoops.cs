@@ -54,7 +54,134 @@ internal static class SweepLaneLoops
         if (reads is null) return code.ToEquatableArray();
         var rented = new HashSet<string>();
         CollectRented(code, rented);
-        return Rewrite(code, reads, rented, names).ToEquatableArray();
+        return HoistChecks(Rewrite(code, reads, rented, names), new List<EnclosingLoop>(), names).ToEquatableArray();
+    }
+
+    /// <summary>A loop around lane regions: the names its statements assign and the overlap checks made once before it.</summary>
+    private sealed class EnclosingLoop(HashSet<string> assigned)
+    {
+        public HashSet<string> Assigned { get; } = assigned;
+        public List<DeclareDisjoint> Checks { get; } = new();
+    }
+
+    /// <summary>
+    /// Moves each region's overlap checks of arrays that an enclosing loop never assigns before the outermost such loop,
+    /// into one bool, so a region entered once per row of a nested loop (GMM's triangular loops, once per point and
+    /// component) does not repeat them; fewer inlined checks also keep a large method under the locals the JIT tracks.
+    /// Only whole named arrays move: a window's bounds (<c>AsSpan</c>) are checked where the region would have, and a
+    /// static array is read again.
+    /// </summary>
+    private static List<Code> HoistChecks(IEnumerable<Code> code, List<EnclosingLoop> loops, NameScope names)
+    {
+        var output = new List<Code>();
+        foreach (var statement in code)
+        {
+            switch (statement)
+            {
+                case WhileCode loop:
+                    output.AddRange(InLoop(loop, loop.Body, loops, names, body => loop with { Body = body }));
+                    break;
+                case Repeat repeat:
+                    output.AddRange(InLoop(repeat, repeat.Body, loops, names, body => repeat with { Body = body }));
+                    break;
+                case IfCode branch:
+                    output.Add(branch with { Then = HoistChecks(branch.Then, loops, names).ToEquatableArray(), Else = HoistChecks(branch.Else, loops, names).ToEquatableArray() });
+                    break;
+                case LaneRegion region:
+                    output.Add(Hoisted(region, loops, names));
+                    break;
+                default:
+                    output.Add(statement);
+                    break;
+            }
+        }
+        return output;
+    }
+
+    private static IEnumerable<Code> InLoop(Code loop, IEnumerable<Code> body, List<EnclosingLoop> loops, NameScope names, System.Func<EquatableArray<Code>, Code> rebuild)
+    {
+        var assigned = new HashSet<string>();
+        CollectAssigned([loop], assigned);
+        var enclosing = new EnclosingLoop(assigned);
+        loops.Add(enclosing);
+        var rewritten = HoistChecks(body, loops, names).ToEquatableArray();
+        loops.RemoveAt(loops.Count - 1);
+        return [.. enclosing.Checks, rebuild(rewritten)];
+    }
+
+    /// <summary>The region with its checks of arrays fixed through an enclosing loop made before the outermost such loop.</summary>
+    private static LaneRegion Hoisted(LaneRegion region, List<EnclosingLoop> loops, NameScope names)
+    {
+        var left = region.Disjoint.ToList();
+        var made = new List<string>();
+        foreach (var loop in loops)
+        {
+            bool Fixed(ArraySource array) => array is { IsNamed: true, IsWindow: false } && !loop.Assigned.Contains(array.Code);
+            var pairs = left.Where(pair => Fixed(pair.Stored) && Fixed(pair.Other)).ToEquatableArray();
+            if (pairs.Count == 0) continue;
+            // Regions with the same checks (a loop and its replay in one sweep) share one bool.
+            var check = loop.Checks.FirstOrDefault(c => c.Pairs.Equals(pairs));
+            if (check is null)
+            {
+                check = new DeclareDisjoint(names.Named("disjoint"), pairs);
+                loop.Checks.Add(check);
+            }
+            made.Add(check.Name);
+            left.RemoveAll(pair => pairs.Contains(pair));
+        }
+        return region with { Checked = region.Checked.Concat(made).ToEquatableArray(), Disjoint = left.ToEquatableArray() };
+    }
+
+    /// <summary>Every name the code declares or assigns, in nested blocks too (conservatively: scalars and stacks as well as arrays).</summary>
+    private static void CollectAssigned(IEnumerable<Code> code, HashSet<string> assigned)
+    {
+        foreach (var statement in code)
+        {
+            switch (statement)
+            {
+                case Declare declare: assigned.Add(declare.Name); break;
+                case Set set: assigned.Add(set.Name); break;
+                case Step step: assigned.Add(step.Name); break;
+                case Accumulate { Target: VarRef variable }: assigned.Add(variable.Name); break;
+                case DeclareBuffer buffer: assigned.Add(buffer.Name); break;
+                case RentBuffer rent: assigned.Add(rent.Name); break;
+                case RestoreBuffer restore: assigned.Add(restore.Buffer); break;
+                case DeclareWindow window: assigned.Add(window.Name); break;
+                case DeclareElementRef reference: assigned.Add(reference.Name); break;
+                case DeclareLanes lanes: assigned.Add(lanes.Name); break;
+                case FoldLanes fold: assigned.Add(fold.Name); break;
+                case DeclareDisjoint check: assigned.Add(check.Name); break;
+                case AliasStack alias: assigned.Add(alias.Name); break;
+                case RentRecord record: assigned.Add(record.Name); break;
+                case MarkRecord mark: assigned.Add(mark.Mark); break;
+                case PullbackCall call:
+                    foreach (var argument in call.Arguments.Where(a => a.ByRef && a.Value is VarRef)) assigned.Add(((VarRef)argument.Value).Name);
+                    break;
+                case TangentCall call:
+                    foreach (var argument in call.Arguments.Where(a => a.ByRef && a.Value is VarRef)) assigned.Add(((VarRef)argument.Value).Name);
+                    if (call.Result is { } result) assigned.Add(result);
+                    if (call.ResultTangent is { } tangent) assigned.Add(tangent);
+                    break;
+                case IfCode branch:
+                    CollectAssigned(branch.Then, assigned);
+                    CollectAssigned(branch.Else, assigned);
+                    break;
+                case WhileCode loop: CollectAssigned(loop.Body, assigned); break;
+                case Repeat repeat:
+                    assigned.Add(repeat.Counter);
+                    CollectAssigned(repeat.Body, assigned);
+                    break;
+                case LaneLoop lanes: CollectAssigned(lanes.Body, assigned); break;
+                case LaneRegion region: CollectAssigned(region.Body, assigned); break;
+                case RevolveLoop revolve:
+                    assigned.UnionWith([revolve.Schedule, revolve.Action, revolve.Slot, revolve.Counter]);
+                    CollectAssigned(revolve.Advance, assigned);
+                    CollectAssigned(revolve.Take, assigned);
+                    CollectAssigned(revolve.Restore, assigned);
+                    CollectAssigned(revolve.ReverseStep, assigned);
+                    break;
+            }
+        }
     }
 
     private static void CollectRented(IEnumerable<Code> code, HashSet<string> rented)
@@ -188,7 +315,7 @@ internal static class SweepLaneLoops
                     if (!(rented.Contains(stored) && rented.Contains(other.Code))) pairs.Add(new DisjointArrays(_arrays[stored], other));
                 }
             }
-            return new Region(new LaneRegion(entry, pairs.ToEquatableArray(), code.ToEquatableArray()), _width, left);
+            return new Region(new LaneRegion(entry, EquatableArray<string>.Empty, pairs.ToEquatableArray(), code.ToEquatableArray()), _width, left);
         }
 
         /// <summary>Whether every statement has a lane form; fills the lane body, prologue and epilogue.</summary>

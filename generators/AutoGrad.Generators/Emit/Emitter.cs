@@ -231,10 +231,13 @@ internal static partial class Emitter
                 writer.Close();
                 break;
             case LaneRegion region:
-                var disjoint = region.Disjoint.Select(pair => $" && {RuntimeNames.Lanes}.Disjoint({ExprPrinter.Array(pair.Stored)}, {ExprPrinter.Array(pair.Other)})");
+                var disjoint = region.Checked.Select(Id).Concat(region.Disjoint.Select(Disjoint)).Select(check => " && " + check);
                 writer.Open($"if ({RuntimeNames.Vector256}.IsHardwareAccelerated && {Print(region.Enough)}{string.Concat(disjoint)})");
                 WriteCode(writer, region.Body);
                 writer.Close();
+                break;
+            case DeclareDisjoint declare:
+                writer.Line($"bool {Id(declare.Name)} = {string.Join(" && ", declare.Pairs.Select(Disjoint))};");
                 break;
             case StoreLanes store:
                 writer.Line($"{RuntimeNames.Lanes}.StoreUnchecked({ExprPrinter.Array(store.Array)}, {Print(store.Index)}, {Print(store.Value)});");
@@ -354,6 +357,8 @@ internal static partial class Emitter
     private static string Print(Expr e) => ExprPrinter.Print(e);
 
     private static string Id(string name) => ExprPrinter.Identifier(name);
+
+    private static string Disjoint(DisjointArrays pair) => $"{RuntimeNames.Lanes}.Disjoint({ExprPrinter.Array(pair.Stored)}, {ExprPrinter.Array(pair.Other)})";
 
     private static string Join(IEnumerable<string> parts) => string.Join(", ", parts);
 }

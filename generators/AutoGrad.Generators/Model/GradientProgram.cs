@@ -164,12 +164,19 @@ public sealed record DeclareLanes(ScalarType Element, string Name, Expr Value) :
 public sealed record FoldLanes(string Name, BinaryOp Op, Expr Lanes) : Code;
 
 /// <summary>
-/// <c>if (Vector256.IsHardwareAccelerated &amp;&amp; enough &amp;&amp; Lanes.Disjoint(stored, other) &amp;&amp; ...) { body }</c>: the lane
+/// <c>if (Vector256.IsHardwareAccelerated &amp;&amp; enough &amp;&amp; checked &amp;&amp; ... &amp;&amp; Lanes.Disjoint(stored, other) &amp;&amp; ...) { body }</c>: the lane
 /// form of a reverse-mode loop (see SweepLaneLoops), entered only where enough lane iterations can run to pay for it (<see cref="Enough"/>,
 /// checked before the rest so short loops pay nothing more) and no array the lanes store shares
 /// memory with another array the loop reads or stores (a user may pass one array twice); the scalar loop after it runs the rest.
+/// <see cref="Checked"/> names the bools of <see cref="DeclareDisjoint"/> that made part of that check before an enclosing loop.
 /// </summary>
-public sealed record LaneRegion(Expr Enough, EquatableArray<DisjointArrays> Disjoint, EquatableArray<Code> Body) : Code;
+public sealed record LaneRegion(Expr Enough, EquatableArray<string> Checked, EquatableArray<DisjointArrays> Disjoint, EquatableArray<Code> Body) : Code;
+
+/// <summary>
+/// <c>bool name = Lanes.Disjoint(stored, other) &amp;&amp; ...;</c>: <see cref="LaneRegion"/>s' overlap checks of arrays that no statement
+/// of the loop after it assigns, made once before that loop instead of at each entry of the regions in it.
+/// </summary>
+public sealed record DeclareDisjoint(string Name, EquatableArray<DisjointArrays> Pairs) : Code;
 
 /// <summary>Two arrays of a <see cref="LaneRegion"/> that must not overlap: one the lanes store, one the loop reads or stores.</summary>
 public sealed record DisjointArrays(ArraySource Stored, ArraySource Other);

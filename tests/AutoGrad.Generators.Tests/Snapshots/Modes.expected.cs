@@ -81,6 +81,7 @@ namespace Samples
             dloss += seed / t1;
             int trips2 = samples > 0 ? samples : 0;
             s = trips2;
+            bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x);
             for (int iteration1 = trips2; iteration1 > 0; iteration1--)
             {
                 s--;
@@ -95,7 +96,7 @@ namespace Samples
                 j = trips1;
                 // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
                 int left = trips1;
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && disjoint)
                 {
                     while (left >= 4 && (long)(s * features + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(s * features + (j - 1)) - 3 <= x.Length - 4 && (long)j - 4 <= dw.Length - 4)
                     {
@@ -365,6 +366,7 @@ namespace Samples
             double t1 = (double)samples;
             dloss = seed / t1;
             // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
+            bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x);
             while (s < samples)
             {
                 z = b;
@@ -385,7 +387,7 @@ namespace Samples
                 dz = g2 * t2;
                 j = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 7 < features && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 7 < features && disjoint)
                 {
                     while ((long)j + 3 < features && s * features + j >= 0 && j >= 0 && s * features + j <= x.Length - 4 && j <= dw.Length - 4)
                     {

@@ -223,6 +223,7 @@ namespace Samples
             dtotal += seed / t1;
             int trips2 = labels.Length > 0 ? labels.Length : 0;
             sample = trips2;
+            bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(dweights, features);
             for (int iteration1 = trips2; iteration1 > 0; iteration1--)
             {
                 sample--;
@@ -240,7 +241,7 @@ namespace Samples
                 j = trips1;
                 // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
                 int left = trips1;
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dweights, features))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && disjoint)
                 {
                     while (left >= 4 && (long)(row + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(row + (j - 1)) - 3 <= features.Length - 4 && (long)j - 4 <= dweights.Length - 4)
                     {
@@ -293,6 +294,7 @@ namespace Samples
             double t1 = (double)labels.Length;
             dtotal = seed / t1;
             // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
+            bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(dweights, features);
             while (sample < labels.Length)
             {
                 z = bias;
@@ -316,7 +318,7 @@ namespace Samples
                 dz = dtotal * (z >= 0.0 ? 1.0 : 0.0) + g1 * labels[sample] + g4 * (z > 0.0 ? 1.0 : z < 0.0 ? -1.0 : 0.0);
                 j = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 7 < featureCount && global::AutoGrad.Differentiation.Lanes.Disjoint(dweights, features))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 7 < featureCount && disjoint)
                 {
                     while ((long)j + 3 < featureCount && row + j >= 0 && j >= 0 && row + j <= features.Length - 4 && j <= dweights.Length - 4)
                     {

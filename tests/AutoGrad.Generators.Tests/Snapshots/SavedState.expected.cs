@@ -371,6 +371,7 @@ partial class SavedState
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         s = 0;
+        bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (s < rows)
         {
             index = 0;
@@ -390,7 +391,7 @@ partial class SavedState
             }
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
             {
                 while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
                 {
@@ -623,6 +624,7 @@ partial class SavedState
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         s = 0;
+        bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (s < rows)
         {
             index = 0;
@@ -642,7 +644,7 @@ partial class SavedState
             }
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
             {
                 while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
                 {
@@ -864,6 +866,7 @@ partial class SavedState
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         total = 0.0;
         r = 0;
+        bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (r < 2)
         {
             s = 0;
@@ -871,7 +874,7 @@ partial class SavedState
             {
                 i = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
                 {
                     while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                     {
@@ -1137,6 +1140,7 @@ partial class SavedState
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         total = 0.0;
         r = 0;
+        bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (r < 2)
         {
             s = 0;
@@ -1144,7 +1148,7 @@ partial class SavedState
             {
                 i = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
                 {
                     while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                     {

@@ -67,5 +67,28 @@ public class SweepLaneLoops
         }
     }
 
+    [Fact]
+    public void Blend_rows_in_place_computes_what_the_scalar_loop_computes()
+    {
+        const int rows = 3;
+        foreach (var width in s_dimensions)
+        {
+            var x = Random(width * rows, width);
+            var expected = (double[])x.Clone();
+            S.BlendRows(expected, 0.7, width, rows, expected);
+
+            // The check that y shares no memory with x, made before the loop over the rows, still sends the lanes' rows to the scalar loop.
+            var inPlace = (double[])x.Clone();
+            S.BlendRowsPullback(inPlace, 0.7, width, rows, inPlace, new double[width * rows], new double[width * rows], ref Unused);
+            Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), inPlace.Select(BitConverter.DoubleToInt64Bits));
+
+            var y = new double[width * rows];
+            S.BlendRowsPullback(x, 0.7, width, rows, y, new double[width * rows], new double[width * rows], ref Unused);
+            var scalar = new double[width * rows];
+            S.BlendRows(x, 0.7, width, rows, scalar);
+            Assert.Equal(scalar.Select(BitConverter.DoubleToInt64Bits), y.Select(BitConverter.DoubleToInt64Bits));
+        }
+    }
+
     private static double Unused;
 }

@@ -43,6 +43,19 @@ public static partial class SweepLaneFunctions
         return total;
     }
 
+    /// <summary><see cref="Blend"/> row by row of a width × rows matrix: the lanes' overlap check is made once, before the loop over the rows.</summary>
+    [Differentiable]
+    public static void BlendRows(double[] x, double c, int width, int rows, Span<double> y)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            for (int i = 1; i < width; i++)
+            {
+                y[r * width + i] = x[r * width + i - 1] * c + x[r * width + i];
+            }
+        }
+    }
+
     /// <summary>Each element from its left neighbour: in place (x passed as y too) every iteration reads the one before it wrote.</summary>
     [Differentiable]
     public static void Blend(double[] x, double c, Span<double> y)
