@@ -26,7 +26,7 @@ internal sealed partial class ReverseModeTransform
     private List<Code> Replay(ReplayedLoop replayed, int depth, Sweep sweep)
     {
         var output = new List<Code> { new Comment("Replay this iteration's forward half: only one iteration's values are saved at a time.") };
-        output.AddRange(Forward(new Block(replayed.Loop.Body.Statements.Take(replayed.CoreCount).ToEquatableArray()), depth, sweep));
+        output.AddRange(Forward(new Block(replayed.Loop.Body.Statements.Take(replayed.CoreCount).Where(_plan.IsReplayed).ToEquatableArray()), depth, sweep));
         return output;
     }
 

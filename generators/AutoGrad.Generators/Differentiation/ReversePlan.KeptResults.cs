@@ -23,7 +23,8 @@ internal sealed partial class ReversePlan
 
     private void FindKeptResults(Block block, int depth)
     {
-        foreach (var statement in block.Statements)
+        // A statement the replay leaves out has nothing pushed for its reverse to pop.
+        foreach (var statement in block.Statements.Where(IsReplayed))
         {
             switch (statement)
             {

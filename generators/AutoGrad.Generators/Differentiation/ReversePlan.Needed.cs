@@ -100,9 +100,14 @@ internal sealed partial class ReversePlan
         return !read.Overlaps(IrWalker.Writes(branch.Then).Concat(IrWalker.Writes(branch.Else)));
     }
 
+    /// <summary>
+    /// Whether the forward sweep saves the variable's old value for the reverse sweep to restore. A
+    /// declaration outside every loop overwrites nothing the reverse sweep reads (no statement before
+    /// it can read the variable), also at the top level of a split half, whose statements all run at depth 1 or more.
+    /// </summary>
     public bool NeedsSave(Assign assign, int depth) =>
-        _needed.Contains(assign.Target) && !(assign.IsDeclaration && depth == 0) && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign)
-        && !_counterStarts.Contains(assign);
+        _needed.Contains(assign.Target) && !(assign.IsDeclaration && (depth == 0 || _method.Body.Statements.Any(s => ReferenceEquals(s, assign))))
+        && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign) && !_counterStarts.Contains(assign);
 
     /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
     public bool HasWork(Stmt statement, int depth) => statement switch

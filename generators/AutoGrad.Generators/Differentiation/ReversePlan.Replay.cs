@@ -230,18 +230,69 @@ internal sealed partial class ReversePlan
         return false;
     }
 
-    /// <summary>The variables and arrays a replay reads: the reverse sweep must have restored them by then.</summary>
+    /// <summary>
+    /// Statements of replayed iterations that the replay leaves out: nothing the reverse sweep reads, nor
+    /// any statement replayed after them, is written by them (<c>squaredNorm</c>'s loop when only its
+    /// operands' values are read again), and replaying them would save nothing their reverse pops.
+    /// </summary>
+    private readonly HashSet<Stmt> _unreplayed = new(ReferenceComparer<Stmt>.Instance);
+
+    /// <summary>Whether a replay runs this statement of its iteration again (see <see cref="_unreplayed"/>).</summary>
+    public bool IsReplayed(Stmt statement) => !_unreplayed.Contains(statement);
+
+    /// <summary>
+    /// The variables and arrays a replay reads: the reverse sweep must have restored them by then.
+    /// Statements are sliced from the last back, so a statement is replayed when a later replayed one
+    /// reads what it writes; the fixpoint of <see cref="ComputeNeeded"/> adds what the reverse sweep reads.
+    /// </summary>
     private void CollectReplayReads()
     {
         foreach (var replayed in _replayedBodies.Values)
         {
             if (!HasWork(replayed.Loop, depth: 1)) continue;
-            foreach (var s in IrWalker.Statements(new Block(replayed.Loop.Body.Statements.Take(replayed.CoreCount).ToEquatableArray())))
+            var replayReads = new HashSet<string>(); // what the statements replayed after this one read
+            for (var i = replayed.CoreCount - 1; i >= 0; i--)
             {
-                if (s is Store store && _mainStackSaves.Contains(store)) continue; // saved by the forward sweep, not replayed
-                if (s is Increment increment) _needed.Add(increment.Target);
-                else if (s is Assign or Store or If or While) _needed.UnionWith(IrWalker.Expressions(s).SelectMany(IrWalker.Reads));
+                var statement = replayed.Loop.Body.Statements[i];
+                if (!MustReplay(statement, replayReads))
+                {
+                    _unreplayed.Add(statement);
+                    continue;
+                }
+                _unreplayed.Remove(statement);
+                foreach (var s in IrWalker.Statements(new Block(EquatableArray.Of(statement))))
+                {
+                    if (s is Store store && _mainStackSaves.Contains(store)) continue; // saved by the forward sweep, not replayed
+                    if (s is Increment increment) replayReads.Add(increment.Target);
+                    else if (s is Assign or Store or If or While) replayReads.UnionWith(IrWalker.Expressions(s).SelectMany(IrWalker.Reads));
+                }
             }
+            _needed.UnionWith(replayReads);
         }
+    }
+
+    /// <summary>
+    /// Whether a replayed iteration's statement must run again: it writes a value that a statement replayed
+    /// after it reads, or that the reverse sweep reads (but for the counters of counted loops, which their
+    /// reverse sweeps set again before reading them), or its replay would
+    /// save something for its reverse to pop (a branch decision, a trip count, a callee's state), or it
+    /// leaves the loop early.
+    /// </summary>
+    private bool MustReplay(Stmt statement, HashSet<string> replayReads)
+    {
+        bool Read(string name) => replayReads.Contains(name) || (_needed.Contains(name) && !_countedLoops.Values.Any(c => c.Counter == name));
+        if (IrWalker.Writes(statement).Any(Read)) return true;
+        foreach (var s in IrWalker.Statements(new Block(EquatableArray.Of(statement))))
+        {
+            switch (s)
+            {
+                case Break or Continue or Return or Invoke:
+                case If branch when HasWork(branch, depth: 1) && !CanRecompute(branch):
+                case While loop when HasWork(loop, depth: 1) && !(_countedLoops.TryGetValue(loop, out var counted) && counted.Bound is not null):
+                    return true;
+            }
+            if (IrWalker.Expressions(s).SelectMany(IrWalker.Nodes).Any(node => node is Call)) return true;
+        }
+        return false;
     }
 }

@@ -27,11 +27,9 @@ partial class Branches
         double result = 0.0;
         double z = 0.0;
         bool returned = false;
-        var boolStack = record.Bools;
         var doubleStack = record.Doubles;
-        boolStack.Push(returned);
+        var boolStack = record.Bools;
         returned = false;
-        doubleStack.Push(z);
         z = x * y;
         if (z > 1.0)
         {
@@ -65,8 +63,8 @@ partial class Branches
         double z = 0.0;
         bool returned = false;
         double dz = 0.0;
-        var boolStack = record.Bools;
         var doubleStack = record.Doubles;
+        var boolStack = record.Bools;
         returned = boolStack.Pop();
         z = doubleStack.Pop();
         if (!returned)
@@ -101,13 +99,10 @@ partial class Branches
             }
         }
         // z = x * y
-        z = doubleStack.Pop();
         double g2 = dz;
         dz = 0.0;
         dx += g2 * y;
         dy += g2 * x;
-        // returned = false
-        returned = boolStack.Pop();
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]

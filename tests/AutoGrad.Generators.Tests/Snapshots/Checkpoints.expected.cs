@@ -34,9 +34,8 @@ partial class Checkpoints
         int i_2 = 0;
         double old = 0.0;
         double[] u = global::System.Array.Empty<double>();
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
-        intStack.Push(m);
+        var intStack = record.Ints;
         m = u0.Length;
         u = global::AutoGrad.Differentiation.BufferPool<double>.Rent(m);
         i = 0;
@@ -46,7 +45,6 @@ partial class Checkpoints
             u[i] = u0[i];
             i++;
         }
-        doubleStack.Push(energy);
         energy = 0.0;
         t = 0;
         doubleStack.Push(energy);
@@ -93,8 +91,8 @@ partial class Checkpoints
         double dold = 0.0;
         double[] u = global::System.Array.Empty<double>();
         double[] du = global::System.Array.Empty<double>();
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
+        var intStack = record.Ints;
         u = record.PopBuffer<double>();
         old = doubleStack.Pop();
         left = doubleStack.Pop();
@@ -145,7 +143,6 @@ partial class Checkpoints
         }
         energy = doubleStack.Pop();
         // energy = 0.0
-        energy = doubleStack.Pop();
         denergy = 0.0;
         int trips2 = m > 0 ? m : 0;
         i = trips2;
@@ -158,8 +155,6 @@ partial class Checkpoints
             du[i] = 0.0;
             du0[i] += g7;
         }
-        // m = u0.Length
-        m = intStack.Pop();
         global::AutoGrad.Differentiation.BufferPool<double>.Return(du);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(u);
     }
@@ -440,7 +435,6 @@ partial class Checkpoints
         double h = 0.0;
         int t = 0;
         var doubleStack = record.Doubles;
-        doubleStack.Push(h);
         h = 0.5;
         t = 0;
         while (t < n)
@@ -483,7 +477,6 @@ partial class Checkpoints
             dx[t2] += g2;
         }
         // h = 0.5
-        h = doubleStack.Pop();
         dh = 0.0;
     }
 

@@ -30,9 +30,7 @@ partial class Single
         double wide = 0.0;
         var floatStack = record.Floats;
         var doubleStack = record.Doubles;
-        floatStack.Push(z);
         z = (x - mu) / sigma;
-        doubleStack.Push(wide);
         wide = global::System.Math.Exp(-0.5 * (double)(z * z));
         result = (float)wide / (sigma * global::System.MathF.Sqrt(6.2831855f));
         floatStack.Push(z);
@@ -62,23 +60,19 @@ partial class Single
         dwide += (double)g1;
         dsigma += g2 * t1;
         // wide = global::System.Math.Exp(-0.5 * (double)(z * z))
-        double t5 = wide;
-        wide = doubleStack.Pop();
         double g3 = dwide;
         dwide = 0.0;
-        double g4 = g3 * t5;
+        double g4 = g3 * wide;
         double g5 = g4 * -0.5;
         float g6 = (float)g5;
         dz += g6 * (2f * z);
         // z = (x - mu) / sigma
-        float t6 = z;
-        z = floatStack.Pop();
         float g7 = dz;
         dz = 0f;
         float g8 = g7 / sigma;
         dx += g8;
         dmu += -g8;
-        dsigma += -(g7 * t6 / sigma);
+        dsigma += -(g7 * z / sigma);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]

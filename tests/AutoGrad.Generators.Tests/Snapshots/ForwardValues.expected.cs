@@ -29,15 +29,11 @@ partial class ForwardValues
         double s = 0.0;
         int i = 0;
         var doubleStack = record.Doubles;
-        doubleStack.Push(theta);
         theta = x * x;
-        doubleStack.Push(c);
         c = global::System.Math.Cos(theta);
         doubleStack.Push(theta);
         theta = theta + 1.0;
-        doubleStack.Push(y);
         y = global::System.Math.Sin(theta) * c;
-        doubleStack.Push(s);
         s = 0.0;
         i = 0;
         while (i < 2)
@@ -92,10 +88,8 @@ partial class ForwardValues
             dy += g3 * -global::System.Math.Sin(y);
         }
         // s = 0.0
-        s = doubleStack.Pop();
         ds = 0.0;
         // y = global::System.Math.Sin(theta) * c
-        y = doubleStack.Pop();
         double g4 = dy;
         dy = 0.0;
         double g5 = g4 * c;
@@ -105,12 +99,10 @@ partial class ForwardValues
         // theta = theta + 1.0
         theta = doubleStack.Pop();
         // c = global::System.Math.Cos(theta)
-        c = doubleStack.Pop();
         double g6 = dc;
         dc = 0.0;
         dtheta += g6 * -global::System.Math.Sin(theta);
         // theta = x * x
-        theta = doubleStack.Pop();
         double g7 = dtheta;
         dtheta = 0.0;
         dx += g7 * (2.0 * x);
@@ -217,11 +209,8 @@ partial class ForwardValues
         double cosTheta = 0.0;
         double sinTheta = 0.0;
         var doubleStack = record.Doubles;
-        doubleStack.Push(theta);
         theta = angle[0];
-        doubleStack.Push(cosTheta);
         cosTheta = global::System.Math.Cos(theta);
-        doubleStack.Push(sinTheta);
         sinTheta = global::System.Math.Sin(theta);
         rotated[0] = cosTheta * point[0] - sinTheta * point[1];
         rotated[1] = sinTheta * point[0] + cosTheta * point[1];
@@ -259,17 +248,14 @@ partial class ForwardValues
         dsinTheta += g3 * point[1];
         dpoint[1] += g1 * cosTheta + g3 * sinTheta;
         // sinTheta = global::System.Math.Sin(theta)
-        sinTheta = doubleStack.Pop();
         double g4 = dsinTheta;
         dsinTheta = 0.0;
         dtheta += g4 * global::System.Math.Cos(theta);
         // cosTheta = global::System.Math.Cos(theta)
-        cosTheta = doubleStack.Pop();
         double g5 = dcosTheta;
         dcosTheta = 0.0;
         dtheta += g5 * -global::System.Math.Sin(theta);
         // theta = angle[0]
-        theta = doubleStack.Pop();
         double g6 = dtheta;
         dtheta = 0.0;
         dangle[0] += g6;

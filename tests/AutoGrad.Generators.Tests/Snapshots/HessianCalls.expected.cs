@@ -395,7 +395,6 @@ namespace Samples
             double s = 0.0;
             int i = 0;
             var doubleStack = record.Doubles;
-            doubleStack.Push(s);
             s = 1.0;
             i = 0;
             doubleStack.Push(s);
@@ -451,7 +450,6 @@ namespace Samples
             }
             s = doubleStack.Pop();
             // s = 1.0
-            s = doubleStack.Pop();
             ds = 0.0;
         }
 

@@ -36,9 +36,8 @@ partial class InvariantSums
         double norm = 0.0;
         int i_3 = 0;
         double[] y = global::System.Array.Empty<double>();
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
-        intStack.Push(d);
+        var intStack = record.Ints;
         d = x.Length;
         y = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         i = 0;
@@ -48,7 +47,6 @@ partial class InvariantSums
             y[i] = x[i];
             i++;
         }
-        intStack.Push(k);
         k = 0;
         i_2 = 0;
         while (i_2 < d)
@@ -92,8 +90,8 @@ partial class InvariantSums
         double dnorm = 0.0;
         double[] y = global::System.Array.Empty<double>();
         double[] dy = global::System.Array.Empty<double>();
-        var intStack = record.Ints;
         var doubleStack = record.Doubles;
+        var intStack = record.Ints;
         y = record.PopBuffer<double>();
         k = intStack.Pop();
         d = intStack.Pop();
@@ -144,8 +142,6 @@ partial class InvariantSums
                 dx[i_2] += sum1;
             }
         }
-        // k = 0
-        k = intStack.Pop();
         int trips4 = d > 0 ? d : 0;
         i = trips4;
         for (int iteration4 = trips4; iteration4 > 0; iteration4--)
@@ -157,8 +153,6 @@ partial class InvariantSums
             dy[i] = 0.0;
             dx[i] += g2;
         }
-        // d = x.Length
-        d = intStack.Pop();
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dy);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(y);
     }

@@ -28,9 +28,7 @@ partial class Loops
         int iterations = 0;
         var boolStack = record.Bools;
         var intStack = record.Ints;
-        boolStack.Push(returned);
         returned = false;
-        intStack.Push(count);
         count = 0;
         boolStack.Push(returned);
         iterations = 0;
@@ -85,10 +83,6 @@ partial class Loops
             dx_1 = 0.0;
             dx_1 = g1 / 2.0;
         }
-        returned = boolStack.Pop();
-        // count = 0
-        count = intStack.Pop();
-        // returned = false
         returned = boolStack.Pop();
         dx += dx_1;
     }
@@ -186,12 +180,10 @@ partial class Loops
         bool broke = false;
         bool continued = false;
         int iterations = 0;
+        var boolStack = record.Bools;
         var doubleStack = record.Doubles;
         var intStack = record.Ints;
-        var boolStack = record.Bools;
-        doubleStack.Push(h);
         h = 0.0;
-        intStack.Push(t);
         t = 0;
         boolStack.Push(broke);
         broke = false;
@@ -243,9 +235,9 @@ partial class Loops
         bool broke = false;
         bool continued = false;
         double dh = 0.0;
+        var boolStack = record.Bools;
         var doubleStack = record.Doubles;
         var intStack = record.Ints;
-        var boolStack = record.Bools;
         continued = boolStack.Pop();
         broke = boolStack.Pop();
         t = intStack.Pop();
@@ -289,10 +281,7 @@ partial class Loops
         }
         // broke = false
         broke = boolStack.Pop();
-        // t = 0
-        t = intStack.Pop();
         // h = 0.0
-        h = doubleStack.Pop();
         dh = 0.0;
     }
 

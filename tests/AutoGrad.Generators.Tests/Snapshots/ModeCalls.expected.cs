@@ -36,9 +36,7 @@ namespace Samples
             var intStack = record.Ints;
             y = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
             global::Samples.Calls.SmoothForward(x, a, y, record);
-            double called1 = global::Samples.Calls.NormForward(y, a, record);
-            doubleStack.Push(s);
-            s = called1;
+            s = global::Samples.Calls.NormForward(y, a, record);
             k = 0;
             doubleStack.Push(s);
             iterations = 0;
@@ -94,7 +92,6 @@ namespace Samples
             }
             s = doubleStack.Pop();
             // s = global::Samples.Calls.Norm(y, a)
-            s = doubleStack.Pop();
             double g3 = ds;
             ds = 0.0;
             double dw_2 = 0.0;
@@ -263,7 +260,6 @@ namespace Samples
             double s = 0.0;
             int i = 0;
             var doubleStack = record.Doubles;
-            doubleStack.Push(s);
             s = 1.0;
             i = 0;
             doubleStack.Push(s);
@@ -319,7 +315,6 @@ namespace Samples
             }
             s = doubleStack.Pop();
             // s = 1.0
-            s = doubleStack.Pop();
             ds = 0.0;
         }
 

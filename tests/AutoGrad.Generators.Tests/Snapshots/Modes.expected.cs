@@ -33,10 +33,9 @@ namespace Samples
             int s = 0;
             double z = 0.0;
             int j = 0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
+            var intStack = record.Ints;
             loss = 0.0;
-            intStack.Push(samples);
             samples = y.Length;
             s = 0;
             while (s < samples)
@@ -72,8 +71,8 @@ namespace Samples
             int j = 0;
             double dloss = 0.0;
             double dz = 0.0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
+            var intStack = record.Ints;
             z = doubleStack.Pop();
             samples = intStack.Pop();
             // result = loss / (double)samples
@@ -122,8 +121,6 @@ namespace Samples
                 dz = 0.0;
                 db += g3;
             }
-            // samples = y.Length
-            samples = intStack.Pop();
             // loss = 0.0
             dloss = 0.0;
         }
@@ -452,7 +449,6 @@ namespace Samples
             double result = 0.0;
             double t = 0.0;
             var doubleStack = record.Doubles;
-            doubleStack.Push(t);
             t = global::System.Math.Tanh(a * b) / (1.0 + b * b);
             if (a > 0.0)
             {
@@ -508,17 +504,15 @@ namespace Samples
                 }
             }
             // t = global::System.Math.Tanh(a * b) / (1.0 + b * b)
-            double t4 = t;
-            t = doubleStack.Pop();
             double g4 = dt;
             dt = 0.0;
-            double t5 = b * b;
-            double t6 = 1.0 + t5;
-            double g5 = g4 / t6;
-            double t7 = a * b;
-            double t8 = global::System.Math.Tanh(t7);
-            double g6 = g5 * (1.0 - t8 * t8);
-            double g7 = -(g4 * t4 / t6);
+            double t4 = b * b;
+            double t5 = 1.0 + t4;
+            double g5 = g4 / t5;
+            double t6 = a * b;
+            double t7 = global::System.Math.Tanh(t6);
+            double g6 = g5 * (1.0 - t7 * t7);
+            double g7 = -(g4 * t / t5);
             da += g6 * b;
             db += g6 * a + g7 * (2.0 * b);
         }

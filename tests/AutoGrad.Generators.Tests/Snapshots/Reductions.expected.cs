@@ -171,9 +171,8 @@ namespace Samples
             double z = 0.0;
             int row = 0;
             int j = 0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
-            intStack.Push(featureCount);
+            var intStack = record.Ints;
             featureCount = weights.Length;
             total = 0.0;
             sample = 0;
@@ -213,8 +212,8 @@ namespace Samples
             int j = 0;
             double dtotal = 0.0;
             double dz = 0.0;
-            var intStack = record.Ints;
             var doubleStack = record.Doubles;
+            var intStack = record.Ints;
             row = intStack.Pop();
             z = doubleStack.Pop();
             featureCount = intStack.Pop();
@@ -268,8 +267,6 @@ namespace Samples
             }
             // total = 0.0
             dtotal = 0.0;
-            // featureCount = weights.Length
-            featureCount = intStack.Pop();
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]

@@ -81,4 +81,23 @@ public static partial class SavedState
         for (int s = 0; s < rows; s++) total += terms[s] * w[s % d];
         return total;
     }
+
+    // The row's squared norm only feeds the stored term linearly: the replay leaves its loop out.
+    [Differentiable]
+    public static double UnreadNorm(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += t[i] * t[i];
+            terms[s] = w[0] - 0.5 * norm;
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
+        return total;
+    }
 }

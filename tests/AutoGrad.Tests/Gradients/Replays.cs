@@ -45,6 +45,12 @@ public class Replays
     public void KeptResultsThroughSplitHalves() => Verify(R.KeptResultsTwice, R.KeptResultsTwiceGradient, R.KeptResultsTwicePullback);
 
     [Fact]
+    public void UnreadSums() => Verify(R.UnreadSums, R.UnreadSumsGradient, R.UnreadSumsPullback);
+
+    [Fact]
+    public void ReadByLaterStatement() => Verify(R.ReadByLaterStatement, R.ReadByLaterStatementGradient, R.ReadByLaterStatementPullback);
+
+    [Fact]
     public void ReadsItsOutput() => Verify(R.ReadsItsOutput, R.ReadsItsOutputGradient, R.ReadsItsOutputPullback);
 }
 

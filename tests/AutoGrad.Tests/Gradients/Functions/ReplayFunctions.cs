@@ -135,6 +135,56 @@ public static partial class ReplayFunctions
         return total;
     }
 
+    /// <summary>
+    /// A row's sums whose values only feed the stored term linearly (GMM's squared norm): the reverse
+    /// sweep reads the scratch but not the sums, so the replay leaves their loops out, the one with a
+    /// costly call too (its reverse then calls exp again: nothing was kept for it).
+    /// </summary>
+    [Differentiable]
+    public static double UnreadSums(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += t[i] * t[i];
+            double exps = 0;
+            for (int i = 0; i < d; i++) exps = exps + Math.Exp(t[i]);
+            terms[s] = w[0] - 0.5 * norm + exps;
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
+        return total;
+    }
+
+    /// <summary>
+    /// A scalar the reverse sweep never reads but a later statement of the row does (the shift of the
+    /// second scratch, whose products are read): the replay must compute it again.
+    /// </summary>
+    [Differentiable]
+    public static double ReadByLaterStatement(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] u = new double[d];
+        double[] terms = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double shift = t[0] + 2 * t[d - 1];
+            for (int i = 0; i < d; i++) u[i] = t[i] - shift;
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += u[i] * u[i] * w[i];
+            terms[s] = norm;
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
+        return total;
+    }
+
     /// <summary><see cref="KeptResults"/> through its split halves, twice in a loop: the record holds both calls' results.</summary>
     [Differentiable]
     public static double KeptResultsTwice(double[] w, double[] x, int d)
