@@ -1515,11 +1515,12 @@ partial class SavedState
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         s = 0;
+        bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (s < rows)
         {
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1606,13 +1607,15 @@ partial class SavedState
         dtotal = 0.0;
         int trips4 = rows > 0 ? rows : 0;
         s = trips4;
+        bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
+        bool disjoint_2 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
         for (int iteration2 = trips4; iteration2 > 0; iteration2--)
         {
             s--;
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint_1)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1657,7 +1660,7 @@ partial class SavedState
             i = trips3;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_2 = trips3;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 8 && disjoint_2)
             {
                 while (left_2 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
                 {
@@ -1714,11 +1717,12 @@ partial class SavedState
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         s = 0;
+        bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (s < rows)
         {
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1778,13 +1782,15 @@ partial class SavedState
         dtotal = 0.0;
         int trips4 = rows > 0 ? rows : 0;
         s = trips4;
+        bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
+        bool disjoint_2 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
         for (int iteration2 = trips4; iteration2 > 0; iteration2--)
         {
             s--;
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint_1)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1829,7 +1835,7 @@ partial class SavedState
             i = trips3;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_2 = trips3;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 8 && disjoint_2)
             {
                 while (left_2 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
                 {
