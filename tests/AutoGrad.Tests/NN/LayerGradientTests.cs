@@ -233,8 +233,8 @@ public class LayerGradientTests
     /// <summary>
     /// Dense layers large enough that <see cref="Dense.WriteGradients"/> runs dW and dx side by
     /// side on the fork-join (odd widths, with and without bias): exactly the values of the two
-    /// products one after the other (one core), close to the generated pullback's; and on two
-    /// cores the fork-join takes the job.
+    /// products one after the other (one core), close to the generated pullback's; on two
+    /// cores the fork-join takes the job; and a warm call allocates nothing.
     /// </summary>
     [Theory]
     [InlineData(150, 67, 33, true)]
@@ -277,6 +277,11 @@ public class LayerGradientTests
             if (!engaged) Thread.Sleep(1);
         }
         Assert.True(engaged, "the fork-join never took the two products");
+        var again = new float[batch * inputs];
+        var dparametersAgain = new float[layer.ParameterCount];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        layer.WriteGradients(x, dy, again, parameters, dparametersAgain, batch);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
 
         var record = new ForwardRecord();
         var y = new float[batch * outputs];
