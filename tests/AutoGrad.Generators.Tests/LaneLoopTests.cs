@@ -125,6 +125,9 @@ public class LaneLoopTests
         Assert.Contains("dxSum = global::AutoGrad.Differentiation.Lanes.AddInOrder(dxSum, dxLanes);", generated);
         // The user's arrays may share memory with the gradients they passed: checked before the lanes store.
         Assert.Contains("Lanes.Disjoint(dl, l)", generated);
+        // Entered where one vector iteration can run (GMM d10's rows have 1 to 9 elements).
+        Assert.Contains("IsHardwareAccelerated && (long)j + 3 < d && ", generated);
+        Assert.Matches(@"IsHardwareAccelerated && left(_\d+)? >= 4 && ", generated);
         // Two buffers the method rented never overlap: no check between them.
         Assert.DoesNotContain("Lanes.Disjoint(y, dy)", generated);
         Assert.DoesNotContain("Lanes.Disjoint(dy, y)", generated);

@@ -51,7 +51,7 @@ partial class Calls
         i = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, weights))
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, weights))
         {
             while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= weights.Length - 4 && (long)i - 4 <= dx.Length - 4)
             {

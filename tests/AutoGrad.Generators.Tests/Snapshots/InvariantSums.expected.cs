@@ -102,7 +102,7 @@ partial class InvariantSums
         i_3 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= y.Length - 4 && (long)i_3 - 4 <= dy.Length - 4)
             {
@@ -214,7 +214,7 @@ partial class InvariantSums
         i_3 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= y.Length - 4 && (long)i_3 - 4 <= dy.Length - 4)
             {
@@ -308,7 +308,7 @@ partial class InvariantSums
         s = 0.0;
         k = 0;
         // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)k + 7 < w.Length)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)k + 3 < w.Length)
         {
             while ((long)k + 3 < w.Length && k >= 0 && k <= w.Length - 4)
             {
@@ -340,7 +340,7 @@ partial class InvariantSums
         double sum1 = 0.0;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x))
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x))
         {
             global::System.Runtime.Intrinsics.Vector256<double> sum1Lanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
             while (left >= 4 && (long)k - 4 >= 0 && (long)k - 4 <= w.Length - 4 && (long)k - 4 <= dw.Length - 4)

@@ -197,7 +197,7 @@ partial class Layers
         i = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= a.Length - 4 && (long)i - 4 <= da.Length - 4)
             {
@@ -261,7 +261,7 @@ partial class Layers
         i = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= a.Length - 4 && (long)i - 4 <= da.Length - 4)
             {

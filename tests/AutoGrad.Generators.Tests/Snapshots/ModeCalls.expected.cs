@@ -290,7 +290,7 @@ namespace Samples
             i = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
             {
                 global::System.Runtime.Intrinsics.Vector256<double> dwLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
                 while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= v.Length - 4 && (long)i - 4 <= dv.Length - 4)
@@ -346,7 +346,7 @@ namespace Samples
             i = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
             {
                 global::System.Runtime.Intrinsics.Vector256<double> dwLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
                 while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= v.Length - 4 && (long)i - 4 <= dv.Length - 4)
@@ -422,7 +422,7 @@ namespace Samples
             i = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, dyLocal) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, y) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, y))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, dyLocal) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, y) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, y))
             {
                 global::System.Runtime.Intrinsics.Vector256<double> daLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
                 while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= dyLocal.Length - 4 && (long)i - 4 <= y.Length - 4 && (long)i - 4 <= x.Length - 4 && (long)i - 4 <= dx.Length - 4)
@@ -489,7 +489,7 @@ namespace Samples
             i = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, dyLocal) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, y) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, y))
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, dyLocal) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, y) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dyLocal, y))
             {
                 global::System.Runtime.Intrinsics.Vector256<double> daLanes = global::System.Runtime.Intrinsics.Vector256.Create(0.0);
                 while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= dyLocal.Length - 4 && (long)i - 4 <= y.Length - 4 && (long)i - 4 <= x.Length - 4 && (long)i - 4 <= dx.Length - 4)

@@ -95,7 +95,7 @@ namespace Samples
                 j = trips1;
                 // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
                 int left = trips1;
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && disjoint)
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && disjoint)
                 {
                     while (left >= 4 && (long)(s * features + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(s * features + (j - 1)) - 3 <= x.Length - 4 && (long)j - 4 <= dw.Length - 4)
                     {
@@ -384,7 +384,7 @@ namespace Samples
                 dz = g2 * t2;
                 j = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 7 < features && disjoint)
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 3 < features && disjoint)
                 {
                     while ((long)j + 3 < features && s * features + j >= 0 && j >= 0 && s * features + j <= x.Length - 4 && j <= dw.Length - 4)
                     {

@@ -240,7 +240,7 @@ namespace Samples
                 j = trips1;
                 // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
                 int left = trips1;
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && disjoint)
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && disjoint)
                 {
                     while (left >= 4 && (long)(row + (j - 1)) - 3 >= 0 && (long)j - 4 >= 0 && (long)(row + (j - 1)) - 3 <= features.Length - 4 && (long)j - 4 <= dweights.Length - 4)
                     {
@@ -315,7 +315,7 @@ namespace Samples
                 dz = dtotal * (z >= 0.0 ? 1.0 : 0.0) + g1 * labels[sample] + g4 * (z > 0.0 ? 1.0 : z < 0.0 ? -1.0 : 0.0);
                 j = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 7 < featureCount && disjoint)
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)j + 3 < featureCount && disjoint)
                 {
                     while ((long)j + 3 < featureCount && row + j >= 0 && j >= 0 && row + j <= features.Length - 4 && j <= dweights.Length - 4)
                     {

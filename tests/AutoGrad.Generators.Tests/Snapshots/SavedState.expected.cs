@@ -113,7 +113,7 @@ partial class SavedState
         s_2 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= dterms.Length - 4)
             {
@@ -247,7 +247,7 @@ partial class SavedState
         s_2 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= dterms.Length - 4)
             {
@@ -372,7 +372,7 @@ partial class SavedState
         {
             index = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 7 < t.Length)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 3 < t.Length)
             {
                 while ((long)index + 3 < t.Length && index >= 0 && index <= t.Length - 4)
                 {
@@ -387,7 +387,7 @@ partial class SavedState
             }
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint)
             {
                 while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
                 {
@@ -522,7 +522,7 @@ partial class SavedState
             i_3 = trips2;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips2;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
             {
                 while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= t.Length - 4 && (long)i_3 - 4 <= dt.Length - 4)
                 {
@@ -623,7 +623,7 @@ partial class SavedState
         {
             index = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 7 < t.Length)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)index + 3 < t.Length)
             {
                 while ((long)index + 3 < t.Length && index >= 0 && index <= t.Length - 4)
                 {
@@ -638,7 +638,7 @@ partial class SavedState
             }
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint)
             {
                 while ((long)i + 3 < d && i >= 0 && s * d + i >= 0 && i <= t.Length - 4 && s * d + i <= x.Length - 4 && i <= w.Length - 4)
                 {
@@ -739,7 +739,7 @@ partial class SavedState
             i_3 = trips2;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips2;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
             {
                 while (left >= 4 && (long)i_3 - 4 >= 0 && (long)i_3 - 4 <= t.Length - 4 && (long)i_3 - 4 <= dt.Length - 4)
                 {
@@ -867,7 +867,7 @@ partial class SavedState
             {
                 i = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint)
                 {
                     while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                     {
@@ -966,7 +966,7 @@ partial class SavedState
             s_2 = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
             {
                 while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
                 {
@@ -1139,7 +1139,7 @@ partial class SavedState
             {
                 i = 0;
                 // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint)
                 {
                     while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                     {
@@ -1203,7 +1203,7 @@ partial class SavedState
             s_2 = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left = trips1;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
             {
                 while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
                 {

@@ -313,7 +313,7 @@ partial class Windows
         i = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8 && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4 && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
         {
             while (left >= 4 && (long)i - 4 >= 0 && (long)i - 4 <= v.Length - 4 && (long)i - 4 <= dv.Length - 4)
             {
@@ -348,7 +348,7 @@ partial class Windows
         ds = seed;
         // Forward and reverse in one pass: this loop's reverse iterations commute, so each runs right after its forward half.
         // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < v.Length && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < v.Length && global::AutoGrad.Differentiation.Lanes.Disjoint(dv, v))
         {
             while ((long)i + 3 < v.Length && i >= 0 && i <= v.Length - 4 && i <= dv.Length - 4)
             {
