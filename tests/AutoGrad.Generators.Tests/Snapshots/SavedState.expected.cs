@@ -1520,7 +1520,7 @@ partial class SavedState
         {
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1588,7 +1588,7 @@ partial class SavedState
         s_2 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
             {
@@ -1615,7 +1615,7 @@ partial class SavedState
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint_1)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1639,7 +1639,7 @@ partial class SavedState
             i_2 = trips2;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_1 = trips2;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_1 >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_1 >= 4)
             {
                 while (left_1 >= 4 && (long)i_2 - 4 >= 0 && (long)i_2 - 4 <= t.Length - 4 && (long)i_2 - 4 <= dt.Length - 4)
                 {
@@ -1660,7 +1660,7 @@ partial class SavedState
             i = trips3;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_2 = trips3;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 8 && disjoint_2)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 4 && disjoint_2)
             {
                 while (left_2 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
                 {
@@ -1722,7 +1722,7 @@ partial class SavedState
         {
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1763,7 +1763,7 @@ partial class SavedState
         s_2 = trips1;
         // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
         int left = trips1;
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left >= 4)
         {
             while (left >= 4 && (long)s_2 - 4 >= 0 && (long)s_2 - 4 <= terms.Length - 4 && (long)s_2 - 4 <= dterms.Length - 4)
             {
@@ -1790,7 +1790,7 @@ partial class SavedState
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 7 < d && disjoint_1)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
             {
                 while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
                 {
@@ -1814,7 +1814,7 @@ partial class SavedState
             i_2 = trips2;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_1 = trips2;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_1 >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_1 >= 4)
             {
                 while (left_1 >= 4 && (long)i_2 - 4 >= 0 && (long)i_2 - 4 <= t.Length - 4 && (long)i_2 - 4 <= dt.Length - 4)
                 {
@@ -1835,7 +1835,7 @@ partial class SavedState
             i = trips3;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_2 = trips3;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 8 && disjoint_2)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 4 && disjoint_2)
             {
                 while (left_2 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
                 {
