@@ -35,7 +35,8 @@ internal sealed partial class ReversePlan
                         .ToList();
                     if (hoisted.Count > 0)
                     {
-                        _savedAroundLoop[loop] = hoisted;
+                        var saved = hoisted.Where(v => !DeadBeforeLoop(block, loop, v)).ToList();
+                        if (saved.Count > 0) _savedAroundLoop[loop] = saved;
                         foreach (var assign in assignments.Where(a => hoisted.Contains(a.Target))) _unsaved.Add(assign);
                     }
                     FindLoopSaves(loop.Body);
@@ -46,6 +47,26 @@ internal sealed partial class ReversePlan
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the variable's value before a top-level loop is one the reverse sweep never reads, so
+    /// the loop need not save it: the last statement before the loop that touches it assigns it
+    /// (<c>sum = 0</c>) without reading it, and that assignment's reverse does not read its result
+    /// either; it restores the value before it itself, if any statement before it reads one.
+    /// </summary>
+    private bool DeadBeforeLoop(Block block, While loop, string variable)
+    {
+        if (!ReferenceEquals(block, _method.Body)) return false;
+        var statements = block.Statements;
+        var index = Enumerable.Range(0, statements.Count).First(i => ReferenceEquals(statements[i], loop));
+        for (var i = index - 1; i >= 0; i--)
+        {
+            if (!IrWalker.Touches(statements[i], variable)) continue;
+            return statements[i] is Assign assign && assign.Target == variable && !IrWalker.Reads(assign.Value, variable)
+                && !(IsActiveAssignment(assign) && UsesOwnResult(assign.Value));
+        }
+        return false;
     }
 
     /// <summary>Every variable whose value the reverse sweep of these statements reads.</summary>

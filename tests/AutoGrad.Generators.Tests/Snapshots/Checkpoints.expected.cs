@@ -47,7 +47,6 @@ partial class Checkpoints
         }
         energy = 0.0;
         t = 0;
-        doubleStack.Push(energy);
         while (t < n)
         {
             doubleStack.Push(left);
@@ -141,7 +140,6 @@ partial class Checkpoints
             int t3 = m - 1;
             du[t3] += g6;
         }
-        energy = doubleStack.Pop();
         // energy = 0.0
         denergy = 0.0;
         int trips2 = m > 0 ? m : 0;

@@ -397,7 +397,6 @@ namespace Samples
             var doubleStack = record.Doubles;
             s = 1.0;
             i = 0;
-            doubleStack.Push(s);
             while (i < v.Length)
             {
                 s = s + w * v[i] * v[i];
@@ -448,7 +447,6 @@ namespace Samples
                 dw += g1 * v[i];
                 dv[i] += g1 * w + ds * t2;
             }
-            s = doubleStack.Pop();
             // s = 1.0
             ds = 0.0;
         }
@@ -471,16 +469,10 @@ namespace Samples
             int i = 0;
             double tDs = 0.0;
             double ds = 0.0;
-            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var tRecord = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var doubleStack = record.Doubles;
-            var tDoubleStack = tRecord.Doubles;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             tS = 0.0;
             s = 1.0;
             i = 0;
-            tDoubleStack.Push(tS);
-            doubleStack.Push(s);
             while (i < v.Length)
             {
                 double u1 = w * v[i];
@@ -495,8 +487,8 @@ namespace Samples
             double tT1 = 0.5 / u2 * tS;
             double t1 = u2;
             double u3 = 0.5 / t1;
-            tDs += seed * (-(u3 * tT1) / t1);
-            ds += seed * u3;
+            tDs = seed * (-(u3 * tT1) / t1);
+            ds = seed * u3;
             int trips1 = v.Length > 0 ? v.Length : 0;
             i = trips1;
             for (int iteration1 = trips1; iteration1 > 0; iteration1--)
@@ -512,13 +504,9 @@ namespace Samples
                 hv[i] += tG1 * w + g1 * vw + (tDs * t2 + ds * tT2);
                 dv[i] += g1 * w + ds * t2;
             }
-            tS = tDoubleStack.Pop();
-            s = doubleStack.Pop();
             // s = 1.0
             tDs = 0.0;
             ds = 0.0;
-            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
-            global::AutoGrad.Differentiation.ForwardRecord.Return(tRecord);
             return result;
         }
 
@@ -535,16 +523,10 @@ namespace Samples
             int i = 0;
             double tDs = 0.0;
             double ds = 0.0;
-            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var tRecord = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var doubleStack = record.Doubles;
-            var tDoubleStack = tRecord.Doubles;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             tS = 0.0;
             s = 1.0;
             i = 0;
-            tDoubleStack.Push(tS);
-            doubleStack.Push(s);
             while (i < v.Length)
             {
                 double u1 = w * v[i];
@@ -559,8 +541,8 @@ namespace Samples
             double tT1 = 0.5 / u2 * tS;
             double t1 = u2;
             double u3 = 0.5 / t1;
-            tDs += tseed * u3 + seed * (-(u3 * tT1) / t1);
-            ds += seed * u3;
+            tDs = tseed * u3 + seed * (-(u3 * tT1) / t1);
+            ds = seed * u3;
             int trips1 = v.Length > 0 ? v.Length : 0;
             i = trips1;
             for (int iteration1 = trips1; iteration1 > 0; iteration1--)
@@ -576,13 +558,9 @@ namespace Samples
                 tdv[i] += tG1 * w + g1 * tw + (tDs * t2 + ds * tT2);
                 dv[i] += g1 * w + ds * t2;
             }
-            tS = tDoubleStack.Pop();
-            s = doubleStack.Pop();
             // s = 1.0
             tDs = 0.0;
             ds = 0.0;
-            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
-            global::AutoGrad.Differentiation.ForwardRecord.Return(tRecord);
             return result;
         }
 
@@ -594,12 +572,9 @@ namespace Samples
             double s = 0.0;
             int i = 0;
             double ds = 0.0;
-            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var doubleStack = record.Doubles;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             s = 1.0;
             i = 0;
-            doubleStack.Push(s);
             while (i < v.Length)
             {
                 s = s + w * v[i] * v[i];
@@ -609,7 +584,7 @@ namespace Samples
             // Reverse sweep: statements in reverse order, accumulating adjoints.
             // result = global::System.Math.Sqrt(s)
             double t1 = global::System.Math.Sqrt(s);
-            ds += seed * (0.5 / t1);
+            ds = seed * (0.5 / t1);
             int trips1 = v.Length > 0 ? v.Length : 0;
             i = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
@@ -637,10 +612,8 @@ namespace Samples
                 dw += g1 * v[i];
                 dv[i] += g1 * w + ds * t2;
             }
-            s = doubleStack.Pop();
             // s = 1.0
             ds = 0.0;
-            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
             return result;
         }
     }

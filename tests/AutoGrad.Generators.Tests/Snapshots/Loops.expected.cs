@@ -13,6 +13,7 @@ partial class Loops
 
     /// <summary>Accumulates <c>seed</c> times the gradient of <c>Halve</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    [global::AutoGrad.Differentiation.KernelSafe]
     public static void HalvePullback(double x, double seed, ref double dx)
     {
         __HalveValueAndPullback(x, seed, ref dx);
@@ -26,11 +27,10 @@ partial class Loops
         int count = 0;
         bool returned = false;
         int iterations = 0;
-        var boolStack = record.Bools;
         var intStack = record.Ints;
+        var boolStack = record.Bools;
         returned = false;
         count = 0;
-        boolStack.Push(returned);
         iterations = 0;
         while (!returned && x > 1.0)
         {
@@ -60,8 +60,8 @@ partial class Loops
         int count = 0;
         bool returned = false;
         double dx_1 = 0.0;
-        var boolStack = record.Bools;
         var intStack = record.Ints;
+        var boolStack = record.Bools;
         returned = boolStack.Pop();
         count = intStack.Pop();
         if (!returned)
@@ -83,7 +83,6 @@ partial class Loops
             dx_1 = 0.0;
             dx_1 = g1 / 2.0;
         }
-        returned = boolStack.Pop();
         dx += dx_1;
     }
 
@@ -96,12 +95,9 @@ partial class Loops
         bool returned = false;
         double dx_1 = 0.0;
         int iterations = 0;
-        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-        var boolStack = record.Bools;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         returned = false;
         count = 0;
-        boolStack.Push(returned);
         iterations = 0;
         while (!returned && x > 1.0)
         {
@@ -123,7 +119,7 @@ partial class Loops
         {
             // result = x * (double)count
             double t1 = (double)count;
-            dx_1 += seed * t1;
+            dx_1 = seed * t1;
         }
         for (int iteration1 = iterations; iteration1 > 0; iteration1--)
         {
@@ -138,9 +134,7 @@ partial class Loops
             dx_1 = 0.0;
             dx_1 = g1 / 2.0;
         }
-        returned = boolStack.Pop();
         dx += dx_1;
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
         return result;
     }
 }

@@ -32,13 +32,12 @@ namespace Samples
             int k = 0;
             double[] y = global::System.Array.Empty<double>();
             int iterations = 0;
-            var doubleStack = record.Doubles;
             var intStack = record.Ints;
+            var doubleStack = record.Doubles;
             y = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
             global::Samples.Calls.SmoothForward(x, a, y, record);
             s = global::Samples.Calls.NormForward(y, a, record);
             k = 0;
-            doubleStack.Push(s);
             iterations = 0;
             while (k + 2 <= x.Length)
             {
@@ -63,8 +62,8 @@ namespace Samples
             double ds = 0.0;
             double[] y = global::System.Array.Empty<double>();
             double[] dy = global::System.Array.Empty<double>();
-            var doubleStack = record.Doubles;
             var intStack = record.Ints;
+            var doubleStack = record.Doubles;
             y = record.PopBuffer<double>();
             s = doubleStack.Pop();
             dy = global::AutoGrad.Differentiation.BufferPool<double>.Rent(y.Length);
@@ -90,7 +89,6 @@ namespace Samples
                 global::Samples.Calls.SquarePullback(x[k], g2, ref dv_1);
                 dx[k] += dv_1;
             }
-            s = doubleStack.Pop();
             // s = global::Samples.Calls.Norm(y, a)
             double g3 = ds;
             ds = 0.0;
@@ -170,13 +168,11 @@ namespace Samples
             double[] dy = global::System.Array.Empty<double>();
             int iterations = 0;
             var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var doubleStack = record.Doubles;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             y = global::AutoGrad.Differentiation.BufferPool<double>.Rent(x.Length);
             global::Samples.Calls.SmoothForward(x, a, y, record);
             s = global::Samples.Calls.NormForward(y, a, record);
             k = 0;
-            doubleStack.Push(s);
             iterations = 0;
             while (k + 2 <= x.Length)
             {
@@ -208,7 +204,6 @@ namespace Samples
                 global::Samples.Calls.SquarePullback(x[k], g2, ref dv_1);
                 dx[k] += dv_1;
             }
-            s = doubleStack.Pop();
             // s = global::Samples.Calls.Norm(y, a)
             double g3 = ds;
             ds = 0.0;
@@ -262,7 +257,6 @@ namespace Samples
             var doubleStack = record.Doubles;
             s = 1.0;
             i = 0;
-            doubleStack.Push(s);
             while (i < v.Length)
             {
                 s = s + w * v[i] * v[i];
@@ -313,7 +307,6 @@ namespace Samples
                 dw += g1 * v[i];
                 dv[i] += g1 * w + ds * t2;
             }
-            s = doubleStack.Pop();
             // s = 1.0
             ds = 0.0;
         }
@@ -326,12 +319,9 @@ namespace Samples
             double s = 0.0;
             int i = 0;
             double ds = 0.0;
-            var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
-            var doubleStack = record.Doubles;
             // Forward sweep: the method as written, saving what the reverse sweep needs.
             s = 1.0;
             i = 0;
-            doubleStack.Push(s);
             while (i < v.Length)
             {
                 s = s + w * v[i] * v[i];
@@ -341,7 +331,7 @@ namespace Samples
             // Reverse sweep: statements in reverse order, accumulating adjoints.
             // result = global::System.Math.Sqrt(s)
             double t1 = global::System.Math.Sqrt(s);
-            ds += seed * (0.5 / t1);
+            ds = seed * (0.5 / t1);
             int trips1 = v.Length > 0 ? v.Length : 0;
             i = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
@@ -369,10 +359,8 @@ namespace Samples
                 dw += g1 * v[i];
                 dv[i] += g1 * w + ds * t2;
             }
-            s = doubleStack.Pop();
             // s = 1.0
             ds = 0.0;
-            global::AutoGrad.Differentiation.ForwardRecord.Return(record);
             return result;
         }
     }

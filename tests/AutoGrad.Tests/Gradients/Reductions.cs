@@ -30,6 +30,15 @@ public class Reductions
     public void RunningTotalRead() => VerifyArray(R.RunningTotalRead, (p, g) => R.RunningTotalReadGradient(p, g), (p, s, g) => R.RunningTotalReadPullback(p, s, g));
 
     [Fact]
+    public void RestartedTotal() => VerifyArray(R.RestartedTotal, (p, g) => R.RestartedTotalGradient(p, g), (p, s, g) => R.RestartedTotalPullback(p, s, g));
+
+    [Fact]
+    public void TotalStartedAtExp() => VerifyArray(R.TotalStartedAtExp, (p, g) => R.TotalStartedAtExpGradient(p, g), (p, s, g) => R.TotalStartedAtExpPullback(p, s, g));
+
+    [Fact]
+    public void RestartedTotalsThroughSplitHalves() => VerifyArray(R.RestartedTotals, (p, g) => R.RestartedTotalsGradient(p, g), (p, s, g) => R.RestartedTotalsPullback(p, s, g));
+
+    [Fact]
     public void LastValueKept() => VerifyArray(R.LastValueKept, (p, g) => R.LastValueKeptGradient(p, g), (p, s, g) => R.LastValueKeptPullback(p, s, g));
 
     [Fact]

@@ -71,6 +71,46 @@ public static partial class ReductionFunctions
         return sum + 2 * last;
     }
 
+    /// <summary>
+    /// Does not fuse (a loop follows): a total restarted at zero before its loop, whose value before the
+    /// restart the reverse of the product before it reads. The loop saves nothing around it: the
+    /// restart restores the old value.
+    /// </summary>
+    [Differentiable]
+    public static double RestartedTotal(double[] x)
+    {
+        double s = x[0] * x[x.Length - 1];
+        double t = s * s;
+        s = 0;
+        for (int i = 0; i < x.Length; i++) s += x[i] * x[i];
+        double total = 0;
+        for (int i = 0; i < x.Length; i++) total += x[i] * s;
+        return total * t;
+    }
+
+    /// <summary>
+    /// Does not fuse (a loop follows): a total started at an exp, whose reverse reads the variable as its
+    /// result. The loop must save the value before it, or that reverse reads the loop's total instead.
+    /// </summary>
+    [Differentiable]
+    public static double TotalStartedAtExp(double[] x)
+    {
+        double s = Math.Exp(x[0]);
+        for (int i = 0; i < x.Length; i++) s += x[i] * x[i];
+        double total = 0;
+        for (int i = 0; i < x.Length; i++) total += x[i] * s;
+        return total;
+    }
+
+    /// <summary>Both through their split halves.</summary>
+    [Differentiable]
+    public static double RestartedTotals(double[] x)
+    {
+        double a = RestartedTotal(x);
+        double b = TotalStartedAtExp(x);
+        return a * b + b;
+    }
+
     /// <summary>Fuses: a reduction with an exp whose stored result the reverse half reuses, and a stride.</summary>
     [Differentiable]
     public static double StridedSoftPlus(double[] x, double bias)
