@@ -252,6 +252,8 @@ internal sealed partial class ReverseModeTransform
     {
         // Depth 1: nothing is kept in locals, since the two halves share no locals.
         var forwardSweep = Forward(_method.Body, depth: 1, Sweep.Recording);
+        // Slots made from here on belong to the reverse half: the trip counters of the loops its replays run.
+        var forwardSlots = _slotDeclarations.Count;
         var reverseSweep = Reverse(_method.Body, depth: 1, Sweep.Recording);
         // Parameters arrive again in the reverse call; only those the body reassigns must be carried.
         // A counted loop's counter is set again by the reverse sweep before each replay.
@@ -260,7 +262,7 @@ internal sealed partial class ReverseModeTransform
         foreach (var variable in carried) MainStack(variable.Type); // alias every stack before the bodies use them
 
         var forward = Declarations(withAdjoints: false);
-        forward.AddRange(_slotDeclarations); // trip counters, pushed after their loops
+        forward.AddRange(_slotDeclarations.Take(forwardSlots)); // trip counters, pushed after their loops
         forward.AddRange(StackAliases());
         forward.AddRange(forwardSweep);
         foreach (var variable in carried) forward.Add(new Push(MainStack(variable.Type), new VarRef(variable.Type, variable.Name)));
@@ -268,6 +270,7 @@ internal sealed partial class ReverseModeTransform
         if (!_method.ReturnsVoid) forward.Add(new ReturnCode(new VarRef(_method.ReturnType, _method.ResultVariable)));
 
         var reverse = Declarations(withAdjoints: true, only: new HashSet<string>(carried.Select(v => v.Name).Concat(counters)));
+        reverse.AddRange(_slotDeclarations.Skip(forwardSlots));
         reverse.AddRange(StackAliases());
         reverse.AddRange(ReplayRecordStart());
         foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new RestoreBuffer(_record, buffer.Element, buffer.Name));

@@ -51,6 +51,12 @@ public class Replays
     public void ReadByLaterStatement() => Verify(R.ReadByLaterStatement, R.ReadByLaterStatementGradient, R.ReadByLaterStatementPullback);
 
     [Fact]
+    public void CounterReadAfterLoop() => Verify(R.CounterReadAfterLoop, R.CounterReadAfterLoopGradient, R.CounterReadAfterLoopPullback);
+
+    [Fact]
+    public void CounterReadAfterLoopThroughSplitHalves() => Verify(R.CounterReadAfterLoopTwice, R.CounterReadAfterLoopTwiceGradient, R.CounterReadAfterLoopTwicePullback);
+
+    [Fact]
     public void ReadsItsOutput() => Verify(R.ReadsItsOutput, R.ReadsItsOutputGradient, R.ReadsItsOutputPullback);
 }
 

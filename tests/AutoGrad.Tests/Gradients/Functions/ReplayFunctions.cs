@@ -193,6 +193,42 @@ public static partial class ReplayFunctions
         for (int k = 0; k < 2; k++) total = total + KeptResults(w, x, d) * (k + 1.5);
         return total;
     }
+
+    /// <summary>
+    /// A replayed iteration whose inner loop's counter is read after the loop (<c>picks[s] = w[k]</c>),
+    /// by a statement whose reverse reads only the counter: the replay must run the loop again to leave
+    /// the counter at its final value. The inner loop's trip count is a slot of the reverse sweep's
+    /// replay, so the split halves must declare it in the reverse half (it did not compile before).
+    /// </summary>
+    [Differentiable]
+    public static double CounterReadAfterLoop(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        double[] picks = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double norm = 0;
+            int k = 0;
+            for (k = 0; k < d - 1 - s % 2; k++) norm += Math.Sin(t[k]) * t[k];
+            terms[s] = norm;
+            picks[s] = w[k];
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s] * terms[s] + picks[s] * picks[s];
+        return total;
+    }
+
+    /// <summary><see cref="CounterReadAfterLoop"/> through its split halves, twice in a loop.</summary>
+    [Differentiable]
+    public static double CounterReadAfterLoopTwice(double[] w, double[] x, int d)
+    {
+        double total = 0;
+        for (int k = 0; k < 2; k++) total = total + CounterReadAfterLoop(w, x, d) * (k + 1.5);
+        return total;
+    }
 }
 
 /// <summary>
@@ -260,4 +296,5 @@ public static partial class ElementAccumulationFunctions
         for (int i = 0; i < d; i++) total += t[i] * Math.Cos(t[i]);
         return total;
     }
+
 }
