@@ -4,8 +4,14 @@
 #   2. benchmarks/pytorch/run.sh (installs Debian's python3-torch + OpenBLAS when missing),
 #      the same workloads, JSON to $out/pytorch.json
 #   3. one table of both, with the ratios;
-#   4. the seed MLP (784-64-64-64-10) training steps: the compare runner's `mlp` mode on both cores
-#      and on one (DOTNET_PROCESSOR_COUNT=1) against bench.py's mlp group (Adam batch 256, SGD batch 1);
+#   4. the seed MLP (784-64-64-64-10) training steps (Adam batch 256, SGD batch 1) in paired rounds:
+#      each round runs the runner's `mlp --steps-only` on both cores, bench.py's mlp group (1 thread)
+#      and `mlp --steps-only` on one core (DOTNET_PROCESSOR_COUNT=1), PyTorch between the two, the
+#      AutoGrad order reversed every other round. Each ratio is PyTorch's time over AutoGrad's in the
+#      same round; the table gives the median of the rounds' ratios and their range (min-max). Both
+#      sides train the same network (weights uniform in +-3/sqrt(fan-in), zero biases) on the same
+#      batches of the embedded MNIST set (data/mnist10k) in the same order, for the same fixed step
+#      counts (MlpRunner.AdamSteps / SgdSteps). MLP_ROUNDS=N sets the rounds (default 7);
 #   5. sgemm: our MatMul (`matmul` mode) against torch.mm / OpenBLAS (bench.py's sgemm group) on
 #      1024^3 and the MLP's shapes, with 1 and 2 threads; each two-thread figure is the median of
 #      three processes, with their range (how much of the second core a process gets varies).
@@ -25,9 +31,6 @@ dotnet build -c Release "$root/benchmarks/AutoGrad.Benchmarks" -v quiet -nologo 
 echo "# AutoGrad compare runner" >&2
 dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- compare --json "$out/autograd.json" >&2
 
-echo "# AutoGrad seed MLP (mlp mode), 2 cores and 1 core" >&2
-dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- mlp --json "$out/autograd-mlp.json" >&2
-DOTNET_PROCESSOR_COUNT=1 dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- mlp --json "$out/autograd-mlp-1core.json" >&2
 echo "# AutoGrad matmul, 1 core, and 2 cores in three processes (the second core's share varies between processes)" >&2
 DOTNET_PROCESSOR_COUNT=1 dotnet run -c Release --no-build --project "$root/benchmarks/AutoGrad.Benchmarks" -- matmul --json "$out/autograd-matmul-1.json" >&2
 for run in 1 2 3; do
@@ -35,10 +38,23 @@ for run in 1 2 3; do
 done
 
 echo "# PyTorch (benchmarks/pytorch/run.sh)" >&2
-"$here/pytorch/run.sh" --only seed,rosenbrock,rnn,logreg,mlp --rosen-sizes 10,1000,100000 --json "$out/pytorch.json" >&2
+"$here/pytorch/run.sh" --only seed,rosenbrock,rnn,logreg --rosen-sizes 10,1000,100000 --json "$out/pytorch.json" >&2
 "$here/pytorch/run.sh" --only sgemm --threads 1 --json "$out/pytorch-sgemm-1.json" >&2
 for run in 1 2 3; do
   "$here/pytorch/run.sh" --only sgemm --threads 2 --json "$out/pytorch-sgemm-2-$run.json" >&2
+done
+
+rounds="${MLP_ROUNDS:-7}"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare-pytorch.sh: MLP_ROUNDS='$rounds' is not a positive whole number" >&2; exit 2; }
+echo "# seed MLP training steps: $rounds rounds of AutoGrad 2 cores / PyTorch 1 thread / AutoGrad 1 core (every other round 1 core first)" >&2
+runner="$(ls "$root"/benchmarks/AutoGrad.Benchmarks/bin/Release/net*/AutoGrad.Benchmarks.dll | head -1)"
+for round in $(seq 1 "$rounds"); do
+    cores=(2 1)
+    ((round % 2)) || cores=(1 2)
+    echo "# round $round: load $(cut -d' ' -f1 /proc/loadavg)" >&2
+    DOTNET_PROCESSOR_COUNT=${cores[0]} dotnet "$runner" mlp --steps-only --json "$out/autograd-mlp-${cores[0]}-$round.json" >&2
+    "$here/pytorch/run.sh" --only mlp --json "$out/pytorch-mlp-$round.json" >&2
+    DOTNET_PROCESSOR_COUNT=${cores[1]} dotnet "$runner" mlp --steps-only --json "$out/autograd-mlp-${cores[1]}-$round.json" >&2
 done
 
 # Any python3 can parse JSON; torch is only needed by run.sh, which uses /usr/bin/python3.
@@ -72,8 +88,9 @@ for row in rows:
     print(line(row))
 PY
 
-python3 - "$out" <<'PY'
+python3 - "$out" "$rounds" <<'PY'
 import json, os, sys
+from statistics import median
 
 out = sys.argv[1]
 load = lambda name: json.load(open(os.path.join(out, name)))
@@ -86,23 +103,40 @@ def table(headers, rows):
     for row in rows:
         print(line(row))
 
-torch = {(r["workload"], r["n"]): r for r in load("pytorch.json")}
-two = {(r["workload"], r["batch"]): r for r in load("autograd-mlp.json")}
-one = {(r["workload"], r["batch"]): r for r in load("autograd-mlp-1core.json")}
+rounds = int(sys.argv[2])
+def step_rows(name):
+    for r in range(1, rounds + 1):
+        torch = next(x for x in load(f"pytorch-mlp-{r}.json") if x["workload"] == name)
+        ours = {c: next(x for x in load(f"autograd-mlp-{c}-{r}.json") if x["workload"] == name) for c in (2, 1)}
+        yield torch, ours[2], ours[1]
+
 print()
-rows = []
+rows, losses = [], []
 # Bars (issue #11): Adam >= 3x PyTorch on two cores and >= 2x on one; SGD batch 1 >= 10x on either.
 for name, batch, label, bar2, bar1 in [("mlp_adam_step", 256, "Adam 0.003, batch 256", 3, 2), ("mlp_sgd_step", 1, "SGD 0.01, batch 1", 10, 10)]:
-    t = torch[(name, batch)]["us_per_call"]
-    a2, a1 = two[(name, batch)]["us"], one[(name, batch)]["us"]
-    ok2, ok1 = t / a2 >= bar2, t / a1 >= bar1
-    rows.append([label, f"{a2:.1f}", f"{a1:.1f}", f"{t:.1f}", f"{t / a2:.2f}x", f"{t / a1:.2f}x",
-                 f"{batch / a2 * 1e6:,.0f}", f"{batch / t * 1e6:,.0f}", f">= {bar2}x / {bar1}x",
-                 "pass" if ok2 and ok1 else "FAIL on " + " and ".join(c for c, ok in (("2 cores", ok2), ("1 core", ok1)) if not ok)])
-print(f"PyTorch: OpenBLAS core {torch[('mlp_adam_step', 256)].get('blas_core')}")
+    runs = list(step_rows(name))
+    t = [torch["us_per_call"] for torch, _, _ in runs]
+    a2 = [two["us"] for _, two, _ in runs]
+    a1 = [one["us"] for _, _, one in runs]
+    r2 = [x / y for x, y in zip(t, a2)]
+    r1 = [x / y for x, y in zip(t, a1)]
+    spread = lambda ratios: f"{median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+    met = lambda ratios, bar: f"{sum(r >= bar for r in ratios)} of {len(ratios)}"
+    verdict = "pass" if median(r2) >= bar2 and median(r1) >= bar1 else \
+        "FAIL on " + " and ".join(c for c, ratios, bar in (("2 cores", r2, bar2), ("1 core", r1, bar1)) if median(ratios) < bar)
+    rows.append([label, f"{median(a2):.1f}", f"{median(a1):.1f}", f"{median(t):.1f}", spread(r2), spread(r1),
+                 f"{batch / median(a2) * 1e6:,.0f}", f"{batch / median(t) * 1e6:,.0f}", f">= {bar2}x / {bar1}x",
+                 f"{met(r2, bar2)} / {met(r1, bar1)}", verdict])
+    losses.append([label, f"{median([x['loss_after'] for _, x, _ in runs]):.4f}", f"{median([x['loss_after'] for x, _, _ in runs]):.4f}",
+                   f"{median([x['zero_gradients'] for _, x, _ in runs]):,.0f}", f"{median([x['zero_gradients'] for x, _, _ in runs]):,.0f}"])
+print(f"PyTorch: OpenBLAS core {load('pytorch-mlp-1.json')[0].get('blas_core')}; {rounds} paired rounds; "
+      "us = medians over the rounds, ratios = PyTorch / AutoGrad in the same round, median (min-max)")
 table(["seed MLP training step", "AutoGrad us (2 cores)", "AutoGrad us (1 core)", "PyTorch us (1 thread)",
-       "PyTorch / AutoGrad 2c", "PyTorch / AutoGrad 1c", "AutoGrad samples/s (2c)", "PyTorch samples/s", "bar 2c / 1c", "result"], rows)
-
+       "PyTorch / AutoGrad 2c", "PyTorch / AutoGrad 1c", "AutoGrad samples/s (2c)", "PyTorch samples/s", "bar 2c / 1c",
+       "rounds at the bar 2c / 1c", "result (medians)"], rows)
+print()
+print("Same work on both sides: the loss on the batch after the timed steps, and how many of the 59,210 gradient elements were exactly zero (medians over the rounds; 2-core processes)")
+table(["seed MLP training step", "AutoGrad loss", "PyTorch loss", "AutoGrad zero gradients", "PyTorch zero gradients"], losses)
 print()
 rows = []
 def by_shape(name):

@@ -342,14 +342,24 @@ def grad_at(f, x):
 
 # --------------------------------------------------------------------------- 5. seed MLP
 
-def make_mlp():
-    # 784-64-64-64-10, ReLU; PyTorch's default Linear init (timing does not depend on it).
-    return torch.nn.Sequential(
+def make_mlp(fan_in_init=False):
+    """784-64-64-64-10, ReLU. PyTorch's default Linear init, or with fan_in_init the rule of
+    AutoGrad's Sequential.Initialize (Initialization.UniformFanIn): weights uniform in
+    (-3/sqrt(fan-in), 3/sqrt(fan-in)), biases zero."""
+    model = torch.nn.Sequential(
         torch.nn.Linear(784, 64), torch.nn.ReLU(),
         torch.nn.Linear(64, 64), torch.nn.ReLU(),
         torch.nn.Linear(64, 64), torch.nn.ReLU(),
         torch.nn.Linear(64, 10),
     )
+    if fan_in_init:
+        with torch.no_grad():
+            for layer in model:
+                if isinstance(layer, torch.nn.Linear):
+                    limit = 3 / math.sqrt(layer.in_features)
+                    layer.weight.uniform_(-limit, limit)
+                    layer.bias.zero_()
+    return model
 
 
 def train_step_fn(model, opt, batches):
@@ -368,51 +378,74 @@ def train_step_fn(model, opt, batches):
     return step
 
 
-def mlp_data(args, count):
-    """`count` samples: the first ones of Fashion-MNIST train if --data, else random."""
-    if args.data:
-        X, y = load_idx_pair(args.data, "train")
-        return X[:count], y[:count], "Fashion-MNIST train (--data)"
-    gen = torch.Generator().manual_seed(4)
-    X = torch.rand(count, 784, dtype=torch.float32, generator=gen)
-    y = torch.randint(0, 10, (count,), generator=gen)
-    return X, y, "random uniform pixels and labels, seed 4"
+# The embedded MNIST set (data/mnist10k, 8,000 training images), as the AutoGrad runner's mlp mode.
+MNIST10K = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "mnist10k")
+ADAM_BATCHES = 31          # batches of 256: the training split's images that fill whole batches
+SGD_SAMPLES = 1024
+# Fixed step counts (warm-up, repeats, steps per repeat), as MlpRunner.AdamSteps / SgdSteps: both
+# sides time the same stretch of training, whichever is faster.
+ADAM_STEPS = (10 * ADAM_BATCHES, 20, ADAM_BATCHES)
+SGD_STEPS = (SGD_SAMPLES, 16, 128)
+
+
+def mlp_data(count):
+    """The first `count` images (pixels / 255) and labels of the embedded MNIST training split:
+    the same images, labels and order as the AutoGrad runner's mlp mode."""
+    X, y = load_idx_pair(MNIST10K, "train", prefix="mnist10k")
+    return X[:count], y[:count]
+
+
+def measure_steps(step, warmup, repeats, per_repeat):
+    """`warmup` steps, then `repeats` timed repeats of `per_repeat` steps: (median, fastest,
+    slowest) seconds per step over the repeats. GC is off while timing, as in measure()."""
+    for _ in range(warmup):
+        step()
+    samples = []
+    gc_was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            t = time.perf_counter()
+            for _ in range(per_repeat):
+                step()
+            samples.append((time.perf_counter() - t) / per_repeat)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def zero_gradients(model):
+    """Elements of the last step's gradient that are exactly zero (most, once the ReLUs died)."""
+    return sum(int((p.grad == 0).sum()) for p in model.parameters())
 
 
 def bench_mlp(args, res):
-    # Adam, batch 256.
-    torch.manual_seed(5)
-    X, y, source = mlp_data(args, 256 * 32)
-    batches = [(X[i:i + 256].contiguous(), y[i:i + 256].contiguous())
-               for i in range(0, len(X), 256)]
-    model = make_mlp()
-    opt = torch.optim.Adam(model.parameters(), lr=0.003)
-    step = train_step_fn(model, opt, batches)
-    loss0 = step().item()
-    sec, calls, _ = measure(step, args.repeats, args.min_time)
-    loss1 = step().item()
-    status = check(math.isfinite(loss0) and math.isfinite(loss1), "mlp adam loss finite")
-    res.add("mlp_adam_step", 256, sec, calls, args.repeats,
-            "seed MLP 784-64-64-64-10 ReLU float32, F.cross_entropy on logits, "
-            "zero_grad + forward + backward + Adam(lr=0.003) step, batch 256 cycling over "
-            f"32 batches; data: {source}",
-            samples_per_s=round(256 / sec), loss_first=loss0, loss_after=loss1, check=status)
-
-    # Plain SGD, batch 1.
-    torch.manual_seed(6)
-    X, y, source = mlp_data(args, 1024)
-    batches = [(X[i:i + 1].contiguous(), y[i:i + 1].contiguous()) for i in range(len(X))]
-    model = make_mlp()
-    opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    step = train_step_fn(model, opt, batches)
-    loss0 = step().item()
-    sec, calls, _ = measure(step, args.repeats, args.min_time)
-    loss1 = step().item()
-    status = check(math.isfinite(loss0) and math.isfinite(loss1), "mlp sgd loss finite")
-    res.add("mlp_sgd_step", 1, sec, calls, args.repeats,
-            "seed MLP, zero_grad + forward + backward + SGD(lr=0.01) step, batch 1 "
-            f"cycling over 1024 samples; data: {source}",
-            samples_per_s=round(1 / sec), loss_first=loss0, loss_after=loss1, check=status)
+    data_note = ("data: the first {} images of the embedded MNIST training split (data/mnist10k), pixels/255; "
+                 "init: weights uniform in +-3/sqrt(fan-in), zero biases (AutoGrad's fan-in rule); "
+                 "{} warm-up steps, then the median of {} repeats of {} steps")
+    for name, seed, batch, count, make_opt, (warmup, repeats, per_repeat), what in [
+            ("mlp_adam_step", 5, 256, 256 * ADAM_BATCHES, lambda p: torch.optim.Adam(p, lr=0.003), ADAM_STEPS, "Adam(lr=0.003)"),
+            ("mlp_sgd_step", 6, 1, SGD_SAMPLES, lambda p: torch.optim.SGD(p, lr=0.01), SGD_STEPS, "SGD(lr=0.01)")]:
+        torch.manual_seed(seed)
+        X, y = mlp_data(count)
+        batches = [(X[i:i + batch].contiguous(), y[i:i + batch].contiguous()) for i in range(0, count, batch)]
+        model = make_mlp(fan_in_init=True)
+        opt = make_opt(model.parameters())
+        step = train_step_fn(model, opt, batches)
+        loss0 = step().item()
+        sec, fastest, slowest = measure_steps(step, warmup, repeats, per_repeat)
+        loss1 = step().item()
+        zeros = zero_gradients(model)
+        status = check(math.isfinite(loss0) and math.isfinite(loss1), f"{name} loss finite")
+        res.add(name, batch, sec, per_repeat, repeats,
+                f"seed MLP 784-64-64-64-10 ReLU float32, F.cross_entropy on logits, zero_grad + forward + backward + "
+                f"{what} step, batch {batch} cycling over {len(batches)} batches; " + data_note.format(count, warmup, repeats, per_repeat),
+                samples_per_s=round(batch / sec), min_us=round(fastest * 1e6, 3), max_us=round(slowest * 1e6, 3),
+                loss_first=loss0, loss_after=loss1, zero_gradients=zeros, check=status)
+        print(f"# {name}: loss {loss0:.4f} -> {loss1:.4f}; {zeros:,} of "
+              f"{sum(p.numel() for p in model.parameters()):,} gradient elements exactly zero", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- 6. Fashion-MNIST
@@ -426,10 +459,10 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
-def load_idx_pair(directory, split):
+def load_idx_pair(directory, split, prefix="fashion"):
     stem = "train" if split == "train" else "t10k"
-    images = read_idx(os.path.join(directory, f"fashion-{stem}-images-idx3-ubyte.gz"))
-    labels = read_idx(os.path.join(directory, f"fashion-{stem}-labels-idx1-ubyte.gz"))
+    images = read_idx(os.path.join(directory, f"{prefix}-{stem}-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(directory, f"{prefix}-{stem}-labels-idx1-ubyte.gz"))
     X = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
     y = torch.from_numpy(labels.astype(np.int64))
     return X, y
@@ -531,8 +564,6 @@ def main():
     ap.add_argument("--only", default=None,
                     help="comma list of: " + ",".join(GROUPS))
     ap.add_argument("--rosen-sizes", default="10,1000,100000")
-    ap.add_argument("--data", default=None,
-                    help="directory with fashion-*.gz: use real images for the MLP steps")
     ap.add_argument("--fashion", default=None,
                     help="directory with fashion-*.gz: also train 2 epochs, report accuracy")
     ap.add_argument("--epochs", type=int, default=2)

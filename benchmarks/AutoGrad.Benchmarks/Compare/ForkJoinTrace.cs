@@ -54,8 +54,7 @@ public static class ForkJoinTrace
             calls.Add((name, $"{m}x{k}x{n} {variant}", (long)m * k * n, call));
         }
         var work = new Workloads.MlpWorkload();
-        var model = Workloads.MlpWorkload.NewModel(5);
-        var step = work.NewTrainingStep(new Adam(model.Parameters.Length, 0.003f), model, 256, 32);
+        var step = work.NewAdamStep(5);
         calls.Add(("Adam step, batch 256", "seed MLP", 0, () => step.Step()));
 
         foreach (var (name, shape, multiplyAdds, call) in calls)

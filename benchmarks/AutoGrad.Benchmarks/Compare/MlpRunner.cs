@@ -18,7 +18,20 @@ public sealed record MlpRow(
     [property: JsonPropertyName("min_us")] double MinUs,
     [property: JsonPropertyName("max_us")] double MaxUs,
     [property: JsonPropertyName("bytes_per_call")] double BytesPerCall,
-    [property: JsonPropertyName("check")] string Check);
+    [property: JsonPropertyName("check")] string Check)
+{
+    /// <summary>A training step's loss on its first batch (training steps only).</summary>
+    [JsonPropertyName("loss_first")]
+    public double? LossFirst { get; init; }
+
+    /// <summary>A training step's loss on the batch after the timed steps (training steps only).</summary>
+    [JsonPropertyName("loss_after")]
+    public double? LossAfter { get; init; }
+
+    /// <summary>How many elements of that step's gradient were exactly zero (training steps only): a network whose ReLUs died has most.</summary>
+    [JsonPropertyName("zero_gradients")]
+    public int? ZeroGradients { get; init; }
+}
 
 /// <summary>Our matrix multiply on one shape.</summary>
 public sealed record MatMulRow(
@@ -45,8 +58,18 @@ public sealed partial class MlpJson : JsonSerializerContext;
 /// </summary>
 public static class MlpRunner
 {
-    /// <summary>Runs the MLP benchmarks; returns the process exit code (1 when the gradient check fails).</summary>
-    public static int Run(string? jsonPath, bool profile)
+    /// <summary>
+    /// The training steps' protocol, the same in bench.py's <c>mlp</c> group: a fixed number of steps
+    /// rather than seconds, so both sides time the same stretch of training (the same batches at the
+    /// same point of the run) whichever is faster. Adam: 10 passes over the 31 batches to warm up,
+    /// then 20 repeats of one pass each; SGD: one pass over the 1,024 samples, then 16 repeats of 128.
+    /// The median repeat's time per step is reported, with the fastest and slowest repeat.
+    /// </summary>
+    public static readonly (int Warmup, int Repeats, int StepsPerRepeat) AdamSteps = (10 * MlpWorkload.AdamBatches, 20, MlpWorkload.AdamBatches),
+        SgdSteps = (MlpWorkload.SgdSamples, 16, 128);
+
+    /// <summary>Runs the MLP benchmarks (only the training steps when <paramref name="stepsOnly"/>); returns the process exit code (1 when a check fails).</summary>
+    public static int Run(string? jsonPath, bool profile, bool stepsOnly = false)
     {
         var timer = new Timer(warmupSeconds: 0.5, repeatSeconds: 0.1, repeats: 9);
         var work = new MlpWorkload();
@@ -54,36 +77,32 @@ public static class MlpRunner
         bool ok = true;
         Console.Error.WriteLine($"# mlp: {Environment.Version}, {Environment.ProcessorCount} cores (Environment.ProcessorCount), {CompareRunner.CpuModel()}");
 
-        foreach (int batch in new[] { 1, 256 })
+        if (!stepsOnly)
         {
-            string check = work.Check(batch);
-            ok &= check == "ok";
-            int batches = MlpWorkload.SampleCount / batch;
-            rows.Add(Row("mlp_primal", batch, timer, Cycle(batches, batch, work.Primal), check));
-            rows.Add(Row("mlp_generated", batch, timer, Cycle(batches, batch, work.Generated), check));
-            rows.Add(Row("mlp_tape_double", batch, timer, Cycle(batches, batch, work.Tape), check));
+            foreach (int batch in new[] { 1, 256 })
+            {
+                string check = work.Check(batch);
+                ok &= check == "ok";
+                int batches = MlpWorkload.SampleCount / batch;
+                rows.Add(Row("mlp_primal", batch, timer, Cycle(batches, batch, work.Primal), check));
+                rows.Add(Row("mlp_generated", batch, timer, Cycle(batches, batch, work.Generated), check));
+                rows.Add(Row("mlp_tape_double", batch, timer, Cycle(batches, batch, work.Tape), check));
+            }
         }
 
+        foreach (var (name, batch, step, steps) in new[] { ("mlp_adam_step", 256, work.NewAdamStep(5), AdamSteps), ("mlp_sgd_step", 1, work.NewSgdStep(6), SgdSteps) })
         {
-            var model = MlpWorkload.NewModel(5);
-            var step = work.NewTrainingStep(new Adam(model.Parameters.Length, 0.003f), model, 256, 32);
             double first = step.Step();
-            rows.Add(Row("mlp_adam_step", 256, timer, step.Step, "ok"));
+            Timing timing = TimeSteps(step.Step, steps.Warmup, steps.Repeats, steps.StepsPerRepeat);
             double after = step.Step();
-            Console.Error.WriteLine($"# adam step: loss {first:F4} -> {after:F4} after {model.Parameters.Length:N0}-parameter training on random labels");
-            ok &= double.IsFinite(after);
-        }
-        {
-            var model = MlpWorkload.NewModel(6);
-            var step = work.NewTrainingStep(new Sgd(model.Parameters.Length, 0.01f), model, 1, 1024);
-            double first = step.Step();
-            rows.Add(Row("mlp_sgd_step", 1, timer, step.Step, "ok"));
-            double after = step.Step();
-            Console.Error.WriteLine($"# sgd step: loss {first:F4} -> {after:F4}");
-            ok &= double.IsFinite(after);
+            bool finite = double.IsFinite(after);
+            int zeros = step.ZeroGradients;
+            rows.Add(Row(name, batch, timing, step.Step, finite ? "ok" : "FAIL (loss not finite)") with { LossFirst = first, LossAfter = after, ZeroGradients = zeros });
+            Console.Error.WriteLine($"# {name}: loss {first:F4} -> {after:F4} after {steps.Warmup + steps.Repeats * steps.StepsPerRepeat + 1:N0} steps; {zeros:N0} of {work.Gradient.Length:N0} gradient elements exactly zero");
+            ok &= finite;
         }
 
-        Console.WriteLine(Format(rows));
+        Console.WriteLine(stepsOnly ? FormatSteps(rows) : Format(rows));
         if (profile)
         {
             Console.WriteLine();
@@ -113,15 +132,21 @@ public static class MlpRunner
                 CompareRunner.Ratio(g.Us / p.Us), CompareRunner.Ratio(t.Us / g.Us),
                 Bytes(p.BytesPerCall), Bytes(g.BytesPerCall), Bytes(t.BytesPerCall), g.Check);
         }
+        return loss + Environment.NewLine + Environment.NewLine + FormatSteps(rows);
+    }
+
+    /// <summary>The training-step table.</summary>
+    public static string FormatSteps(IReadOnlyList<MlpRow> rows)
+    {
         var steps = new TextTable("training step", "batch", "us/step (min-max)", "ms/step", "samples/s", "B/step");
         foreach (var (name, label, batch) in new[] { ("mlp_adam_step", "Adam lr 0.003", 256), ("mlp_sgd_step", "SGD lr 0.01", 1) })
         {
-            MlpRow r = Find(name, batch);
+            MlpRow r = rows.First(r => r.Workload == name && r.Batch == batch);
             steps.Add(label, batch.ToString(CultureInfo.InvariantCulture), Spread(r),
                 (r.Us / 1000).ToString("0.000", CultureInfo.InvariantCulture),
                 (batch / (r.Us * 1e-6)).ToString("N0", CultureInfo.InvariantCulture), Bytes(r.BytesPerCall));
         }
-        return loss + Environment.NewLine + Environment.NewLine + steps;
+        return steps.ToString();
     }
 
     /// <summary>
@@ -206,9 +231,7 @@ public static class MlpRunner
         parts.Add((adamStep ? "Adam update (59k parameters)" : "SGD update (59k parameters)", adamUs, 0));
         sum += adamUs;
 
-        var stepModel = MlpWorkload.NewModel(5);
-        Optimizer stepOptimizer = adamStep ? new Adam(stepModel.Parameters.Length, 0.003f) : new Sgd(stepModel.Parameters.Length, 0.01f);
-        var step = work.NewTrainingStep(stepOptimizer, stepModel, batch, MlpWorkload.SampleCount / batch);
+        var step = adamStep ? work.NewAdamStep(5) : work.NewSgdStep(6);
         double whole = Us(timer.Measure(step.Step));
         var gradOnly = Us(timer.Measure(() => work.Generated(0, batch)));
 
@@ -292,9 +315,10 @@ public static class MlpRunner
         };
     }
 
-    private static MlpRow Row(string name, int batch, Timer timer, Func<double> call, string check)
+    private static MlpRow Row(string name, int batch, Timer timer, Func<double> call, string check) => Row(name, batch, timer.Measure(call), call, check);
+
+    private static MlpRow Row(string name, int batch, Timing t, Func<double> call, string check)
     {
-        Timing t = timer.Measure(call);
         // All threads: the matrix multiply's fork-join workers run part of the work.
         const int calls = 20;
         long before = GC.GetTotalAllocatedBytes(precise: true);
@@ -303,6 +327,22 @@ public static class MlpRunner
         var row = new MlpRow(name, batch, Math.Round(t.Median * 1e6, 3), Math.Round(t.Min * 1e6, 3), Math.Round(t.Max * 1e6, 3), bytes, check);
         Console.Error.WriteLine($"# {name} batch {batch}: {row.Us} us (min {row.MinUs}, max {row.MaxUs}), {bytes:0} B/call");
         return row;
+    }
+
+    /// <summary><paramref name="warmup"/> steps, then <paramref name="repeats"/> timed repeats of <paramref name="stepsPerRepeat"/> steps each (see <see cref="AdamSteps"/>).</summary>
+    private static Timing TimeSteps(Func<double> step, int warmup, int repeats, int stepsPerRepeat)
+    {
+        // A step trains the model (side effects), so no result needs keeping.
+        for (int i = 0; i < warmup; i++) step();
+        var samples = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (int i = 0; i < stepsPerRepeat; i++) step();
+            samples[r] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds / stepsPerRepeat;
+        }
+        Array.Sort(samples);
+        return new Timing(samples[repeats / 2], samples[0], samples[^1], stepsPerRepeat);
     }
 
     private static double Us(Timing t) => t.Median * 1e6;

@@ -24,10 +24,8 @@ public class MlpBenchmarks
     public void Setup()
     {
         _work = new MlpWorkload();
-        var adamModel = MlpWorkload.NewModel(5);
-        _adam = _work.NewTrainingStep(new Adam(adamModel.Parameters.Length, 0.003f), adamModel, 256, 32);
-        var sgdModel = MlpWorkload.NewModel(6);
-        _sgd = _work.NewTrainingStep(new Sgd(sgdModel.Parameters.Length, 0.01f), sgdModel, 1, 1024);
+        _adam = _work.NewAdamStep(5);
+        _sgd = _work.NewSgdStep(6);
     }
 
     /// <summary>Forward pass and mean loss.</summary>
