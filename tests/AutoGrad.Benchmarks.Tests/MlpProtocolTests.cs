@@ -1,0 +1,68 @@
+using AutoGrad.Benchmarks.Compare;
+using AutoGrad.Benchmarks.Workloads;
+using AutoGrad.Data;
+
+namespace AutoGrad.Benchmarks.Tests;
+
+/// <summary>
+/// The seed MLP's training steps as compare-pytorch.sh pairs them with bench.py's: the same data and
+/// the same step counts on both sides, and a network that keeps learning over the timed steps.
+/// </summary>
+public class MlpProtocolTests
+{
+    [Fact]
+    public void The_steps_run_on_the_embedded_training_split_in_order()
+    {
+        var work = new MlpWorkload();
+        var train = MnistDataSet.Load(MlpWorkload.DataDirectory).Train;
+
+        Assert.Equal(MlpWorkload.SampleCount * MlpWorkload.Inputs, work.Images.Length);
+        Assert.True(work.Images.SequenceEqual(train.Images.Pixels.AsSpan(0, work.Images.Length)));
+        Assert.True(work.Labels.SequenceEqual(train.Labels.AsSpan(0, MlpWorkload.SampleCount)));
+    }
+
+    [Fact]
+    public void The_Adam_step_keeps_learning_rather_than_dying()
+    {
+        // On random pixels and labels most ReLUs stopped firing within a few hundred steps and most
+        // gradient elements were exactly zero; on the digits the loss falls and most stay live.
+        var step = new MlpWorkload().NewAdamStep(5);
+        double first = step.Step();
+        double last = 0;
+        for (int i = 0; i < 4 * MlpWorkload.AdamBatches; i++) last = step.Step();
+
+        Assert.True(last < first / 4, $"loss {first} -> {last}");
+        Assert.True(step.ZeroGradients < 59_210 / 2, $"{step.ZeroGradients} of 59,210 gradient elements are exactly zero");
+    }
+
+    [Fact]
+    public void Bench_py_times_the_same_steps()
+    {
+        string bench = File.ReadAllText(Path.Combine(RepositoryRoot(), "benchmarks", "pytorch", "bench.py"));
+        var (adamWarmup, adamRepeats, adamSteps) = MlpRunner.AdamSteps;
+        var (sgdWarmup, sgdRepeats, sgdSteps) = MlpRunner.SgdSteps;
+
+        Assert.Contains($"ADAM_BATCHES = {MlpWorkload.AdamBatches} ", bench);
+        Assert.Contains($"SGD_SAMPLES = {MlpWorkload.SgdSamples}\n", bench);
+        Assert.Equal(MlpWorkload.AdamBatches, adamSteps);
+        Assert.Contains($"ADAM_STEPS = ({adamWarmup / adamSteps} * ADAM_BATCHES, {adamRepeats}, ADAM_BATCHES)", bench);
+        Assert.Equal(MlpWorkload.SgdSamples, sgdWarmup);
+        Assert.Contains($"SGD_STEPS = (SGD_SAMPLES, {sgdRepeats}, {sgdSteps})", bench);
+    }
+
+    [Fact]
+    public void Steps_only_is_off_unless_asked()
+    {
+        Assert.False(Commands.Parse(["mlp"]).GetValue<bool>("--steps-only"));
+        Assert.True(Commands.Parse(["mlp", "--steps-only"]).GetValue<bool>("--steps-only"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "AutoGrad.sln"))) return directory.FullName;
+        }
+        throw new DirectoryNotFoundException($"No AutoGrad.sln above {AppContext.BaseDirectory}.");
+    }
+}
