@@ -74,7 +74,7 @@ public static class Commands
     private static Command Mlp()
     {
         var json = Json("also write the rows as JSON");
-        var profile = new Option<bool>("--profile") { Description = "add where a training step's time goes, part by part" };
+        var profile = new Option<bool>("--profile") { Description = "add where a training step's time goes, part by part (inside the step, and each part alone)" };
         var stepsOnly = new Option<bool>("--steps-only") { Description = "only the Adam and SGD training steps (compare-pytorch.sh's paired rounds)" };
         var command = new Command("mlp", "The seed MLP's loss (primal, generated, tape) and its Adam and SGD training steps.") { json, profile, stepsOnly };
         command.SetAction(r => MlpRunner.Run(r.GetValue(json), r.GetValue(profile), r.GetValue(stepsOnly)));

@@ -36,6 +36,15 @@ public class MlpProtocolTests
     }
 
     [Fact]
+    public void The_step_parts_compute_the_library_s_gradient()
+    {
+        var (table, sameGradient) = StepParts.Run(new MlpWorkload(), steps: 20);
+
+        Assert.True(sameGradient, table);
+        Assert.Contains("fc1 784->64 backward", table);
+    }
+
+    [Fact]
     public void Bench_py_times_the_same_steps()
     {
         string bench = File.ReadAllText(Path.Combine(RepositoryRoot(), "benchmarks", "pytorch", "bench.py"));

@@ -106,6 +106,10 @@ public static class MlpRunner
         if (profile)
         {
             Console.WriteLine();
+            var (parts, sameGradient) = StepParts.Run(work);
+            Console.WriteLine(parts);
+            ok &= sameGradient;
+            Console.WriteLine();
             Console.WriteLine(Profile(work, timer, 256));
             Console.WriteLine();
             Console.WriteLine(Profile(work, timer, 1));
