@@ -131,6 +131,14 @@ internal static class DerivativeRules
 
     private static string Key(string name, int arity) => name + "/" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// For a running extreme <c>x = Math.Max(x, v)</c> (or Min) reversed from its result rather than
+    /// its old value: whether the result was the old <c>x</c>, i.e. <c>v</c> is below it (above, for
+    /// Min). On ties <c>v</c> was the result, and NaN (no comparison holds) goes to <c>v</c> too.
+    /// </summary>
+    public static Expr KeptOldExtreme(MathCall call, Expr other, Expr result) =>
+        Compare(call.Function == "Max" ? BinaryOp.Less : BinaryOp.Greater, other, result);
+
     private static Expr SelectedArgument(Operands o, int index)
     {
         var first = Compare(BinaryOp.Equal, o.Result(), o.Arg(0));

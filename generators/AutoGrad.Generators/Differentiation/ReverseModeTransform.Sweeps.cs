@@ -296,6 +296,17 @@ internal sealed partial class ReverseModeTransform
             output.Add(new Set(adjoint, Number(type, 0)));
             return;
         }
+        if (_plan.RunningExtremeOperand(assign) is { } operand)
+        {
+            // x = Max(x, v) unrestored: x still holds the result, which tells which argument it was.
+            var runningAdjoint = _names.Numbered("g");
+            output.Add(new Declare(type, runningAdjoint, new VarRef(type, adjoint)));
+            var keptOld = DerivativeRules.KeptOldExtreme((MathCall)assign.Value, Value(operand, output, scope), new VarRef(type, assign.Target));
+            output.Add(new Set(adjoint, Mul(new VarRef(type, runningAdjoint), Choose(keptOld, Number(type, 1), Number(type, 0)))));
+            Backpropagate(operand, Mul(new VarRef(type, runningAdjoint), Choose(keptOld, Number(type, 0), Number(type, 1))), output, scope);
+            scope.Flush(output);
+            return;
+        }
         if (AccumulatedTerm(assign) is { } term)
         {
             // v = v ± e passes v's adjoint through unchanged: no reset and re-add, which would chain

@@ -107,7 +107,8 @@ internal sealed partial class ReversePlan
     /// </summary>
     public bool NeedsSave(Assign assign, int depth) =>
         _needed.Contains(assign.Target) && !(assign.IsDeclaration && (depth == 0 || _method.Body.Statements.Any(s => ReferenceEquals(s, assign))))
-        && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign) && !_counterStarts.Contains(assign);
+        && !_recomputed.Contains(assign.Target) && !_unsaved.Contains(assign) && !_counterStarts.Contains(assign)
+        && !_runningExtremes.ContainsKey(assign);
 
     /// <summary>Whether the reverse sweep has anything to do for this statement.</summary>
     public bool HasWork(Stmt statement, int depth) => statement switch

@@ -49,6 +49,7 @@ internal sealed partial class ReversePlan
         FindLastWrites(method.Body, new HashSet<string>(), loop: null, writtenAfterLoop: null);
         FindRewrittenOutputs(method.Body, new HashSet<string>());
         FindCountedLoops();
+        FindRunningExtremes(method.Body);
         if (checkpoints && method.CheckpointSnapshots > 0) FindCheckpointedLoops(method.Body, inBranch: false);
         FindReplayedLoops(method.Body);
         foreach (var output in method.Parameters.Where(p => p.Shape == ParameterShape.Output))

@@ -25,7 +25,7 @@ public static partial class NestedCallFunctions
         return Level2(inner) + inner;
     }
 
-    /// <summary>log Σ exp v, shifted by the maximum: its forward half saves the running maximum on the record.</summary>
+    /// <summary>log Σ exp v, shifted by the maximum: its forward half saves the exponentials on the record.</summary>
     [Differentiable]
     public static double LogSumExp(double[] v)
     {
