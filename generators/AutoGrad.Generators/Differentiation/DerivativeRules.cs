@@ -11,7 +11,8 @@ namespace AutoGrad.Generators.Differentiation;
 /// argument values and y. Every mode reads it (the reverse sweep multiplies an adjoint by it, the
 /// tangent sweep a tangent), and lowering accepts exactly the functions it lists, so a new function
 /// is one entry here. Non-differentiable points take the conventional one-sided value (Abs'(0) = 0,
-/// Max picks the first argument on ties), as PyTorch and JAX do.
+/// Max picks the first argument on ties), as PyTorch and JAX do. A running extreme
+/// (<c>x = Math.Max(x, v)</c>, <see cref="KeptOldExtreme"/>) is reversed from its result, so it gives ties to v.
 /// </summary>
 internal static class DerivativeRules
 {

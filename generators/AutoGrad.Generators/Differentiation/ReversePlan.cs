@@ -18,7 +18,7 @@ internal enum OutputAdjoint
 /// <summary>
 /// What the reverse-mode builders need to know about one method: its analyses, run once, in one
 /// fixed order in the constructor, each reading only the facts found before it: last writes,
-/// rewritten outputs, counted loops, replayed loops, how output adjoints are held, the values the
+/// rewritten outputs, counted loops, running extremes, replayed loops, how output adjoints are held, the values the
 /// reverse sweep reads (needed), the loop values it recomputes instead (after which needed values
 /// are found again), the variables saved once around a loop, the loop the combined core fuses, the
 /// calls made to callees' split halves, and the calls the other derivative modes differentiate.

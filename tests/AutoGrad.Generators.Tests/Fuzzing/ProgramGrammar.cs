@@ -10,7 +10,7 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 /// trip counts), break / continue / early return, calls to differentiable helpers and to [DerivativeOf]
 /// rules (passing arrays and windows of them at constant or moving offsets, overwritten later), void
 /// calls writing the local array or a window of it, a new array in every iteration of a loop, guard
-/// throws that never fire at the points tried, reductions that fuse and look-alikes. A quarter of the
+/// throws that never fire at the points tried, reductions that fuse and look-alikes, running extremes. A quarter of the
 /// programs opt into the derivative modes, half of those calling helpers too. Every index stays in range by construction
 /// (<c>(i + c) % length</c>) and every function stays inside its domain.
 /// </summary>
@@ -72,7 +72,7 @@ internal static class ProgramGrammar
             10 => Guard(scope),
             11 when scope.InLoop => ScratchPerIteration(scope),
             12 when scope.Calls && scope.LengthBuffer > 0 => WindowCall(scope),
-            13 when depth > 0 && scope.Loops < 2 => Gen.Bool.SelectMany(stores => stores ? MapStore(scope) : MapReduce(scope)),
+            13 when depth > 0 && scope.Loops < 2 => Gen.Int[0, 2].SelectMany(form => form switch { 0 => MapStore(scope), 1 => MapReduce(scope), _ => RunningExtreme(scope) }),
             _ => Assignment(scope, depth),
         });
 
@@ -92,6 +92,27 @@ internal static class ProgramGrammar
             from target in Gen.Int[0, scope.Locals - 1]
             from op in Gen.OneOf("+=", "-=")
             select $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ $T {term} = {term1}; v{target} {op} {term} * {term2}; }}";
+    }
+
+    /// <summary>
+    /// A running maximum or minimum over x or y (<c>q = Max(q, e)</c>, either operand order), whose
+    /// reverse takes the branch from the result and saves no old value; in a quarter of them the loop
+    /// also reads the running value, so it must keep its saves.
+    /// </summary>
+    private static Gen<string> RunningExtreme(Scope scope)
+    {
+        var (counter, running) = ($"i{scope.Loops}", $"q{scope.Loops}");
+        return
+            from array in Gen.OneOf("x", "y")
+            from value in LaneExpression(scope, array, counter, 2)
+            from function in Gen.OneOf("Max", "Min")
+            from runningFirst in Gen.Bool
+            from readInLoop in Gen.Int[0, 3]
+            from target in Gen.Int[0, scope.Locals - 1]
+            let extreme = runningFirst ? $"$M.{function}({running}, {value})" : $"$M.{function}({value}, {running})"
+            let read = readInLoop == 0 ? $"v{target} += {running} * 0.5#; " : ""
+            select $"{{ $T {running} = {array}[0] * 1.5#; "
+                + $"for (int {counter} = 1; {counter} < {array}.Length; {counter}++) {{ {read}{running} = {extreme}; }} v{target} += {running} * {running}; }}";
     }
 
     /// <summary>

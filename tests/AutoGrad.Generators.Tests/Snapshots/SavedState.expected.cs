@@ -325,6 +325,239 @@ partial class SavedState
 
 partial class SavedState
 {
+    /// <summary>Returns <c>RowLogSumExp</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static double RowLogSumExpGradient(double[] x, int d, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        dx.Clear();
+        return __RowLogSumExpValueAndPullback(x, d, 1.0, dx);
+    }
+
+    /// <summary>Accumulates <c>seed</c> times the gradient of <c>RowLogSumExp</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static void RowLogSumExpPullback(double[] x, int d, double seed, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        __RowLogSumExpValueAndPullback(x, d, seed, dx);
+    }
+
+    /// <summary>Runs <c>RowLogSumExp</c> and saves in <c>record</c> what <c>RowLogSumExpReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static double RowLogSumExpForward(double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        double total = 0.0;
+        int r = 0;
+        double max = 0.0;
+        int i = 0;
+        double sum = 0.0;
+        int i_2 = 0;
+        var doubleStack = record.Doubles;
+        total = 0.0;
+        r = 0;
+        while (r < x.Length / d)
+        {
+            doubleStack.Push(max);
+            max = x[r * d];
+            i = 1;
+            while (i < d)
+            {
+                max = global::System.Math.Max(max, x[r * d + i]);
+                i++;
+            }
+            doubleStack.Push(sum);
+            sum = 0.0;
+            i_2 = 0;
+            doubleStack.Push(sum);
+            while (i_2 < d)
+            {
+                double kept1 = global::System.Math.Exp(x[r * d + i_2] - max);
+                doubleStack.Push(kept1);
+                sum = sum + kept1;
+                i_2++;
+            }
+            total = total + (global::System.Math.Log(sum) + max);
+            r++;
+        }
+        result = total;
+        doubleStack.Push(max);
+        doubleStack.Push(sum);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>RowLogSumExpPullback</c>, after <c>RowLogSumExpForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static void RowLogSumExpReverse(double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        int r = 0;
+        double max = 0.0;
+        int i = 0;
+        double sum = 0.0;
+        int i_2 = 0;
+        double dtotal = 0.0;
+        double dsum = 0.0;
+        double dmax = 0.0;
+        var doubleStack = record.Doubles;
+        sum = doubleStack.Pop();
+        max = doubleStack.Pop();
+        // result = total
+        dtotal += seed;
+        int trips3 = x.Length / d > 0 ? x.Length / d : 0;
+        r = trips3;
+        for (int iteration1 = trips3; iteration1 > 0; iteration1--)
+        {
+            r--;
+            // total = total + (global::System.Math.Log(sum) + max)
+            dsum += dtotal * (1.0 / sum);
+            dmax += dtotal;
+            int trips1 = d > 0 ? d : 0;
+            i_2 = trips1;
+            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+            {
+                i_2--;
+                // sum = sum + global::System.Math.Exp(x[r * d + i_2] - max)
+                double kept2 = doubleStack.Pop();
+                double g1 = dsum * kept2;
+                int t1 = r * d;
+                int t2 = t1 + i_2;
+                dx[t2] += g1;
+                dmax += -g1;
+            }
+            sum = doubleStack.Pop();
+            // sum = 0.0
+            sum = doubleStack.Pop();
+            dsum = 0.0;
+            int trips2 = d > 1 ? d - 1 : 0;
+            i = 1 + trips2;
+            for (int iteration3 = trips2; iteration3 > 0; iteration3--)
+            {
+                i--;
+                // max = global::System.Math.Max(max, x[r * d + i])
+                double g2 = dmax;
+                int t3 = r * d;
+                int t4 = t3 + i;
+                double t5 = x[t4];
+                dmax = g2 * (t5 < max ? 1.0 : 0.0);
+                dx[t4] += g2 * (t5 < max ? 0.0 : 1.0);
+            }
+            // max = x[r * d]
+            max = doubleStack.Pop();
+            double g3 = dmax;
+            dmax = 0.0;
+            int t6 = r * d;
+            dx[t6] += g3;
+        }
+        // total = 0.0
+        dtotal = 0.0;
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double __RowLogSumExpValueAndPullback(double[] x, int d, double seed, global::System.Span<double> dx)
+    {
+        double result = 0.0;
+        double total = 0.0;
+        int r = 0;
+        double max = 0.0;
+        int i = 0;
+        double sum = 0.0;
+        int i_2 = 0;
+        double dtotal = 0.0;
+        double dsum = 0.0;
+        double dmax = 0.0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var doubleStack = record.Doubles;
+        // Forward sweep: the method as written, saving what the reverse sweep needs.
+        total = 0.0;
+        r = 0;
+        while (r < x.Length / d)
+        {
+            doubleStack.Push(max);
+            max = x[r * d];
+            i = 1;
+            while (i < d)
+            {
+                max = global::System.Math.Max(max, x[r * d + i]);
+                i++;
+            }
+            doubleStack.Push(sum);
+            sum = 0.0;
+            i_2 = 0;
+            doubleStack.Push(sum);
+            while (i_2 < d)
+            {
+                double kept1 = global::System.Math.Exp(x[r * d + i_2] - max);
+                doubleStack.Push(kept1);
+                sum = sum + kept1;
+                i_2++;
+            }
+            total = total + (global::System.Math.Log(sum) + max);
+            r++;
+        }
+        result = total;
+        // Reverse sweep: statements in reverse order, accumulating adjoints.
+        // result = total
+        dtotal += seed;
+        int trips3 = x.Length / d > 0 ? x.Length / d : 0;
+        r = trips3;
+        for (int iteration1 = trips3; iteration1 > 0; iteration1--)
+        {
+            r--;
+            // total = total + (global::System.Math.Log(sum) + max)
+            dsum += dtotal * (1.0 / sum);
+            dmax += dtotal;
+            int trips1 = d > 0 ? d : 0;
+            i_2 = trips1;
+            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+            {
+                i_2--;
+                // sum = sum + global::System.Math.Exp(x[r * d + i_2] - max)
+                double kept2 = doubleStack.Pop();
+                double g1 = dsum * kept2;
+                int t1 = r * d;
+                int t2 = t1 + i_2;
+                dx[t2] += g1;
+                dmax += -g1;
+            }
+            sum = doubleStack.Pop();
+            // sum = 0.0
+            sum = doubleStack.Pop();
+            dsum = 0.0;
+            int trips2 = d > 1 ? d - 1 : 0;
+            i = 1 + trips2;
+            for (int iteration3 = trips2; iteration3 > 0; iteration3--)
+            {
+                i--;
+                // max = global::System.Math.Max(max, x[r * d + i])
+                double g2 = dmax;
+                int t3 = r * d;
+                int t4 = t3 + i;
+                double t5 = x[t4];
+                dmax = g2 * (t5 < max ? 1.0 : 0.0);
+                dx[t4] += g2 * (t5 < max ? 0.0 : 1.0);
+            }
+            // max = x[r * d]
+            max = doubleStack.Pop();
+            double g3 = dmax;
+            dmax = 0.0;
+            int t6 = r * d;
+            dx[t6] += g3;
+        }
+        // total = 0.0
+        dtotal = 0.0;
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        return result;
+    }
+}
+
+// ----
+// <auto-generated/>
+#nullable enable
+
+partial class SavedState
+{
     /// <summary>Returns <c>ScratchDeclaredInLoop</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double ScratchDeclaredInLoopGradient(double[] w, double[] x, int d, global::System.Span<double> dw, global::System.Span<double> dx)

@@ -1,7 +1,7 @@
 using System;
 using AutoGrad;
 
-/// <summary>Less saved state: counted loops (no counter or trip-count saves) and replayed iterations (one iteration's saves at a time).</summary>
+/// <summary>Less saved state: counted loops (no counter or trip-count saves), replayed iterations (one iteration's saves at a time) and running extremes (no old values).</summary>
 public static partial class SavedState
 {
     [Differentiable]
@@ -98,6 +98,22 @@ public static partial class SavedState
         }
         double total = 0;
         for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
+        return total;
+    }
+
+    // A running maximum per row: its reverse takes the branch from the result, so nothing is saved for it.
+    [Differentiable]
+    public static double RowLogSumExp(double[] x, int d)
+    {
+        double total = 0;
+        for (int r = 0; r < x.Length / d; r++)
+        {
+            double max = x[r * d];
+            for (int i = 1; i < d; i++) max = Math.Max(max, x[r * d + i]);
+            double sum = 0;
+            for (int i = 0; i < d; i++) sum += Math.Exp(x[r * d + i] - max);
+            total += Math.Log(sum) + max;
+        }
         return total;
     }
 }
