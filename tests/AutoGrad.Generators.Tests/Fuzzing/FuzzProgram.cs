@@ -12,7 +12,7 @@ namespace AutoGrad.Generators.Tests.Fuzzing;
 /// (<see cref="BufferForm"/>). A program with <see cref="Modes"/> opts into NameTangent, and into
 /// NameHessianVectorProduct unless it calls a rule (<see cref="HasHessianVector"/>); it also carries <c>J</c>, the
 /// same body as a void method writing two outputs where F returns, with NameJacobian. Its calls reach the helpers'
-/// tangents both ways: H1 and V have their own NameTangent, H2 and the rules give theirs through a pullback.
+/// tangents both ways: H1 and V have their own NameTangent, H2, H3 and the rules give theirs through a pullback.
 /// </summary>
 public sealed record FuzzProgram(
     int LengthX,
@@ -161,8 +161,8 @@ public sealed record FuzzProgram(
         .Replace("#", single ? "f" : "");
 
     /// <summary>
-    /// The helpers every program may call: differentiable methods (H1 and V with their own NameTangent, H2 without;
-    /// all three with NamePullbackTangent for Hessian-vector products), [DerivativeOf] rules, a void method writing a span.
+    /// The helpers every program may call: differentiable methods (H1 and V with their own NameTangent, H2 and H3 without;
+    /// all four with NamePullbackTangent for Hessian-vector products), [DerivativeOf] rules, a void method writing a span.
     /// </summary>
     public static string Helpers(bool single) => Specialize("""
         public static partial class $H
@@ -177,6 +177,28 @@ public sealed record FuzzProgram(
 
             [Differentiable(Modes = DerivativeModes.HessianVector)]
             public static $T H2($T u, $T w) => $M.Tanh(u) * w + u / (2# + w * w);
+
+            // An iteration the reverse sweep replays, holding a loop over a counter declared before it and read after
+            // it: a caller runs it through split halves.
+            [Differentiable(Modes = DerivativeModes.HessianVector)]
+            public static $T H3($T u, ReadOnlySpan<$T> v)
+            {
+                $T[] t = new $T[v.Length];
+                $T[] terms = new $T[v.Length];
+                $T[] picks = new $T[v.Length];
+                for (int s = 0; s < v.Length; s++)
+                {
+                    for (int i = 0; i < v.Length; i++) t[i] = v[(s + i) % v.Length] * u;
+                    $T norm = 0#;
+                    int k = 0;
+                    for (k = 0; k < v.Length - 1 - s % 2; k++) norm += $M.Sin(t[k]) * t[k];
+                    terms[s] = norm;
+                    picks[s] = v[k] * u;
+                }
+                $T total = 0#;
+                for (int s = 0; s < v.Length; s++) total += terms[s] * terms[s] + picks[s] * u;
+                return total;
+            }
 
             public static $T Sq($T u) => u * u;
 

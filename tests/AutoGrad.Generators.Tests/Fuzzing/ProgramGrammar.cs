@@ -228,15 +228,22 @@ internal static class ProgramGrammar
         from value in Expression(scope, 2)
         select $"v{target} {op} {value};";
 
-    /// <summary>A reduction a loop may fuse (<c>v += f(x[i])</c>) or a look-alike that reads the total.</summary>
+    /// <summary>
+    /// A reduction a loop may fuse (<c>v += f(x[i])</c>), a look-alike that reads the total, or a running maximum or
+    /// minimum (<c>v = Max(v, f(x[i]))</c>, LogSumExp's first loop) whose old value the reverse sweep needs only for its branch.
+    /// </summary>
     private static Gen<string> Reduction(Scope scope) =>
         from target in Gen.Int[0, scope.Locals - 1]
         from array in Gen.OneOf("x", "y")
-        from readsTotal in Gen.Bool
+        from form in Gen.Int[0, 3]
         from factor in Expression(scope, 1)
-        select readsTotal
-            ? $"v{target} += {array}[{LoopIndex(scope, array)}] * v{target} * 0.25#;"
-            : $"v{target} += {array}[{LoopIndex(scope, array)}] * {factor};";
+        from extreme in Gen.OneOf("Max", "Min")
+        select form switch
+        {
+            0 => $"v{target} += {array}[{LoopIndex(scope, array)}] * v{target} * 0.25#;",
+            1 => $"v{target} = $M.{extreme}(v{target}, {array}[{LoopIndex(scope, array)}] * {factor});",
+            _ => $"v{target} += {array}[{LoopIndex(scope, array)}] * {factor};",
+        };
 
     private static string LoopIndex(Scope scope, string array) =>
         scope.Limits[scope.Loops - 1] == array[0] ? $"i{scope.Loops - 1}" : $"(i{scope.Loops - 1}) % {array}.Length";
@@ -255,6 +262,10 @@ internal static class ProgramGrammar
             ? $"if ({condition}) {{ {string.Join(" ", then)} }}"
             : $"if ({condition}) {{ {string.Join(" ", then)} }} else {{ {string.Join(" ", otherwise)} }}";
 
+    /// <summary>
+    /// A counted loop; in a quarter of them the counter is declared before the <c>for</c> (<c>int i = 0; for (i = 0; ...)</c>
+    /// or <c>int i; for (i = 0; ...)</c>) and, half of those, read after it, where it holds the trip count.
+    /// </summary>
     private static Gen<string> Loop(Scope scope, int depth)
     {
         var counter = $"i{scope.Loops}";
@@ -263,6 +274,8 @@ internal static class ProgramGrammar
             let inside = scope.Inside(bound switch { 1 => 'x', 2 => 'y', _ => '-' })
             from condition in Condition(inside)
             from body in Block(inside, depth - 1, 1, 3)
+            from declaration in Gen.Int[0, 7]
+            from target in Gen.Int[0, scope.Locals - 1]
             let limit = bound switch
             {
                 0 => "n",
@@ -271,7 +284,13 @@ internal static class ProgramGrammar
                 3 => $"3 && {condition}", // a data-dependent trip count
                 _ => "2",
             }
-            select $"for (int {counter} = 0; {counter} < {limit}; {counter}++) {{ {string.Join(" ", body)} }}";
+            let loop = $"for ({(declaration <= 1 ? "" : "int ")}{counter} = 0; {counter} < {limit}; {counter}++) {{ {string.Join(" ", body)} }}"
+            select declaration switch
+            {
+                0 => $"{{ int {counter} = 0; {loop} v{target} += ($T){counter} * 0.25#; }}",
+                1 => $"{{ int {counter}; {loop} }}",
+                _ => loop,
+            };
     }
 
     private static Gen<string> Condition(Scope scope) =>
@@ -314,7 +333,7 @@ internal static class ProgramGrammar
     {
         if (depth == 0) return Leaf(scope);
         var sub = Expression(scope, depth - 1);
-        return Gen.Int[0, 24].SelectMany(choice => choice switch
+        return Gen.Int[0, 26].SelectMany(choice => choice switch
         {
             <= 5 => Leaf(scope),
             6 => from l in sub from r in sub select $"({l} + {r})",
@@ -334,6 +353,8 @@ internal static class ProgramGrammar
             21 when scope.Calls => from l in sub from r in sub select $"$H.H2({l}, {r})",
             22 when scope.Calls => sub.Select(e => $"$H.Sq({e})"),
             23 when scope.Calls => Arrays(scope).Select(array => $"$H.SumSq({array})"),
+            24 => from f in Gen.OneOf("Max", "Min") from l in sub from r in sub select $"$M.{f}({l}, {r})",
+            25 when scope.Calls => from e in sub from array in Arrays(scope) select $"$H.H3({e}, {array})",
             _ => from l in sub from r in sub select $"{l} / (1.5# + $M.Sin({r}))",
         });
     }
