@@ -76,8 +76,25 @@ public static class Commands
         var json = Json("also write the rows as JSON");
         var profile = new Option<bool>("--profile") { Description = "add where a training step's time goes, part by part (inside the step, and each part alone)" };
         var stepsOnly = new Option<bool>("--steps-only") { Description = "only the Adam and SGD training steps (compare-pytorch.sh's paired rounds)" };
-        var command = new Command("mlp", "The seed MLP's loss (primal, generated, tape) and its Adam and SGD training steps.") { json, profile, stepsOnly };
-        command.SetAction(r => MlpRunner.Run(r.GetValue(json), r.GetValue(profile), r.GetValue(stepsOnly)));
+        var turns = new Option<string[]?>("--turns")
+        {
+            Description = "take turns with another process over two FIFOs: wait for a byte on TAKE before each stretch of the training steps' work, write one to PASS after it (compare-pytorch.sh)",
+            HelpName = "TAKE,PASS",
+            CustomParser = r =>
+            {
+                string text = Single(r);
+                string[] paths = text.Split(',');
+                if (paths.Length != 2 || paths.Any(p => p.Length == 0)) r.AddError($"--turns must be two paths separated by a comma, not '{text}'.");
+                return paths;
+            },
+        };
+        var command = new Command("mlp", "The seed MLP's loss (primal, generated, tape) and its Adam and SGD training steps.") { json, profile, stepsOnly, turns };
+        command.SetAction(r =>
+        {
+            string[]? paths = r.GetValue(turns);
+            using var alternation = paths is null ? null : new Turns(paths[0], paths[1]);
+            return MlpRunner.Run(r.GetValue(json), r.GetValue(profile), r.GetValue(stepsOnly), alternation);
+        });
         return command;
     }
 

@@ -395,21 +395,50 @@ def mlp_data(count):
     return X[:count], y[:count]
 
 
-def measure_steps(step, warmup, repeats, per_repeat):
+class Turns:
+    """Strict alternation with another process (the AutoGrad runner's `mlp --turns`) over two
+    FIFOs: take() waits for a byte on one, give() writes one to the other. Both are opened for
+    reading and writing, which never blocks on Linux, so the processes may open them in any order."""
+
+    def __init__(self, take_path, pass_path):
+        self.take_fd = os.open(take_path, os.O_RDWR)
+        self.pass_fd = os.open(pass_path, os.O_RDWR)
+
+    def take(self):
+        if not os.read(self.take_fd, 1):
+            raise EOFError("turn pipe closed")
+
+    def give(self):
+        os.write(self.pass_fd, b"x")
+
+
+class NoTurns:
+    def take(self):
+        pass
+
+    def give(self):
+        pass
+
+
+def measure_steps(step, warmup, repeats, per_repeat, turns):
     """`warmup` steps, then `repeats` timed repeats of `per_repeat` steps: (median, fastest,
-    slowest) seconds per step over the repeats. GC is off while timing, as in measure()."""
+    slowest) seconds per step over the repeats. The caller holds the turn on entry; each repeat
+    is a turn of its own. GC is off while timing, as in measure()."""
     for _ in range(warmup):
         step()
+    turns.give()
     samples = []
     gc_was_enabled = gc.isenabled()
     gc.collect()
     gc.disable()
     try:
         for _ in range(repeats):
+            turns.take()
             t = time.perf_counter()
             for _ in range(per_repeat):
                 step()
             samples.append((time.perf_counter() - t) / per_repeat)
+            turns.give()
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -422,12 +451,16 @@ def zero_gradients(model):
 
 
 def bench_mlp(args, res):
+    # Every stretch of work below (set-up and warm-up, each timed repeat, the checks after) is a turn
+    # when --turns is given: compare-pytorch.sh interleaves it with the AutoGrad runner's.
+    turns = Turns(*args.turns.split(",")) if args.turns else NoTurns()
     data_note = ("data: the first {} images of the embedded MNIST training split (data/mnist10k), pixels/255; "
                  "init: weights uniform in +-3/sqrt(fan-in), zero biases (AutoGrad's fan-in rule); "
                  "{} warm-up steps, then the median of {} repeats of {} steps")
     for name, seed, batch, count, make_opt, (warmup, repeats, per_repeat), what in [
             ("mlp_adam_step", 5, 256, 256 * ADAM_BATCHES, lambda p: torch.optim.Adam(p, lr=0.003), ADAM_STEPS, "Adam(lr=0.003)"),
             ("mlp_sgd_step", 6, 1, SGD_SAMPLES, lambda p: torch.optim.SGD(p, lr=0.01), SGD_STEPS, "SGD(lr=0.01)")]:
+        turns.take()
         torch.manual_seed(seed)
         X, y = mlp_data(count)
         batches = [(X[i:i + batch].contiguous(), y[i:i + batch].contiguous()) for i in range(0, count, batch)]
@@ -435,9 +468,11 @@ def bench_mlp(args, res):
         opt = make_opt(model.parameters())
         step = train_step_fn(model, opt, batches)
         loss0 = step().item()
-        sec, fastest, slowest = measure_steps(step, warmup, repeats, per_repeat)
+        sec, fastest, slowest = measure_steps(step, warmup, repeats, per_repeat, turns)
+        turns.take()
         loss1 = step().item()
         zeros = zero_gradients(model)
+        turns.give()
         status = check(math.isfinite(loss0) and math.isfinite(loss1), f"{name} loss finite")
         res.add(name, batch, sec, per_repeat, repeats,
                 f"seed MLP 784-64-64-64-10 ReLU float32, F.cross_entropy on logits, zero_grad + forward + backward + "
@@ -567,6 +602,8 @@ def main():
     ap.add_argument("--fashion", default=None,
                     help="directory with fashion-*.gz: also train 2 epochs, report accuracy")
     ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--turns", default=None, metavar="TAKE,PASS",
+                    help="mlp group: take turns with the AutoGrad runner (mlp --turns) over two FIFOs")
     ap.add_argument("--json", default=None, help="write all results as a JSON array here")
     args = ap.parse_args()
     args.rosen_sizes = [int(s) for s in args.rosen_sizes.split(",")]

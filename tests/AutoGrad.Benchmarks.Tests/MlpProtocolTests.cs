@@ -60,6 +60,58 @@ public class MlpProtocolTests
     }
 
     [Fact]
+    public async Task Two_sides_taking_turns_alternate_strictly()
+    {
+        string folder = Directory.CreateTempSubdirectory("turns").FullName;
+        try
+        {
+            string first = Path.Combine(folder, "first"), second = Path.Combine(folder, "second");
+            foreach (string fifo in new[] { first, second })
+            {
+                using var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo);
+                mkfifo.WaitForExit();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            void Side(string name, string take, string pass)
+            {
+                using var turns = new Turns(take, pass);
+                for (int i = 0; i < 50; i++)
+                {
+                    turns.Take();
+                    log.Enqueue($"{name} starts");
+                    Thread.SpinWait(1000 * (i % 7));
+                    log.Enqueue($"{name} ends");
+                    turns.Pass();
+                }
+            }
+            var a = Task.Run(() => Side("a", first, second));
+            var b = Task.Run(() => Side("b", second, first));
+            using (var start = new FileStream(first, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0)) start.WriteByte(1);
+            // A side left waiting for a turn that never comes times out here instead of hanging the run.
+            await Task.WhenAll(a, b).WaitAsync(TimeSpan.FromSeconds(30));
+
+            string[] expected = [.. Enumerable.Range(0, 100).SelectMany(i => i % 2 == 0 ? new[] { "a starts", "a ends" } : ["b starts", "b ends"])];
+            Assert.Equal(expected, log.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("mlp --turns one", "--turns must be two paths separated by a comma, not 'one'.")]
+    [InlineData("mlp --turns a,,b", "--turns must be two paths separated by a comma, not 'a,,b'.")]
+    public void A_bad_turns_option_is_one_line(string commandLine, string message)
+    {
+        var run = BenchmarkProgram.Run(commandLine.Split(' '));
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(message, run.Error.Trim());
+    }
+
+    [Fact]
     public void Steps_only_is_off_unless_asked()
     {
         Assert.False(Commands.Parse(["mlp"]).GetValue<bool>("--steps-only"));

@@ -68,8 +68,12 @@ public static class MlpRunner
     public static readonly (int Warmup, int Repeats, int StepsPerRepeat) AdamSteps = (10 * MlpWorkload.AdamBatches, 20, MlpWorkload.AdamBatches),
         SgdSteps = (MlpWorkload.SgdSamples, 16, 128);
 
-    /// <summary>Runs the MLP benchmarks (only the training steps when <paramref name="stepsOnly"/>); returns the process exit code (1 when a check fails).</summary>
-    public static int Run(string? jsonPath, bool profile, bool stepsOnly = false)
+    /// <summary>Runs the MLP benchmarks; returns the process exit code (1 when a check fails).</summary>
+    /// <param name="jsonPath">Where to write the rows as JSON, if anywhere.</param>
+    /// <param name="profile">Add where a step's time goes.</param>
+    /// <param name="stepsOnly">Only the training steps.</param>
+    /// <param name="turns">Run every stretch of the training steps' work (warm-up, each timed repeat, the checks after) in turns with another process.</param>
+    public static int Run(string? jsonPath, bool profile, bool stepsOnly = false, Turns? turns = null)
     {
         var timer = new Timer(warmupSeconds: 0.5, repeatSeconds: 0.1, repeats: 9);
         var work = new MlpWorkload();
@@ -92,12 +96,15 @@ public static class MlpRunner
 
         foreach (var (name, batch, step, steps) in new[] { ("mlp_adam_step", 256, work.NewAdamStep(5), AdamSteps), ("mlp_sgd_step", 1, work.NewSgdStep(6), SgdSteps) })
         {
+            turns?.Take();
             double first = step.Step();
-            Timing timing = TimeSteps(step.Step, steps.Warmup, steps.Repeats, steps.StepsPerRepeat);
+            Timing timing = TimeSteps(step.Step, steps.Warmup, steps.Repeats, steps.StepsPerRepeat, turns);
+            turns?.Take();
             double after = step.Step();
             bool finite = double.IsFinite(after);
             int zeros = step.ZeroGradients;
             rows.Add(Row(name, batch, timing, step.Step, finite ? "ok" : "FAIL (loss not finite)") with { LossFirst = first, LossAfter = after, ZeroGradients = zeros });
+            turns?.Pass();
             Console.Error.WriteLine($"# {name}: loss {first:F4} -> {after:F4} after {steps.Warmup + steps.Repeats * steps.StepsPerRepeat + 1:N0} steps; {zeros:N0} of {work.Gradient.Length:N0} gradient elements exactly zero");
             ok &= finite;
         }
@@ -333,17 +340,24 @@ public static class MlpRunner
         return row;
     }
 
-    /// <summary><paramref name="warmup"/> steps, then <paramref name="repeats"/> timed repeats of <paramref name="stepsPerRepeat"/> steps each (see <see cref="AdamSteps"/>).</summary>
-    private static Timing TimeSteps(Func<double> step, int warmup, int repeats, int stepsPerRepeat)
+    /// <summary>
+    /// <paramref name="warmup"/> steps, then <paramref name="repeats"/> timed repeats of <paramref name="stepsPerRepeat"/>
+    /// steps each (see <see cref="AdamSteps"/>); with <paramref name="turns"/>, the caller holds the turn on entry, and
+    /// each repeat is a turn of its own.
+    /// </summary>
+    private static Timing TimeSteps(Func<double> step, int warmup, int repeats, int stepsPerRepeat, Turns? turns)
     {
         // A step trains the model (side effects), so no result needs keeping.
         for (int i = 0; i < warmup; i++) step();
+        turns?.Pass();
         var samples = new double[repeats];
         for (int r = 0; r < repeats; r++)
         {
+            turns?.Take();
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
             for (int i = 0; i < stepsPerRepeat; i++) step();
             samples[r] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds / stepsPerRepeat;
+            turns?.Pass();
         }
         Array.Sort(samples);
         return new Timing(samples[repeats / 2], samples[0], samples[^1], stepsPerRepeat);
