@@ -13,7 +13,11 @@ internal sealed partial class ReversePlan
     /// with a bound the loop does not change, the trip count itself is recomputed from the start and
     /// the bound, and nothing at all is recorded for the loop.
     /// </summary>
-    public sealed record CountedLoop(string Counter, Assign Start, long Delta, Expr? Bound, BinaryOp Op);
+    public sealed record CountedLoop(string Counter, Assign Start, long Delta, Expr? Bound, BinaryOp Op)
+    {
+        /// <summary>An assignment of the counter that the start overwrites unread (<c>int k = 0; for (k = 0; ...)</c>): its value is dead too.</summary>
+        public Assign? Overwritten { get; init; }
+    }
 
     private readonly Dictionary<While, CountedLoop> _countedLoops = new(ReferenceComparer<While>.Instance);
 
@@ -29,7 +33,7 @@ internal sealed partial class ReversePlan
             var counter = group.Key;
             if (_variables[counter].Kind == VariableKind.Parameter || counter == _method.ResultVariable) continue;
             var loops = new HashSet<While>(group.Select(c => c.Loop), ReferenceComparer<While>.Instance);
-            var starts = new HashSet<Stmt>(group.Select(c => (Stmt)c.Counted.Start), ReferenceComparer<Stmt>.Instance);
+            var starts = new HashSet<Stmt>(group.SelectMany(c => new Stmt?[] { c.Counted.Start, c.Counted.Overwritten }).OfType<Stmt>(), ReferenceComparer<Stmt>.Instance);
             // Every write of the counter is one of these starts or a step inside its loop, and
             // every read is inside one of the loops, so its value elsewhere is never used.
             if (WritesOrReadsOutside(_method.Body, counter, loops, starts)) continue;
@@ -37,6 +41,7 @@ internal sealed partial class ReversePlan
             {
                 _countedLoops[loop] = counted;
                 _counterStarts.Add(counted.Start);
+                if (counted.Overwritten is not null) _counterStarts.Add(counted.Overwritten);
             }
         }
     }
@@ -83,13 +88,16 @@ internal sealed partial class ReversePlan
                 else between.Add(statements[j]);
             }
             if (start is null || !IsReplayable(start.Value, counter, assignedInLoop)) continue;
+            var startIndex = index - 1 - between.Count;
+            var earlier = Enumerable.Range(0, startIndex).Reverse().Select(j => statements[j]).FirstOrDefault(s => IrWalker.Touches(s, counter));
+            var overwritten = earlier is Assign assigned && assigned.Target == counter && !IrWalker.Reads(assigned.Value, counter) ? assigned : null;
             var startReads = new HashSet<string>(IrWalker.Reads(start.Value));
             if (between.Any(s => IrWalker.Writes(s).Any(startReads.Contains))) continue;
 
             // The trip count follows from a condition `counter < bound` (or its mirror) with a step of one.
             var (bound, op) = BoundOf(loop.Condition, counter, step.Delta);
             if (bound is not null && (bound.Type != _variables[counter].Type || !IsReplayable(bound, counter, assignedInLoop))) bound = null;
-            return new CountedLoop(counter, start, step.Delta, bound, op);
+            return new CountedLoop(counter, start, step.Delta, bound, op) { Overwritten = overwritten };
         }
         return null;
     }

@@ -3,6 +3,167 @@
 
 partial class SavedState
 {
+    /// <summary>Returns <c>CounterDeclaredBefore</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static double CounterDeclaredBeforeGradient(double[] x, int d, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        dx.Clear();
+        return __CounterDeclaredBeforeValueAndPullback(x, d, 1.0, dx);
+    }
+
+    /// <summary>Accumulates <c>seed</c> times the gradient of <c>CounterDeclaredBefore</c> into the <c>d</c> arguments (a vector-Jacobian product).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static void CounterDeclaredBeforePullback(double[] x, int d, double seed, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        __CounterDeclaredBeforeValueAndPullback(x, d, seed, dx);
+    }
+
+    /// <summary>Runs <c>CounterDeclaredBefore</c> and saves in <c>record</c> what <c>CounterDeclaredBeforeReverse</c> needs; several calls may share a record if their reverse calls come in the opposite order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static double CounterDeclaredBeforeForward(double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record)
+    {
+        double result = 0.0;
+        double total = 0.0;
+        int r = 0;
+        int k = 0;
+        double norm = 0.0;
+        var doubleStack = record.Doubles;
+        total = 0.0;
+        r = 0;
+        while (r < x.Length / d)
+        {
+            k = 0;
+            doubleStack.Push(norm);
+            norm = 0.0;
+            k = 0;
+            doubleStack.Push(norm);
+            while (k < d)
+            {
+                norm = norm + global::System.Math.Sin(x[r * d + k]);
+                k++;
+            }
+            total = total + norm * norm;
+            r++;
+        }
+        result = total;
+        doubleStack.Push(norm);
+        return result;
+    }
+
+    /// <summary>The reverse half of <c>CounterDeclaredBeforePullback</c>, after <c>CounterDeclaredBeforeForward</c> with the same arguments: accumulates into the <c>d</c> arguments.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    public static void CounterDeclaredBeforeReverse(double[] x, int d, global::AutoGrad.Differentiation.ForwardRecord record, double seed, global::System.Span<double> dx)
+    {
+        global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
+        int r = 0;
+        int k = 0;
+        double norm = 0.0;
+        double dtotal = 0.0;
+        double dnorm = 0.0;
+        var doubleStack = record.Doubles;
+        norm = doubleStack.Pop();
+        // result = total
+        dtotal += seed;
+        int trips2 = x.Length / d > 0 ? x.Length / d : 0;
+        r = trips2;
+        for (int iteration1 = trips2; iteration1 > 0; iteration1--)
+        {
+            r--;
+            // total = total + norm * norm
+            dnorm += dtotal * (2.0 * norm);
+            int trips1 = d > 0 ? d : 0;
+            k = trips1;
+            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+            {
+                k--;
+                // norm = norm + global::System.Math.Sin(x[r * d + k])
+                int t1 = r * d;
+                int t2 = t1 + k;
+                double t3 = x[t2];
+                dx[t2] += dnorm * global::System.Math.Cos(t3);
+            }
+            norm = doubleStack.Pop();
+            // norm = 0.0
+            norm = doubleStack.Pop();
+            dnorm = 0.0;
+        }
+        // total = 0.0
+        dtotal = 0.0;
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double __CounterDeclaredBeforeValueAndPullback(double[] x, int d, double seed, global::System.Span<double> dx)
+    {
+        double result = 0.0;
+        double total = 0.0;
+        int r = 0;
+        int k = 0;
+        double norm = 0.0;
+        double dtotal = 0.0;
+        double dnorm = 0.0;
+        var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
+        var doubleStack = record.Doubles;
+        // Forward sweep: the method as written, saving what the reverse sweep needs.
+        total = 0.0;
+        r = 0;
+        while (r < x.Length / d)
+        {
+            k = 0;
+            doubleStack.Push(norm);
+            norm = 0.0;
+            k = 0;
+            doubleStack.Push(norm);
+            while (k < d)
+            {
+                norm = norm + global::System.Math.Sin(x[r * d + k]);
+                k++;
+            }
+            total = total + norm * norm;
+            r++;
+        }
+        result = total;
+        // Reverse sweep: statements in reverse order, accumulating adjoints.
+        // result = total
+        dtotal += seed;
+        int trips2 = x.Length / d > 0 ? x.Length / d : 0;
+        r = trips2;
+        for (int iteration1 = trips2; iteration1 > 0; iteration1--)
+        {
+            r--;
+            // total = total + norm * norm
+            dnorm += dtotal * (2.0 * norm);
+            int trips1 = d > 0 ? d : 0;
+            k = trips1;
+            for (int iteration2 = trips1; iteration2 > 0; iteration2--)
+            {
+                k--;
+                // norm = norm + global::System.Math.Sin(x[r * d + k])
+                int t1 = r * d;
+                int t2 = t1 + k;
+                double t3 = x[t2];
+                dx[t2] += dnorm * global::System.Math.Cos(t3);
+            }
+            norm = doubleStack.Pop();
+            // norm = 0.0
+            norm = doubleStack.Pop();
+            dnorm = 0.0;
+        }
+        // total = 0.0
+        dtotal = 0.0;
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        return result;
+    }
+}
+
+// ----
+// <auto-generated/>
+#nullable enable
+
+partial class SavedState
+{
     /// <summary>Returns <c>PartialFill</c> at the given point and writes its gradient: one <c>d</c> argument per differentiable parameter, overwritten.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
     public static double PartialFillGradient(double[] w, double[] x, int d, global::System.Span<double> dw, global::System.Span<double> dx)

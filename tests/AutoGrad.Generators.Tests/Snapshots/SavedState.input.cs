@@ -116,4 +116,19 @@ public static partial class SavedState
         }
         return total;
     }
+
+    // A counter declared before its for: the declaration's value is overwritten unread, so the loop is counted.
+    [Differentiable]
+    public static double CounterDeclaredBefore(double[] x, int d)
+    {
+        double total = 0;
+        for (int r = 0; r < x.Length / d; r++)
+        {
+            int k = 0;
+            double norm = 0;
+            for (k = 0; k < d; k++) norm += Math.Sin(x[r * d + k]);
+            total += norm * norm;
+        }
+        return total;
+    }
 }

@@ -54,6 +54,9 @@ public class Replays
     public void CounterReadAfterLoop() => Verify(R.CounterReadAfterLoop, R.CounterReadAfterLoopGradient, R.CounterReadAfterLoopPullback);
 
     [Fact]
+    public void CountersDeclaredBefore() => Verify(R.CountersDeclaredBefore, R.CountersDeclaredBeforeGradient, R.CountersDeclaredBeforePullback);
+
+    [Fact]
     public void CounterReadAfterLoopThroughSplitHalves() => Verify(R.CounterReadAfterLoopTwice, R.CounterReadAfterLoopTwiceGradient, R.CounterReadAfterLoopTwicePullback);
 
     [Fact]

@@ -221,6 +221,28 @@ public static partial class ReplayFunctions
         return total;
     }
 
+    /// <summary>
+    /// Counters declared before their loops and read nowhere else: the declaration's value is overwritten
+    /// unread, so the loops are counted (nothing recorded); <c>m</c> is stepped between its declaration
+    /// and its loop, so that loop records its trip count as before.
+    /// </summary>
+    [Differentiable]
+    public static double CountersDeclaredBefore(double[] w, double[] x, int d)
+    {
+        double total = 0;
+        for (int s = 0; s < x.Length / d; s++)
+        {
+            int k = 0;
+            double norm = 0;
+            for (k = 0; k < d; k++) norm += Math.Sin(x[s * d + k] * w[k]);
+            int m = 1;
+            m++;
+            for (m = 1; m < d; m++) norm += w[m] * norm;
+            total += norm * norm;
+        }
+        return total;
+    }
+
     /// <summary><see cref="CounterReadAfterLoop"/> through its split halves, twice in a loop.</summary>
     [Differentiable]
     public static double CounterReadAfterLoopTwice(double[] w, double[] x, int d)
