@@ -166,6 +166,15 @@ internal sealed partial class ReverseModeTransform
                 ForwardBody = SweepLaneLoops.Vectorize(program.ForwardBody, split._names),
                 ReverseBody = SweepLaneLoops.Vectorize(program.ReverseBody, split._names),
             };
+            // A kernel-safe pullback stays one method for ILGPU.
+            if (!Emit.KernelSafety.IsKernelSafe(program))
+            {
+                program = program with
+                {
+                    CoreBody = Outlining.Outline(program, program.CoreBody, combined._names, hasRecordParameter: false),
+                    ReverseBody = Outlining.Outline(program, program.ReverseBody, split._names, hasRecordParameter: true),
+                };
+            }
         }
         return (program, diagnostics);
     }

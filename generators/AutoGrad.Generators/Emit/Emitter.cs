@@ -322,6 +322,15 @@ internal static partial class Emitter
             case RevolveLoop revolve:
                 WriteRevolveLoop(writer, revolve);
                 break;
+            case OutlinedCall call:
+                writer.Line($"{call.Method}({Join(call.Arguments.Select(a => (a.ByRef ? "ref " : "") + Id(a.Name)))});");
+                break;
+            case OutlinedFunction function:
+                writer.Line("// A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.");
+                writer.Open($"static void {function.Name}({Join(function.Parameters.Select(p => $"{(p.ByRef ? "ref " : "")}{p.Type} {Id(p.Name)}"))})");
+                WriteCode(writer, function.Body);
+                writer.Close();
+                break;
             default:
                 throw new System.InvalidOperationException("The emitter cannot write " + code.GetType().Name);
         }

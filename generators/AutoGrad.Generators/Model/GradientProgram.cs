@@ -187,6 +187,21 @@ public sealed record DisjointArrays(ArraySource Stored, ArraySource Other);
 /// </summary>
 public sealed record StoreLanes(ArraySource Array, Expr Index, Expr Value) : Code;
 
+/// <summary><c>Method(argument, ref argument, ...);</c>: an iteration of a loop whose body is the <see cref="OutlinedFunction"/> of that name.</summary>
+public sealed record OutlinedCall(string Method, EquatableArray<OutlinedArgument> Arguments) : Code;
+
+/// <summary>A variable of the generated method passed to an <see cref="OutlinedFunction"/>, by value or by <c>ref</c>.</summary>
+public sealed record OutlinedArgument(string Name, bool ByRef);
+
+/// <summary>
+/// <c>static void Name(parameters) { body }</c>: a loop body moved into a static local function of the generated method
+/// (see Outlining), written after the method's statements.
+/// </summary>
+public sealed record OutlinedFunction(string Name, EquatableArray<OutlinedParameter> Parameters, EquatableArray<Code> Body) : Code;
+
+/// <summary>A parameter of an <see cref="OutlinedFunction"/>: its name, its C# type and whether it is a <c>ref</c>.</summary>
+public sealed record OutlinedParameter(string Name, string Type, bool ByRef);
+
 /// <summary>A gradient parameter of the generated methods and the input (or, for output adjoints, the output) it belongs to.</summary>
 public sealed record GradientParameter(string Name, ParameterInfo Input);
 

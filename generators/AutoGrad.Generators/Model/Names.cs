@@ -61,6 +61,9 @@ internal static class RuntimeNames
         return metadata < 0 ? version : version.Substring(0, metadata);
     }
 
+    /// <summary>The type of a <see cref="ForwardRecord"/>'s stack of values of this type.</summary>
+    public static string AdjointStack(ScalarType element) => $"{Differentiation}AdjointStack<{element.Keyword()}>";
+
     public static string BufferPool(ScalarType element) => $"{Differentiation}BufferPool<{element.Keyword()}>";
 
     public static string EmptyArray(ScalarType element) => $"global::System.Array.Empty<{element.Keyword()}>()";

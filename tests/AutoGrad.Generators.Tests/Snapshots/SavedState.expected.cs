@@ -834,11 +834,7 @@ partial class SavedState
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
         int rows = 0;
         int s = 0;
-        int index = 0;
-        int i = 0;
-        int i_2 = 0;
         double norm = 0.0;
-        int i_3 = 0;
         int s_2 = 0;
         double dtotal = 0.0;
         double dnorm = 0.0;
@@ -876,6 +872,22 @@ partial class SavedState
         for (int iteration2 = trips6; iteration2 > 0; iteration2--)
         {
             s--;
+            ReverseIteration(t, doubleReplay, d, s, x, w, terms, doubleStack, dterms, ref dnorm, dt, dw, dx);
+        }
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration(double[] t, global::AutoGrad.Differentiation.AdjointStack<double> doubleReplay, int d, int s, double[] x, double[] w, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, ref double dnormOuter, double[] dt, global::System.Span<double> dw, global::System.Span<double> dx)
+        {
+            int index = default;
+            int i = default;
+            int i_2 = default;
+            double norm = default;
+            int i_3 = default;
+            double dnorm = dnormOuter;
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             index = 0;
             while (index < t.Length)
@@ -975,12 +987,8 @@ partial class SavedState
                 double g5 = dt[index];
                 dt[index] = 0.0;
             }
+            dnormOuter = dnorm;
         }
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
@@ -1093,6 +1101,24 @@ partial class SavedState
         for (int iteration2 = trips6; iteration2 > 0; iteration2--)
         {
             s--;
+            ReverseIteration(t, doubleReplay, d, s, x, w, terms, doubleStack, dterms, ref dnorm, dt, dw, dx);
+        }
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+        return result;
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration(double[] t, global::AutoGrad.Differentiation.AdjointStack<double> doubleReplay, int d, int s, double[] x, double[] w, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, ref double dnormOuter, double[] dt, global::System.Span<double> dw, global::System.Span<double> dx)
+        {
+            int index = default;
+            int i = default;
+            int i_2 = default;
+            double norm = default;
+            int i_3 = default;
+            double dnorm = dnormOuter;
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             index = 0;
             while (index < t.Length)
@@ -1192,14 +1218,8 @@ partial class SavedState
                 double g5 = dt[index];
                 dt[index] = 0.0;
             }
+            dnormOuter = dnorm;
         }
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
-        return result;
     }
 }
 
@@ -1327,13 +1347,7 @@ partial class SavedState
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
         int rows = 0;
         int r = 0;
-        int s = 0;
-        int i = 0;
-        int i_2 = 0;
-        int j = 0;
         double norm = 0.0;
-        int i_3 = 0;
-        int s_2 = 0;
         double dtotal = 0.0;
         double dnorm = 0.0;
         double[] t = global::System.Array.Empty<double>();
@@ -1356,6 +1370,26 @@ partial class SavedState
         for (int iteration1 = 2; iteration1 > 0; iteration1--)
         {
             r--;
+            ReverseIteration(rows, terms, dterms, dtotal, d, doubleReplay, t, x, w, doubleStack, r, ref dnorm, dw, dt, dx);
+        }
+        // total = 0.0
+        dtotal = 0.0;
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration(int rows, double[] terms, double[] dterms, double dtotal, int d, global::AutoGrad.Differentiation.AdjointStack<double> doubleReplay, double[] t, double[] x, double[] w, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, int r, ref double dnormOuter, global::System.Span<double> dw, double[] dt, global::System.Span<double> dx)
+        {
+            int s_2 = default;
+            int s = default;
+            int i = default;
+            int i_2 = default;
+            int j = default;
+            double norm = default;
+            int i_3 = default;
+            double dnorm = dnormOuter;
             int trips1 = rows > 0 ? rows : 0;
             s_2 = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
@@ -1484,14 +1518,8 @@ partial class SavedState
                     dw[i] += g6 * t9;
                 }
             }
+            dnormOuter = dnorm;
         }
-        // total = 0.0
-        dtotal = 0.0;
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
@@ -1593,6 +1621,28 @@ partial class SavedState
         for (int iteration1 = 2; iteration1 > 0; iteration1--)
         {
             r--;
+            ReverseIteration(rows, terms, dterms, dtotal, d, doubleReplay, t, x, w, doubleStack, r, ref dnorm, dw, dt, dx);
+        }
+        // total = 0.0
+        dtotal = 0.0;
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        return result;
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration(int rows, double[] terms, double[] dterms, double dtotal, int d, global::AutoGrad.Differentiation.AdjointStack<double> doubleReplay, double[] t, double[] x, double[] w, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, int r, ref double dnormOuter, global::System.Span<double> dw, double[] dt, global::System.Span<double> dx)
+        {
+            int s_2 = default;
+            int s = default;
+            int i = default;
+            int i_2 = default;
+            int j = default;
+            double norm = default;
+            int i_3 = default;
+            double dnorm = dnormOuter;
             int trips1 = rows > 0 ? rows : 0;
             s_2 = trips1;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
@@ -1721,16 +1771,8 @@ partial class SavedState
                     dw[i] += g6 * t9;
                 }
             }
+            dnormOuter = dnorm;
         }
-        // total = 0.0
-        dtotal = 0.0;
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(replay);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
-        return result;
     }
 }
 
@@ -1960,8 +2002,6 @@ partial class SavedState
         global::AutoGrad.Differentiation.GradientChecks.SameLength(x.Length, dx.Length, "dx");
         int rows = 0;
         int s = 0;
-        int i = 0;
-        int i_2 = 0;
         int s_2 = 0;
         double dtotal = 0.0;
         double dnorm = 0.0;
@@ -2006,6 +2046,18 @@ partial class SavedState
         for (int iteration2 = trips4; iteration2 > 0; iteration2--)
         {
             s--;
+            ReverseIteration(d, disjoint_1, s, x, w, t, terms, doubleStack, dterms, dw, ref dnorm, dt, disjoint_2, dx);
+        }
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration(int d, bool disjoint_1, int s, double[] x, double[] w, double[] t, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
+        {
+            int i = default;
+            double dnorm = dnormOuter;
+            int i_2 = default;
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
@@ -2079,11 +2131,8 @@ partial class SavedState
                 dx[t2] += g3 * w[i];
                 dw[i] += g3 * t3;
             }
+            dnormOuter = dnorm;
         }
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("AutoGrad.Generators", "<version>")]
@@ -2181,6 +2230,20 @@ partial class SavedState
         for (int iteration2 = trips4; iteration2 > 0; iteration2--)
         {
             s--;
+            ReverseIteration(d, disjoint_1, s, x, w, t, terms, doubleStack, dterms, dw, ref dnorm, dt, disjoint_2, dx);
+        }
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
+        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
+        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
+        return result;
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration(int d, bool disjoint_1, int s, double[] x, double[] w, double[] t, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
+        {
+            int i = default;
+            double dnorm = dnormOuter;
+            int i_2 = default;
             // Replay this iteration's forward half: only one iteration's values are saved at a time.
             i = 0;
             // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
@@ -2254,12 +2317,7 @@ partial class SavedState
                 dx[t2] += g3 * w[i];
                 dw[i] += g3 * t3;
             }
+            dnormOuter = dnorm;
         }
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
-        global::AutoGrad.Differentiation.ForwardRecord.Return(record);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
-        global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
-        return result;
     }
 }
