@@ -70,6 +70,15 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     /// </summary>
     private static int ReadBInPlaceRows => Vector512.IsHardwareAccelerated ? 8 * Mr : 2 * Mr;
 
+    /// <summary>The threads a large product is split between: the cores. Settable for the tests (the split on any machine).</summary>
+    internal static int Workers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Called with each share of C a split product computes (its part number, first row, rows,
+    /// first column, columns), on the thread that computes it: the tests' record of the split. Null: no record.
+    /// </summary>
+    internal static Action<int, int, int, int, int>? ShareTrace { get; set; }
+
     [ThreadStatic] private static T[]? t_packedB;
     [ThreadStatic] private static T[]? t_packedA;
 
@@ -135,11 +144,15 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     private static void RunBlocked(in Problem problem, bool readBInPlace)
     {
         int m = problem.M, k = problem.K, n = problem.N;
-        int workers = (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
+        int workers = (long)m * n * k >= ParallelThreshold ? Workers : 1;
         T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
         bool packA = PackAMode switch { 1 => true, 2 => false, _ => ShouldPackA(m, k, n, problem.TransposeA) };
         int depthStep = BalancedStep(k, problem.TransposeA && !packA ? KcStridedA : Kc, 1);
-        if (workers > 1)
+        if (workers > 1 && m <= Mc)
+        {
+            ParallelJob.RunShares(new BlockedProblem(problem, packedB, readBInPlace, packA, depthStep, m, n), workers);
+        }
+        else if (workers > 1)
         {
             var (rowStep, columnStep) = SplitForWorkers(m, n, workers);
             ParallelJob.Run(new BlockedProblem(problem, packedB, readBInPlace, packA, depthStep, rowStep, columnStep));
@@ -646,16 +659,21 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     }
 
     /// <summary>
-    /// Runs a problem on the <see cref="ForkJoin"/> workers in two rounds: the workers pack B
-    /// panels in column blocks, then compute the blocks of C from the shared packed B. One
-    /// instance is cached and reused, so a parallel call allocates nothing.
+    /// Runs a problem on the <see cref="ForkJoin"/> workers. A large one (<see cref="Run"/>) in
+    /// two rounds: the workers pack B panels in column blocks, then compute the blocks of C from
+    /// the shared packed B. A short one, whose rows fit one L2 block (<see cref="RunShares"/>),
+    /// as one equal share of C per worker. One instance is cached and reused, so a parallel call
+    /// allocates nothing.
     /// </summary>
     private sealed class ParallelJob : IBlockJob
     {
         private static ParallelJob? s_spare;
 
         private BlockedProblem _blocked;
-        private bool _packing;
+        private Round _round;
+        private int _parts;
+
+        private enum Round { PackBlocks, ComputeBlocks, PackShares, ComputeRowShares, ComputeColumnShares }
 
         public static void Run(in BlockedProblem blocked)
         {
@@ -665,10 +683,55 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
             {
                 // Packing is shared out by column block and depth block: a narrow B (64 columns,
                 // one column block) would otherwise be packed by one thread while the other waits.
-                job._packing = true;
+                job._round = Round.PackBlocks;
                 job.RunAll(blocked.ColumnBlocks * blocked.DepthBlocks);
-                job._packing = false;
+                job._round = Round.ComputeBlocks;
                 job.RunAll(blocked.BlockCount);
+            }
+            finally
+            {
+                job._blocked = default;
+                s_spare = job;
+            }
+        }
+
+        /// <summary>
+        /// Splits C into <paramref name="workers"/> shares of whole tiles, as equal as the tiles
+        /// allow, along the dimension with more of them (the seed MLP's first layer: the weight
+        /// gradient's 784 columns, 12 and 12.5 panels; the forward product's 256 rows, 128 each).
+        /// A split by columns is one fork-join round: each share packs its own columns of B (only
+        /// a ragged last panel when B is read in place) and reads all of A, whose rows fit L2. A
+        /// split by rows needs all of B packed first: a round of equal shares of the packing, or,
+        /// when B is read in place, the ragged last panel alone on this thread. Shares start at
+        /// multiples of 64 bytes from C's start (Nr columns or Mr full rows are), so when C is
+        /// aligned no cache line is written by both; and every tile is the one-thread path's, so
+        /// the values are the same bit for bit.
+        /// </summary>
+        public static void RunShares(in BlockedProblem blocked, int workers)
+        {
+            var job = Interlocked.Exchange(ref s_spare, null) ?? new ParallelJob();
+            job._blocked = blocked;
+            try
+            {
+                ref readonly var p = ref blocked.Problem;
+                int rowTiles = (p.M + Mr - 1) / Mr, panels = (p.N + Nr - 1) / Nr;
+                bool byColumns = panels >= rowTiles;
+                if (!byColumns)
+                {
+                    if (blocked.ReadBInPlace)
+                    {
+                        PackB(blocked, 0, p.N);
+                    }
+                    else
+                    {
+                        job._round = Round.PackShares;
+                        job._parts = Math.Min(workers, panels * blocked.DepthBlocks);
+                        job.RunAll(job._parts);
+                    }
+                }
+                job._round = byColumns ? Round.ComputeColumnShares : Round.ComputeRowShares;
+                job._parts = Math.Min(workers, byColumns ? panels : rowTiles);
+                job.RunAll(job._parts);
             }
             finally
             {
@@ -680,15 +743,54 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
         public void RunBlock(int block)
         {
             ref readonly var b = ref _blocked;
-            if (_packing)
+            ref readonly var p = ref b.Problem;
+            switch (_round)
             {
-                int start = block % b.ColumnBlocks * b.ColumnStep, depth = block / b.ColumnBlocks * b.DepthStep;
-                PackB(b, start, Math.Min(start + b.ColumnStep, b.Problem.N), depth, depth + b.DepthStep);
-                return;
+                case Round.PackBlocks:
+                {
+                    int start = block % b.ColumnBlocks * b.ColumnStep, depth = block / b.ColumnBlocks * b.DepthStep;
+                    PackB(b, start, Math.Min(start + b.ColumnStep, p.N), depth, depth + b.DepthStep);
+                    break;
+                }
+                case Round.ComputeBlocks:
+                {
+                    int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
+                    ComputeBlock(b, rowStart, Math.Min(rowStart + b.RowStep, p.M), columnStart, Math.Min(columnStart + b.ColumnStep, p.N));
+                    break;
+                }
+                case Round.PackShares:
+                {
+                    // Units of one panel by one depth block, depth block by depth block.
+                    int panels = (p.N + Nr - 1) / Nr, units = panels * b.DepthBlocks;
+                    for (int unit = ShareStart(block, _parts, units); unit < ShareStart(block + 1, _parts, units); unit++)
+                    {
+                        int column = unit % panels * Nr, depth = unit / panels * b.DepthStep;
+                        PackB(b, column, Math.Min(column + Nr, p.N), depth, depth + b.DepthStep);
+                    }
+                    break;
+                }
+                case Round.ComputeRowShares:
+                {
+                    int tiles = (p.M + Mr - 1) / Mr;
+                    int rowStart = ShareStart(block, _parts, tiles) * Mr, rowEnd = Math.Min(ShareStart(block + 1, _parts, tiles) * Mr, p.M);
+                    ShareTrace?.Invoke(block, rowStart, rowEnd - rowStart, 0, p.N);
+                    ComputeBlock(b, rowStart, rowEnd, 0, p.N);
+                    break;
+                }
+                case Round.ComputeColumnShares:
+                {
+                    int panels = (p.N + Nr - 1) / Nr;
+                    int columnStart = ShareStart(block, _parts, panels) * Nr, columnEnd = Math.Min(ShareStart(block + 1, _parts, panels) * Nr, p.N);
+                    ShareTrace?.Invoke(block, 0, p.M, columnStart, columnEnd - columnStart);
+                    PackB(b, columnStart, columnEnd);
+                    ComputeBlock(b, 0, p.M, columnStart, columnEnd);
+                    break;
+                }
             }
-            int rowStart = block / b.ColumnBlocks * b.RowStep, columnStart = block % b.ColumnBlocks * b.ColumnStep;
-            ComputeBlock(b, rowStart, Math.Min(rowStart + b.RowStep, b.Problem.M), columnStart, Math.Min(columnStart + b.ColumnStep, b.Problem.N));
         }
+
+        /// <summary>The first of <paramref name="units"/> that share <paramref name="part"/> of <paramref name="parts"/> starts at (the end, for part = parts).</summary>
+        private static int ShareStart(int part, int parts, int units) => (int)((long)units * part / parts);
 
         private void RunAll(int blockCount)
         {

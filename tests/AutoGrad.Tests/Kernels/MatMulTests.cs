@@ -286,7 +286,7 @@ public class MatMulTests
         }
     }
 
-    private static void Multiply<T>(Variant variant, T[] a, T[] b, T[] c, int m, int k, int n, bool accumulate)
+    internal static void Multiply<T>(Variant variant, T[] a, T[] b, T[] c, int m, int k, int n, bool accumulate)
     {
         if (a is float[] af && b is float[] bf && c is float[] cf)
         {
