@@ -38,6 +38,9 @@ public class Outlined
     [Fact]
     public void CarriedRows() => Verify(O.CarriedRows, O.CarriedRowsGradient, O.CarriedRowsPullback);
 
+    [Fact]
+    public void CheckpointedThenRows() => Verify(O.CheckpointedThenRows, O.CheckpointedThenRowsGradient, O.CheckpointedThenRowsPullback);
+
     /// <summary>One variable for both scalar gradients: the function adds to it through both references, as the caller passed them.</summary>
     [Theory]
     [InlineData(nameof(O.Rows))]

@@ -64,4 +64,38 @@ public static partial class OutlinedFunctions
         for (int i = 0; i < d; i++) total += t[i];
         return total;
     }
+
+    /// <summary>
+    /// A checkpointed recurrence at the top of the method, then <see cref="Rows"/>'s loop in a branch (so not
+    /// checkpointed): the combined core holds both a Revolve loop, whose code stays in the method and is not
+    /// looked into for bodies to move, and the moved body.
+    /// </summary>
+    [Differentiable(CheckpointSnapshots = 2)]
+    public static double CheckpointedThenRows(double[] w, double[] x, double scale, double shift, int d)
+    {
+        double h = shift;
+        for (int step = 0; step < 6; step++) h = Math.Tanh(h * scale + w[step % d]);
+        double total = h * h;
+        if (d > 1)
+        {
+            int rows = x.Length / d;
+            double[] t = new double[d];
+            double[] terms = new double[rows];
+#pragma warning disable AG0019 // the loop in the branch is not checkpointed, as intended
+            for (int s = 0; s < rows; s++)
+#pragma warning restore AG0019
+            {
+                for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i] + h;
+                for (int i = 0; i < d; i++)
+                {
+                    for (int j = i + 1; j < d; j++) t[j] += Math.Sin(t[i]) * w[(i + j) % d] * scale;
+                }
+                double norm = 0;
+                for (int i = 0; i < d; i++) norm += t[i] * t[i];
+                terms[s] = Math.Log(1 + norm) * w[s % d];
+                total += terms[s] * h;
+            }
+        }
+        return total;
+    }
 }
