@@ -91,12 +91,14 @@ public static class Commands
         var command = new Command("mlp", "The seed MLP's loss (primal, generated, tape) and its Adam and SGD training steps.") { json, profile, stepsOnly, turns };
         command.SetAction(r =>
         {
-            string[]? paths = r.GetValue(turns);
-            using var alternation = paths is null ? null : new Turns(paths[0], paths[1]);
+            using var alternation = OpenTurns(r.GetValue(turns));
             return MlpRunner.Run(r.GetValue(json), r.GetValue(profile), r.GetValue(stepsOnly), alternation);
         });
         return command;
     }
+
+    /// <summary>The FIFOs of <c>--turns</c>; none when the option is absent, where System.CommandLine gives an empty array.</summary>
+    public static Turns? OpenTurns(string[]? paths) => paths is [var take, var pass] ? new Turns(take, pass) : null;
 
     private static Command MatMul()
     {

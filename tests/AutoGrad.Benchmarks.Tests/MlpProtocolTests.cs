@@ -118,6 +118,13 @@ public class MlpProtocolTests
         Assert.True(Commands.Parse(["mlp", "--steps-only"]).GetValue<bool>("--steps-only"));
     }
 
+    [Fact]
+    public void Without_turns_the_steps_take_none()
+    {
+        // System.CommandLine gives an absent array option as an empty array: `mlp` alone crashed on it.
+        Assert.Null(Commands.OpenTurns(Commands.Parse(["mlp"]).GetValue<string[]?>("--turns")));
+    }
+
     private static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
