@@ -9,6 +9,17 @@ public sealed class OptimizerTests
     private static readonly float[] s_secondGradient = [1f, 0f];
 
     [Fact]
+    public void Sgd_updates_every_parameter_through_vectors_and_tail()
+    {
+        // 37 parameters: several whole vectors of any width, then a scalar tail.
+        var parameters = Enumerable.Range(0, 37).Select(i => 0.5f - 0.03f * i).ToArray();
+        var gradient = Enumerable.Range(0, 37).Select(i => MathF.Sin(i) * 2).ToArray();
+        var expected = parameters.Select((p, i) => p - 0.25f * gradient[i]).ToArray();
+        new Sgd(37, 0.25f).Step(parameters, gradient);
+        Assert.Equal(expected, parameters);
+    }
+
+    [Fact]
     public void Sgd_steps_against_the_gradient()
     {
         var (first, second) = TwoSteps(new Sgd(2, 0.1f));
