@@ -57,7 +57,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     private static int KcStridedA => CacheSizes.L1Data * 2 / 3 / (Nr * sizeof(T) + 64);
 
     /// <summary>Rows of a block of A: the mc × kc values the micro-kernel re-reads (about 384 KiB) stay in L2.</summary>
-    private static int Mc => 384 * 1024 / (Kc * sizeof(T)) / Mr * Mr;
+    internal static int Mc => 384 * 1024 / (Kc * sizeof(T)) / Mr * Mr;
 
     /// <summary>
     /// Up to this many rows of C, a row-major B is read in place rather than packed: each

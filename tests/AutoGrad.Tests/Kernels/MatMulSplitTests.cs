@@ -29,6 +29,13 @@ public class MatMulSplitTests
     {
         var shares = TraceShares(variant, m, k, n, workers: 2);
 
+        // With AVX2 (DOTNET_EnableAVX512=0 in .ci/run) an L2 block holds fewer rows: past it the product keeps
+        // the blocked split and takes no shares.
+        if (m > BlockedGemm<float>.Mc)
+        {
+            Assert.Empty(shares);
+            return;
+        }
         Assert.Equal(2, shares.Count);
         long[] multiplyAdds = [.. shares.Select(s => (long)s.Rows * s.Columns * k)];
         Assert.Equal((long)m * k * n, multiplyAdds.Sum());
