@@ -77,23 +77,7 @@ public class LaneLoopTests
     }
 
     /// <summary>Everything generated for a reverse-mode method (gradient, pullback, split halves).</summary>
-    private static string Reverse(string body, string parameters = "double[] x")
-    {
-        var (result, output) = GeneratorHarness.Run($$"""
-            using System; using AutoGrad;
-            static partial class C
-            {
-                [Differentiable]
-                public static double F({{parameters}})
-                {
-                    {{body}}
-                }
-            }
-            """);
-        Assert.Empty(result.Diagnostics);
-        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        return GeneratorHarness.Generated(result);
-    }
+    private static string Reverse(string body, string parameters = "double[] x") => GeneratorHarness.GeneratedReverse(body, parameters);
 
     // GMM's shape: per point, a buffer filled, a triangular loop with a running index, a sum of squares.
     private const string Triangular = """

@@ -1,5 +1,4 @@
 using AutoGrad.Generators.Tests.Infrastructure;
-using Microsoft.CodeAnalysis;
 
 namespace AutoGrad.Generators.Tests;
 
@@ -9,24 +8,6 @@ namespace AutoGrad.Generators.Tests;
 /// </summary>
 public class OutliningTests
 {
-    private static string Generate(string body, string parameters)
-    {
-        var (result, output) = GeneratorHarness.Run($$"""
-            using System; using AutoGrad;
-            static partial class C
-            {
-                [Differentiable]
-                public static double F({{parameters}})
-                {
-                    {{body}}
-                }
-            }
-            """);
-        Assert.Empty(result.Diagnostics);
-        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        return GeneratorHarness.Generated(result);
-    }
-
     // GMM's shape: per point, a scratch filled, a triangular loop, a sum of squares; a scalar parameter read in every row.
     private const string PerRow = """
         double[] y = new double[d]; double[] terms = new double[n];
@@ -48,7 +29,7 @@ public class OutliningTests
     [Fact]
     public void A_large_reverse_body_moves_into_a_function()
     {
-        var generated = Generate(PerRow, "double[] l, double[] x, double scale, int d, int n");
+        var generated = GeneratorHarness.GeneratedReverse(PerRow, "double[] l, double[] x, double scale, int d, int n");
         var core = generated[generated.IndexOf("private static double __FValueAndPullback(", StringComparison.Ordinal)..];
         Assert.Contains("static void ReverseIteration(", core);
         // The scalar gradient is the caller's reference, used as it is; a's adjoint, read after the loop, is copied in and out.
@@ -68,7 +49,7 @@ public class OutliningTests
     [Fact]
     public void A_short_reverse_body_stays()
     {
-        var generated = Generate("double s = 0; for (int i = 0; i < x.Length; i++) { s += Math.Sin(x[i]) * x[i]; } return s;", "double[] x");
+        var generated = GeneratorHarness.GeneratedReverse("double s = 0; for (int i = 0; i < x.Length; i++) { s += Math.Sin(x[i]) * x[i]; } return s;", "double[] x");
         Assert.DoesNotContain("ReverseIteration", generated);
     }
 }

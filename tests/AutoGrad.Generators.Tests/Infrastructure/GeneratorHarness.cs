@@ -45,4 +45,23 @@ internal static class GeneratorHarness
 
     public static string Generated(GeneratorDriverRunResult result) =>
         string.Concat(result.GeneratedTrees.Select(t => t.ToString()));
+
+    /// <summary>Everything generated for a reverse-mode method <c>F</c> with this body and parameter list (gradient, pullback, split halves), which must compile cleanly.</summary>
+    public static string GeneratedReverse(string body, string parameters)
+    {
+        var (result, output) = Run($$"""
+            using System; using AutoGrad;
+            static partial class C
+            {
+                [Differentiable]
+                public static double F({{parameters}})
+                {
+                    {{body}}
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        return Generated(result);
+    }
 }
