@@ -1,3 +1,5 @@
+using AutoGrad.Differentiation;
+
 namespace AutoGrad.ADBench.Tests;
 
 public class GmmTests
@@ -24,6 +26,37 @@ public class GmmTests
         Assert.Equal(instance.Objective(), value, 12);
         double[] dAlphas = gradient[..k], dMeans = gradient[k..(k + k * d)], dIcf = gradient[(k + k * d)..];
         FiniteDifferences.AssertGradient(instance.Objective, [instance.Alphas, instance.Means, instance.Icf], [dAlphas, dMeans, dIcf]);
+    }
+
+    // From d = 8 each component's centred point and its product with the factor (2d values) are kept per point
+    // instead of replayed in the reverse sweep (ReplayBudget): the same bits kept, replayed, or kept for the first
+    // points only (a budget of about two points' worth), and the kept gradient against finite differences.
+    [Fact]
+    public void GradientIsTheSameKeptReplayedOrBoth()
+    {
+        GmmInstance instance = RandomInstance(d: 8, k: 3, n: 6, seed: 5);
+        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        double[] GradientWith(long budget, int least)
+        {
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (budget, least);
+            var gradient = new double[instance.ParameterCount];
+            instance.Gradient(gradient);
+            return gradient;
+        }
+        try
+        {
+            double[] kept = GradientWith(bytes, minimum);
+            Assert.Equal(GradientWith(0, minimum), kept);
+            Assert.Equal(GradientWith(2048, minimum), kept);
+            int k = instance.K, d = instance.D;
+            double[] dAlphas = kept[..k], dMeans = kept[k..(k + k * d)], dIcf = kept[(k + k * d)..];
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+            FiniteDifferences.AssertGradient(instance.Objective, [instance.Alphas, instance.Means, instance.Icf], [dAlphas, dMeans, dIcf]);
+        }
+        finally
+        {
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+        }
     }
 
     // In one dimension the mixture is a sum of scalar Gaussians with precision exp(2q): the objective

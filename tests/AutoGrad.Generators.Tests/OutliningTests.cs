@@ -47,6 +47,35 @@ public class OutliningTests
     }
 
     [Fact]
+    public void A_replay_that_saves_nothing_may_keep_its_iterations_instead()
+    {
+        // GMM's own shape: the replay refills the centred point and its product with the factor, whose old values no
+        // reverse code reads, and saves nothing; so the forward sweep may copy both (and the lower index the reverse
+        // reads) per point instead.
+        var keeps = GeneratorHarness.GeneratedReverse("""
+            double[] xc = new double[d]; double[] qx = new double[d]; double[] terms = new double[n];
+            for (int p = 0; p < n; p++)
+            {
+                for (int i = 0; i < d; i++) { xc[i] = x[p * d + i] - l[i]; qx[i] = l[i] * xc[i]; }
+                int lower = d;
+                for (int i = 0; i < d; i++) { for (int j = i + 1; j < d; j++) { qx[j] += l[lower] * xc[i]; lower++; } }
+                double s = 0;
+                for (int i = 0; i < d; i++) { s += qx[i] * qx[i]; }
+                terms[p] = s + scale;
+            }
+            double total = 0;
+            for (int p = 0; p < n; p++) { total += terms[p] * terms[p]; }
+            return total;
+            """, "double[] l, double[] x, double scale, int d, int n");
+        Assert.Contains("ReplayBudget.Keeps(doubleStack, xc.Length + qx.Length)", keeps);
+        Assert.Contains("doubleStack.PushRange(qx);", keeps);
+        Assert.Contains("intStack.Push(lower);", keeps);
+        Assert.Contains("doubleStack.PopRange(xc);", keeps);
+        // Here the triangle reads back what it writes (Sin(y[i])): the replay saves y's old values, so it cannot be kept.
+        Assert.DoesNotContain("ReplayBudget", GeneratorHarness.GeneratedReverse(PerRow, "double[] l, double[] x, double scale, int d, int n"));
+    }
+
+    [Fact]
     public void A_short_reverse_body_stays()
     {
         var generated = GeneratorHarness.GeneratedReverse("double s = 0; for (int i = 0; i < x.Length; i++) { s += Math.Sin(x[i]) * x[i]; } return s;", "double[] x");

@@ -63,6 +63,7 @@ internal static class IrWalker
         ElementRead read => read with { Array = MapWindow(read.Array, map), Index = map(read.Index) },
         LaneLoad load => load with { Array = MapWindow(load.Array, map), Index = map(load.Index) },
         Broadcast broadcast => broadcast with { Value = map(broadcast.Value) },
+        KeepsIterations keeps => keeps with { Values = map(keeps.Values) },
         LaneMath math => math with { Arguments = math.Arguments.Select(map).ToEquatableArray() },
         LaneIndices indices => indices with { First = map(indices.First) },
         LaneSelect select => select with { Condition = map(select.Condition), WhenTrue = map(select.WhenTrue), WhenFalse = map(select.WhenFalse) },
@@ -86,7 +87,7 @@ internal static class IrWalker
         Call call => call.Arguments.Where(a => a.Array is not null).Select(a => new Use(UseKind.ReadArray, a.Array!.Code, a.Array)),
         ArrayValue array => [new Use(UseKind.ReadArray, array.Array.Code, array.Array)],
         Dot dot => [new Use(UseKind.ReadArray, dot.Left.Code, dot.Left), new Use(UseKind.ReadArray, dot.Right.Code, dot.Right)],
-        Constant or StaticRead or SettingsRead or OpaqueConstant or NoArray or RecordValue or Unary or Binary or Conditional or Cast or MathCall or Broadcast or LaneMath or LaneSelect or LaneIndices => [],
+        Constant or StaticRead or SettingsRead or OpaqueConstant or NoArray or RecordValue or Unary or Binary or Conditional or Cast or MathCall or Broadcast or LaneMath or LaneSelect or LaneIndices or KeepsIterations => [],
         _ => throw Unknown(e),
     };
 
@@ -96,7 +97,7 @@ internal static class IrWalker
     /// </summary>
     private static IEnumerable<Expr> FlowOperands(Expr e) => e switch
     {
-        Constant or VarRef or Pop or LengthOf or ElementRead or LaneLoad or LaneIndices or StaticRead or SettingsRead or OpaqueConstant or ArrayValue or NoArray or RecordValue or Dot => [],
+        Constant or VarRef or Pop or LengthOf or ElementRead or LaneLoad or LaneIndices or StaticRead or SettingsRead or OpaqueConstant or ArrayValue or NoArray or RecordValue or Dot or KeepsIterations => [],
         Broadcast broadcast => [broadcast.Value],
         LaneMath math => math.Arguments,
         LaneSelect select => [select.WhenTrue, select.WhenFalse],

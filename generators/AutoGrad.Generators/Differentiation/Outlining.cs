@@ -144,6 +144,7 @@ internal static class Outlining
                 switch (node)
                 {
                     case RecordValue record: Mention(record.Name); break;
+                    case KeepsIterations keeps: Mention(keeps.Stack); break;
                     case SettingsRead settings: Mention(settings.Parameter); break;
                 }
             }

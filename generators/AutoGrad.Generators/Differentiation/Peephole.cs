@@ -108,7 +108,7 @@ internal static class Peephole
     /// <summary>Whether an expression reads only variables and arrays the loop leaves unchanged (and no stack or call).</summary>
     private static bool IsInvariant(Expr e, LoopEffects effects)
     {
-        var pure = !IrWalker.Nodes(e).Any(node => node is Pop or Call);
+        var pure = !IrWalker.Nodes(e).Any(node => node is Pop or Call or KeepsIterations);
         var reads = new HashSet<string>();
         Collect(e, reads);
         return pure && !reads.Overlaps(effects.Scalars) && !reads.Overlaps(effects.Arrays);

@@ -37,7 +37,7 @@ internal sealed partial class ReverseModeTransform
             .Concat(gradients.Where(g => g.Input.Shape == ParameterShape.Scalar).Select(g => (Name: g.Gradient, Type: g.Input.Element)))
             .ToDictionary(a => a.Name, a => a.Type);
         var types = _method.Variables.ToDictionary(v => v.Name, v => v.Type);
-        foreach (var slot in _slotDeclarations.OfType<Declare>()) types[slot.Name] = slot.Type;
+        foreach (var slot in _slotDeclarations.Concat(_replaySlotDeclarations).OfType<Declare>()) types[slot.Name] = slot.Type;
         var snapshots = new List<(string Name, ScalarType Type, string Copy)>();
         foreach (var name in AssignedOutside(sweep).Where(n => !zeroed.ContainsKey(n)))
         {
@@ -115,6 +115,7 @@ internal sealed partial class ReverseModeTransform
 
         var body = Declarations(withAdjoints: true).Where(c => !adjointArrays.Contains(c)).ToList();
         body.AddRange(_slotDeclarations);
+        body.AddRange(_replaySlotDeclarations);
         if (usesRecord) body.Add(new RentRecord(_record));
         body.AddRange(StackAliases());
         body.Add(new Comment("Forward sweep: the method as written, saving what the reverse sweeps need."));

@@ -152,17 +152,30 @@ internal sealed partial class ReverseModeTransform
 
     private List<Code> ForwardLoop(While loop, int depth, Sweep sweep)
     {
-        var replayed = _plan.ReplayedBodies.ContainsKey(loop.Body) && _plan.HasWork(loop, depth);
-        // The reverse sweep replays each iteration and saves then.
-        var body = Forward(loop.Body, depth + 1, replayed ? sweep with { Plain = true } : sweep);
+        _plan.ReplayedBodies.TryGetValue(loop.Body, out var replayed);
+        if (!_plan.HasWork(loop, depth)) replayed = null;
+        // The reverse sweep replays each iteration and saves then, or pops what the iteration kept.
+        var kept = replayed is not null && !sweep.Plain ? Kept(replayed, depth + 1, sweep with { Replaying = true }) : null;
+        var keep = kept is null ? null : _names.Numbered("keep");
+        var body = Forward(loop.Body, depth + 1, replayed is not null ? sweep with { Plain = true } : sweep);
+        if (kept is not null)
+        {
+            // At the end of the core, before the counters step (each statement writes at least one line).
+            var steps = Forward(new Block(loop.Body.Statements.Skip(replayed!.CoreCount).ToEquatableArray()), depth + 1, sweep with { Plain = true });
+            body.InsertRange(body.Count - steps.Count, [new IfCode(new VarRef(ScalarType.Bool, keep!), KeepIteration(kept).ToEquatableArray(), EquatableArray<Code>.Empty)]);
+        }
         if (!_plan.HasWork(loop, depth) || sweep.Plain) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
         var output = new List<Code>();
         if (_plan.SavedAroundLoop.TryGetValue(loop, out var saved))
             foreach (var variable in saved) output.Add(new Push(Stack(_variables[variable].Type, sweep), new VarRef(_variables[variable].Type, variable)));
+        if (kept is not null) output.Add(new Declare(ScalarType.Bool, keep!, KeepsAt(kept)));
+        // The reverse sweep pops the decision before it runs the loop backwards.
+        var keptAfter = kept is null ? [] : new List<Code> { new Push(MainStack(ScalarType.Bool), new VarRef(ScalarType.Bool, keep!)) };
         if (RecomputedTrips(loop) is not null)
         {
             // The reverse sweep computes the trip count from the start and the bound.
             output.Add(new WhileCode(loop.Condition, body.ToEquatableArray()));
+            output.AddRange(keptAfter);
             return output;
         }
         var trips = Slot(loop, "iterations", ScalarType.Int);
@@ -170,6 +183,7 @@ internal sealed partial class ReverseModeTransform
         output.Add(new Set(trips, new Constant(ScalarType.Int, "0")));
         output.Add(new WhileCode(loop.Condition, body.ToEquatableArray()));
         if (depth > 0) output.Add(new Push(Stack(ScalarType.Int, sweep), new VarRef(ScalarType.Int, trips)));
+        output.AddRange(keptAfter);
         return output;
     }
 
@@ -184,7 +198,10 @@ internal sealed partial class ReverseModeTransform
             {
                 // The counters' steps are undone: replay the iteration, then reverse it (the rest of this block) from the replay's saves.
                 sweep = sweep with { Replaying = true };
-                output.AddRange(Replay(replayed, depth, sweep));
+                if (_keepFlags.TryGetValue(block, out var keep) && Kept(replayed, depth, sweep) is { } kept)
+                    output.Add(new IfCode(new VarRef(ScalarType.Bool, keep), RestoreIteration(kept).ToEquatableArray(), kept.Replay.ToEquatableArray()));
+                else
+                    output.AddRange(Replay(replayed, depth, sweep));
             }
             if (recompute.Definitions is not null && i == recompute.Position - 1)
             {
@@ -224,6 +241,13 @@ internal sealed partial class ReverseModeTransform
                 case While loop:
                     var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int, sweep)));
                     var iteration = _names.Numbered("iteration");
+                    if (_plan.ReplayedBodies.TryGetValue(loop.Body, out var replayedBody) && Kept(replayedBody, depth + 1, sweep with { Replaying = true }) is not null)
+                    {
+                        // Whether this run of the loop kept its iterations, pushed after it by the forward sweep.
+                        var keep = _names.Numbered("kept");
+                        output.Add(new Declare(ScalarType.Bool, keep, new Pop(ScalarType.Bool, MainStack(ScalarType.Bool))));
+                        _keepFlags[loop.Body] = keep;
+                    }
                     var reversedBody = Reverse(loop.Body, depth + 1, sweep);
                     if (_plan.RestoresCounter(loop))
                     {

@@ -37,6 +37,7 @@ internal sealed partial class ReverseModeTransform
 
     private readonly bool _split;
     private readonly bool _fuses;
+    private readonly bool _jacobianRows;
     private readonly string _record;
     private bool _recordPassedToCallees;
 
@@ -60,6 +61,7 @@ internal sealed partial class ReverseModeTransform
         _record = record;
         _split = build == Build.Split;
         _fuses = build == Build.Core;
+        _jacobianRows = build == Build.JacobianRows;
         foreach (var loop in plan.Checkpointed.Keys) Slot(loop, "checkpointSteps", ScalarType.Int);
         foreach (var gradient in gradients)
         {
@@ -234,6 +236,7 @@ internal sealed partial class ReverseModeTransform
 
         var body = Declarations(withAdjoints: true);
         body.AddRange(_slotDeclarations);
+        body.AddRange(_replaySlotDeclarations);
         // Straight-line code and loops whose values are all recomputed save nothing: no record to rent.
         var usesRecord = _stacks.Count > 0 || _recordPassedToCallees;
         if (usesRecord) body.Add(new RentRecord(_record));
@@ -280,6 +283,7 @@ internal sealed partial class ReverseModeTransform
 
         var reverse = Declarations(withAdjoints: true, only: new HashSet<string>(carried.Select(v => v.Name).Concat(counters)));
         reverse.AddRange(_slotDeclarations.Skip(forwardSlots));
+        reverse.AddRange(_replaySlotDeclarations);
         reverse.AddRange(StackAliases());
         reverse.AddRange(ReplayRecordStart());
         foreach (var buffer in Enumerable.Reverse(_method.Buffers)) reverse.Add(new RestoreBuffer(_record, buffer.Element, buffer.Name));

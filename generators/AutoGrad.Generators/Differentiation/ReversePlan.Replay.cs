@@ -13,8 +13,10 @@ internal sealed partial class ReversePlan
     /// sweep runs such a loop as written, saving only the elements it overwrites in other arrays;
     /// the reverse sweep replays each iteration's forward half (saving as usual, on a stack of its
     /// own) right before reversing it. The saved state is one iteration's instead of all of them.
+    /// <see cref="LocalBuffers"/> and <see cref="LocalScalars"/> (in order of first write) are what the
+    /// iterations fill for themselves: the reverse sweep may keep them instead of replaying (<c>Kept</c>).
     /// </summary>
-    public sealed record ReplayedLoop(While Loop, int CoreCount);
+    public sealed record ReplayedLoop(While Loop, int CoreCount, IReadOnlyList<string> LocalBuffers, IReadOnlyList<string> LocalScalars);
 
     private readonly Dictionary<Block, ReplayedLoop> _replayedBodies = new(ReferenceComparer<Block>.Instance);
 
@@ -91,7 +93,8 @@ internal sealed partial class ReversePlan
         // before reading it, and nothing outside the loop touches it.
         foreach (var scalar in scalars)
             if (core.Statements.FirstOrDefault(s => IrWalker.Writes(s, scalar)) is Assign first) _deadSaves.Add(first);
-        return new ReplayedLoop(loop, coreCount);
+        var order = IrWalker.Writes(core).Distinct().ToList();
+        return new ReplayedLoop(loop, coreCount, order.Where(localBuffers.Contains).ToList(), order.Where(scalars.Contains).ToList());
     }
 
     /// <summary>Stores into replayed loops' local buffers, and first assignments of their local scalars, whose old values no reverse code reads: the replay saves nothing for them.</summary>

@@ -46,6 +46,8 @@ internal static class ExprPrinter
                 return ($"{RuntimeNames.GeneratedMath}.Dot({Array(dot.Left)}, {Array(dot.Right)})", Precedence.Primary);
             case Pop pop:
                 return (pop.Stack + ".Pop()", Precedence.Primary);
+            case KeepsIterations keeps:
+                return ($"{RuntimeNames.ReplayBudget}.Keeps({keeps.Stack}, {Print(keeps.Values)})", Precedence.Primary);
             case ElementRead read:
                 return ($"{Array(read.Array)}[{Print(read.Index)}]", Precedence.Primary);
             case LengthOf { Array.Count: { } count }:

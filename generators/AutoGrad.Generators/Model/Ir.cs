@@ -81,6 +81,13 @@ public sealed record Dot(ScalarType Type, ArraySource Left, ArraySource Right) :
 public sealed record Pop(ScalarType Type, string Stack) : Expr(Type);
 
 /// <summary>
+/// Output only: whether a replayed loop about to run keeps its iterations' local arrays on <see cref="Stack"/>
+/// (<see cref="Values"/> of them per iteration) instead of replaying them: <c>ReplayBudget.Keeps</c>, which reads
+/// how full the stack is, so it is computed once, where it stands.
+/// </summary>
+public sealed record KeepsIterations(string Stack, Expr Values) : Expr(ScalarType.Bool);
+
+/// <summary>
 /// Output only, inside a <see cref="LaneLoop"/>: <see cref="Value"/> (a scalar the loop does not change) in
 /// every lane of a vector.
 /// </summary>

@@ -34,6 +34,7 @@ internal static class RuntimeNames
     public const string Revolve = Differentiation + "Revolve";
     public const string RevolveAction = Differentiation + "RevolveAction";
     public const string Lanes = Differentiation + "Lanes";
+    public const string ReplayBudget = Differentiation + "ReplayBudget";
 
     /// <summary>The static class of Vector256's operations.</summary>
     public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";

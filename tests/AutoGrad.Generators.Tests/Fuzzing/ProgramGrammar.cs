@@ -72,7 +72,7 @@ internal static class ProgramGrammar
             10 => Guard(scope),
             11 when scope.InLoop => ScratchPerIteration(scope),
             12 when scope.Calls && scope.LengthBuffer > 0 => WindowCall(scope),
-            13 when depth > 0 && scope.Loops < 2 => Gen.Int[0, 2].SelectMany(form => form switch { 0 => MapStore(scope), 1 => MapReduce(scope), _ => RunningExtreme(scope) }),
+            13 when depth > 0 && scope.Loops < 2 => Gen.Int[0, 3].SelectMany(form => form switch { 0 => MapStore(scope), 1 => MapReduce(scope), 2 => PerPoint(scope), _ => RunningExtreme(scope) }),
             _ => Assignment(scope, depth),
         });
 
@@ -132,6 +132,29 @@ internal static class ProgramGrammar
                 + $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ {buffer}[{counter}] = {fill}; }} "
                 + $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ {buffer}[{running}] += {buffer}[{running}] * {scale}; {running}++; }} "
                 + $"for (int {counter} = 0; {counter} < {array}.Length; {counter}++) {{ v{target} += {buffer}[{counter}] * {weight}; }} }}";
+    }
+
+    /// <summary>
+    /// A loop over x whose iterations fill a scratch array of y's length, read it back into a sum and store a term at
+    /// the loop's index (GMM's per-point body): reverse mode replays each iteration's scratch array, or keeps it
+    /// (ReplayBudget; <see cref="ProgramRunner"/> runs such programs both ways).
+    /// </summary>
+    private static Gen<string> PerPoint(Scope scope)
+    {
+        var (outer, inner, scratch, terms, sum) = ($"i{scope.Loops}", $"j{scope.Loops}", $"p{scope.Loops}", $"u{scope.Loops}", $"s{scope.Loops}");
+        return
+            from fill in LaneExpression(scope, "y", inner, 2)
+            from use in LaneExpression(scope, "y", inner, 1)
+            from target in Gen.Int[0, scope.Locals - 1]
+            from linear in Gen.Bool
+            // A term linear in the sum leaves the sum's loop out of the replay, which then saves nothing and may keep.
+            let term = linear ? $"{sum} * 0.5# + x[{outer}]" : $"$M.Sqrt(1# + {sum} * {sum})"
+            select $"{{ $T[] {scratch} = new $T[y.Length]; $T[] {terms} = new $T[x.Length]; "
+                + $"for (int {outer} = 0; {outer} < x.Length; {outer}++) {{ "
+                + $"for (int {inner} = 0; {inner} < y.Length; {inner}++) {{ {scratch}[{inner}] = x[{outer}] * {fill}; }} "
+                + $"$T {sum} = 0#; for (int {inner} = 0; {inner} < y.Length; {inner}++) {{ {sum} += {scratch}[{inner}] * {scratch}[{inner}] * {use}; }} "
+                + $"{terms}[{outer}] = {term}; }} "
+                + $"for (int {outer} = 0; {outer} < x.Length; {outer}++) {{ v{target} += {terms}[{outer}]; }} }}";
     }
 
     private static Gen<string> LaneExpression(Scope scope, string array, string counter, int depth)

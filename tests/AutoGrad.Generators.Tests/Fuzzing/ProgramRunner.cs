@@ -1,4 +1,5 @@
 using System.Reflection;
+using AutoGrad.Differentiation;
 using System.Runtime.Loader;
 using AutoGrad.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -10,6 +11,9 @@ public sealed record Verdict(bool Passed, bool Discarded, string Message)
 {
     /// <summary>Whether the program's generated code (NameTangent or reverse mode's) runs a loop in a vector's lanes.</summary>
     public bool LaneLoops { get; init; }
+
+    /// <summary>Whether the program's gradient may keep a replayed loop's iterations (<c>ReplayBudget.Keeps</c>), checked both ways.</summary>
+    public bool Keeps { get; init; }
 
     public static readonly Verdict Pass = new(true, false, "");
     public static Verdict Discard(string why) => new(false, true, why);
@@ -57,9 +61,12 @@ internal static class ProgramRunner
         {
             stream.Position = 0;
             var assembly = context.LoadFromStream(stream);
-            var laneLoops = result.GeneratedTrees.Where(t => t.ToString().Contains("Lanes.LoadUnchecked(")).Select(t => Path.GetFileName(t.FilePath)).ToList();
-            return programs.Select((p, i) => Check(p, assembly.GetType($"P{i}")!, p.AlsoFloat ? assembly.GetType($"P{i}F") : null)
-                with { LaneLoops = laneLoops.Any(file => file.StartsWith($"P{i}.", StringComparison.Ordinal)) }).ToArray();
+            List<string> FilesWith(string text) => result.GeneratedTrees.Where(t => t.ToString().Contains(text)).Select(t => Path.GetFileName(t.FilePath)).ToList();
+            var laneLoops = FilesWith("Lanes.LoadUnchecked(");
+            var keeps = FilesWith("ReplayBudget.Keeps(");
+            bool In(List<string> files, int i) => files.Any(file => file.StartsWith($"P{i}.", StringComparison.Ordinal));
+            return programs.Select((p, i) => Check(p, assembly.GetType($"P{i}")!, p.AlsoFloat ? assembly.GetType($"P{i}F") : null, In(keeps, i))
+                with { LaneLoops = In(laneLoops, i), Keeps = In(keeps, i) }).ToArray();
         }
         finally
         {
@@ -67,7 +74,7 @@ internal static class ProgramRunner
         }
     }
 
-    private static Verdict Check(FuzzProgram program, Type type, Type? single)
+    private static Verdict Check(FuzzProgram program, Type type, Type? single, bool keeps)
     {
         var value = Method<Func<double[], double>>(type, "Value");
         var gradientOf = Method<Func<double[], double[], double>>(type, "Gradient");
@@ -96,6 +103,8 @@ internal static class ProgramRunner
                 return Verdict.Fail($"gradient[{i}]: finite differences {expected:R}, NameGradient {gradient[i]:R}");
             }
 
+            if (keeps && CheckKept(gradientOf, point, gradient) is { Passed: false } kept) return kept;
+
             var accumulated = Prefilled(point.Length);
             pullback((double[])point.Clone(), Seed, accumulated);
             pullback((double[])point.Clone(), Seed, accumulated);
@@ -110,6 +119,34 @@ internal static class ProgramRunner
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return Verdict.Fail("threw " + e.GetType().Name + ": " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A gradient that may keep replayed iterations (<see cref="AutoGrad.Differentiation.ReplayBudget"/>) gives the same bits kept
+    /// as replayed (already checked, with the default budget: the fuzzer's arrays are too short to keep): every run of the loop
+    /// kept, then the first runs kept and the rest replayed.
+    /// </summary>
+    private static Verdict CheckKept(Func<double[], double[], double> gradientOf, double[] point, double[] replayed)
+    {
+        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        try
+        {
+            ReplayBudget.MinimumValues = 0;
+            foreach (var budget in new[] { long.MaxValue, 24 })
+            {
+                ReplayBudget.Bytes = budget;
+                var kept = Enumerable.Repeat(Garbage, point.Length).ToArray();
+                gradientOf((double[])point.Clone(), kept);
+                for (var i = 0; i < point.Length; i++)
+                    if (BitConverter.DoubleToInt64Bits(kept[i]) != BitConverter.DoubleToInt64Bits(replayed[i]))
+                        return Verdict.Fail($"gradient[{i}] with iterations kept (budget {budget} B): {kept[i]:R}, replayed {replayed[i]:R}");
+            }
+            return Verdict.Pass;
+        }
+        finally
+        {
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
         }
     }
 

@@ -1946,11 +1946,13 @@ partial class SavedState
         double[] t = global::System.Array.Empty<double>();
         double[] terms = global::System.Array.Empty<double>();
         var doubleStack = record.Doubles;
+        var boolStack = record.Bools;
         var intStack = record.Ints;
         rows = x.Length / d;
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         s = 0;
+        bool keep1 = global::AutoGrad.Differentiation.ReplayBudget.Keeps(doubleStack, t.Length);
         bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (s < rows)
         {
@@ -1978,8 +1980,13 @@ partial class SavedState
             }
             doubleStack.Push(terms[s]);
             terms[s] = w[0] - 0.5 * norm;
+            if (keep1)
+            {
+                doubleStack.PushRange(t);
+            }
             s++;
         }
+        boolStack.Push(keep1);
         total = 0.0;
         s_2 = 0;
         while (s_2 < rows)
@@ -2010,6 +2017,7 @@ partial class SavedState
         double[] dt = global::System.Array.Empty<double>();
         double[] dterms = global::System.Array.Empty<double>();
         var doubleStack = record.Doubles;
+        var boolStack = record.Bools;
         var intStack = record.Ints;
         terms = record.PopBuffer<double>();
         t = record.PopBuffer<double>();
@@ -2039,6 +2047,7 @@ partial class SavedState
         }
         // total = 0.0
         dtotal = 0.0;
+        bool kept1 = boolStack.Pop();
         int trips4 = rows > 0 ? rows : 0;
         s = trips4;
         bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
@@ -2046,33 +2055,41 @@ partial class SavedState
         for (int iteration2 = trips4; iteration2 > 0; iteration2--)
         {
             s--;
-            ReverseIteration(d, disjoint_1, s, x, w, t, terms, doubleStack, dterms, dw, ref dnorm, dt, disjoint_2, dx);
+            ReverseIteration(kept1, doubleStack, t, d, disjoint_1, s, x, w, terms, dterms, dw, ref dnorm, dt, disjoint_2, dx);
         }
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
         // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
-        static void ReverseIteration(int d, bool disjoint_1, int s, double[] x, double[] w, double[] t, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
+        static void ReverseIteration(bool kept1, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int d, bool disjoint_1, int s, double[] x, double[] w, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
         {
             int i = default;
             double dnorm = dnormOuter;
             int i_2 = default;
-            // Replay this iteration's forward half: only one iteration's values are saved at a time.
-            i = 0;
-            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
+            if (kept1)
             {
-                while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
-                {
-                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
-                    i += 4;
-                }
+                // Restore this iteration's values, kept by the forward sweep.
+                doubleStack.PopRange(t);
             }
-            while (i < d)
+            else
             {
-                t[i] = x[s * d + i] * w[i];
-                i++;
+                // Replay this iteration's forward half: only one iteration's values are saved at a time.
+                i = 0;
+                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
+                {
+                    while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
+                    {
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                        i += 4;
+                    }
+                }
+                while (i < d)
+                {
+                    t[i] = x[s * d + i] * w[i];
+                    i++;
+                }
             }
             // terms[s] = w[0] - 0.5 * norm
             terms[s] = doubleStack.Pop();
@@ -2155,11 +2172,13 @@ partial class SavedState
         double[] dterms = global::System.Array.Empty<double>();
         var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         var doubleStack = record.Doubles;
+        var boolStack = record.Bools;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         rows = x.Length / d;
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
         s = 0;
+        bool keep1 = global::AutoGrad.Differentiation.ReplayBudget.Keeps(doubleStack, t.Length);
         bool disjoint = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
         while (s < rows)
         {
@@ -2187,8 +2206,13 @@ partial class SavedState
             }
             doubleStack.Push(terms[s]);
             terms[s] = w[0] - 0.5 * norm;
+            if (keep1)
+            {
+                doubleStack.PushRange(t);
+            }
             s++;
         }
+        boolStack.Push(keep1);
         total = 0.0;
         s_2 = 0;
         while (s_2 < rows)
@@ -2223,6 +2247,7 @@ partial class SavedState
         }
         // total = 0.0
         dtotal = 0.0;
+        bool kept1 = boolStack.Pop();
         int trips4 = rows > 0 ? rows : 0;
         s = trips4;
         bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
@@ -2230,7 +2255,7 @@ partial class SavedState
         for (int iteration2 = trips4; iteration2 > 0; iteration2--)
         {
             s--;
-            ReverseIteration(d, disjoint_1, s, x, w, t, terms, doubleStack, dterms, dw, ref dnorm, dt, disjoint_2, dx);
+            ReverseIteration(kept1, doubleStack, t, d, disjoint_1, s, x, w, terms, dterms, dw, ref dnorm, dt, disjoint_2, dx);
         }
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
@@ -2239,26 +2264,34 @@ partial class SavedState
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
         return result;
         // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
-        static void ReverseIteration(int d, bool disjoint_1, int s, double[] x, double[] w, double[] t, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
+        static void ReverseIteration(bool kept1, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int d, bool disjoint_1, int s, double[] x, double[] w, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
         {
             int i = default;
             double dnorm = dnormOuter;
             int i_2 = default;
-            // Replay this iteration's forward half: only one iteration's values are saved at a time.
-            i = 0;
-            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
+            if (kept1)
             {
-                while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
-                {
-                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
-                    i += 4;
-                }
+                // Restore this iteration's values, kept by the forward sweep.
+                doubleStack.PopRange(t);
             }
-            while (i < d)
+            else
             {
-                t[i] = x[s * d + i] * w[i];
-                i++;
+                // Replay this iteration's forward half: only one iteration's values are saved at a time.
+                i = 0;
+                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
+                {
+                    while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
+                    {
+                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                        i += 4;
+                    }
+                }
+                while (i < d)
+                {
+                    t[i] = x[s * d + i] * w[i];
+                    i++;
+                }
             }
             // terms[s] = w[0] - 0.5 * norm
             terms[s] = doubleStack.Pop();

@@ -1,3 +1,4 @@
+using AutoGrad.Differentiation;
 using R = AutoGrad.Tests.Gradients.ReplayFunctions;
 
 namespace AutoGrad.Tests.Gradients;
@@ -13,12 +14,29 @@ public class Replays
 
     private delegate void Pullback(double[] w, double[] x, int d, double seed, Span<double> dw, Span<double> dx);
 
-    // The first 3 inputs are w, the other 6 are x (2 rows of 3).
-    private static void Verify(Function f, Gradient gradient, Pullback pullback) => GradientCheck.Verify(
-        p => f(p[..D], p[D..], D),
-        (p, g) => gradient(p[..D], p[D..], D, g.AsSpan(0, D), g.AsSpan(D)),
-        (p, s, g) => pullback(p[..D], p[D..], D, s, g.AsSpan(0, D), g.AsSpan(D)),
-        [0.6, -0.3, 1.1, 0.4, 0.9, -0.7, 0.2, 1.3, -0.4], [-0.5, 1.2, 0.7, -0.2, 1.3, 0.8, -1.1, 0.3, 0.6]);
+    // The first 3 inputs are w, the other 6 are x (2 rows of 3). A replay that saves nothing may keep its iterations
+    // instead (ReplayBudget): with the default budget these 3-element scratches replay; then every run of such a loop
+    // keeps, then the first runs keep and later ones replay.
+    private static void Verify(Function f, Gradient gradient, Pullback pullback)
+    {
+        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        try
+        {
+            foreach (var (budget, least) in new[] { (bytes, minimum), (long.MaxValue, 0), (24L, 0) })
+            {
+                (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (budget, least);
+                GradientCheck.Verify(
+                    p => f(p[..D], p[D..], D),
+                    (p, g) => gradient(p[..D], p[D..], D, g.AsSpan(0, D), g.AsSpan(D)),
+                    (p, s, g) => pullback(p[..D], p[D..], D, s, g.AsSpan(0, D), g.AsSpan(D)),
+                    [0.6, -0.3, 1.1, 0.4, 0.9, -0.7, 0.2, 1.3, -0.4], [-0.5, 1.2, 0.7, -0.2, 1.3, 0.8, -1.1, 0.3, 0.6]);
+            }
+        }
+        finally
+        {
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+        }
+    }
 
     [Fact]
     public void ScratchPerRow() => Verify(R.ScratchPerRow, R.ScratchPerRowGradient, R.ScratchPerRowPullback);
