@@ -35,8 +35,11 @@ internal sealed partial class ReverseModeTransform
 
     private readonly Dictionary<While, (List<Code> Replay, KeptIteration? Kept)> _replays = new(ReferenceComparer<While>.Instance);
 
-    /// <summary>The flag the reverse sweep popped for the replayed body being written (see <see cref="KeptIteration"/>).</summary>
-    private readonly Dictionary<Block, string> _keepFlags = new(ReferenceComparer<Block>.Instance);
+    /// <summary>
+    /// Whether the replayed body being written is the version of its loop's reverse that restores kept iterations
+    /// (true) or the one that replays them (false); absent: the loop cannot keep (see <see cref="KeptIteration"/>).
+    /// </summary>
+    private readonly Dictionary<Block, bool> _keptVersion = new(ReferenceComparer<Block>.Instance);
 
     /// <summary>The forward half of a replayed loop's iteration, run again in the reverse sweep with its saves on the replay stacks.</summary>
     private List<Code> Replay(ReplayedLoop replayed, int depth, Sweep sweep) => Replays(replayed, depth, sweep).Replay;

@@ -198,8 +198,8 @@ internal sealed partial class ReverseModeTransform
             {
                 // The counters' steps are undone: replay the iteration, then reverse it (the rest of this block) from the replay's saves.
                 sweep = sweep with { Replaying = true };
-                if (_keepFlags.TryGetValue(block, out var keep) && Kept(replayed, depth, sweep) is { } kept)
-                    output.Add(new IfCode(new VarRef(ScalarType.Bool, keep), RestoreIteration(kept).ToEquatableArray(), kept.Replay.ToEquatableArray()));
+                if (_keptVersion.TryGetValue(block, out var restores) && restores && Kept(replayed, depth, sweep) is { } kept)
+                    output.AddRange(RestoreIteration(kept));
                 else
                     output.AddRange(Replay(replayed, depth, sweep));
             }
@@ -241,12 +241,13 @@ internal sealed partial class ReverseModeTransform
                 case While loop:
                     var trips = RecomputedTrips(loop) ?? (depth == 0 ? new VarRef(ScalarType.Int, _slots[loop]) : new Pop(ScalarType.Int, Stack(ScalarType.Int, sweep)));
                     var iteration = _names.Numbered("iteration");
+                    string? keep = null;
                     if (_plan.ReplayedBodies.TryGetValue(loop.Body, out var replayedBody) && Kept(replayedBody, depth + 1, sweep with { Replaying = true }) is not null)
                     {
                         // Whether this run of the loop kept its iterations, pushed after it by the forward sweep.
-                        var keep = _names.Numbered("kept");
+                        keep = _names.Numbered("kept");
                         output.Add(new Declare(ScalarType.Bool, keep, new Pop(ScalarType.Bool, MainStack(ScalarType.Bool))));
-                        _keepFlags[loop.Body] = keep;
+                        _keptVersion[loop.Body] = true;
                     }
                     var reversedBody = Reverse(loop.Body, depth + 1, sweep);
                     if (_plan.RestoresCounter(loop))
@@ -260,7 +261,20 @@ internal sealed partial class ReverseModeTransform
                         }
                         output.Add(CounterEnd(loop, trips));
                     }
-                    output.Add(new Repeat(iteration, trips, reversedBody.ToEquatableArray()));
+                    if (keep is null)
+                    {
+                        output.Add(new Repeat(iteration, trips, reversedBody.ToEquatableArray()));
+                    }
+                    else
+                    {
+                        // Two versions of the loop, chosen once per run: a test in every iteration cost GMM d2 3%.
+                        _keptVersion[loop.Body] = false;
+                        var replayingBody = Reverse(loop.Body, depth + 1, sweep);
+                        _keptVersion.Remove(loop.Body);
+                        output.Add(new IfCode(new VarRef(ScalarType.Bool, keep),
+                            EquatableArray.Of<Code>(new Repeat(iteration, trips, reversedBody.ToEquatableArray())),
+                            EquatableArray.Of<Code>(new Repeat(_names.Numbered("iteration"), trips, replayingBody.ToEquatableArray()))));
+                    }
                     if (_plan.SavedAroundLoop.TryGetValue(loop, out var saved))
                         for (var v = saved.Count - 1; v >= 0; v--) output.Add(new Set(saved[v], new Pop(_variables[saved[v]].Type, Stack(_variables[saved[v]].Type, sweep))));
                     break;

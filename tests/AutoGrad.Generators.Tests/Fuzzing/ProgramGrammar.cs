@@ -72,7 +72,8 @@ internal static class ProgramGrammar
             10 => Guard(scope),
             11 when scope.InLoop => ScratchPerIteration(scope),
             12 when scope.Calls && scope.LengthBuffer > 0 => WindowCall(scope),
-            13 when depth > 0 && scope.Loops < 2 => Gen.Int[0, 3].SelectMany(form => form switch { 0 => MapStore(scope), 1 => MapReduce(scope), 2 => PerPoint(scope), _ => RunningExtreme(scope) }),
+            13 when depth > 0 && scope.Loops < 2 => Gen.Int[0, 2].SelectMany(form => form switch { 0 => MapStore(scope), 1 => MapReduce(scope), _ => RunningExtreme(scope) }),
+            14 when depth > 0 && scope.Loops < 2 => PerPoint(scope),
             _ => Assignment(scope, depth),
         });
 

@@ -2050,47 +2050,37 @@ partial class SavedState
         bool kept1 = boolStack.Pop();
         int trips4 = rows > 0 ? rows : 0;
         s = trips4;
-        bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
-        bool disjoint_2 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
-        for (int iteration2 = trips4; iteration2 > 0; iteration2--)
+        if (kept1)
         {
-            s--;
-            ReverseIteration(kept1, doubleStack, t, d, disjoint_1, s, x, w, terms, dterms, dw, ref dnorm, dt, disjoint_2, dx);
+            bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
+            for (int iteration2 = trips4; iteration2 > 0; iteration2--)
+            {
+                s--;
+                ReverseIteration(doubleStack, t, s, terms, dterms, dw, ref dnorm, d, dt, disjoint_1, x, w, dx);
+            }
+        }
+        else
+        {
+            bool disjoint_2 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
+            bool disjoint_3 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
+            for (int iteration7 = trips4; iteration7 > 0; iteration7--)
+            {
+                s--;
+                ReverseIteration_1(d, disjoint_2, s, x, w, t, terms, doubleStack, dterms, dw, ref dnorm, dt, disjoint_3, dx);
+            }
         }
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
         // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
-        static void ReverseIteration(bool kept1, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int d, bool disjoint_1, int s, double[] x, double[] w, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
+        static void ReverseIteration(global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int s, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, int d, double[] dt, bool disjoint_1, double[] x, double[] w, global::System.Span<double> dx)
         {
-            int i = default;
             double dnorm = dnormOuter;
             int i_2 = default;
-            if (kept1)
-            {
-                // Restore this iteration's values, kept by the forward sweep.
-                doubleStack.PopRange(t);
-            }
-            else
-            {
-                // Replay this iteration's forward half: only one iteration's values are saved at a time.
-                i = 0;
-                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
-                {
-                    while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
-                    {
-                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
-                        i += 4;
-                    }
-                }
-                while (i < d)
-                {
-                    t[i] = x[s * d + i] * w[i];
-                    i++;
-                }
-            }
+            int i = default;
+            // Restore this iteration's values, kept by the forward sweep.
+            doubleStack.PopRange(t);
             // terms[s] = w[0] - 0.5 * norm
             terms[s] = doubleStack.Pop();
             double g1 = dterms[s];
@@ -2123,7 +2113,7 @@ partial class SavedState
             i = trips3;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_2 = trips3;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 4 && disjoint_2)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 4 && disjoint_1)
             {
                 while (left_2 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
                 {
@@ -2149,6 +2139,87 @@ partial class SavedState
                 dw[i] += g3 * t3;
             }
             dnormOuter = dnorm;
+        }
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration_1(int d, bool disjoint_2, int s, double[] x, double[] w, double[] t, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, global::System.Span<double> dw, ref double dnormOuter_1, double[] dt, bool disjoint_3, global::System.Span<double> dx)
+        {
+            int i = default;
+            double dnorm = dnormOuter_1;
+            int i_2 = default;
+            // Replay this iteration's forward half: only one iteration's values are saved at a time.
+            i = 0;
+            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_2)
+            {
+                while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                    i += 4;
+                }
+            }
+            while (i < d)
+            {
+                t[i] = x[s * d + i] * w[i];
+                i++;
+            }
+            // terms[s] = w[0] - 0.5 * norm
+            terms[s] = doubleStack.Pop();
+            double g4 = dterms[s];
+            dterms[s] = 0.0;
+            double g5 = -g4;
+            dw[0] += g4;
+            dnorm += g5 * 0.5;
+            int trips5 = d > 0 ? d : 0;
+            i_2 = trips5;
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left_3 = trips5;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_3 >= 4)
+            {
+                while (left_3 >= 4 && (long)i_2 - 4 >= 0 && (long)i_2 - 4 <= t.Length - 4 && (long)i_2 - 4 <= dt.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dt, i_2 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dt, i_2 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dnorm) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(t, i_2 - 1 - 3)));
+                    i_2 -= 4;
+                    left_3 -= 4;
+                }
+            }
+            for (int iteration5 = left_3; iteration5 > 0; iteration5--)
+            {
+                i_2--;
+                // norm = norm + t[i_2] * t[i_2]
+                dt[i_2] += dnorm * (2.0 * t[i_2]);
+            }
+            // norm = 0.0
+            dnorm = 0.0;
+            int trips6 = d > 0 ? d : 0;
+            i = trips6;
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left_4 = trips6;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_4 >= 4 && disjoint_3)
+            {
+                while (left_4 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> g6Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dt, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dt, i - 1 - 3, global::System.Runtime.Intrinsics.Vector256.Create(0.0));
+                    global::System.Runtime.Intrinsics.Vector256<double> t6Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + (i - 1) - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dx, s * d + (i - 1) - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dx, s * d + (i - 1) - 3) + g6Lanes * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i - 1 - 3));
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dw, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dw, i - 1 - 3) + g6Lanes * t6Lanes);
+                    i -= 4;
+                    left_4 -= 4;
+                }
+            }
+            for (int iteration6 = left_4; iteration6 > 0; iteration6--)
+            {
+                i--;
+                // t[i] = x[s * d + i] * w[i]
+                double g6 = dt[i];
+                dt[i] = 0.0;
+                int t4 = s * d;
+                int t5 = t4 + i;
+                double t6 = x[t5];
+                dx[t5] += g6 * w[i];
+                dw[i] += g6 * t6;
+            }
+            dnormOuter_1 = dnorm;
         }
     }
 
@@ -2250,12 +2321,24 @@ partial class SavedState
         bool kept1 = boolStack.Pop();
         int trips4 = rows > 0 ? rows : 0;
         s = trips4;
-        bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
-        bool disjoint_2 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
-        for (int iteration2 = trips4; iteration2 > 0; iteration2--)
+        if (kept1)
         {
-            s--;
-            ReverseIteration(kept1, doubleStack, t, d, disjoint_1, s, x, w, terms, dterms, dw, ref dnorm, dt, disjoint_2, dx);
+            bool disjoint_1 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
+            for (int iteration2 = trips4; iteration2 > 0; iteration2--)
+            {
+                s--;
+                ReverseIteration(doubleStack, t, s, terms, dterms, dw, ref dnorm, d, dt, disjoint_1, x, w, dx);
+            }
+        }
+        else
+        {
+            bool disjoint_2 = global::AutoGrad.Differentiation.Lanes.Disjoint(t, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(t, x);
+            bool disjoint_3 = global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dw) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dt, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, dx) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dw, x) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, w) && global::AutoGrad.Differentiation.Lanes.Disjoint(dx, x);
+            for (int iteration7 = trips4; iteration7 > 0; iteration7--)
+            {
+                s--;
+                ReverseIteration_1(d, disjoint_2, s, x, w, t, terms, doubleStack, dterms, dw, ref dnorm, dt, disjoint_3, dx);
+            }
         }
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dt);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(dterms);
@@ -2264,35 +2347,13 @@ partial class SavedState
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
         return result;
         // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
-        static void ReverseIteration(bool kept1, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int d, bool disjoint_1, int s, double[] x, double[] w, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, double[] dt, bool disjoint_2, global::System.Span<double> dx)
+        static void ReverseIteration(global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int s, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, int d, double[] dt, bool disjoint_1, double[] x, double[] w, global::System.Span<double> dx)
         {
-            int i = default;
             double dnorm = dnormOuter;
             int i_2 = default;
-            if (kept1)
-            {
-                // Restore this iteration's values, kept by the forward sweep.
-                doubleStack.PopRange(t);
-            }
-            else
-            {
-                // Replay this iteration's forward half: only one iteration's values are saved at a time.
-                i = 0;
-                // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_1)
-                {
-                    while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
-                    {
-                        global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
-                        i += 4;
-                    }
-                }
-                while (i < d)
-                {
-                    t[i] = x[s * d + i] * w[i];
-                    i++;
-                }
-            }
+            int i = default;
+            // Restore this iteration's values, kept by the forward sweep.
+            doubleStack.PopRange(t);
             // terms[s] = w[0] - 0.5 * norm
             terms[s] = doubleStack.Pop();
             double g1 = dterms[s];
@@ -2325,7 +2386,7 @@ partial class SavedState
             i = trips3;
             // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
             int left_2 = trips3;
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 4 && disjoint_2)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_2 >= 4 && disjoint_1)
             {
                 while (left_2 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
                 {
@@ -2351,6 +2412,87 @@ partial class SavedState
                 dw[i] += g3 * t3;
             }
             dnormOuter = dnorm;
+        }
+        // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
+        static void ReverseIteration_1(int d, bool disjoint_2, int s, double[] x, double[] w, double[] t, double[] terms, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] dterms, global::System.Span<double> dw, ref double dnormOuter_1, double[] dt, bool disjoint_3, global::System.Span<double> dx)
+        {
+            int i = default;
+            double dnorm = dnormOuter_1;
+            int i_2 = default;
+            // Replay this iteration's forward half: only one iteration's values are saved at a time.
+            i = 0;
+            // 4 iterations at a time in the lanes of a vector; the loop after it runs the rest.
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && (long)i + 3 < d && disjoint_2)
+            {
+                while ((long)i + 3 < d && s * d + i >= 0 && i >= 0 && s * d + i <= x.Length - 4 && i <= w.Length - 4 && i <= t.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(t, i, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + i) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i));
+                    i += 4;
+                }
+            }
+            while (i < d)
+            {
+                t[i] = x[s * d + i] * w[i];
+                i++;
+            }
+            // terms[s] = w[0] - 0.5 * norm
+            terms[s] = doubleStack.Pop();
+            double g4 = dterms[s];
+            dterms[s] = 0.0;
+            double g5 = -g4;
+            dw[0] += g4;
+            dnorm += g5 * 0.5;
+            int trips5 = d > 0 ? d : 0;
+            i_2 = trips5;
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left_3 = trips5;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_3 >= 4)
+            {
+                while (left_3 >= 4 && (long)i_2 - 4 >= 0 && (long)i_2 - 4 <= t.Length - 4 && (long)i_2 - 4 <= dt.Length - 4)
+                {
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dt, i_2 - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dt, i_2 - 1 - 3) + global::System.Runtime.Intrinsics.Vector256.Create(dnorm) * (global::System.Runtime.Intrinsics.Vector256.Create(2.0) * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(t, i_2 - 1 - 3)));
+                    i_2 -= 4;
+                    left_3 -= 4;
+                }
+            }
+            for (int iteration5 = left_3; iteration5 > 0; iteration5--)
+            {
+                i_2--;
+                // norm = norm + t[i_2] * t[i_2]
+                dt[i_2] += dnorm * (2.0 * t[i_2]);
+            }
+            // norm = 0.0
+            dnorm = 0.0;
+            int trips6 = d > 0 ? d : 0;
+            i = trips6;
+            // 4 iterations at a time in the lanes of a vector, sums added lane by lane; the loop after it runs the rest.
+            int left_4 = trips6;
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && left_4 >= 4 && disjoint_3)
+            {
+                while (left_4 >= 4 && (long)i - 4 >= 0 && (long)(s * d + (i - 1)) - 3 >= 0 && (long)i - 4 <= dt.Length - 4 && (long)(s * d + (i - 1)) - 3 <= x.Length - 4 && (long)i - 4 <= w.Length - 4 && (long)(s * d + (i - 1)) - 3 <= dx.Length - 4 && (long)i - 4 <= dw.Length - 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> g6Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dt, i - 1 - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dt, i - 1 - 3, global::System.Runtime.Intrinsics.Vector256.Create(0.0));
+                    global::System.Runtime.Intrinsics.Vector256<double> t6Lanes = global::AutoGrad.Differentiation.Lanes.LoadUnchecked(x, s * d + (i - 1) - 3);
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dx, s * d + (i - 1) - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dx, s * d + (i - 1) - 3) + g6Lanes * global::AutoGrad.Differentiation.Lanes.LoadUnchecked(w, i - 1 - 3));
+                    global::AutoGrad.Differentiation.Lanes.StoreUnchecked(dw, i - 1 - 3, global::AutoGrad.Differentiation.Lanes.LoadUnchecked(dw, i - 1 - 3) + g6Lanes * t6Lanes);
+                    i -= 4;
+                    left_4 -= 4;
+                }
+            }
+            for (int iteration6 = left_4; iteration6 > 0; iteration6--)
+            {
+                i--;
+                // t[i] = x[s * d + i] * w[i]
+                double g6 = dt[i];
+                dt[i] = 0.0;
+                int t4 = s * d;
+                int t5 = t4 + i;
+                double t6 = x[t5];
+                dx[t5] += g6 * w[i];
+                dw[i] += g6 * t6;
+            }
+            dnormOuter_1 = dnorm;
         }
     }
 }
