@@ -164,17 +164,6 @@ internal static unsafe partial class BlockedGemm<T>
         int rows = TRows.Value, w = Vector512<T>.Count;
         Debug.Assert(rows <= 8);
         Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        if (load)
-        {
-            c0 = Vector512.Load(c);
-            if (rows > 1) c1 = Vector512.Load(c + ldc);
-            if (rows > 2) c2 = Vector512.Load(c + 2 * ldc);
-            if (rows > 3) c3 = Vector512.Load(c + 3 * ldc);
-            if (rows > 4) c4 = Vector512.Load(c + 4 * ldc);
-            if (rows > 5) c5 = Vector512.Load(c + 5 * ldc);
-            if (rows > 6) c6 = Vector512.Load(c + 6 * ldc);
-            if (rows > 7) c7 = Vector512.Load(c + 7 * ldc);
-        }
 
         T* a0 = a;
         T* a1 = a + rowStride;
@@ -198,6 +187,19 @@ internal static unsafe partial class BlockedGemm<T>
             if (rows > 7) c7 = Fma(Vector512.Create(a7[depth]), b0, c7);
         }
 
+        // C added after the depth loop, as Tile512 adds it: a column computed here (a narrow last panel, or the
+        // columns before a B's first 64-byte boundary) gets the bits it gets in a full tile, wherever B lies.
+        if (load)
+        {
+            c0 += Vector512.Load(c);
+            if (rows > 1) c1 += Vector512.Load(c + ldc);
+            if (rows > 2) c2 += Vector512.Load(c + 2 * ldc);
+            if (rows > 3) c3 += Vector512.Load(c + 3 * ldc);
+            if (rows > 4) c4 += Vector512.Load(c + 4 * ldc);
+            if (rows > 5) c5 += Vector512.Load(c + 5 * ldc);
+            if (rows > 6) c6 += Vector512.Load(c + 6 * ldc);
+            if (rows > 7) c7 += Vector512.Load(c + 7 * ldc);
+        }
         c0.Store(c);
         if (rows > 1) c1.Store(c + ldc);
         if (rows > 2) c2.Store(c + 2 * ldc);

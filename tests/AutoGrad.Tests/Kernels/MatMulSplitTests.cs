@@ -106,6 +106,44 @@ public class MatMulSplitTests
         }
     }
 
+    /// <summary>
+    /// Where B lies does not change the values: a row-major B whose rows start past a 64-byte boundary has its first
+    /// columns computed as a narrow product of their own, whose tiles must round as the full tiles do (with AVX-512
+    /// the narrow tile once loaded C before its multiply-adds, the full one added it after: accumulating products
+    /// differed by up to 232 ulps depending on B's address). Every start of B within a cache line, one thread.
+    /// </summary>
+    [Theory]
+    [InlineData(Variant.AtB, 13, 37, 272)]
+    [InlineData(Variant.AB, 10, 256, 784)]
+    [InlineData(Variant.AtB, 64, 256, 784)]
+    public void Values_do_not_depend_on_where_B_lies(Variant variant, int m, int k, int n)
+    {
+        var a = KernelAssert.Random<float>(m * k, seed: 5);
+        var b = KernelAssert.Random<float>(k * n, seed: 6);
+        var initial = KernelAssert.Random<float>(m * n, seed: 7);
+        var lines = GC.AllocateArray<float>(k * n + 16, pinned: true);
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[]? first = null;
+            for (int offset = 0; offset < 16; offset++)
+            {
+                var placed = lines.AsSpan(offset, k * n);
+                b.CopyTo(placed);
+                var c = (float[])initial.Clone();
+                WithSplit(1, long.MaxValue, () =>
+                {
+                    switch (variant)
+                    {
+                        case Variant.AB: MatMul.Multiply(a, lines.AsSpan(offset, k * n), c, m, k, n, accumulate); break;
+                        default: MatMul.MultiplyTransposedA(a, lines.AsSpan(offset, k * n), c, m, k, n, accumulate); break;
+                    }
+                });
+                first ??= c;
+                Assert.True(first.AsSpan().SequenceEqual(c), $"{variant} {m}x{k}x{n} accumulate={accumulate}: B {offset} floats into a line differs from B at the line's start");
+            }
+        }
+    }
+
     private readonly record struct Share(int Part, int FirstRow, int Rows, int FirstColumn, int Columns);
 
     private static List<Share> TraceShares(Variant variant, int m, int k, int n, int workers)
