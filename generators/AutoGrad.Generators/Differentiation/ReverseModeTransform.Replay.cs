@@ -65,11 +65,11 @@ internal sealed partial class ReverseModeTransform
         if (!_jacobianRows && SavesNothing(replay))
         {
             var written = new HashSet<string>(statements.SelectMany(IrWalker.Writes));
-            var counters = new HashSet<string>(_plan.CountedLoops.Values.Select(c => c.Counter));
             var buffers = _method.Buffers.Where(b => replayed.LocalBuffers.Contains(b.Name) && written.Contains(b.Name))
                 .Select(b => new ArraySource(b.Name, b.Element, ArrayKind.Buffer)).ToList();
-            // Counters of counted loops are set again by their reverse sweeps before they are read.
-            var scalars = replayed.LocalScalars.Where(v => written.Contains(v) && _plan.IsNeeded(v) && !counters.Contains(v))
+            // Every scalar the replay would leave that anything reads afterwards, counters included: a counter read after
+            // its loop (picks[s] = w[k]) is read by the reverse sweep before the loop's reverse sets it again.
+            var scalars = replayed.LocalScalars.Where(v => written.Contains(v) && _plan.IsNeeded(v))
                 .Select(v => new VarRef(_variables[v].Type, v)).ToList();
             if (buffers.Count > 0) kept = new KeptIteration(replay, buffers, scalars);
         }

@@ -1946,8 +1946,8 @@ partial class SavedState
         double[] t = global::System.Array.Empty<double>();
         double[] terms = global::System.Array.Empty<double>();
         var doubleStack = record.Doubles;
-        var boolStack = record.Bools;
         var intStack = record.Ints;
+        var boolStack = record.Bools;
         rows = x.Length / d;
         t = global::AutoGrad.Differentiation.BufferPool<double>.Rent(d);
         terms = global::AutoGrad.Differentiation.BufferPool<double>.Rent(rows);
@@ -1983,6 +1983,7 @@ partial class SavedState
             if (keep1)
             {
                 doubleStack.PushRange(t);
+                intStack.Push(i);
             }
             s++;
         }
@@ -2017,8 +2018,8 @@ partial class SavedState
         double[] dt = global::System.Array.Empty<double>();
         double[] dterms = global::System.Array.Empty<double>();
         var doubleStack = record.Doubles;
-        var boolStack = record.Bools;
         var intStack = record.Ints;
+        var boolStack = record.Bools;
         terms = record.PopBuffer<double>();
         t = record.PopBuffer<double>();
         rows = intStack.Pop();
@@ -2056,7 +2057,7 @@ partial class SavedState
             for (int iteration2 = trips4; iteration2 > 0; iteration2--)
             {
                 s--;
-                ReverseIteration(doubleStack, t, s, terms, dterms, dw, ref dnorm, d, dt, disjoint_1, x, w, dx);
+                ReverseIteration(intStack, doubleStack, t, s, terms, dterms, dw, ref dnorm, d, dt, disjoint_1, x, w, dx);
             }
         }
         else
@@ -2074,12 +2075,13 @@ partial class SavedState
         global::AutoGrad.Differentiation.BufferPool<double>.Return(t);
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
         // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
-        static void ReverseIteration(global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int s, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, int d, double[] dt, bool disjoint_1, double[] x, double[] w, global::System.Span<double> dx)
+        static void ReverseIteration(global::AutoGrad.Differentiation.AdjointStack<int> intStack, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int s, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, int d, double[] dt, bool disjoint_1, double[] x, double[] w, global::System.Span<double> dx)
         {
+            int i = default;
             double dnorm = dnormOuter;
             int i_2 = default;
-            int i = default;
             // Restore this iteration's values, kept by the forward sweep.
+            i = intStack.Pop();
             doubleStack.PopRange(t);
             // terms[s] = w[0] - 0.5 * norm
             terms[s] = doubleStack.Pop();
@@ -2243,6 +2245,7 @@ partial class SavedState
         double[] dterms = global::System.Array.Empty<double>();
         var record = global::AutoGrad.Differentiation.ForwardRecord.Rent();
         var doubleStack = record.Doubles;
+        var intStack = record.Ints;
         var boolStack = record.Bools;
         // Forward sweep: the method as written, saving what the reverse sweep needs.
         rows = x.Length / d;
@@ -2280,6 +2283,7 @@ partial class SavedState
             if (keep1)
             {
                 doubleStack.PushRange(t);
+                intStack.Push(i);
             }
             s++;
         }
@@ -2327,7 +2331,7 @@ partial class SavedState
             for (int iteration2 = trips4; iteration2 > 0; iteration2--)
             {
                 s--;
-                ReverseIteration(doubleStack, t, s, terms, dterms, dw, ref dnorm, d, dt, disjoint_1, x, w, dx);
+                ReverseIteration(intStack, doubleStack, t, s, terms, dterms, dw, ref dnorm, d, dt, disjoint_1, x, w, dx);
             }
         }
         else
@@ -2347,12 +2351,13 @@ partial class SavedState
         global::AutoGrad.Differentiation.BufferPool<double>.Return(terms);
         return result;
         // A loop body of the reverse sweep in a method of its own: the JIT allocates its registers apart from the rest.
-        static void ReverseIteration(global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int s, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, int d, double[] dt, bool disjoint_1, double[] x, double[] w, global::System.Span<double> dx)
+        static void ReverseIteration(global::AutoGrad.Differentiation.AdjointStack<int> intStack, global::AutoGrad.Differentiation.AdjointStack<double> doubleStack, double[] t, int s, double[] terms, double[] dterms, global::System.Span<double> dw, ref double dnormOuter, int d, double[] dt, bool disjoint_1, double[] x, double[] w, global::System.Span<double> dx)
         {
+            int i = default;
             double dnorm = dnormOuter;
             int i_2 = default;
-            int i = default;
             // Restore this iteration's values, kept by the forward sweep.
+            i = intStack.Pop();
             doubleStack.PopRange(t);
             // terms[s] = w[0] - 0.5 * norm
             terms[s] = doubleStack.Pop();
