@@ -59,6 +59,38 @@ public class GmmTests
         }
     }
 
+    // The split halves (ObjectiveForward, then ObjectiveReverse from the same record) keep and replay as the
+    // gradient does, the decision of each point's loop carried on the record between the two calls.
+    [Fact]
+    public void SplitHalvesKeptReplayedOrBothGiveTheGradient()
+    {
+        GmmInstance g = RandomInstance(d: 8, k: 3, n: 6, seed: 9);
+        var expected = new double[g.ParameterCount];
+        g.Gradient(expected);
+        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        try
+        {
+            foreach (var (budget, least) in new[] { (bytes, minimum), (0L, minimum), (2048L, 0) })
+            {
+                (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (budget, least);
+                var record = ForwardRecord.Rent();
+                double value = Gmm.ObjectiveForward(g.Alphas, g.Means, g.Icf, g.X, g.D, g.K, g.N, g.WishartGamma, g.WishartM, record);
+                var gradient = new double[g.ParameterCount];
+                Gmm.ObjectiveReverse(g.Alphas, g.Means, g.Icf, g.X, g.D, g.K, g.N, g.WishartGamma, g.WishartM, record, 1.0,
+                    gradient.AsSpan(0, g.K), gradient.AsSpan(g.K, g.K * g.D), gradient.AsSpan(g.K + g.K * g.D));
+                Assert.True(record.IsEmpty, $"budget {budget} B: the reverse half left saves on the record");
+                ForwardRecord.Return(record);
+                Assert.Equal(g.Objective(), value, 12);
+                for (int i = 0; i < expected.Length; i++)
+                    Assert.True(Math.Abs(expected[i] - gradient[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"budget {budget} B, gradient[{i}]: {gradient[i]:R}, expected {expected[i]:R}");
+            }
+        }
+        finally
+        {
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+        }
+    }
+
     // In one dimension the mixture is a sum of scalar Gaussians with precision exp(2q): the objective
     // written out directly, an oracle independent of the port's loops.
     [Fact]
