@@ -23,7 +23,7 @@ public class DifferentialFuzzTests(ITestOutputHelper output)
         var count = Setting("AUTOGRAD_FUZZ_COUNT", DefaultCount);
         var stream = (uint)Setting("AUTOGRAD_FUZZ_SEED", 1);
         var clock = Stopwatch.StartNew();
-        int passed = 0, discarded = 0, withModes = 0, modesThroughCalls = 0, hessianThroughCalls = 0, laneLoops = 0, keeps = 0;
+        int passed = 0, discarded = 0, withModes = 0, modesThroughCalls = 0, hessianThroughCalls = 0, laneLoops = 0, keeps = 0, keepsWithModes = 0;
         var reasons = new Dictionary<string, int>();
         for (var start = 0; start < count; start += BatchSize)
         {
@@ -35,6 +35,7 @@ public class DifferentialFuzzTests(ITestOutputHelper output)
             var verdicts = ProgramRunner.Run(programs);
             laneLoops += verdicts.Count(v => v.LaneLoops);
             keeps += verdicts.Count(v => v.Keeps);
+            keepsWithModes += verdicts.Where((v, i) => v.Keeps && programs[i].Modes).Count();
             for (var i = 0; i < verdicts.Length; i++)
             {
                 if (verdicts[i].Failed)
@@ -50,7 +51,7 @@ public class DifferentialFuzzTests(ITestOutputHelper output)
                 }
             }
         }
-        output.WriteLine($"{count} programs (seed stream {stream}) in {clock.Elapsed.TotalSeconds:F0} s: {passed} passed, {discarded} discarded ({string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"))}); {withModes} with derivative modes, {modesThroughCalls} of them calling helpers, {hessianThroughCalls} with Hessian-vector products through calls, {laneLoops} running a loop in lanes, {keeps} keeping replayed iterations");
+        output.WriteLine($"{count} programs (seed stream {stream}) in {clock.Elapsed.TotalSeconds:F0} s: {passed} passed, {discarded} discarded ({string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"))}); {withModes} with derivative modes, {modesThroughCalls} of them calling helpers, {hessianThroughCalls} with Hessian-vector products through calls, {laneLoops} running a loop in lanes, {keeps} keeping replayed iterations ({keepsWithModes} with derivative modes)");
         // A fuzzer that discards most of what it makes tests nothing.
         Assert.True(discarded <= count / 5, $"{discarded} of {count} programs discarded");
     }

@@ -103,7 +103,7 @@ internal static class ProgramRunner
                 return Verdict.Fail($"gradient[{i}]: finite differences {expected:R}, NameGradient {gradient[i]:R}");
             }
 
-            if (keeps && CheckKept(gradientOf, point, gradient) is { Passed: false } kept) return kept;
+            if (keeps && CheckKept(type, point, gradient) is { Passed: false } kept) return kept;
 
             var accumulated = Prefilled(point.Length);
             pullback((double[])point.Clone(), Seed, accumulated);
@@ -127,11 +127,22 @@ internal static class ProgramRunner
     /// as replayed (already checked, with the default budget: the fuzzer's arrays are too short to keep): every run of the loop
     /// kept, then the first runs kept and the rest replayed.
     /// </summary>
-    private static Verdict CheckKept(Func<double[], double[], double> gradientOf, double[] point, double[] replayed)
+    private static Verdict CheckKept(Type type, double[] point, double[] replayed)
     {
+        var gradientOf = Method<Func<double[], double[], double>>(type, "Gradient");
+        // The Hessian-vector product differentiates the reverse sweep that keeps: its product too, kept against replayed.
+        var hessianVector = type.GetMethod("Hvp") is null ? null : Method<HessianVectorOf>(type, "Hvp");
+        var direction = point.Select((_, i) => Math.Cos(0.9 * i + 0.4)).ToArray();
+        double[] Product()
+        {
+            var product = new double[point.Length];
+            hessianVector!((double[])point.Clone(), direction, new double[point.Length], product);
+            return product;
+        }
         var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
         try
         {
+            var replayedProduct = hessianVector is null ? null : Product();
             ReplayBudget.MinimumValues = 0;
             foreach (var budget in new[] { long.MaxValue, 24 })
             {
@@ -141,6 +152,11 @@ internal static class ProgramRunner
                 for (var i = 0; i < point.Length; i++)
                     if (BitConverter.DoubleToInt64Bits(kept[i]) != BitConverter.DoubleToInt64Bits(replayed[i]))
                         return Verdict.Fail($"gradient[{i}] with iterations kept (budget {budget} B): {kept[i]:R}, replayed {replayed[i]:R}");
+                if (replayedProduct is null) continue;
+                var keptProduct = Product();
+                for (var i = 0; i < point.Length; i++)
+                    if (BitConverter.DoubleToInt64Bits(keptProduct[i]) != BitConverter.DoubleToInt64Bits(replayedProduct[i]))
+                        return Verdict.Fail($"NameHessianVectorProduct[{i}] with iterations kept (budget {budget} B): {keptProduct[i]:R}, replayed {replayedProduct[i]:R}");
             }
             return Verdict.Pass;
         }

@@ -65,6 +65,49 @@ public class Replays
     [Fact]
     public void UnreadSums() => Verify(R.UnreadSums, R.UnreadSumsGradient, R.UnreadSumsPullback);
 
+    /// <summary>
+    /// The Hessian-vector product of a method whose reverse sweep may keep its iterations: the same bits kept, replayed
+    /// and mixed, and the product against central differences of the gradient along the direction.
+    /// </summary>
+    [Fact]
+    public void HessianVectorProductKeptOrReplayed()
+    {
+        double[] w = [0.6, -0.3, 1.1], x = [0.4, 0.9, -0.7, 0.2, 1.3, -0.4], vw = [0.5, -1.0, 0.25], vx = [1.0, 0.3, -0.6, 0.8, -0.2, 0.4];
+        (double[] Gradient, double[] Product) Run(long bytes, int minimum)
+        {
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+            var g = new double[9];
+            var h = new double[9];
+            R.UnreadSumsCurvedHessianVectorProduct(w, x, D, vw, vx, g.AsSpan(0, D), g.AsSpan(D), h.AsSpan(0, D), h.AsSpan(D));
+            return (g, h);
+        }
+        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        try
+        {
+            var replayed = Run(0, minimum);
+            foreach (var (budget, least) in new[] { (long.MaxValue, 0), (24L, 0) })
+            {
+                var kept = Run(budget, least);
+                Assert.Equal(replayed.Gradient, kept.Gradient);
+                Assert.Equal(replayed.Product, kept.Product);
+            }
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (long.MaxValue, 0);
+            double[] GradientAt(double step)
+            {
+                var g = new double[9];
+                R.UnreadSumsCurvedGradient(w.Select((v, i) => v + step * vw[i]).ToArray(), x.Select((v, i) => v + step * vx[i]).ToArray(), D, g.AsSpan(0, D), g.AsSpan(D));
+                return g;
+            }
+            var up = GradientAt(1e-5);
+            var down = GradientAt(-1e-5);
+            GradientCheck.AssertClose(up.Select((u, i) => (u - down[i]) / 2e-5).ToArray(), replayed.Product, 1e-5);
+        }
+        finally
+        {
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+        }
+    }
+
     [Fact]
     public void ReadByLaterStatement() => Verify(R.ReadByLaterStatement, R.ReadByLaterStatementGradient, R.ReadByLaterStatementPullback);
 

@@ -185,6 +185,30 @@ public static partial class ReplayFunctions
         return total;
     }
 
+    /// <summary>
+    /// <see cref="UnreadSums"/> with a Hessian-vector product: its replay saves nothing, so the reverse sweep that the
+    /// product differentiates may keep its iterations (the tangents of the kept scratch go on stacks of their own).
+    /// </summary>
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
+    public static double UnreadSumsCurved(double[] w, double[] x, int d)
+    {
+        int rows = x.Length / d;
+        double[] t = new double[d];
+        double[] terms = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += t[i] * t[i];
+            double exps = 0;
+            for (int i = 0; i < d; i++) exps = exps + Math.Exp(t[i]);
+            terms[s] = w[0] - 0.5 * norm + exps;
+        }
+        double total = 0;
+        for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
+        return total;
+    }
+
     /// <summary><see cref="KeptResults"/> through its split halves, twice in a loop: the record holds both calls' results.</summary>
     [Differentiable]
     public static double KeptResultsTwice(double[] w, double[] x, int d)
