@@ -66,8 +66,9 @@ public class Replays
     public void UnreadSums() => Verify(R.UnreadSums, R.UnreadSumsGradient, R.UnreadSumsPullback);
 
     /// <summary>
-    /// The Hessian-vector product of a method whose reverse sweep may keep its iterations: the same bits kept, replayed
-    /// and mixed, and the product against central differences of the gradient along the direction.
+    /// The Hessian-vector product of a method whose reverse sweep may keep its iterations (<see cref="ReplayFunctions.UnreadSums"/>,
+    /// whose replay saves nothing): the same bits kept, replayed and mixed, and the product against central differences of
+    /// the gradient along the direction.
     /// </summary>
     [Fact]
     public void HessianVectorProductKeptOrReplayed()
@@ -78,7 +79,7 @@ public class Replays
             (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
             var g = new double[9];
             var h = new double[9];
-            R.UnreadSumsCurvedHessianVectorProduct(w, x, D, vw, vx, g.AsSpan(0, D), g.AsSpan(D), h.AsSpan(0, D), h.AsSpan(D));
+            R.UnreadSumsHessianVectorProduct(w, x, D, vw, vx, g.AsSpan(0, D), g.AsSpan(D), h.AsSpan(0, D), h.AsSpan(D));
             return (g, h);
         }
         var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
@@ -95,7 +96,7 @@ public class Replays
             double[] GradientAt(double step)
             {
                 var g = new double[9];
-                R.UnreadSumsCurvedGradient(w.Select((v, i) => v + step * vw[i]).ToArray(), x.Select((v, i) => v + step * vx[i]).ToArray(), D, g.AsSpan(0, D), g.AsSpan(D));
+                R.UnreadSumsGradient(w.Select((v, i) => v + step * vw[i]).ToArray(), x.Select((v, i) => v + step * vx[i]).ToArray(), D, g.AsSpan(0, D), g.AsSpan(D));
                 return g;
             }
             var up = GradientAt(1e-5);

@@ -138,9 +138,10 @@ public static partial class ReplayFunctions
     /// <summary>
     /// A row's sums whose values only feed the stored term linearly (GMM's squared norm): the reverse
     /// sweep reads the scratch but not the sums, so the replay leaves their loops out, the one with a
-    /// costly call too (its reverse then calls exp again: nothing was kept for it).
+    /// costly call too (its reverse then calls exp again: nothing was kept for it). Its replay then saves
+    /// nothing, so it may keep its iterations instead, under its Hessian-vector product too.
     /// </summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVector)]
     public static double UnreadSums(double[] w, double[] x, int d)
     {
         int rows = x.Length / d;
@@ -179,30 +180,6 @@ public static partial class ReplayFunctions
             double norm = 0;
             for (int i = 0; i < d; i++) norm += u[i] * u[i] * w[i];
             terms[s] = norm;
-        }
-        double total = 0;
-        for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
-        return total;
-    }
-
-    /// <summary>
-    /// <see cref="UnreadSums"/> with a Hessian-vector product: its replay saves nothing, so the reverse sweep that the
-    /// product differentiates may keep its iterations (the tangents of the kept scratch go on stacks of their own).
-    /// </summary>
-    [Differentiable(Modes = DerivativeModes.HessianVector)]
-    public static double UnreadSumsCurved(double[] w, double[] x, int d)
-    {
-        int rows = x.Length / d;
-        double[] t = new double[d];
-        double[] terms = new double[rows];
-        for (int s = 0; s < rows; s++)
-        {
-            for (int i = 0; i < d; i++) t[i] = x[s * d + i] * w[i];
-            double norm = 0;
-            for (int i = 0; i < d; i++) norm += t[i] * t[i];
-            double exps = 0;
-            for (int i = 0; i < d; i++) exps = exps + Math.Exp(t[i]);
-            terms[s] = w[0] - 0.5 * norm + exps;
         }
         double total = 0;
         for (int s = 0; s < rows; s++) total += terms[s] * terms[s];
