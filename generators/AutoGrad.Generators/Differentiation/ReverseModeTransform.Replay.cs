@@ -13,7 +13,8 @@ internal sealed partial class ReverseModeTransform
     /// </summary>
     /// <param name="Plain">Writing a loop's body as the forward sweep runs it when the reverse sweep replays or re-advances it: no saves but those the plan puts on the main stacks (<see cref="ReversePlan.SavesOnMainStack"/>).</param>
     /// <param name="Replaying">Writing a replay or the reverse of a replayed body: saves go to the replay record's stacks.</param>
-    private readonly record struct Sweep(bool Plain, bool Replaying)
+    /// <param name="RestoresKept">Writing the version of a replayed loop's reverse that pops the iterations the forward sweep kept instead of replaying them (<see cref="KeptIteration"/>).</param>
+    private readonly record struct Sweep(bool Plain, bool Replaying, bool RestoresKept = false)
     {
         /// <summary>The method's own sweeps: saves on the record's stacks.</summary>
         public static Sweep Recording => default;
@@ -34,12 +35,6 @@ internal sealed partial class ReverseModeTransform
     private readonly List<Code> _replaySlotDeclarations = new();
 
     private readonly Dictionary<While, (List<Code> Replay, KeptIteration? Kept)> _replays = new(ReferenceComparer<While>.Instance);
-
-    /// <summary>
-    /// Whether the replayed body being written is the version of its loop's reverse that restores kept iterations
-    /// (true) or the one that replays them (false); absent: the loop cannot keep (see <see cref="KeptIteration"/>).
-    /// </summary>
-    private readonly Dictionary<Block, bool> _keptVersion = new(ReferenceComparer<Block>.Instance);
 
     /// <summary>The forward half of a replayed loop's iteration, run again in the reverse sweep with its saves on the replay stacks.</summary>
     private List<Code> Replay(ReplayedLoop replayed, int depth, Sweep sweep) => Replays(replayed, depth, sweep).Replay;

@@ -157,12 +157,19 @@ internal sealed partial class ReverseModeTransform
         // The reverse sweep replays each iteration and saves then, or pops what the iteration kept.
         var kept = replayed is not null && !sweep.Plain ? Kept(replayed, depth + 1, sweep with { Replaying = true }) : null;
         var keep = kept is null ? null : _names.Numbered("keep");
-        var body = Forward(loop.Body, depth + 1, replayed is not null ? sweep with { Plain = true } : sweep);
-        if (kept is not null)
+        var bodySweep = replayed is not null ? sweep with { Plain = true } : sweep;
+        List<Code> body;
+        if (kept is null)
         {
-            // At the end of the core, before the counters step (each statement writes at least one line).
-            var steps = Forward(new Block(loop.Body.Statements.Skip(replayed!.CoreCount).ToEquatableArray()), depth + 1, sweep with { Plain = true });
-            body.InsertRange(body.Count - steps.Count, [new IfCode(new VarRef(ScalarType.Bool, keep!), KeepIteration(kept).ToEquatableArray(), EquatableArray<Code>.Empty)]);
+            body = Forward(loop.Body, depth + 1, bodySweep);
+        }
+        else
+        {
+            // The copy goes at the end of the core, before the counters step.
+            var statements = loop.Body.Statements;
+            body = Forward(new Block(statements.Take(replayed!.CoreCount).ToEquatableArray()), depth + 1, bodySweep);
+            body.Add(new IfCode(new VarRef(ScalarType.Bool, keep!), KeepIteration(kept).ToEquatableArray(), EquatableArray<Code>.Empty));
+            body.AddRange(Forward(new Block(statements.Skip(replayed.CoreCount).ToEquatableArray()), depth + 1, bodySweep));
         }
         if (!_plan.HasWork(loop, depth) || sweep.Plain) return new List<Code> { new WhileCode(loop.Condition, body.ToEquatableArray()) };
         var output = new List<Code>();
@@ -198,7 +205,7 @@ internal sealed partial class ReverseModeTransform
             {
                 // The counters' steps are undone: replay the iteration, then reverse it (the rest of this block) from the replay's saves.
                 sweep = sweep with { Replaying = true };
-                if (_keptVersion.TryGetValue(block, out var restores) && restores && Kept(replayed, depth, sweep) is { } kept)
+                if (sweep.RestoresKept && Kept(replayed, depth, sweep) is { } kept)
                     output.AddRange(RestoreIteration(kept));
                 else
                     output.AddRange(Replay(replayed, depth, sweep));
@@ -247,9 +254,8 @@ internal sealed partial class ReverseModeTransform
                         // Whether this run of the loop kept its iterations, pushed after it by the forward sweep.
                         keep = _names.Numbered("kept");
                         output.Add(new Declare(ScalarType.Bool, keep, new Pop(ScalarType.Bool, MainStack(ScalarType.Bool))));
-                        _keptVersion[loop.Body] = true;
                     }
-                    var reversedBody = Reverse(loop.Body, depth + 1, sweep);
+                    var reversedBody = Reverse(loop.Body, depth + 1, sweep with { RestoresKept = keep is not null });
                     if (_plan.RestoresCounter(loop))
                     {
                         // The trip count is read twice: for the counter's final value and for the loop.
@@ -268,9 +274,7 @@ internal sealed partial class ReverseModeTransform
                     else
                     {
                         // Two versions of the loop, chosen once per run: a test in every iteration cost GMM d2 3%.
-                        _keptVersion[loop.Body] = false;
-                        var replayingBody = Reverse(loop.Body, depth + 1, sweep);
-                        _keptVersion.Remove(loop.Body);
+                        var replayingBody = Reverse(loop.Body, depth + 1, sweep with { RestoresKept = false });
                         output.Add(new IfCode(new VarRef(ScalarType.Bool, keep),
                             EquatableArray.Of<Code>(new Repeat(iteration, trips, reversedBody.ToEquatableArray())),
                             EquatableArray.Of<Code>(new Repeat(_names.Numbered("iteration"), trips, replayingBody.ToEquatableArray()))));
