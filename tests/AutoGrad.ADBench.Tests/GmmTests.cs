@@ -35,28 +35,18 @@ public class GmmTests
     public void GradientIsTheSameKeptReplayedOrBoth()
     {
         GmmInstance instance = RandomInstance(d: 8, k: 3, n: 6, seed: 5);
-        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
-        double[] GradientWith(long budget, int least)
+        double[] GradientWith(long budget, int least) => WithBudget(budget, least, () =>
         {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (budget, least);
             var gradient = new double[instance.ParameterCount];
             instance.Gradient(gradient);
             return gradient;
-        }
-        try
-        {
-            double[] kept = GradientWith(bytes, minimum);
-            Assert.Equal(GradientWith(0, minimum), kept);
-            Assert.Equal(GradientWith(2048, minimum), kept);
-            int k = instance.K, d = instance.D;
-            double[] dAlphas = kept[..k], dMeans = kept[k..(k + k * d)], dIcf = kept[(k + k * d)..];
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
-            FiniteDifferences.AssertGradient(instance.Objective, [instance.Alphas, instance.Means, instance.Icf], [dAlphas, dMeans, dIcf]);
-        }
-        finally
-        {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
-        }
+        });
+        double[] kept = GradientWith(ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        Assert.Equal(GradientWith(0, ReplayBudget.MinimumValues), kept);
+        Assert.Equal(GradientWith(2048, ReplayBudget.MinimumValues), kept);
+        int k = instance.K, d = instance.D;
+        double[] dAlphas = kept[..k], dMeans = kept[k..(k + k * d)], dIcf = kept[(k + k * d)..];
+        FiniteDifferences.AssertGradient(instance.Objective, [instance.Alphas, instance.Means, instance.Icf], [dAlphas, dMeans, dIcf]);
     }
 
     // The split halves (ObjectiveForward, then ObjectiveReverse from the same record) keep and replay as the
@@ -67,27 +57,38 @@ public class GmmTests
         GmmInstance g = RandomInstance(d: 8, k: 3, n: 6, seed: 9);
         var expected = new double[g.ParameterCount];
         g.Gradient(expected);
-        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
-        try
+        foreach (var (budget, least) in new[] { (ReplayBudget.Bytes, ReplayBudget.MinimumValues), (0L, ReplayBudget.MinimumValues), (2048L, 0) })
         {
-            foreach (var (budget, least) in new[] { (bytes, minimum), (0L, minimum), (2048L, 0) })
+            var (value, gradient, emptied) = WithBudget(budget, least, () =>
             {
-                (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (budget, least);
                 var record = ForwardRecord.Rent();
                 double value = Gmm.ObjectiveForward(g.Alphas, g.Means, g.Icf, g.X, g.D, g.K, g.N, g.WishartGamma, g.WishartM, record);
                 var gradient = new double[g.ParameterCount];
                 Gmm.ObjectiveReverse(g.Alphas, g.Means, g.Icf, g.X, g.D, g.K, g.N, g.WishartGamma, g.WishartM, record, 1.0,
                     gradient.AsSpan(0, g.K), gradient.AsSpan(g.K, g.K * g.D), gradient.AsSpan(g.K + g.K * g.D));
-                Assert.True(record.IsEmpty, $"budget {budget} B: the reverse half left saves on the record");
+                bool emptied = record.IsEmpty;
                 ForwardRecord.Return(record);
-                Assert.Equal(g.Objective(), value, 12);
-                for (int i = 0; i < expected.Length; i++)
-                    Assert.True(Math.Abs(expected[i] - gradient[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"budget {budget} B, gradient[{i}]: {gradient[i]:R}, expected {expected[i]:R}");
-            }
+                return (value, gradient, emptied);
+            });
+            Assert.True(emptied, $"budget {budget} B: the reverse half left saves on the record");
+            Assert.Equal(g.Objective(), value, 12);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - gradient[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"budget {budget} B, gradient[{i}]: {gradient[i]:R}, expected {expected[i]:R}");
+        }
+    }
+
+    /// <summary>Runs with the process's replay budget set as given, and puts it back after.</summary>
+    private static T WithBudget<T>(long bytes, int minimum, Func<T> run)
+    {
+        var saved = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+        try
+        {
+            return run();
         }
         finally
         {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = saved;
         }
     }
 

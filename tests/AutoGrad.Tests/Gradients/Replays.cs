@@ -19,24 +19,36 @@ public class Replays
     // keeps, then the first runs keep and later ones replay.
     private static void Verify(Function f, Gradient gradient, Pullback pullback)
     {
-        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        foreach (var (budget, least) in new[] { (ReplayBudget.Bytes, ReplayBudget.MinimumValues), (long.MaxValue, 0), (24L, 0) })
+        {
+            WithBudget(budget, least, () => GradientCheck.Verify(
+                p => f(p[..D], p[D..], D),
+                (p, g) => gradient(p[..D], p[D..], D, g.AsSpan(0, D), g.AsSpan(D)),
+                (p, s, g) => pullback(p[..D], p[D..], D, s, g.AsSpan(0, D), g.AsSpan(D)),
+                [0.6, -0.3, 1.1, 0.4, 0.9, -0.7, 0.2, 1.3, -0.4], [-0.5, 1.2, 0.7, -0.2, 1.3, 0.8, -1.1, 0.3, 0.6]));
+        }
+    }
+
+    /// <summary>Runs with the process's replay budget set as given, and puts it back after.</summary>
+    private static T WithBudget<T>(long bytes, int minimum, Func<T> run)
+    {
+        var saved = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
+        (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
         try
         {
-            foreach (var (budget, least) in new[] { (bytes, minimum), (long.MaxValue, 0), (24L, 0) })
-            {
-                (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (budget, least);
-                GradientCheck.Verify(
-                    p => f(p[..D], p[D..], D),
-                    (p, g) => gradient(p[..D], p[D..], D, g.AsSpan(0, D), g.AsSpan(D)),
-                    (p, s, g) => pullback(p[..D], p[D..], D, s, g.AsSpan(0, D), g.AsSpan(D)),
-                    [0.6, -0.3, 1.1, 0.4, 0.9, -0.7, 0.2, 1.3, -0.4], [-0.5, 1.2, 0.7, -0.2, 1.3, 0.8, -1.1, 0.3, 0.6]);
-            }
+            return run();
         }
         finally
         {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
+            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = saved;
         }
     }
+
+    private static void WithBudget(long bytes, int minimum, Action run) => WithBudget(bytes, minimum, () =>
+    {
+        run();
+        return 0;
+    });
 
     [Fact]
     public void ScratchPerRow() => Verify(R.ScratchPerRow, R.ScratchPerRowGradient, R.ScratchPerRowPullback);
@@ -74,39 +86,29 @@ public class Replays
     public void HessianVectorProductKeptOrReplayed()
     {
         double[] w = [0.6, -0.3, 1.1], x = [0.4, 0.9, -0.7, 0.2, 1.3, -0.4], vw = [0.5, -1.0, 0.25], vx = [1.0, 0.3, -0.6, 0.8, -0.2, 0.4];
-        (double[] Gradient, double[] Product) Run(long bytes, int minimum)
+        (double[] Gradient, double[] Product) Run(long bytes, int minimum) => WithBudget(bytes, minimum, () =>
         {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
             var g = new double[9];
             var h = new double[9];
             R.UnreadSumsHessianVectorProduct(w, x, D, vw, vx, g.AsSpan(0, D), g.AsSpan(D), h.AsSpan(0, D), h.AsSpan(D));
             return (g, h);
-        }
-        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
-        try
+        });
+        var replayed = Run(0, ReplayBudget.MinimumValues);
+        foreach (var (budget, least) in new[] { (long.MaxValue, 0), (24L, 0) })
         {
-            var replayed = Run(0, minimum);
-            foreach (var (budget, least) in new[] { (long.MaxValue, 0), (24L, 0) })
-            {
-                var kept = Run(budget, least);
-                Assert.Equal(replayed.Gradient, kept.Gradient);
-                Assert.Equal(replayed.Product, kept.Product);
-            }
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (long.MaxValue, 0);
-            double[] GradientAt(double step)
-            {
-                var g = new double[9];
-                R.UnreadSumsGradient(w.Select((v, i) => v + step * vw[i]).ToArray(), x.Select((v, i) => v + step * vx[i]).ToArray(), D, g.AsSpan(0, D), g.AsSpan(D));
-                return g;
-            }
-            var up = GradientAt(1e-5);
-            var down = GradientAt(-1e-5);
-            GradientCheck.AssertClose(up.Select((u, i) => (u - down[i]) / 2e-5).ToArray(), replayed.Product, 1e-5);
+            var kept = Run(budget, least);
+            Assert.Equal(replayed.Gradient, kept.Gradient);
+            Assert.Equal(replayed.Product, kept.Product);
         }
-        finally
+        double[] GradientAt(double step) => WithBudget(long.MaxValue, 0, () =>
         {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
-        }
+            var g = new double[9];
+            R.UnreadSumsGradient(w.Select((v, i) => v + step * vw[i]).ToArray(), x.Select((v, i) => v + step * vx[i]).ToArray(), D, g.AsSpan(0, D), g.AsSpan(D));
+            return g;
+        });
+        var up = GradientAt(1e-5);
+        var down = GradientAt(-1e-5);
+        GradientCheck.AssertClose(up.Select((u, i) => (u - down[i]) / 2e-5).ToArray(), replayed.Product, 1e-5);
     }
 
     [Fact]
