@@ -144,7 +144,7 @@ internal static unsafe partial class BlockedGemm<T> where T : unmanaged, IFloati
     private static void RunBlocked(in Problem problem, bool readBInPlace)
     {
         int m = problem.M, k = problem.K, n = problem.N;
-        int workers = (long)m * n * k >= ParallelThreshold ? Workers : 1;
+        int workers = (long)m * n * k >= ParallelThreshold && ForkJoin.Shared?.IsBusy != true ? Workers : 1;
         T* packedB = AlignedBuffer(ref t_packedB, checked(k * RoundUp(n, Nr)));
         bool packA = PackAMode switch { 1 => true, 2 => false, _ => ShouldPackA(m, k, n, problem.TransposeA) };
         int depthStep = BalancedStep(k, problem.TransposeA && !packA ? KcStridedA : Kc, 1);

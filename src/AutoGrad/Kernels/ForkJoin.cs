@@ -111,8 +111,13 @@ internal sealed class ForkJoin
             // field written above. It is also a full fence, so the read of _sleepers below
             // cannot move before it: a worker that counts itself a sleeper and then finds no
             // open job is seen here and signalled.
-            Interlocked.Exchange(ref _claim, generation);
+            //
+            // Block 0 is the caller's and the workers claim from block 1, so that a job cut into one
+            // block per thread gives each the same share on every call: what a share of the
+            // training step writes is in that core's cache when the next job reads it.
+            Interlocked.Exchange(ref _claim, generation | 1);
             if (blockCount > 1) wakes = WakeSleepers(Math.Min(_workerCount, blockCount - 1));
+            RunBlock(job, 0, blockCount, isWorker: false);
             RunBlocks(isWorker: false);
             WaitForBlocks(blockCount);
             _failure?.Throw();
@@ -179,21 +184,49 @@ internal sealed class ForkJoin
             int block = (int)(claim & int.MaxValue);
             if (job is null || block >= blockCount) return;
             if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim) continue;
-            try
-            {
-                job.RunBlock(block);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
-            }
-            finally
-            {
-                // Counted before the block is marked done, so the caller's totals include it.
-                if (isWorker) Interlocked.Increment(ref _workerBlocks);
-                if (Interlocked.Increment(ref _completedBlocks) == blockCount) _done.Set();
-            }
+            RunBlock(job, block, blockCount, isWorker);
         }
+    }
+
+    private void RunBlock(IBlockJob job, int block, int blockCount, bool isWorker)
+    {
+        try
+        {
+            job.RunBlock(block);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+        }
+        finally
+        {
+            // Counted before the block is marked done, so the caller's totals include it.
+            if (isWorker) Interlocked.Increment(ref _workerBlocks);
+            if (Interlocked.Increment(ref _completedBlocks) == blockCount) _done.Set();
+        }
+    }
+
+    /// <summary>
+    /// Whether a job holds the workers: a kernel called from inside a job (a core's shard of a
+    /// training step) then takes its one-thread path, as <see cref="TryRun"/> would refuse it.
+    /// </summary>
+    public bool IsBusy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>The number of threads that run a job's blocks: the caller and the workers.</summary>
+    public int Threads => _workerCount + 1;
+
+    /// <summary>
+    /// Where share <paramref name="part"/> of <paramref name="parts"/> of <paramref name="length"/>
+    /// floats starts (the end, for part = parts): shares as equal as whole 64-byte lines allow, so
+    /// two jobs that cut the same vector the same way give each thread the same elements, and no
+    /// line of an aligned vector is written by two threads.
+    /// </summary>
+    public static int ShareStart(int part, int parts, int length)
+    {
+        const int Line = 16;
+        if (part >= parts) return length;
+        int lines = (length + Line - 1) / Line;
+        return Math.Min(length, (int)((long)lines * part / parts) * Line);
     }
 
     /// <summary>True when a job is installed with blocks left to claim.</summary>

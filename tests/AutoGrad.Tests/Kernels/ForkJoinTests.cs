@@ -21,6 +21,45 @@ public class ForkJoinTests
     }
 
     [Fact]
+    public void The_caller_runs_block_zero_so_a_job_of_one_block_per_thread_splits_the_same_way_every_call()
+    {
+        var pool = ForkJoin.Shared;
+        if (pool is null) return;
+        for (int run = 0; run < 500; run++)
+        {
+            var job = new ThreadRecordingJob(pool.Threads);
+            RunWhenFree(pool, job, pool.Threads);
+            Assert.Equal(Environment.CurrentManagedThreadId, job.Threads[0]);
+        }
+    }
+
+    [Theory]
+    [InlineData(59210, 2)]
+    [InlineData(17, 2)]
+    [InlineData(100, 3)]
+    [InlineData(0, 2)]
+    [InlineData(5, 4)]
+    public void Shares_are_whole_cache_lines_that_cover_the_vector_once(int length, int parts)
+    {
+        Assert.Equal(0, ForkJoin.ShareStart(0, parts, length));
+        Assert.Equal(length, ForkJoin.ShareStart(parts, parts, length));
+        for (int part = 0; part < parts; part++)
+        {
+            int start = ForkJoin.ShareStart(part, parts, length), end = ForkJoin.ShareStart(part + 1, parts, length);
+            Assert.True(start <= end, $"share {part} runs backwards");
+            Assert.True(start % 16 == 0 || start == length, $"share {part} starts mid-line at {start}");
+            Assert.True(end - start <= (length + 15) / 16 / parts * 16 + 16, $"share {part} holds {end - start} of {length}");
+        }
+    }
+
+    private sealed class ThreadRecordingJob(int blocks) : IBlockJob
+    {
+        public int[] Threads { get; } = new int[blocks];
+
+        public void RunBlock(int block) => Threads[block] = Environment.CurrentManagedThreadId;
+    }
+
+    [Fact]
     public void Concurrent_callers_either_share_the_workers_or_are_turned_away()
     {
         var pool = ForkJoin.Shared;

@@ -314,15 +314,7 @@ public class LayerGradientTests
         // directly instead of clearing buffers and calling the generated pullbacks, which add:
         // the result must be the same, on the first call and on the next, whose buffers hold the
         // first call's values. Odd widths: ragged matrix and vector edges.
-        var model = kind switch
-        {
-            "tanh" => new Sequential(new Dense(6, 5, bias), new Activation(5, ActivationKind.Tanh), new Dense(5, 3, bias)),
-            "relu" => new Sequential(new Dense(6, 13, bias), new Activation(13, ActivationKind.Relu), new Dense(13, 11, bias),
-                new Activation(11, ActivationKind.Relu), new Dense(11, 3, bias)),
-            "relu first" => new Sequential(new Activation(6, ActivationKind.Relu), new Dense(6, 5, bias), new Activation(5, ActivationKind.Relu), new Dense(5, 3, bias)),
-            _ => new Sequential(new Dense(6, 5, bias), new Activation(5, ActivationKind.ParametricRelu), new Dense(5, 9, bias),
-                new Activation(9, ActivationKind.Relu), new Dense(9, 3, bias)),
-        };
+        var model = SmallModel(kind, bias);
         model.Initialize(21);
         var random = new Random(23);
         var inputs = RandomVector(random, batch * 6);
@@ -369,6 +361,97 @@ public class LayerGradientTests
         }, parameters);
         parameters.CopyTo(model.Parameters);
         AssertClose(differences, gradient);
+    }
+
+    /// <summary>Six inputs, three classes; "prelu" has a layer with parameters that records its forward pass.</summary>
+    private static Sequential SmallModel(string kind, bool bias) => kind switch
+    {
+        "tanh" => new Sequential(new Dense(6, 5, bias), new Activation(5, ActivationKind.Tanh), new Dense(5, 3, bias)),
+        "relu" => new Sequential(new Dense(6, 13, bias), new Activation(13, ActivationKind.Relu), new Dense(13, 11, bias),
+            new Activation(11, ActivationKind.Relu), new Dense(11, 3, bias)),
+        "relu first" => new Sequential(new Activation(6, ActivationKind.Relu), new Dense(6, 5, bias), new Activation(5, ActivationKind.Relu), new Dense(5, 3, bias)),
+        _ => new Sequential(new Dense(6, 5, bias), new Activation(5, ActivationKind.ParametricRelu), new Dense(5, 9, bias),
+            new Activation(9, ActivationKind.Relu), new Dense(9, 3, bias)),
+    };
+
+    public static TheoryData<int, string> ShardedCases()
+    {
+        var cases = new TheoryData<int, string>();
+        foreach (int shards in new[] { 2, 3 })
+            foreach (string model in new[] { "tanh", "relu", "relu first", "prelu" })
+                cases.Add(shards, model);
+        return cases;
+    }
+
+    /// <summary>
+    /// A batch cut into shares of rows (as on several cores; 67 rows, so the shares differ by one) gives the
+    /// one-pass loss and gradient up to rounding, the same bits on every call whichever thread ran which
+    /// share (the fork-join takes some calls, the calling thread runs others alone when it is busy), and
+    /// central differences' gradient for the smooth model. The calling thread allocates nothing.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ShardedCases))]
+    public void Sharded_gradient_is_the_one_pass_gradient_and_the_same_bits_on_every_call(int shards, string kind)
+    {
+        const int batch = 67;
+        var model = SmallModel(kind, bias: true).Initialize(29);
+        var random = new Random(31);
+        var inputs = RandomVector(random, batch * 6);
+        var labels = Enumerable.Range(0, batch).Select(i => (byte)(i * 5 % 3)).ToArray();
+        model.Shards = 1;
+        var whole = new float[model.Parameters.Length];
+        float wholeLoss = model.LossAndGradient(inputs, labels, batch, whole);
+
+        model.Shards = shards;
+        var sharded = Enumerable.Repeat(float.NaN, model.Parameters.Length).ToArray();
+        float loss = model.LossAndGradient(inputs, labels, batch, sharded);
+        Assert.Equal(wholeLoss, loss, 1e-6f * Math.Abs(wholeLoss));
+        for (int i = 0; i < whole.Length; i++)
+            Assert.True(Math.Abs(whole[i] - sharded[i]) <= 1e-7 + 1e-5 * Math.Abs(whole[i]), $"element {i}: one pass {whole[i]}, {shards} shards {sharded[i]}");
+
+        for (int run = 0; run < 50; run++)
+        {
+            var again = Enumerable.Repeat(float.NaN, model.Parameters.Length).ToArray();
+            Assert.Equal(loss, model.LossAndGradient(inputs, labels, batch, again));
+            Assert.Equal(sharded, again);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        model.LossAndGradient(inputs, labels, batch, sharded);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        if (kind != "tanh") return;
+        var parameters = model.Parameters.ToArray();
+        var differences = FiniteDifferences(p =>
+        {
+            p.CopyTo(model.Parameters);
+            return model.LossAndGradient(inputs, labels, batch, new float[p.Length]);
+        }, parameters);
+        parameters.CopyTo(model.Parameters);
+        AssertClose(differences, sharded);
+    }
+
+    [Fact]
+    public void A_batch_is_cut_into_one_share_per_core_of_at_least_the_minimum_rows()
+    {
+        var model = SmallModel("relu", bias: true);
+        int cores = ForkJoin.Shared?.Threads ?? 1;
+        Assert.Equal(1, model.ShardCount(2 * Sequential.MinimumShardRows - 1));
+        Assert.Equal(Math.Min(cores, 2), model.ShardCount(2 * Sequential.MinimumShardRows));
+        Assert.Equal(cores, model.ShardCount(cores * Sequential.MinimumShardRows + 5));
+        model.Shards = 4;
+        Assert.Equal(4, model.ShardCount(9));
+        Assert.Equal(3, model.ShardCount(3));
+    }
+
+    [Fact]
+    public void A_bad_label_in_a_later_share_names_its_row_in_the_batch()
+    {
+        var model = SmallModel("relu", bias: true).Initialize(3);
+        model.Shards = 2;
+        var labels = new byte[10];
+        labels[7] = 9;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.LossAndGradient(new float[10 * 6], labels, 10, new float[model.Parameters.Length]));
+        Assert.Contains("Label 7 is 9", error.Message);
     }
 
     private static float[] RandomVector(Random random, int length, double scale = 1) =>

@@ -67,8 +67,21 @@ public static partial class Losses
     /// <param name="rows">Rows (samples) of the batch.</param>
     /// <param name="columns">Classes.</param>
     /// <param name="dlogits">The gradient, same shape as <paramref name="logits"/>; overwritten.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SparseSoftmaxCrossEntropyGradient(ReadOnlySpan<float> logits, ReadOnlySpan<byte> labels, int rows, int columns, Span<float> dlogits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        return SparseSoftmaxCrossEntropyGradientSum(logits, labels, rows, columns, dlogits, 1f / rows) / rows;
+    }
+
+    /// <summary>
+    /// <see cref="SparseSoftmaxCrossEntropyGradient"/> for some rows of a larger batch: returns the
+    /// rows' summed (not mean) loss and writes the gradient of the batch's mean, <paramref name="inverseBatch"/>
+    /// being 1 / the batch's rows (<paramref name="firstRow"/>, where the rows start in it, names a bad label's row).
+    /// On all rows of the batch, the same values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static float SparseSoftmaxCrossEntropyGradientSum(ReadOnlySpan<float> logits, ReadOnlySpan<byte> labels, int rows, int columns, Span<float> dlogits,
+        float inverseBatch, int firstRow = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
@@ -79,7 +92,7 @@ public static partial class Losses
         for (int r = 0; r < rows; r++)
         {
             if (labels[r] >= columns)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {r} is {labels[r]}, but there are {columns} classes.");
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {firstRow + r} is {labels[r]}, but there are {columns} classes.");
         }
 
         // The logits shifted by their row's maximum, then their exponentials, in dlogits; then each
@@ -87,7 +100,7 @@ public static partial class Losses
         // are plain loops: a vectorised call per row costs more than the row.
         var probabilities = dlogits[..length];
         bool shortRows = columns < 32;
-        float total = 0, inverseRows = 1f / rows;
+        float total = 0, inverseRows = inverseBatch;
         for (int r = 0; r < rows; r++)
         {
             var row = logits.Slice(r * columns, columns);
@@ -130,7 +143,7 @@ public static partial class Losses
             }
             row[labels[r]] -= inverseRows;
         }
-        return total / rows;
+        return total;
     }
 
     /// <summary>

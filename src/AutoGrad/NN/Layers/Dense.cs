@@ -67,12 +67,15 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
     /// <remarks>
     /// The two products are independent. When each is too small to be split between cores (see
     /// <see cref="ConcurrentFrom"/>), the fork-join runs them side by side instead, dx and dW
-    /// each on one thread: the same calls as one after the other, so the same values.
+    /// each on one thread: the same calls as one after the other, so the same values. A caller
+    /// that already runs on a core of its own (a shard of <see cref="Sequential"/>'s batch) passes
+    /// <paramref name="mayShareCores"/> false.
     /// </remarks>
-    internal void WriteGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, Span<float> dparameters, int batch)
+    internal void WriteGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, Span<float> dparameters, int batch,
+        bool mayShareCores = true)
     {
         long multiplyAdds = (long)batch * inputs * outputs;
-        if (!dx.IsEmpty && multiplyAdds >= ConcurrentFrom && multiplyAdds < BlockedGemm<float>.ParallelThreshold && ForkJoin.Shared is { } pool
+        if (mayShareCores && !dx.IsEmpty && multiplyAdds >= ConcurrentFrom && multiplyAdds < BlockedGemm<float>.ParallelThreshold && ForkJoin.Shared is { } pool
             && (_concurrentGradients ??= new ConcurrentGradients(this)).TryRun(pool, x, dy, dx, parameters, dparameters, batch))
         {
             return;

@@ -73,14 +73,14 @@ public sealed class Adam : Optimizer
             Beta1, Beta2, Epsilon);
         var m = _firstMoment.AsSpan(0, parameters.Length);
         var v = _secondMoment.AsSpan(0, parameters.Length);
-        if (parameters.Length >= 2 * ParallelBlock && ForkJoin.Shared is { } pool)
+        if (parameters.Length >= ParallelFrom && ForkJoin.Shared is { } pool)
             _parallel.Run(pool, parameters, gradient, m, v, constants);
         else
             UpdateRange(parameters, gradient, m, v, constants);
     }
 
-    /// <summary>Elements per block of a parallel update: a few microseconds of work, a multiple of every vector width.</summary>
-    private const int ParallelBlock = 8192;
+    /// <summary>From this many parameters the update is shared between cores: below, it takes a few microseconds, about a hand-over.</summary>
+    private const int ParallelFrom = 16384;
 
     private readonly ParallelUpdate _parallel = new();
 
@@ -120,15 +120,18 @@ public sealed class Adam : Optimizer
     }
 
     /// <summary>
-    /// The update cut into blocks that the kernels' fork-join workers share: its square roots and
-    /// divisions, not memory, bound it (about 30 us for the seed MLP's 59k parameters on one
-    /// core). Each element's arithmetic is the same as on one thread, so the result is identical.
-    /// One instance per optimizer, reused: a step allocates nothing.
+    /// The update cut into one share per fork-join thread: its square roots and divisions, not
+    /// memory, bound it (about 30 us for the seed MLP's 59k parameters on one core). The shares are
+    /// <see cref="ForkJoin.ShareStart"/>'s, the same elements on the same thread every step, and
+    /// the same as those <see cref="Sequential"/> sums its cores' gradients in: each core updates
+    /// the gradient, moments and parameters already in its cache. Each element's arithmetic is the
+    /// same as on one thread, so the result is identical. One instance per optimizer, reused: a
+    /// step allocates nothing.
     /// </summary>
     private sealed unsafe class ParallelUpdate : IBlockJob
     {
         private float* _parameters, _gradient, _m, _v;
-        private int _length;
+        private int _length, _shares;
         private StepConstants _constants;
 
         public void Run(ForkJoin pool, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, in StepConstants constants)
@@ -143,9 +146,9 @@ public sealed class Adam : Optimizer
                 _constants = constants;
                 try
                 {
-                    int blocks = (parameters.Length + ParallelBlock - 1) / ParallelBlock;
+                    _shares = pool.Threads;
                     // TryRun returns only when every block is done; when another caller holds the workers it runs nothing.
-                    if (!pool.TryRun(this, blocks)) UpdateRange(parameters, gradient, m, v, constants);
+                    if (!pool.TryRun(this, _shares)) UpdateRange(parameters, gradient, m, v, constants);
                 }
                 finally
                 {
@@ -156,7 +159,7 @@ public sealed class Adam : Optimizer
 
         public void RunBlock(int block)
         {
-            int start = block * ParallelBlock, count = Math.Min(ParallelBlock, _length - start);
+            int start = ForkJoin.ShareStart(block, _shares, _length), count = ForkJoin.ShareStart(block + 1, _shares, _length) - start;
             UpdateRange(new Span<float>(_parameters + start, count), new ReadOnlySpan<float>(_gradient + start, count),
                 new Span<float>(_m + start, count), new Span<float>(_v + start, count), _constants);
         }
