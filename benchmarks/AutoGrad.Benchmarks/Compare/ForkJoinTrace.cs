@@ -95,10 +95,14 @@ public static class ForkJoinTrace
 
     private static readonly long BlockedGemmDefaultThreshold = BlockedGemm<float>.ParallelThreshold;
 
+    private static readonly int DefaultYield = ForkJoin.YieldMicroseconds;
+
+    /// <summary>The threshold and spin; a spin of 0 also sleeps without the yielding polls.</summary>
     private static void Apply(long threshold, int spin)
     {
         BlockedGemm<float>.ParallelThreshold = threshold;
         ForkJoin.SpinMicroseconds = spin;
+        ForkJoin.YieldMicroseconds = spin == 0 ? 0 : DefaultYield;
     }
 
     private static ForkJoin.Counters Subtract(ForkJoin.Counters x, ForkJoin.Counters y) =>

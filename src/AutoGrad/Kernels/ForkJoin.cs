@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -19,9 +20,9 @@ internal interface IBlockJob
 /// process keeps off its core delays nothing; it joins whichever job is current when it wakes.
 /// </summary>
 /// <remarks>
-/// A worker that has finished a job spins on the claim counter for <see cref="SpinMicroseconds"/>
-/// before it sleeps. Waking a sleeping thread takes tens of microseconds (more in a virtual
-/// machine), longer than a whole matrix product of a small network's layer: with workers that
+/// A worker that has finished a job spins on the claim counter for <see cref="SpinMicroseconds"/>,
+/// then polls it yielding its core for <see cref="YieldMicroseconds"/>, before it sleeps. Waking
+/// a sleeping thread takes tens of microseconds (more in a virtual machine), longer than a whole matrix product of a small network's layer: with workers that
 /// slept after every job, the caller had usually run every block itself by the time a worker
 /// woke, and paid for the wake-up besides, so two cores were slower than one on small shapes.
 /// A training step calls the kernels back to back, so a spinning worker is there for the next
@@ -33,12 +34,37 @@ internal sealed class ForkJoin
     public static ForkJoin? Shared { get; } = Environment.ProcessorCount > 1 ? new ForkJoin(Environment.ProcessorCount - 1) : null;
 
     /// <summary>
-    /// How long an idle worker keeps polling for the next job before it sleeps. Longer than the
-    /// gaps between the matrix products of a training step (the element-wise work between them),
-    /// short enough that an idle process gives its cores back within a tenth of a millisecond.
-    /// Settable for the benchmarks' <c>forkjoin</c> trace (0: sleep at once, as before).
+    /// How long an idle worker polls for the next job without yielding its core: longer than the
+    /// gaps between the matrix products of a training step (the element-wise work between them).
+    /// Settable for the benchmarks' <c>forkjoin</c> trace and the tests.
     /// </summary>
     internal static int SpinMicroseconds { get; set; } = 100;
+
+    /// <summary>
+    /// How long, after <see cref="SpinMicroseconds"/>, an idle worker goes on polling for the next job,
+    /// yielding its core between polls, before it sleeps: about as long as OpenBLAS's threads do (they
+    /// yield between polls for 2^28 cycles, about 0.1 s). A training loop pauses for milliseconds
+    /// between steps (data, evaluation, another process's turn): a worker that had slept through such
+    /// a pause was often woken on the caller's own core, where the two threads shared one core until
+    /// the scheduler moved one, and the idle core came back slowly besides. In the turn-taking sessions
+    /// of <c>compare-pytorch.sh</c> (PyTorch's turn about 40 ms), the seed MLP's Adam step on two cores
+    /// took 420-529 us with workers that slept and 381-402 us with workers that yielded (2026-12-02, three
+    /// sessions each), no faster than one core without it. A yielding worker gives its core to any other
+    /// thread that wants it, but takes a share of a busy core: the environment variable
+    /// <c>AUTOGRAD_WORKER_YIELD_US</c> sets the time at start-up (0: sleep after the spin, as OpenMP's
+    /// passive wait policy). Settable for the tests and the benchmarks' <c>forkjoin</c> trace (0, with
+    /// <see cref="SpinMicroseconds"/> 0: sleep at once).
+    /// </summary>
+    internal static int YieldMicroseconds { get; set; } = ParseYieldMicroseconds(Environment.GetEnvironmentVariable("AUTOGRAD_WORKER_YIELD_US"));
+
+    /// <summary><see cref="YieldMicroseconds"/> from the environment variable's text (null: not set, 100 ms).</summary>
+    internal static int ParseYieldMicroseconds(string? text)
+    {
+        const int Default = 100_000;
+        if (text is null) return Default;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int microseconds)) return microseconds;
+        throw new InvalidOperationException($"AUTOGRAD_WORKER_YIELD_US is '{text}'; expected a whole number of microseconds (0 to sleep as soon as the spin ends).");
+    }
 
     private readonly int _workerCount;
     private readonly SemaphoreSlim _wake = new(0);
@@ -241,24 +267,21 @@ internal sealed class ForkJoin
     {
         while (true)
         {
-            // Poll for the next job for a while: the next matrix product usually follows within microseconds.
-            long spinTicks = SpinMicroseconds * Stopwatch.Frequency / 1_000_000;
-            long deadline = Stopwatch.GetTimestamp() + spinTicks;
+            // Poll for the next job for a while: the next matrix product usually follows within
+            // microseconds, the next training step within milliseconds.
+            long idleSince = Stopwatch.GetTimestamp();
             while (true)
             {
                 if (HasOpenBlocks())
                 {
                     RunBlocks(isWorker: true);
-                    deadline = Stopwatch.GetTimestamp() + spinTicks;
+                    idleSince = Stopwatch.GetTimestamp();
+                    continue;
                 }
-                else if (Stopwatch.GetTimestamp() > deadline)
-                {
-                    break;
-                }
-                else
-                {
-                    Thread.SpinWait(8);
-                }
+                long idleMicroseconds = (Stopwatch.GetTimestamp() - idleSince) * 1_000_000 / Stopwatch.Frequency;
+                if (idleMicroseconds <= SpinMicroseconds) Thread.SpinWait(8);
+                else if (idleMicroseconds <= SpinMicroseconds + YieldMicroseconds) Thread.Yield();
+                else break;
             }
 
             // Sleep: count as a sleeper first (a full fence), then look once more, so a caller that

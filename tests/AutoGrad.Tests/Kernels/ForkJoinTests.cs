@@ -52,6 +52,19 @@ public class ForkJoinTests
         }
     }
 
+    [Fact]
+    public void The_yielding_time_comes_from_the_environment_or_is_a_tenth_of_a_second()
+    {
+        Assert.Equal(100_000, ForkJoin.ParseYieldMicroseconds(null));
+        Assert.Equal(0, ForkJoin.ParseYieldMicroseconds("0"));
+        Assert.Equal(2500, ForkJoin.ParseYieldMicroseconds("2500"));
+        foreach (string bad in new[] { "", "-5", "1e3", "abc", "10 ms" })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => ForkJoin.ParseYieldMicroseconds(bad));
+            Assert.Contains("AUTOGRAD_WORKER_YIELD_US", error.Message);
+        }
+    }
+
     private sealed class ThreadRecordingJob(int blocks) : IBlockJob
     {
         public int[] Threads { get; } = new int[blocks];
@@ -97,8 +110,9 @@ public class ForkJoinTests
     {
         var pool = ForkJoin.Shared;
         if (pool is null) return;
-        int spin = ForkJoin.SpinMicroseconds;
+        int spin = ForkJoin.SpinMicroseconds, yielding = ForkJoin.YieldMicroseconds;
         ForkJoin.SpinMicroseconds = 0; // workers sleep as soon as a job is done
+        ForkJoin.YieldMicroseconds = 0;
         try
         {
             long wakesBefore = pool.Totals.Wakes;
@@ -114,6 +128,7 @@ public class ForkJoinTests
         finally
         {
             ForkJoin.SpinMicroseconds = spin;
+            ForkJoin.YieldMicroseconds = yielding;
         }
 
         // And back to spinning: back-to-back jobs still run every block once.
