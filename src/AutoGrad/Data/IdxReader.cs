@@ -28,10 +28,7 @@ public static class IdxReader
         if (pixelCount > Array.MaxLength) throw new IdxFormatException(path, $"declares {pixelCount:N0} pixels, more than one array can hold.");
 
         var bytes = ReadPayload(stream, path, (int)pixelCount);
-        var pixels = new float[pixelCount];
-        TensorPrimitives.ConvertChecked<byte, float>(bytes, pixels);
-        TensorPrimitives.Divide(pixels, 255f, pixels);
-        return new IdxImages(pixels, count, rows, columns);
+        return new IdxImages(ToUnitFloats(bytes), count, rows, columns);
     }
 
     /// <summary>Reads an idx1-ubyte label file.</summary>
@@ -52,6 +49,26 @@ public static class IdxReader
             if (bad >= 0) throw new IdxFormatException(path, $"label {bad} is {labels[bad]}, outside the {classCount} classes 0-{classCount - 1}.");
         }
         return labels;
+    }
+
+    /// <summary>
+    /// The bytes as floats in [0, 1] (each divided by 255), in chunks shared between the cores: the
+    /// time goes into the first writes to the new 188 MB array of Fashion-MNIST's training images (in
+    /// a virtual machine about 0.6 s on one core, a third of the MNIST sample's start-up), not into
+    /// the arithmetic, and the page faults of different chunks are served in parallel.
+    /// </summary>
+    private static float[] ToUnitFloats(byte[] bytes)
+    {
+        var pixels = GC.AllocateUninitializedArray<float>(bytes.Length);
+        const int Chunk = 1 << 20;
+        Parallel.For(0, (bytes.Length + Chunk - 1) / Chunk, chunk =>
+        {
+            int start = chunk * Chunk, length = Math.Min(Chunk, bytes.Length - start);
+            var destination = pixels.AsSpan(start, length);
+            TensorPrimitives.ConvertChecked<byte, float>(bytes.AsSpan(start, length), destination);
+            TensorPrimitives.Divide(destination, 255f, destination);
+        });
+        return pixels;
     }
 
     private static int HeaderLength(int dimensions) => 4 + 4 * dimensions;
