@@ -209,14 +209,7 @@ public class LayerGradientTests
         var gradient = new float[model.Parameters.Length];
         model.LossAndGradient(inputs, labels, batch, gradient);
 
-        var parameters = model.Parameters.ToArray();
-        var expected = FiniteDifferences(p =>
-        {
-            p.CopyTo(model.Parameters);
-            return model.LossAndGradient(inputs, labels, batch, new float[p.Length]);
-        }, parameters);
-        parameters.CopyTo(model.Parameters);
-        AssertClose(expected, gradient);
+        AssertLossGradientMatchesFiniteDifferences(model, inputs, labels, batch, gradient);
 
         for (int i = 0; i < 3; i++) model.LossAndGradient(inputs, labels, batch, gradient);
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -354,13 +347,7 @@ public class LayerGradientTests
         // Finite differences only for the smooth model: a step of 1e-2 crosses ReLU kinks. The
         // generated pullbacks compared with above are each checked against finite differences.
         if (kind != "tanh") return;
-        var differences = FiniteDifferences(p =>
-        {
-            p.CopyTo(model.Parameters);
-            return model.LossAndGradient(inputs, labels, batch, new float[p.Length]);
-        }, parameters);
-        parameters.CopyTo(model.Parameters);
-        AssertClose(differences, gradient);
+        AssertLossGradientMatchesFiniteDifferences(model, inputs, labels, batch, gradient);
     }
 
     /// <summary>Six inputs, three classes; "prelu" has a layer with parameters that records its forward pass.</summary>
@@ -420,14 +407,7 @@ public class LayerGradientTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
 
         if (kind != "tanh") return;
-        var parameters = model.Parameters.ToArray();
-        var differences = FiniteDifferences(p =>
-        {
-            p.CopyTo(model.Parameters);
-            return model.LossAndGradient(inputs, labels, batch, new float[p.Length]);
-        }, parameters);
-        parameters.CopyTo(model.Parameters);
-        AssertClose(differences, sharded);
+        AssertLossGradientMatchesFiniteDifferences(model, inputs, labels, batch, sharded);
     }
 
     [Fact]
@@ -452,6 +432,19 @@ public class LayerGradientTests
         labels[7] = 9;
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.LossAndGradient(new float[10 * 6], labels, 10, new float[model.Parameters.Length]));
         Assert.Contains("Label 7 is 9", error.Message);
+    }
+
+    /// <summary>The model's loss gradient against central differences of its loss; the parameters are left as they were.</summary>
+    private static void AssertLossGradientMatchesFiniteDifferences(Sequential model, float[] inputs, byte[] labels, int batch, float[] gradient)
+    {
+        var parameters = model.Parameters.ToArray();
+        var expected = FiniteDifferences(p =>
+        {
+            p.CopyTo(model.Parameters);
+            return model.LossAndGradient(inputs, labels, batch, new float[p.Length]);
+        }, parameters);
+        parameters.CopyTo(model.Parameters);
+        AssertClose(expected, gradient);
     }
 
     private static float[] RandomVector(Random random, int length, double scale = 1) =>
