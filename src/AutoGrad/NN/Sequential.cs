@@ -147,19 +147,11 @@ public sealed class Sequential : ITrainableModel
         ForwardRecord record, bool mayShareCores, int shard)
     {
         var trace = PartTrace;
-        int part = 0;
-        trace?.Invoke(shard, part++);
+        trace?.Invoke(shard, 0);
         var data = inputs.Slice(start * InputSize, rows * InputSize);
-        for (int i = 0; i < _layers.Length; i++)
-        {
-            ReadOnlySpan<float> x = i == 0 ? data : Activations(i - 1, start, rows);
-            // A Dense layer's gradients need only its input and output adjoint, and a ReLU's only its input: nothing to record.
-            if (_layers[i] is Dense dense) dense.ForwardUnrecorded(LayerParameters(_parameters, i), x, Activations(i, start, rows), rows);
-            else _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i, start, rows), rows, _layers[i] is Activation { Kind: ActivationKind.Relu } ? null : record);
-            trace?.Invoke(shard, part++);
-        }
+        ForwardRows(data, start, rows, record, trace, shard);
 
-        int last = _layers.Length - 1;
+        int last = _layers.Length - 1, part = _layers.Length + 1;
         float loss = Losses.SparseSoftmaxCrossEntropyGradientSum(Activations(last, start, rows), labels.Slice(start, rows), rows, OutputSize,
             Adjoints(last, start, rows), 1f / batchSize, start);
         trace?.Invoke(shard, part++);
@@ -203,16 +195,24 @@ public sealed class Sequential : ITrainableModel
             throw new ArgumentException($"{batchSize} samples need {batchSize * InputSize} inputs but {inputs.Length} were given.", nameof(inputs));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<float> inputs, int batchSize, ForwardRecord record)
     {
         CheckInputs(inputs, batchSize);
         EnsureBuffers(batchSize);
+        ForwardRows(inputs[..(batchSize * InputSize)], 0, batchSize, record, trace: null, shard: 0);
+    }
+
+    /// <summary>The forward pass of rows [<paramref name="start"/>, + <paramref name="rows"/>), whose inputs are <paramref name="data"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardRows(ReadOnlySpan<float> data, int start, int rows, ForwardRecord record, Action<int, int>? trace, int shard)
+    {
         for (int i = 0; i < _layers.Length; i++)
         {
-            ReadOnlySpan<float> x = i == 0 ? inputs[..(batchSize * InputSize)] : Activations(i - 1);
-            if (_layers[i] is Dense dense) dense.ForwardUnrecorded(LayerParameters(_parameters, i), x, Activations(i), batchSize);
-            else _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i), batchSize, _layers[i] is Activation { Kind: ActivationKind.Relu } ? null : record);
+            ReadOnlySpan<float> x = i == 0 ? data : Activations(i - 1, start, rows);
+            // A Dense layer's gradients need only its input and output adjoint, and a ReLU's only its input: nothing to record.
+            if (_layers[i] is Dense dense) dense.ForwardUnrecorded(LayerParameters(_parameters, i), x, Activations(i, start, rows), rows);
+            else _layers[i].Forward(LayerParameters(_parameters, i), x, Activations(i, start, rows), rows, _layers[i] is Activation { Kind: ActivationKind.Relu } ? null : record);
+            trace?.Invoke(shard, i + 1);
         }
     }
 
@@ -318,8 +318,6 @@ public sealed class Sequential : ITrainableModel
     }
 
     private Span<float> Activations(int layer) => _activations[layer].AsSpan(0, _batch * _layers[layer].OutputSize);
-
-    private Span<float> Adjoints(int layer) => _adjoints[layer].AsSpan(0, _batch * _layers[layer].OutputSize);
 
     private Span<float> Activations(int layer, int start, int rows) => _activations[layer].AsSpan(start * _layers[layer].OutputSize, rows * _layers[layer].OutputSize);
 
