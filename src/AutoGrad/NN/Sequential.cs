@@ -79,12 +79,24 @@ public sealed class Sequential : ITrainableModel
     }
 
     /// <inheritdoc />
+    /// <remarks>On several cores, each core computes a share of the rows, as in <see cref="LossAndGradient"/>.</remarks>
     public void Predict(ReadOnlySpan<float> inputs, int batchSize, Span<float> logits)
     {
-        // The recording forward pass takes its buffers from a pool; clearing the record returns them.
-        _record.Clear();
-        Forward(inputs, batchSize, _record);
-        _record.Clear();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        CheckInputs(inputs, batchSize);
+        EnsureBuffers(batchSize);
+        int shards = ShardCount(batchSize);
+        if (shards == 1)
+        {
+            // The recording forward pass takes its buffers from a pool; clearing the record returns them.
+            _record.Clear();
+            ForwardRows(inputs[..(batchSize * InputSize)], 0, batchSize, _record, trace: null, shard: 0);
+            _record.Clear();
+        }
+        else
+        {
+            (_shardedStep ??= new ShardedStep(this)).Predict(inputs, batchSize, shards);
+        }
         Activations(_layers.Length - 1).CopyTo(logits);
     }
 
@@ -195,13 +207,6 @@ public sealed class Sequential : ITrainableModel
             throw new ArgumentException($"{batchSize} samples need {batchSize * InputSize} inputs but {inputs.Length} were given.", nameof(inputs));
     }
 
-    private void Forward(ReadOnlySpan<float> inputs, int batchSize, ForwardRecord record)
-    {
-        CheckInputs(inputs, batchSize);
-        EnsureBuffers(batchSize);
-        ForwardRows(inputs[..(batchSize * InputSize)], 0, batchSize, record, trace: null, shard: 0);
-    }
-
     /// <summary>The forward pass of rows [<paramref name="start"/>, + <paramref name="rows"/>), whose inputs are <paramref name="data"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardRows(ReadOnlySpan<float> data, int start, int rows, ForwardRecord record, Action<int, int>? trace, int shard)
@@ -220,8 +225,9 @@ public sealed class Sequential : ITrainableModel
     /// <see cref="LossAndGradient"/> on several cores: a fork-join job whose blocks are first the
     /// shards (block s: rows s·batch/n to (s+1)·batch/n, shard 0 writing the caller's gradient and
     /// the others their own), then the sum, one <see cref="ForkJoin.ShareStart"/> share of the
-    /// parameters per thread (the shares <see cref="Adam"/> updates in, on the same threads). One
-    /// instance per model, reused: a step allocates nothing.
+    /// parameters per thread (the shares <see cref="Adam"/> updates in, on the same threads); and
+    /// <see cref="Predict"/>'s forward pass alone, by the same shares of rows. One instance per
+    /// model, reused: a step allocates nothing.
     /// </summary>
     private sealed unsafe class ShardedStep(Sequential model) : IBlockJob
     {
@@ -231,17 +237,13 @@ public sealed class Sequential : ITrainableModel
         private float* _inputs, _gradient;
         private byte* _labels;
         private int _batch, _shards, _sumShares;
-        private bool _summing;
+        private Round _round;
+
+        private enum Round { Rows, Sum, Forward }
 
         public float Run(ReadOnlySpan<float> inputs, ReadOnlySpan<byte> labels, int batch, Span<float> gradient, int shards)
         {
-            if (_losses.Length < shards)
-            {
-                _gradients = new float[shards - 1][];
-                for (int s = 0; s < shards - 1; s++) _gradients[s] = new float[gradient.Length];
-                _records = Enumerable.Range(0, shards).Select(_ => new ForwardRecord()).ToArray();
-                _losses = new float[shards];
-            }
+            Prepare(shards);
             fixed (float* pi = inputs, pg = gradient)
             fixed (byte* pl = labels)
             {
@@ -252,9 +254,9 @@ public sealed class Sequential : ITrainableModel
                 _shards = shards;
                 try
                 {
-                    _summing = false;
+                    _round = Round.Rows;
                     RunAll(shards);
-                    _summing = true;
+                    _round = Round.Sum;
                     _sumShares = ForkJoin.Shared?.Threads ?? 1;
                     RunAll(_sumShares);
                 }
@@ -269,6 +271,36 @@ public sealed class Sequential : ITrainableModel
             return loss / batch;
         }
 
+        /// <summary>The forward pass alone, one block per share of rows, for <see cref="Predict"/>.</summary>
+        public void Predict(ReadOnlySpan<float> inputs, int batch, int shards)
+        {
+            Prepare(shards);
+            fixed (float* pi = inputs)
+            {
+                _inputs = pi;
+                _batch = batch;
+                _shards = shards;
+                _round = Round.Forward;
+                try
+                {
+                    RunAll(shards);
+                }
+                finally
+                {
+                    _inputs = null;
+                }
+            }
+        }
+
+        private void Prepare(int shards)
+        {
+            if (_losses.Length >= shards) return;
+            _gradients = new float[shards - 1][];
+            for (int s = 0; s < shards - 1; s++) _gradients[s] = new float[model._parameters.Length];
+            _records = Enumerable.Range(0, shards).Select(_ => new ForwardRecord()).ToArray();
+            _losses = new float[shards];
+        }
+
         /// <summary>All blocks on the fork-join, or one after the other here when another caller holds it (or there is none).</summary>
         private void RunAll(int blocks)
         {
@@ -278,19 +310,26 @@ public sealed class Sequential : ITrainableModel
 
         public void RunBlock(int block)
         {
-            int length = model._parameters.Length;
-            var gradient = new Span<float>(_gradient, length);
-            if (_summing)
+            int length = model._parameters.Length, inputSize = model.InputSize;
+            if (_round == Round.Sum)
             {
+                var sum = new Span<float>(_gradient, length);
                 int start = ForkJoin.ShareStart(block, _sumShares, length), end = ForkJoin.ShareStart(block + 1, _sumShares, length);
-                for (int s = 0; s < _shards - 1; s++) Add(gradient[start..end], _gradients[s].AsSpan(start, end - start));
+                for (int s = 0; s < _shards - 1; s++) Add(sum[start..end], _gradients[s].AsSpan(start, end - start));
                 return;
             }
             int first = (int)((long)_batch * block / _shards), rows = (int)((long)_batch * (block + 1) / _shards) - first;
             var record = _records[block];
             record.Clear();
-            _losses[block] = model.RowsLossAndGradient(new ReadOnlySpan<float>(_inputs, _batch * model.InputSize), new ReadOnlySpan<byte>(_labels, _batch),
-                first, rows, _batch, block == 0 ? gradient : _gradients[block - 1], record, mayShareCores: false, shard: block);
+            if (_round == Round.Forward)
+            {
+                model.ForwardRows(new ReadOnlySpan<float>(_inputs + (long)first * inputSize, rows * inputSize), first, rows, record, trace: null, shard: block);
+                record.Clear();
+                return;
+            }
+            var gradient = block == 0 ? new Span<float>(_gradient, length) : _gradients[block - 1];
+            _losses[block] = model.RowsLossAndGradient(new ReadOnlySpan<float>(_inputs, _batch * inputSize), new ReadOnlySpan<byte>(_labels, _batch),
+                first, rows, _batch, gradient, record, mayShareCores: false, shard: block);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

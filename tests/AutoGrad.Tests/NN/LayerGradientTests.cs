@@ -372,7 +372,7 @@ public class LayerGradientTests
 
     /// <summary>
     /// A batch cut into shares of rows (as on several cores; 67 rows, so the shares differ by one) gives the
-    /// one-pass loss and gradient up to rounding, the same bits on every call whichever thread ran which
+    /// one-pass loss, gradient and logits (<c>Predict</c>) up to rounding, the same bits on every call whichever thread ran which
     /// share (the fork-join takes some calls, the calling thread runs others alone when it is busy), and
     /// central differences' gradient for the smooth model. The calling thread allocates nothing.
     /// </summary>
@@ -388,6 +388,8 @@ public class LayerGradientTests
         model.Shards = 1;
         var whole = new float[model.Parameters.Length];
         float wholeLoss = model.LossAndGradient(inputs, labels, batch, whole);
+        var wholeLogits = new float[batch * 3];
+        model.Predict(inputs, batch, wholeLogits);
 
         model.Shards = shards;
         var sharded = Enumerable.Repeat(float.NaN, model.Parameters.Length).ToArray();
@@ -396,11 +398,19 @@ public class LayerGradientTests
         for (int i = 0; i < whole.Length; i++)
             Assert.True(Math.Abs(whole[i] - sharded[i]) <= 1e-7 + 1e-5 * Math.Abs(whole[i]), $"element {i}: one pass {whole[i]}, {shards} shards {sharded[i]}");
 
+        var logits = Enumerable.Repeat(float.NaN, batch * 3).ToArray();
+        model.Predict(inputs, batch, logits);
+        for (int i = 0; i < logits.Length; i++)
+            Assert.True(Math.Abs(wholeLogits[i] - logits[i]) <= 1e-6 + 1e-6 * Math.Abs(wholeLogits[i]), $"logit {i}: one pass {wholeLogits[i]}, {shards} shards {logits[i]}");
+
         for (int run = 0; run < 50; run++)
         {
             var again = Enumerable.Repeat(float.NaN, model.Parameters.Length).ToArray();
             Assert.Equal(loss, model.LossAndGradient(inputs, labels, batch, again));
             Assert.Equal(sharded, again);
+            var logitsAgain = Enumerable.Repeat(float.NaN, batch * 3).ToArray();
+            model.Predict(inputs, batch, logitsAgain);
+            Assert.Equal(logits, logitsAgain);
         }
         long before = GC.GetAllocatedBytesForCurrentThread();
         model.LossAndGradient(inputs, labels, batch, sharded);
