@@ -123,7 +123,7 @@ public sealed class Sequential : ITrainableModel
         if (shards == 1)
         {
             _record.Clear();
-            return RowsLossAndGradient(inputs, labels, 0, batchSize, batchSize, gradient, _record, mayShareCores: true, shard: 0) / batchSize;
+            return RowsLossAndGradient(inputs, labels, 0, batchSize, batchSize, gradient, _record, shard: 0) / batchSize;
         }
         return (_shardedStep ??= new ShardedStep(this)).Run(inputs, labels, batchSize, gradient, shards);
     }
@@ -156,7 +156,7 @@ public sealed class Sequential : ITrainableModel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float RowsLossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<byte> labels, int start, int rows, int batchSize, Span<float> gradient,
-        ForwardRecord record, bool mayShareCores, int shard)
+        ForwardRecord record, int shard)
     {
         var trace = PartTrace;
         trace?.Invoke(shard, 0);
@@ -177,7 +177,7 @@ public sealed class Sequential : ITrainableModel
             switch (_layers[i])
             {
                 case Dense dense:
-                    dense.WriteGradients(x, dy, dx, LayerParameters(_parameters, i), dparameters, rows, mayShareCores);
+                    dense.WriteGradients(x, dy, dx, LayerParameters(_parameters, i), dparameters, rows);
                     break;
                 case Activation { Kind: ActivationKind.Relu }:
                     if (i > 0) ActivationKernels.ReluBackward(x, dy, dx);
@@ -329,7 +329,7 @@ public sealed class Sequential : ITrainableModel
             }
             var gradient = block == 0 ? new Span<float>(_gradient, length) : _gradients[block - 1];
             _losses[block] = model.RowsLossAndGradient(new ReadOnlySpan<float>(_inputs, _batch * inputSize), new ReadOnlySpan<byte>(_labels, _batch),
-                first, rows, _batch, gradient, record, mayShareCores: false, shard: block);
+                first, rows, _batch, gradient, record, shard: block);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

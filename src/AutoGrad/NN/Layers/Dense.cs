@@ -67,15 +67,14 @@ public sealed class Dense(int inputs, int outputs, bool bias = true, Initializat
     /// <remarks>
     /// The two products are independent. When each is too small to be split between cores (see
     /// <see cref="ConcurrentFrom"/>), the fork-join runs them side by side instead, dx and dW
-    /// each on one thread: the same calls as one after the other, so the same values. A caller
-    /// that already runs on a core of its own (a shard of <see cref="Sequential"/>'s batch) passes
-    /// <paramref name="mayShareCores"/> false.
+    /// each on one thread: the same calls as one after the other, so the same values. Inside a
+    /// fork-join job (a core's share of <see cref="Sequential"/>'s batch) the workers are taken,
+    /// and the two run one after the other, as the matrix products do.
     /// </remarks>
-    internal void WriteGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, Span<float> dparameters, int batch,
-        bool mayShareCores = true)
+    internal void WriteGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> parameters, Span<float> dparameters, int batch)
     {
         long multiplyAdds = (long)batch * inputs * outputs;
-        if (mayShareCores && !dx.IsEmpty && multiplyAdds >= ConcurrentFrom && multiplyAdds < BlockedGemm<float>.ParallelThreshold && ForkJoin.Shared is { } pool
+        if (!dx.IsEmpty && multiplyAdds >= ConcurrentFrom && multiplyAdds < BlockedGemm<float>.ParallelThreshold && ForkJoin.Shared is { IsBusy: false } pool
             && (_concurrentGradients ??= new ConcurrentGradients(this)).TryRun(pool, x, dy, dx, parameters, dparameters, batch))
         {
             return;
