@@ -1,4 +1,5 @@
 using AutoGrad.Differentiation;
+using AutoGrad.Tests;
 
 namespace AutoGrad.ADBench.Tests;
 
@@ -35,7 +36,7 @@ public class GmmTests
     public void GradientIsTheSameKeptReplayedOrBoth()
     {
         GmmInstance instance = RandomInstance(d: 8, k: 3, n: 6, seed: 5);
-        double[] GradientWith(long budget, int least) => WithBudget(budget, least, () =>
+        double[] GradientWith(long budget, int least) => ReplayBudgets.With(budget, least, () =>
         {
             var gradient = new double[instance.ParameterCount];
             instance.Gradient(gradient);
@@ -59,7 +60,7 @@ public class GmmTests
         g.Gradient(expected);
         foreach (var (budget, least) in new[] { (ReplayBudget.Bytes, ReplayBudget.MinimumValues), (0L, ReplayBudget.MinimumValues), (2048L, 0) })
         {
-            var (value, gradient, emptied) = WithBudget(budget, least, () =>
+            var (value, gradient, emptied) = ReplayBudgets.With(budget, least, () =>
             {
                 var record = ForwardRecord.Rent();
                 double value = Gmm.ObjectiveForward(g.Alphas, g.Means, g.Icf, g.X, g.D, g.K, g.N, g.WishartGamma, g.WishartM, record);
@@ -74,21 +75,6 @@ public class GmmTests
             Assert.Equal(g.Objective(), value, 12);
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(Math.Abs(expected[i] - gradient[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"budget {budget} B, gradient[{i}]: {gradient[i]:R}, expected {expected[i]:R}");
-        }
-    }
-
-    /// <summary>Runs with the process's replay budget set as given, and puts it back after.</summary>
-    private static T WithBudget<T>(long bytes, int minimum, Func<T> run)
-    {
-        var saved = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
-        (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = saved;
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Reflection;
-using AutoGrad.Differentiation;
 using System.Runtime.Loader;
 using AutoGrad.Generators.Tests.Infrastructure;
+using AutoGrad.Tests;
 using Microsoft.CodeAnalysis;
 
 namespace AutoGrad.Generators.Tests.Fuzzing;
@@ -139,31 +139,24 @@ internal static class ProgramRunner
             hessianVector!((double[])point.Clone(), direction, new double[point.Length], product);
             return product;
         }
-        var (bytes, minimum) = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
-        try
+        var replayedProduct = hessianVector is null ? null : Product();
+        foreach (var budget in new[] { long.MaxValue, 24 })
         {
-            var replayedProduct = hessianVector is null ? null : Product();
-            ReplayBudget.MinimumValues = 0;
-            foreach (var budget in new[] { long.MaxValue, 24 })
+            var (kept, keptProduct) = ReplayBudgets.With(budget, 0, () =>
             {
-                ReplayBudget.Bytes = budget;
-                var kept = Enumerable.Repeat(Garbage, point.Length).ToArray();
-                gradientOf((double[])point.Clone(), kept);
-                for (var i = 0; i < point.Length; i++)
-                    if (BitConverter.DoubleToInt64Bits(kept[i]) != BitConverter.DoubleToInt64Bits(replayed[i]))
-                        return Verdict.Fail($"gradient[{i}] with iterations kept (budget {budget} B): {kept[i]:R}, replayed {replayed[i]:R}");
-                if (replayedProduct is null) continue;
-                var keptProduct = Product();
-                for (var i = 0; i < point.Length; i++)
-                    if (BitConverter.DoubleToInt64Bits(keptProduct[i]) != BitConverter.DoubleToInt64Bits(replayedProduct[i]))
-                        return Verdict.Fail($"NameHessianVectorProduct[{i}] with iterations kept (budget {budget} B): {keptProduct[i]:R}, replayed {replayedProduct[i]:R}");
-            }
-            return Verdict.Pass;
+                var gradient = Enumerable.Repeat(Garbage, point.Length).ToArray();
+                gradientOf((double[])point.Clone(), gradient);
+                return (gradient, replayedProduct is null ? null : Product());
+            });
+            for (var i = 0; i < point.Length; i++)
+                if (BitConverter.DoubleToInt64Bits(kept[i]) != BitConverter.DoubleToInt64Bits(replayed[i]))
+                    return Verdict.Fail($"gradient[{i}] with iterations kept (budget {budget} B): {kept[i]:R}, replayed {replayed[i]:R}");
+            if (replayedProduct is null) continue;
+            for (var i = 0; i < point.Length; i++)
+                if (BitConverter.DoubleToInt64Bits(keptProduct![i]) != BitConverter.DoubleToInt64Bits(replayedProduct[i]))
+                    return Verdict.Fail($"NameHessianVectorProduct[{i}] with iterations kept (budget {budget} B): {keptProduct[i]:R}, replayed {replayedProduct[i]:R}");
         }
-        finally
-        {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
-        }
+        return Verdict.Pass;
     }
 
     private delegate double TangentOf(double[] point, double[] direction, out double tangent);

@@ -21,34 +21,13 @@ public class Replays
     {
         foreach (var (budget, least) in new[] { (ReplayBudget.Bytes, ReplayBudget.MinimumValues), (long.MaxValue, 0), (24L, 0) })
         {
-            WithBudget(budget, least, () => GradientCheck.Verify(
+            ReplayBudgets.With(budget, least, () => GradientCheck.Verify(
                 p => f(p[..D], p[D..], D),
                 (p, g) => gradient(p[..D], p[D..], D, g.AsSpan(0, D), g.AsSpan(D)),
                 (p, s, g) => pullback(p[..D], p[D..], D, s, g.AsSpan(0, D), g.AsSpan(D)),
                 [0.6, -0.3, 1.1, 0.4, 0.9, -0.7, 0.2, 1.3, -0.4], [-0.5, 1.2, 0.7, -0.2, 1.3, 0.8, -1.1, 0.3, 0.6]));
         }
     }
-
-    /// <summary>Runs with the process's replay budget set as given, and puts it back after.</summary>
-    private static T WithBudget<T>(long bytes, int minimum, Func<T> run)
-    {
-        var saved = (ReplayBudget.Bytes, ReplayBudget.MinimumValues);
-        (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = (bytes, minimum);
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            (ReplayBudget.Bytes, ReplayBudget.MinimumValues) = saved;
-        }
-    }
-
-    private static void WithBudget(long bytes, int minimum, Action run) => WithBudget(bytes, minimum, () =>
-    {
-        run();
-        return 0;
-    });
 
     [Fact]
     public void ScratchPerRow() => Verify(R.ScratchPerRow, R.ScratchPerRowGradient, R.ScratchPerRowPullback);
@@ -86,7 +65,7 @@ public class Replays
     public void HessianVectorProductKeptOrReplayed()
     {
         double[] w = [0.6, -0.3, 1.1], x = [0.4, 0.9, -0.7, 0.2, 1.3, -0.4], vw = [0.5, -1.0, 0.25], vx = [1.0, 0.3, -0.6, 0.8, -0.2, 0.4];
-        (double[] Gradient, double[] Product) Run(long bytes, int minimum) => WithBudget(bytes, minimum, () =>
+        (double[] Gradient, double[] Product) Run(long bytes, int minimum) => ReplayBudgets.With(bytes, minimum, () =>
         {
             var g = new double[9];
             var h = new double[9];
@@ -100,7 +79,7 @@ public class Replays
             Assert.Equal(replayed.Gradient, kept.Gradient);
             Assert.Equal(replayed.Product, kept.Product);
         }
-        double[] GradientAt(double step) => WithBudget(long.MaxValue, 0, () =>
+        double[] GradientAt(double step) => ReplayBudgets.With(long.MaxValue, 0, () =>
         {
             var g = new double[9];
             R.UnreadSumsGradient(w.Select((v, i) => v + step * vw[i]).ToArray(), x.Select((v, i) => v + step * vx[i]).ToArray(), D, g.AsSpan(0, D), g.AsSpan(D));
